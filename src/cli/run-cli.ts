@@ -1,0 +1,58 @@
+/**
+ * The whole command line as a function: `runCli(argv)` parses, runs one command and resolves to
+ * its exit code. User mistakes become one line on stderr (`switchyard: ...`), never a stack trace.
+ */
+import { Command, CommanderError } from 'commander';
+import { isSwitchyardError } from '../errors.js';
+import { processIO, type CliIO, type CommandContext } from './io.js';
+import { serveCommand } from './commands/serve.js';
+import { validateCommand } from './commands/validate.js';
+import { demoCommand } from './commands/demo.js';
+import { logsCommand } from '../tools/logs/command.js';
+import { protoCommand } from '../tools/proto/command.js';
+import { VERSION } from '../version.js';
+
+export async function runCli(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let exitCode = 0;
+  const ctx: CommandContext = {
+    io,
+    exit(code) {
+      exitCode = Math.max(exitCode, code);
+    },
+  };
+  const program = new Command('switchyard')
+    .description('An edge gateway in front of PHP-FPM that moves an application to new services one route at a time.')
+    .version(VERSION, '-V, --version')
+    .showSuggestionAfterError(true);
+  for (const command of [serveCommand(ctx), validateCommand(ctx), demoCommand(ctx), logsCommand(ctx), protoCommand(ctx)]) {
+    program.addCommand(command);
+  }
+  configureRecursively(program, io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end with a CommanderError whose exitCode is 0.
+      return Math.max(exitCode, err.exitCode);
+    }
+    io.stderr.write(`switchyard: ${describe(err)}\n`);
+    return Math.max(exitCode, 1);
+  }
+  return exitCode;
+}
+
+function configureRecursively(command: Command, io: CliIO): void {
+  command.exitOverride();
+  command.configureOutput({
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+    outputError: (s, write) => write(s.startsWith('error:') ? `switchyard: ${s.slice(7)}` : s),
+  });
+  for (const sub of command.commands) configureRecursively(sub, io);
+}
+
+function describe(err: unknown): string {
+  if (isSwitchyardError(err)) return `${err.message} (${err.code})`;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

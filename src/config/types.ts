@@ -1,0 +1,111 @@
+/**
+ * The configuration after loading: YAML checked against schema/switchyard.schema.json, `${ENV}`
+ * replaced, durations turned into milliseconds and sizes into bytes, defaults applied. Runtime
+ * code only ever sees these shapes; parsing stays in src/config.
+ */
+
+export interface GatewayConfig {
+  readonly listen: readonly ListenAddress[];
+  readonly admin: AdminConfig | undefined;
+  readonly limits: LimitsConfig;
+  readonly timeouts: TimeoutsConfig;
+  readonly upstreams: ReadonlyMap<string, UpstreamConfig>;
+  readonly middleware: ReadonlyMap<string, MiddlewareConfig>;
+  readonly routes: readonly RouteConfig[];
+  readonly accessLog: AccessLogConfig;
+  /** Absolute path of the file this came from, for resolving relative paths; undefined in tests. */
+  readonly source: string | undefined;
+}
+
+export type ListenAddress =
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
+  | { readonly kind: 'unix'; readonly path: string };
+
+export interface AdminConfig {
+  readonly listen: ListenAddress;
+  readonly token: string | undefined;
+}
+
+export interface LimitsConfig {
+  /** Bytes of request line plus headers (node's maxHeaderSize). */
+  readonly headerSize: number;
+  readonly headerCount: number;
+  /** Default request body limit in bytes; a route may set its own. */
+  readonly bodySize: number;
+}
+
+export interface TimeoutsConfig {
+  /** Client must send the complete header block within this (ms). */
+  readonly headers: number;
+  /** Client must send the body within this (ms), measured from the first header byte. */
+  readonly body: number;
+  /** A kept-alive client connection idle for this long is closed (ms). */
+  readonly idle: number;
+  /** On SIGTERM, in-flight requests get this long to finish (ms). */
+  readonly shutdown: number;
+}
+
+export interface AccessLogConfig {
+  /** `stdout`, `off`, or a file path. */
+  readonly target: string;
+}
+
+export type UpstreamConfig = FastcgiUpstreamConfig | HttpUpstreamConfig;
+
+export interface FastcgiUpstreamConfig {
+  readonly type: 'fastcgi';
+  readonly name: string;
+  /** Where php-fpm listens. */
+  readonly address: ListenAddress;
+  /** DOCUMENT_ROOT, absolute. Static files are served from here. */
+  readonly root: string;
+  /** Front controller, relative to root (default `index.php`). */
+  readonly index: string;
+  /** Globs (relative to root) of the only scripts that may ever execute. Default: [index]. */
+  readonly scripts: readonly string[];
+  /** Cap on connections, and so on requests in flight, to php-fpm (match pm.max_children). */
+  readonly maxConnections: number;
+  readonly queue: { readonly max: number; readonly timeout: number };
+  /** Keep connections to php-fpm open between requests (FCGI_KEEP_CONN). */
+  readonly keepAlive: boolean;
+  readonly connectTimeout: number;
+  /** Longest wait for php-fpm to send the next byte of a response (ms). */
+  readonly readTimeout: number;
+  /** Chunked request bodies are held in memory up to this many bytes, then in a temp file. */
+  readonly spoolMemory: number;
+  /** php-fpm pm.status_path, scraped by telemetry. */
+  readonly status: string | undefined;
+  /** Extra FastCGI params set on every request (cannot contain PHP_VALUE/PHP_ADMIN_VALUE). */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export interface HttpUpstreamConfig {
+  readonly type: 'http';
+  readonly name: string;
+  readonly endpoints: readonly { readonly url: string; readonly weight: number; readonly zone: string | undefined }[];
+}
+
+export interface MiddlewareConfig {
+  readonly name: string;
+  readonly type: string;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+export interface RouteConfig {
+  readonly methods: readonly HttpMethod[];
+  /** Laravel-syntax path, group prefixes already applied: `/api/v1/user/{id?}`. */
+  readonly path: string;
+  readonly where: Readonly<Record<string, string>>;
+  readonly name: string | undefined;
+  readonly to: string;
+  /** Names of middleware, group ones first, in the order they run. */
+  readonly middleware: readonly string[];
+  /** For fastcgi upstreams: try_files $uri $uri/ then the front controller. */
+  readonly static: boolean;
+  /** Request body limit in bytes for this route. */
+  readonly bodySize: number;
+  /** YAML path of the route in the config, for error messages (`routes[2].routes[0]`). */
+  readonly at: string;
+}

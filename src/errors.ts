@@ -1,0 +1,94 @@
+/**
+ * The error catalogue: every error Switchyard reports, on the wire or on the command line, has a
+ * stable code here, an HTTP status and a title. Callers match on `code`, never on message text.
+ * Codes are never reused or renumbered; `docs/errors.md` lists the same codes (a test checks).
+ */
+
+export interface ErrorDefinition {
+  /** HTTP status when the error reaches a client; CLI-only errors use 500 and never reach one. */
+  readonly status: number;
+  /** Short, stable, human title (the problem+json `title`). */
+  readonly title: string;
+}
+
+export const catalogue = {
+  // --- command line -------------------------------------------------------------------------
+  SY_ERR_CLI_USAGE: { status: 500, title: 'invalid command-line usage' },
+  SY_ERR_FILE_NOT_FOUND: { status: 500, title: 'file not found' },
+  SY_ERR_FILE_UNREADABLE: { status: 500, title: 'file cannot be read' },
+
+  // --- configuration ------------------------------------------------------------------------
+  SY_ERR_CONFIG_SYNTAX: { status: 500, title: 'configuration is not valid YAML' },
+  SY_ERR_CONFIG_INVALID: { status: 500, title: 'configuration does not match the schema' },
+  SY_ERR_CONFIG_ENV: { status: 500, title: 'configuration refers to an unset environment variable' },
+  SY_ERR_CONFIG_ROUTE: { status: 500, title: 'route definition is invalid or conflicts with another' },
+  SY_ERR_CONFIG_MIDDLEWARE: { status: 500, title: 'middleware configuration is invalid' },
+  SY_ERR_CONFIG_UPSTREAM: { status: 500, title: 'upstream configuration is invalid' },
+  SY_ERR_LISTEN: { status: 500, title: 'cannot listen on the configured address' },
+
+  // --- client request (listener, filter chain, router) --------------------------------------
+  SY_ERR_BAD_REQUEST: { status: 400, title: 'malformed request' },
+  SY_ERR_HEADERS_TOO_LARGE: { status: 431, title: 'request header fields too large' },
+  SY_ERR_BODY_TOO_LARGE: { status: 413, title: 'request body too large' },
+  SY_ERR_REQUEST_TIMEOUT: { status: 408, title: 'client was too slow to send the request' },
+  SY_ERR_ROUTE_NOT_FOUND: { status: 404, title: 'no route matches the request' },
+  SY_ERR_METHOD_NOT_ALLOWED: { status: 405, title: 'method not allowed on this route' },
+  SY_ERR_FORBIDDEN_PATH: { status: 403, title: 'path is not allowed' },
+  SY_ERR_CORS_REJECTED: { status: 403, title: 'cross-origin request rejected' },
+  SY_ERR_NOT_FOUND: { status: 404, title: 'file not found' },
+  SY_ERR_RANGE_NOT_SATISFIABLE: { status: 416, title: 'range not satisfiable' },
+
+  // --- upstreams ----------------------------------------------------------------------------
+  SY_ERR_UPSTREAM_CONNECT: { status: 502, title: 'cannot connect to the upstream' },
+  SY_ERR_UPSTREAM_CONNECT_TIMEOUT: { status: 504, title: 'timed out connecting to the upstream' },
+  SY_ERR_UPSTREAM_TIMEOUT: { status: 504, title: 'upstream did not answer in time' },
+  SY_ERR_UPSTREAM_RESET: { status: 502, title: 'upstream closed the connection before answering' },
+  SY_ERR_UPSTREAM_PROTOCOL: { status: 502, title: 'upstream sent a malformed response' },
+  SY_ERR_UPSTREAM_OVERLOADED: { status: 503, title: 'upstream is saturated and the queue is full' },
+  SY_ERR_UPSTREAM_QUEUE_TIMEOUT: { status: 503, title: 'request waited too long for an upstream connection' },
+  SY_ERR_FASTCGI_STATUS: { status: 502, title: 'php application sent an invalid status' },
+  SY_ERR_FASTCGI_SCRIPT_FORBIDDEN: { status: 403, title: 'script is not allowed to execute' },
+
+  // --- gateway ------------------------------------------------------------------------------
+  SY_ERR_INTERNAL: { status: 500, title: 'internal gateway error' },
+  SY_ERR_SHUTTING_DOWN: { status: 503, title: 'gateway is shutting down' },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof catalogue;
+
+/** One hop of an error chain (SPEC section 5), outermost first. */
+export interface ChainLink {
+  readonly source: string;
+  readonly code?: string;
+  readonly status?: number;
+  readonly detail: string;
+}
+
+/** An error from the catalogue with a lowercase, contextual detail and optional causes. */
+export class SwitchyardError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly title: string;
+  readonly chain: readonly ChainLink[];
+  /** Extra problem+json members (e.g. `allow` for 405) and response headers. */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    code: ErrorCode,
+    detail: string,
+    options: { cause?: unknown; chain?: readonly ChainLink[]; headers?: Record<string, string> } = {},
+  ) {
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause });
+    const def: ErrorDefinition = catalogue[code];
+    this.name = 'SwitchyardError';
+    this.code = code;
+    this.status = def.status;
+    this.title = def.title;
+    this.chain = options.chain ?? [];
+    this.headers = options.headers ?? {};
+  }
+}
+
+export function isSwitchyardError(err: unknown): err is SwitchyardError {
+  return err instanceof SwitchyardError;
+}

@@ -1,0 +1,75 @@
+/**
+ * One request/response pair as it moves through the gateway: what the listener knows about the
+ * client, what the router matched, and the single door through which a response head is written
+ * (so that filters can edit response headers whatever upstream produced them).
+ */
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { RouteConfig } from '../config/types.js';
+
+export interface RouteMatch {
+  readonly route: RouteConfig;
+  /** Parameters captured from the path, percent-decoded; missing optional ones are absent. */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export type ResponseHeadHook = (status: number, headers: OutgoingHttpHeaders) => void;
+
+export class Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly id: string;
+  readonly startedAt: bigint;
+  /** Path as sent by the client (still percent-encoded), without the query. */
+  readonly path: string;
+  /** Query string as sent, without the leading `?` ('' when absent). */
+  readonly query: string;
+  match: RouteMatch | undefined = undefined;
+  /** Name of the upstream that served the request, for the access log. */
+  upstream: string | undefined = undefined;
+  readonly #baseLog: Logger;
+  #log: Logger | undefined;
+  #headHooks: ResponseHeadHook[] | undefined;
+  readonly #abort = new AbortController();
+
+  constructor(req: IncomingMessage, res: ServerResponse, id: string, baseLog: Logger) {
+    this.req = req;
+    this.res = res;
+    this.id = id;
+    this.startedAt = process.hrtime.bigint();
+    this.#baseLog = baseLog;
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    this.path = q === -1 ? url : url.slice(0, q);
+    this.query = q === -1 ? '' : url.slice(q + 1);
+    res.once('close', () => {
+      if (!res.writableFinished) this.#abort.abort();
+    });
+  }
+
+  /** Aborted when the client goes away before the response is complete. */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  /** A logger bound to this request's id, made on first use. */
+  get log(): Logger {
+    this.#log ??= this.#baseLog.child({ reqId: this.id });
+    return this.#log;
+  }
+
+  get remoteAddress(): string {
+    return this.req.socket.remoteAddress ?? '';
+  }
+
+  /** Registers an edit applied to the response head just before it is written. */
+  onResponseHead(hook: ResponseHeadHook): void {
+    (this.#headHooks ??= []).push(hook);
+  }
+
+  /** Every upstream and the listener write the response head through here. */
+  writeHead(status: number, headers: OutgoingHttpHeaders): void {
+    if (this.#headHooks !== undefined) for (const hook of this.#headHooks) hook(status, headers);
+    this.res.writeHead(status, headers);
+  }
+}
