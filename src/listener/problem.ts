@@ -1,0 +1,54 @@
+/**
+ * Writes errors as application/problem+json (RFC 9457) with Switchyard's members: `code`,
+ * `requestId`, `traceId` and `chain` (the causes, outermost first, SPEC section 5). When the
+ * response head is already out, the only honest signal left is to cut the connection.
+ */
+import type { Exchange } from './exchange.js';
+import { SwitchyardError, isSwitchyardError } from '../errors.js';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  requestId: string;
+  traceId?: string;
+  chain: readonly { source: string; code?: string; status?: number; detail: string }[];
+  [member: string]: unknown;
+}
+
+const TYPE_BASE = 'https://switchyard.dev/errors/';
+
+export function toProblem(err: SwitchyardError, requestId: string, traceId?: string): Problem {
+  const problem: Problem = {
+    type: TYPE_BASE + err.code,
+    title: err.title,
+    status: err.status,
+    detail: err.message,
+    code: err.code,
+    requestId,
+    chain: err.chain,
+  };
+  if (traceId !== undefined) problem.traceId = traceId;
+  return problem;
+}
+
+/** Sends `err` to the client of `exchange`; unknown errors become SY_ERR_INTERNAL and are logged. */
+export function sendProblem(exchange: Exchange, err: unknown): void {
+  const error = isSwitchyardError(err) ? err : new SwitchyardError('SY_ERR_INTERNAL', 'unexpected failure while handling the request', { cause: err });
+  if (!isSwitchyardError(err)) exchange.log.error({ err }, 'internal error');
+  const res = exchange.res;
+  if (res.headersSent) {
+    res.destroy(error);
+    return;
+  }
+  const body = JSON.stringify(toProblem(error, exchange.id));
+  exchange.writeHead(error.status, {
+    ...error.headers,
+    'content-type': 'application/problem+json',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  });
+  res.end(exchange.req.method === 'HEAD' ? undefined : body);
+}
