@@ -49,6 +49,15 @@ export const catalogue = {
   SY_ERR_FASTCGI_STATUS: { status: 502, title: 'php application sent an invalid status' },
   SY_ERR_FASTCGI_SCRIPT_FORBIDDEN: { status: 403, title: 'script is not allowed to execute' },
 
+  // --- protobuf governance (switchyard proto) ------------------------------------------------
+  SY_ERR_PROTO_COMPILE: { status: 500, title: 'proto files do not compile' },
+  SY_ERR_PROTO_COMPILER: { status: 500, title: 'the protobuf compiler cannot be run' },
+  SY_ERR_PROTO_NO_FILES: { status: 500, title: 'no proto files found' },
+  SY_ERR_PROTO_IMAGE: { status: 500, title: 'descriptor set cannot be read' },
+  SY_ERR_PROTO_GIT_REF: { status: 500, title: 'git reference cannot be read' },
+  SY_ERR_PROTO_LINT_CONFIG: { status: 500, title: 'proto lint or breaking configuration is invalid' },
+  SY_ERR_PROTO_HOOK: { status: 500, title: 'git hook cannot be installed' },
+
   // --- gateway ------------------------------------------------------------------------------
   SY_ERR_INTERNAL: { status: 500, title: 'internal gateway error' },
   SY_ERR_SHUTTING_DOWN: { status: 503, title: 'gateway is shutting down' },
