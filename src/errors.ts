@@ -58,6 +58,9 @@ export const catalogue = {
   SY_ERR_PROTO_LINT_CONFIG: { status: 500, title: 'proto lint or breaking configuration is invalid' },
   SY_ERR_PROTO_HOOK: { status: 500, title: 'git hook cannot be installed' },
 
+  // --- access-log analytics (switchyard logs) ----------------------------------------------
+  SY_ERR_LOG_FORMAT: { status: 500, title: 'access-log format is not recognised or not valid' },
+
   // --- gateway ------------------------------------------------------------------------------
   SY_ERR_INTERNAL: { status: 500, title: 'internal gateway error' },
   SY_ERR_SHUTTING_DOWN: { status: 503, title: 'gateway is shutting down' },
