@@ -1,0 +1,100 @@
+/**
+ * The proto loader: turns what a user names on the command line, or in gateway config, into
+ * compiled files with source positions. An input is a module directory, one `.proto` file inside
+ * a module, or an image (`.binpb`/`.pb`, a FileDescriptorSet). Used by `switchyard proto` and by
+ * the gRPC upstream (through `registry`).
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { createFileRegistry, type FileRegistry } from '@bufbuild/protobuf';
+import type { FileDescriptorSet } from '@bufbuild/protobuf/wkt';
+import { SwitchyardError } from '../errors.js';
+import { compileModule } from './compile.js';
+import { decodeImage, imageFileInfo } from './image.js';
+import type { ProtoFile } from './proto-file.js';
+import { SourceIndex } from './source-info.js';
+
+export interface LoadOptions {
+  readonly cwd: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface ProtoImage {
+  /** Every file, imports included, in dependency order. */
+  readonly files: readonly ProtoFile[];
+  /** The files findings are reported for: the input's own files, or the one file named. */
+  readonly targets: readonly ProtoFile[];
+  /** The module root the input resolved to (undefined for images). */
+  readonly moduleDir: string | undefined;
+  /** A `@bufbuild/protobuf` registry of all files, for encoding and decoding messages. */
+  registry(): FileRegistry;
+}
+
+const IMAGE_SUFFIXES = ['.binpb', '.pb', '.bin'];
+// Files that mark a module root when a single `.proto` file is named (as buf looks for buf.yaml).
+const MODULE_MARKERS = ['switchyard.proto.yaml', 'buf.yaml'];
+
+export function isImagePath(input: string): boolean {
+  return IMAGE_SUFFIXES.some((suffix) => input.endsWith(suffix));
+}
+
+export async function loadProtoInput(input: string, options: LoadOptions): Promise<ProtoImage> {
+  const absolute = resolve(options.cwd, input);
+  const stats = await stat(absolute).catch(() => undefined);
+  if (stats === undefined) throw new SwitchyardError('SY_ERR_FILE_NOT_FOUND', `${input} does not exist`);
+  if (stats.isFile() && isImagePath(input)) return loadImageFile(input, options);
+  if (stats.isDirectory()) return loadModule(input, undefined, options);
+  if (stats.isFile() && input.endsWith('.proto')) {
+    const root = moduleRootOf(absolute, options.cwd);
+    return loadModule(root, relative(root, absolute).split('\\').join('/'), options);
+  }
+  throw new SwitchyardError('SY_ERR_CLI_USAGE', `${input} is neither a directory, a .proto file nor a .binpb descriptor set`);
+}
+
+export async function loadImageFile(input: string, options: LoadOptions): Promise<ProtoImage> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(resolve(options.cwd, input));
+  } catch (cause) {
+    throw new SwitchyardError('SY_ERR_FILE_UNREADABLE', `cannot read ${input}`, { cause });
+  }
+  const set = decodeImage(bytes, input);
+  const files = set.file.map((proto) => makeFile(proto, proto.name ?? ''));
+  return image(set, files, files.filter((f) => !f.info.isImport), undefined);
+}
+
+async function loadModule(moduleDir: string, only: string | undefined, options: LoadOptions): Promise<ProtoImage> {
+  const compiled = await compileModule(moduleDir, options);
+  const files = compiled.set.file.map((proto) => {
+    const file = makeFile(proto, compiled.displayPath(proto.name ?? ''));
+    // The built-in google/api files sit in a second workspace module; to the user they are imports.
+    return compiled.own.has(file.name) ? file : { ...file, info: { ...file.info, isImport: true } };
+  });
+  const targets = files.filter((f) => (only === undefined ? compiled.own.has(f.name) : f.name === only));
+  return image(compiled.set, files, targets, resolve(options.cwd, moduleDir));
+}
+
+function makeFile(proto: ProtoFile['proto'], displayPath: string): ProtoFile {
+  return { name: proto.name ?? '', displayPath, proto, info: imageFileInfo(proto), source: new SourceIndex(proto) };
+}
+
+function image(set: FileDescriptorSet, files: ProtoFile[], targets: ProtoFile[], moduleDir: string | undefined): ProtoImage {
+  let registry: FileRegistry | undefined;
+  return {
+    files,
+    targets,
+    moduleDir,
+    registry: () => (registry ??= createFileRegistry(set)),
+  };
+}
+
+/** The nearest directory at or above `file` holding a module marker, else the working directory. */
+function moduleRootOf(file: string, cwd: string): string {
+  const stop = resolve(cwd);
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (MODULE_MARKERS.some((m) => existsSync(resolve(dir, m)))) return dir;
+    if (dir === stop || dirname(dir) === dir) break;
+  }
+  return file.startsWith(stop) ? stop : dirname(file);
+}
