@@ -106,6 +106,6 @@ export interface RouteConfig {
   readonly static: boolean;
   /** Request body limit in bytes for this route. */
   readonly bodySize: number;
-  /** YAML path of the route in the config, for error messages (`routes[2].routes[0]`). */
-  readonly at: string;
+  /** YAML path of the route in the config (`['routes', 2, 'routes', 0]`), for error messages. */
+  readonly at: readonly (string | number)[];
 }

@@ -1,0 +1,118 @@
+/**
+ * Loads switchyard.yaml: parse (yaml, keeping node positions), replace `${ENV}`, check against the
+ * JSON Schema, normalise. Every problem found on the way is collected with its line and column,
+ * then all are thrown together as one ConfigError.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { SwitchyardError } from '../errors.js';
+import { interpolate } from './interpolate.js';
+import { validateAgainstSchema } from './schema.js';
+import { normalize } from './normalize.js';
+import { ConfigError, pathToString, type ConfigProblem } from './problems.js';
+import type { GatewayConfig } from './types.js';
+
+export interface LoadedConfig {
+  readonly config: GatewayConfig;
+  /** Finds the line and column of a YAML path, for problems found after loading. */
+  readonly locate: (segments: readonly (string | number)[]) => { line: number; column: number } | undefined;
+}
+
+export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new SwitchyardError(code === 'ENOENT' ? 'SY_ERR_FILE_NOT_FOUND' : 'SY_ERR_FILE_UNREADABLE', `cannot read config ${file}: ${code === 'ENOENT' ? 'no such file' : String(code)}`);
+  }
+  return parseConfig(text, { file, source: path, env });
+}
+
+export function parseConfig(text: string, options: { file?: string; source?: string; env?: NodeJS.ProcessEnv } = {}): LoadedConfig {
+  const file = options.file ?? 'switchyard.yaml';
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const position = (offset: number) => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => ({ code: 'SY_ERR_CONFIG_SYNTAX', path: '', message: e.message.split('\n')[0] ?? e.message, ...position(e.pos[0]) })),
+    );
+  }
+  const locate = (segments: readonly (string | number)[], atKey = false) => {
+    const node = findNode(doc, segments, atKey);
+    return node?.range ? position(node.range[0]) : undefined;
+  };
+  const problems: ConfigProblem[] = [];
+  const add = (p: Omit<ConfigProblem, 'path' | 'line' | 'column'>, segments: (string | number)[], atKey = false) => {
+    // Point at the deepest node that exists: a missing key is reported at its parent.
+    let found: { line: number; column: number } | undefined;
+    for (let n = segments.length; n >= 0 && found === undefined; n--) found = locate(segments.slice(0, n), atKey && n === segments.length);
+    problems.push({ ...p, path: pathToString(segments), ...(found ?? {}) });
+  };
+
+  const data: unknown = doc.toJS() ?? {};
+  const env = options.env ?? process.env;
+  substituteEnv(data, [], env, (segments, name) => add({ code: 'SY_ERR_CONFIG_ENV', message: `environment variable ${name} is not set (use \${${name}:-default} for a default)` }, segments));
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError(file, [{ code: 'SY_ERR_CONFIG_INVALID', path: '', message: 'the configuration must be a mapping of keys (listen, upstreams, routes, ...)' }]);
+  }
+  for (const p of validateAgainstSchema(data)) add({ code: 'SY_ERR_CONFIG_INVALID', message: p.message }, p.segments, p.atKey);
+  if (problems.length > 0) throw new ConfigError(file, sortProblems(problems));
+
+  const { config, problems: semantic } = normalize(data as Record<string, unknown>, options.source);
+  for (const p of semantic) add({ code: p.code, message: p.message }, p.segments);
+  if (problems.length > 0) throw new ConfigError(file, sortProblems(problems));
+  return { config, locate: (segments) => locate(segments) };
+}
+
+function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+/** Replaces `${ENV}` in every string value, in place, reporting unset names with their path. */
+function substituteEnv(node: unknown, segments: (string | number)[], env: NodeJS.ProcessEnv, missing: (segments: (string | number)[], name: string) => void): void {
+  if (Array.isArray(node)) {
+    node.forEach((v, i) => {
+      if (typeof v === 'string') node[i] = replaceOne(v, [...segments, i], env, missing);
+      else substituteEnv(v, [...segments, i], env, missing);
+    });
+  } else if (node !== null && typeof node === 'object') {
+    const record = node as Record<string, unknown>;
+    for (const [k, v] of Object.entries(record)) {
+      if (typeof v === 'string') record[k] = replaceOne(v, [...segments, k], env, missing);
+      else substituteEnv(v, [...segments, k], env, missing);
+    }
+  }
+}
+
+function replaceOne(value: string, segments: (string | number)[], env: NodeJS.ProcessEnv, missing: (segments: (string | number)[], name: string) => void): string {
+  if (!value.includes('${')) return value;
+  const result = interpolate(value, env);
+  for (const name of result.missing) missing(segments, name);
+  return result.value;
+}
+
+function findNode(doc: Document, segments: readonly (string | number)[], atKey: boolean): Node | undefined {
+  let node: unknown = doc.contents;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i];
+    const last = i === segments.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (pair === undefined) return undefined;
+      node = last && atKey ? pair.key : pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = node.items[seg];
+    } else {
+      return undefined;
+    }
+  }
+  return (node ?? undefined) as Node | undefined;
+}

@@ -1,0 +1,216 @@
+/**
+ * Turns a schema-valid document into the runtime GatewayConfig: units converted, defaults applied,
+ * groups flattened into routes (prefixes, middleware and name prefixes joined), and the checks
+ * a schema cannot express (a route sending to an upstream that does not exist, a middleware name
+ * nobody defined, an address that does not parse) reported as problems.
+ */
+import { isAbsolute, resolve, dirname } from 'node:path';
+import { defaults } from './defaults.js';
+import { parseAddress } from './address.js';
+import { parseDuration, parseSize } from './units.js';
+import { closest } from './did-you-mean.js';
+import type { ErrorCode } from '../errors.js';
+import type {
+  FastcgiUpstreamConfig,
+  GatewayConfig,
+  HttpMethod,
+  ListenAddress,
+  MiddlewareConfig,
+  RouteConfig,
+  UpstreamConfig,
+} from './types.js';
+
+type Raw = Record<string, unknown>;
+export interface RawProblem {
+  code: ErrorCode;
+  segments: (string | number)[];
+  message: string;
+}
+
+const ALL_METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const METHOD_KEYS = ['get', 'post', 'put', 'patch', 'delete', 'options', 'any'] as const;
+
+export function normalize(raw: Raw, source: string | undefined): { config: GatewayConfig; problems: RawProblem[] } {
+  const problems: RawProblem[] = [];
+  const baseDir = source === undefined ? process.cwd() : dirname(source);
+  const fail = (code: ErrorCode, segments: (string | number)[], message: string) => problems.push({ code, segments, message });
+
+  const address = (value: unknown, segments: (string | number)[]): ListenAddress => {
+    const parsed = parseAddress(value as string | number);
+    if (parsed === undefined) {
+      fail('SY_ERR_CONFIG_INVALID', segments, `'${String(value)}' is not an address`);
+      return { kind: 'tcp', host: '0.0.0.0', port: 0 };
+    }
+    return parsed;
+  };
+  const duration = (value: unknown, fallback: number) => (value === undefined ? fallback : (parseDuration(value) ?? fallback));
+  const size = (value: unknown, fallback: number) => (value === undefined ? fallback : (parseSize(value) ?? fallback));
+
+  const listenRaw = raw['listen'] ?? defaults.listen;
+  const listen = (Array.isArray(listenRaw) ? listenRaw : [listenRaw]).map((v, i) => address(v, Array.isArray(listenRaw) ? ['listen', i] : ['listen']));
+
+  const adminRaw = raw['admin'] as Raw | undefined;
+  const admin = adminRaw === undefined ? undefined : { listen: address(adminRaw['listen'], ['admin', 'listen']), token: adminRaw['token'] as string | undefined };
+
+  const limitsRaw = (raw['limits'] ?? {}) as Raw;
+  const limits = {
+    headerSize: size(limitsRaw['headerSize'], defaults.limits.headerSize),
+    headerCount: (limitsRaw['headerCount'] as number | undefined) ?? defaults.limits.headerCount,
+    bodySize: size(limitsRaw['bodySize'], defaults.limits.bodySize),
+  };
+  const timeoutsRaw = (raw['timeouts'] ?? {}) as Raw;
+  const timeouts = {
+    headers: duration(timeoutsRaw['headers'], defaults.timeouts.headers),
+    body: duration(timeoutsRaw['body'], defaults.timeouts.body),
+    idle: duration(timeoutsRaw['idle'], defaults.timeouts.idle),
+    shutdown: duration(timeoutsRaw['shutdown'], defaults.timeouts.shutdown),
+  };
+
+  const upstreams = new Map<string, UpstreamConfig>();
+  for (const [name, value] of Object.entries((raw['upstreams'] ?? {}) as Record<string, Raw>)) {
+    const at = ['upstreams', name];
+    if (value['type'] === 'fastcgi') {
+      const root = resolve(baseDir, value['root'] as string);
+      const index = (value['index'] as string | undefined) ?? defaults.fastcgi.index;
+      const queue = (value['queue'] ?? {}) as Raw;
+      const params = (value['params'] ?? {}) as Record<string, string>;
+      for (const key of Object.keys(params)) {
+        if (/^PHP_(ADMIN_)?VALUE$/i.test(key)) fail('SY_ERR_CONFIG_UPSTREAM', [...at, 'params', key], `${key} cannot be set through params: configure it in the php-fpm pool`);
+      }
+      const fastcgi: FastcgiUpstreamConfig = {
+        type: 'fastcgi',
+        name,
+        address: address(value['address'], [...at, 'address']),
+        root,
+        index,
+        scripts: (value['scripts'] as string[] | undefined) ?? [index],
+        maxConnections: (value['maxConnections'] as number | undefined) ?? defaults.fastcgi.maxConnections,
+        queue: {
+          max: (queue['max'] as number | undefined) ?? defaults.fastcgi.queue.max,
+          timeout: duration(queue['timeout'], defaults.fastcgi.queue.timeout),
+        },
+        keepAlive: (value['keepAlive'] as boolean | undefined) ?? defaults.fastcgi.keepAlive,
+        connectTimeout: duration(value['connectTimeout'], defaults.fastcgi.connectTimeout),
+        readTimeout: duration(value['readTimeout'], defaults.fastcgi.readTimeout),
+        spoolMemory: size(value['spoolMemory'], defaults.fastcgi.spoolMemory),
+        status: value['status'] as string | undefined,
+        params,
+      };
+      if (!isAbsolute(fastcgi.root)) fail('SY_ERR_CONFIG_UPSTREAM', [...at, 'root'], 'root must be a directory path');
+      upstreams.set(name, fastcgi);
+    } else if (value['type'] === 'http') {
+      const endpoints = (value['endpoints'] as (string | Raw)[]).map((e, i) => {
+        const url = typeof e === 'string' ? e : (e['url'] as string);
+        try {
+          new URL(url);
+        } catch {
+          fail('SY_ERR_CONFIG_UPSTREAM', [...at, 'endpoints', i], `'${url}' is not a valid URL`);
+        }
+        return typeof e === 'string'
+          ? { url, weight: 1, zone: undefined }
+          : { url, weight: (e['weight'] as number | undefined) ?? 1, zone: e['zone'] as string | undefined };
+      });
+      upstreams.set(name, { type: 'http', name, endpoints });
+    }
+  }
+
+  const middleware = new Map<string, MiddlewareConfig>();
+  for (const [name, value] of Object.entries((raw['middleware'] ?? {}) as Record<string, Raw>)) {
+    const { type, ...options } = value;
+    middleware.set(name, { name, type: type as string, options });
+  }
+
+  const routes: RouteConfig[] = [];
+  const flatten = (
+    list: Raw[],
+    segments: (string | number)[],
+    group: { prefix: string; middleware: string[]; name: string; where: Record<string, string> },
+  ): void => {
+    list.forEach((item, i) => {
+      const at = [...segments, i];
+      const checkMiddleware = (names: string[], base: (string | number)[]) =>
+        names.forEach((m, j) => {
+          if (!middleware.has(m)) {
+            const hint = closest(m, middleware.keys());
+            fail('SY_ERR_CONFIG_MIDDLEWARE', [...base, j], `unknown middleware '${m}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
+          }
+        });
+      if (item['group'] !== undefined) {
+        const g = item['group'] as Raw;
+        const groupMiddleware = (g['middleware'] as string[] | undefined) ?? [];
+        checkMiddleware(groupMiddleware, [...at, 'group', 'middleware']);
+        flatten((item['routes'] as Raw[]) ?? [], [...at, 'routes'], {
+          prefix: joinPath(group.prefix, (g['prefix'] as string | undefined) ?? ''),
+          middleware: [...group.middleware, ...groupMiddleware],
+          name: group.name + ((g['name'] as string | undefined) ?? ''),
+          where: { ...group.where, ...((g['where'] as Record<string, string> | undefined) ?? {}) },
+        });
+        return;
+      }
+      const used = METHOD_KEYS.filter((k) => item[k] !== undefined);
+      const matchList = item['match'] as string[] | undefined;
+      let methods: HttpMethod[] = [];
+      let path: string | undefined;
+      if (matchList !== undefined) {
+        if (used.length > 0 || item['path'] === undefined) {
+          fail('SY_ERR_CONFIG_ROUTE', at, '`match` takes its path from `path` and cannot be combined with get/post/...');
+          return;
+        }
+        methods = matchList.map((m) => m.toUpperCase() as HttpMethod);
+        path = item['path'] as string;
+      } else if (used.length !== 1) {
+        fail('SY_ERR_CONFIG_ROUTE', at, used.length === 0 ? 'a route needs one of get, post, put, patch, delete, options, any or match' : `a route takes one method key, found ${used.join(', ')} (use match: [...] with path)`);
+        return;
+      } else {
+        const key = used[0] as (typeof METHOD_KEYS)[number];
+        methods = key === 'any' ? [...ALL_METHODS] : [key.toUpperCase() as HttpMethod];
+        path = item[key] as string;
+      }
+      if (item['path'] !== undefined && matchList === undefined) fail('SY_ERR_CONFIG_ROUTE', [...at, 'path'], '`path` goes with `match`; with get/post/... the path is their value');
+      const to = item['to'] as string;
+      if (!upstreams.has(to)) {
+        const hint = closest(to, upstreams.keys());
+        fail('SY_ERR_CONFIG_ROUTE', [...at, 'to'], `unknown upstream '${to}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
+      }
+      const own = (item['middleware'] as string[] | undefined) ?? [];
+      checkMiddleware(own, [...at, 'middleware']);
+      const isStatic = (item['static'] as boolean | undefined) ?? false;
+      if (isStatic && upstreams.get(to)?.type === 'http') fail('SY_ERR_CONFIG_ROUTE', [...at, 'static'], '`static` applies to fastcgi upstreams only');
+      const name = item['name'] === undefined ? undefined : group.name + (item['name'] as string);
+      routes.push({
+        methods,
+        path: joinPath(group.prefix, path),
+        where: { ...group.where, ...((item['where'] as Record<string, string> | undefined) ?? {}) },
+        name,
+        to,
+        middleware: [...group.middleware, ...own],
+        static: isStatic,
+        bodySize: size(item['bodyLimit'], limits.bodySize),
+        at,
+      });
+    });
+  };
+  flatten((raw['routes'] ?? []) as Raw[], ['routes'], { prefix: '', middleware: [], name: '', where: {} });
+
+  return {
+    config: {
+      listen,
+      admin,
+      limits,
+      timeouts,
+      upstreams,
+      middleware,
+      routes,
+      accessLog: { target: (raw['accessLog'] as string | undefined) ?? defaults.accessLog },
+      source,
+    },
+    problems,
+  };
+}
+
+/** Joins a group prefix and a route path as Laravel does: exactly one slash between them. */
+function joinPath(prefix: string, path: string): string {
+  if (prefix === '' || prefix === '/') return path === '' ? '/' : path;
+  const joined = `${prefix.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+  return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
+}

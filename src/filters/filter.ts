@@ -1,0 +1,28 @@
+/**
+ * The one contract for every middleware (Envoy's filter, undici's interceptor): a factory checks
+ * its options once, when the config is loaded, and returns the per-request function. That function
+ * either answers itself (does not call `next`) or calls `next` and may act before and after it.
+ */
+import type { Exchange } from '../listener/exchange.js';
+
+export type Next = () => Promise<void>;
+export type Filter = (exchange: Exchange, next: Next) => Promise<void>;
+
+export interface FilterProblem {
+  /** Path below the middleware entry, e.g. ['response', 'set', 'X-Bad Name']. */
+  readonly segments: readonly (string | number)[];
+  readonly message: string;
+}
+
+export interface FilterFactory<Options = Record<string, unknown>> {
+  readonly type: string;
+  /** Problems with the options, empty when they are fine. Runs at config load. */
+  check(options: Readonly<Record<string, unknown>>): FilterProblem[];
+  /** Builds the filter from options that passed `check`. */
+  create(options: Options): Filter;
+}
+
+/** Runs `filters` in order around `terminal`; built once per route at config load. */
+export function compose(filters: readonly Filter[], terminal: (exchange: Exchange) => Promise<void>): (exchange: Exchange) => Promise<void> {
+  return filters.reduceRight<(exchange: Exchange) => Promise<void>>((inner, filter) => (exchange) => filter(exchange, () => inner(exchange)), terminal);
+}

@@ -1,0 +1,84 @@
+/**
+ * Builds the runtime from a loaded config, once: every middleware's options checked and its
+ * filter made, every route added to the router with its chain composed, every upstream created.
+ * All problems are collected with their YAML positions and thrown together, so a bad config
+ * fails here — at startup or reload — and never on a request.
+ */
+import type { Logger } from 'pino';
+import { Router } from '../router/index.js';
+import { compose, type Filter } from '../filters/filter.js';
+import { filterFactories } from '../filters/registry.js';
+import { ConfigError, pathToString, type ConfigProblem } from '../config/problems.js';
+import { isSwitchyardError, type ErrorCode } from '../errors.js';
+import { createUpstream } from '../upstream/create-upstream.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { GatewayConfig, RouteConfig } from '../config/types.js';
+import type { Upstream } from '../upstream/upstream.js';
+import type { Exchange } from '../listener/exchange.js';
+
+export interface CompiledRoute {
+  readonly route: RouteConfig;
+  /** The route's filters around its upstream. */
+  readonly run: (exchange: Exchange) => Promise<void>;
+}
+
+export interface Runtime {
+  readonly config: GatewayConfig;
+  readonly router: Router<CompiledRoute>;
+  readonly upstreams: ReadonlyMap<string, Upstream>;
+}
+
+export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchyard.yaml'): Runtime {
+  const { config, locate } = loaded;
+  const problems: ConfigProblem[] = [];
+  const fail = (code: ErrorCode, segments: readonly (string | number)[], message: string) =>
+    problems.push({ code, path: pathToString(segments), message, ...(locate(segments) ?? {}) });
+
+  const filters = new Map<string, Filter>();
+  for (const [name, mw] of config.middleware) {
+    const factory = filterFactories.get(mw.type);
+    if (factory === undefined) {
+      fail('SY_ERR_CONFIG_MIDDLEWARE', ['middleware', name, 'type'], `unknown middleware type '${mw.type}'`);
+      continue;
+    }
+    const found = factory.check(mw.options);
+    for (const p of found) fail('SY_ERR_CONFIG_MIDDLEWARE', ['middleware', name, ...p.segments], p.message);
+    if (found.length === 0) filters.set(name, factory.create(mw.options as never));
+  }
+
+  const upstreams = new Map<string, Upstream>();
+  for (const [name, upstreamConfig] of config.upstreams) {
+    try {
+      upstreams.set(name, createUpstream(upstreamConfig, log));
+    } catch (err) {
+      if (!isSwitchyardError(err)) throw err;
+      fail(err.code, ['upstreams', name], err.message);
+    }
+  }
+
+  const router = new Router<CompiledRoute>();
+  for (const route of config.routes) {
+    const upstream = upstreams.get(route.to);
+    const chain = route.middleware.map((m) => filters.get(m)).filter((f): f is Filter => f !== undefined);
+    const terminal = upstream === undefined ? async () => {} : (exchange: Exchange) => upstream.handle(exchange);
+    try {
+      router.add({
+        methods: route.methods,
+        path: route.path,
+        where: route.where,
+        ...(route.name === undefined ? {} : { name: route.name }),
+        value: { route, run: compose(chain, terminal) },
+        at: pathToString(route.at),
+      });
+    } catch (err) {
+      if (!isSwitchyardError(err)) throw err;
+      fail(err.code, route.at, err.message);
+    }
+  }
+
+  if (problems.length > 0) {
+    for (const upstream of upstreams.values()) void upstream.close();
+    throw new ConfigError(file, problems);
+  }
+  return { config, router, upstreams };
+}

@@ -1,0 +1,123 @@
+/**
+ * The running gateway: listeners, the per-request path (request id -> limits -> router ->
+ * route's filter chain -> upstream -> access log), and the lifecycle: start, hot reload (new
+ * requests take the new runtime, in-flight ones finish on the one they started with), and
+ * graceful stop (stop accepting, let in-flight requests finish, then close).
+ * This is the proxy core loop; docs/lifecycle.md names each stage and its failure status.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { SwitchyardError } from '../errors.js';
+import { Exchange } from '../listener/exchange.js';
+import { sendProblem } from '../listener/problem.js';
+import { requestIdFrom } from '../listener/request-id.js';
+import { createListener, listen } from '../listener/http-listener.js';
+import { createAccessLog, type AccessLog } from '../telemetry/access-log.js';
+import type { Runtime } from './build.js';
+
+export class Gateway {
+  #runtime: Runtime;
+  readonly #log: Logger;
+  readonly #servers: Server[] = [];
+  readonly #accessLog: { write: AccessLog; flush: () => void };
+  #inFlight = 0;
+  #draining = false;
+  #drained: (() => void) | undefined;
+
+  constructor(runtime: Runtime, log: Logger) {
+    this.#runtime = runtime;
+    this.#log = log;
+    this.#accessLog = createAccessLog(runtime.config.accessLog.target);
+  }
+
+  get runtime(): Runtime {
+    return this.#runtime;
+  }
+
+  async start(): Promise<void> {
+    const { config } = this.#runtime;
+    for (const address of config.listen) {
+      const server = createListener({ address, limits: config.limits, timeouts: config.timeouts, onRequest: (req, res) => this.#handle(req, res) });
+      await listen(server, address);
+      this.#servers.push(server);
+    }
+  }
+
+  /** Bound addresses as URLs (with the real port when 0 was configured). */
+  urls(): string[] {
+    return this.#servers.map((s) => {
+      const a = s.address();
+      if (typeof a === 'string') return `unix:${a}`;
+      const info = a as AddressInfo;
+      return `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`;
+    });
+  }
+
+  /** Swaps in a runtime built from a new config; the old upstreams close once idle. */
+  async reload(runtime: Runtime): Promise<void> {
+    const old = this.#runtime;
+    this.#runtime = runtime;
+    for (const [name, upstream] of old.upstreams) if (runtime.upstreams.get(name) !== upstream) void upstream.close();
+  }
+
+  /** Graceful stop: no new connections, idle ones closed, in-flight requests get `graceMs`. */
+  async stop(graceMs = this.#runtime.config.timeouts.shutdown): Promise<void> {
+    this.#draining = true;
+    const closed = this.#servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+    for (const s of this.#servers) s.closeIdleConnections();
+    if (this.#inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        timer.unref();
+        this.#drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    for (const s of this.#servers) s.closeAllConnections();
+    await Promise.all(closed);
+    await Promise.all([...this.#runtime.upstreams.values()].map((u) => u.close()));
+    try {
+      this.#accessLog.flush();
+    } catch {
+      // The destination was never opened (no request was logged): nothing to flush.
+    }
+  }
+
+  #handle(req: IncomingMessage, res: ServerResponse): void {
+    const runtime = this.#runtime;
+    const exchange = new Exchange(req, res, requestIdFrom(req.headers['x-request-id']), this.#log);
+    const bytesBefore = req.socket.bytesWritten;
+    this.#inFlight++;
+    res.once('close', () => {
+      this.#accessLog.write(exchange, bytesBefore);
+      if (--this.#inFlight === 0 && this.#drained !== undefined) this.#drained();
+    });
+    res.setHeader('x-request-id', exchange.id);
+    if (this.#draining) res.shouldKeepAlive = false;
+    this.#dispatch(exchange, runtime).catch((err: unknown) => sendProblem(exchange, err));
+  }
+
+  async #dispatch(exchange: Exchange, runtime: Runtime): Promise<void> {
+    const { req } = exchange;
+    const limits = runtime.config.limits;
+    if (req.rawHeaders.length / 2 > limits.headerCount) {
+      throw new SwitchyardError('SY_ERR_HEADERS_TOO_LARGE', `more than ${limits.headerCount} header fields`, { headers: { connection: 'close' } });
+    }
+    const found = runtime.router.find(req.method ?? 'GET', exchange.path);
+    if (found.kind === 'not-found') throw new SwitchyardError('SY_ERR_ROUTE_NOT_FOUND', `no route for ${req.method} ${exchange.path}`);
+    if (found.kind === 'method-not-allowed') {
+      throw new SwitchyardError('SY_ERR_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${exchange.path}`, { headers: { allow: found.allow.join(', ') } });
+    }
+    const { route, run } = found.value;
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > route.bodySize) {
+      // Answer before reading the body, and close: the rest of it will not be read.
+      throw new SwitchyardError('SY_ERR_BODY_TOO_LARGE', `request body of ${declared} bytes exceeds the limit of ${route.bodySize}`, { headers: { connection: 'close' } });
+    }
+    exchange.match = { route, params: found.params };
+    await run(exchange);
+  }
+}

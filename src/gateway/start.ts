@@ -1,0 +1,65 @@
+/**
+ * Starting a gateway from a config file the way `serve` and `demo` do: load, build, listen, and
+ * wire the process signals (SIGTERM/SIGINT graceful stop, SIGHUP reload).
+ */
+import type { Writable } from 'node:stream';
+import type { Logger } from 'pino';
+import { loadConfigFile } from '../config/load.js';
+import { ConfigError, formatProblem } from '../config/problems.js';
+import { createLogger } from '../telemetry/logger.js';
+import { buildRuntime } from './build.js';
+import { Gateway } from './gateway.js';
+
+export interface StartOptions {
+  readonly file: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly logLevel: string;
+  readonly logStream: Writable;
+  /** Install SIGTERM/SIGINT/SIGHUP handlers (default true). */
+  readonly signals?: boolean;
+}
+
+export interface RunningGateway {
+  readonly gateway: Gateway;
+  readonly log: Logger;
+  /** Resolves once the gateway has stopped (after a signal or `stop()`). */
+  readonly stopped: Promise<void>;
+  stop(): Promise<void>;
+  reload(): Promise<void>;
+}
+
+export async function startGateway(options: StartOptions): Promise<RunningGateway> {
+  const log = createLogger(options.logLevel, options.logStream);
+  const load = async () => buildRuntime(await loadConfigFile(options.file, options.env), log, options.file);
+  const gateway = new Gateway(await load(), log);
+  await gateway.start();
+  log.info({ listen: gateway.urls() }, 'switchyard listening');
+
+  let stopping: Promise<void> | undefined;
+  let markStopped: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (markStopped = resolve));
+  const stop = () => {
+    stopping ??= gateway.stop().then(() => {
+      removeSignals();
+      log.info('switchyard stopped');
+      markStopped();
+    });
+    return stopping;
+  };
+  const reload = async () => {
+    try {
+      await gateway.reload(await load());
+      log.info('configuration reloaded');
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      log.error({ problems: err.problems.map((p) => formatProblem(options.file, p)) }, 'reload rejected, keeping the running configuration');
+    }
+  };
+  const onStop = () => void stop();
+  const onReload = () => void reload().catch((err: unknown) => log.error({ err }, 'reload failed'));
+  const removeSignals = () => {
+    process.off('SIGTERM', onStop).off('SIGINT', onStop).off('SIGHUP', onReload);
+  };
+  if (options.signals !== false) process.on('SIGTERM', onStop).on('SIGINT', onStop).on('SIGHUP', onReload);
+  return { gateway, log, stopped, stop, reload };
+}

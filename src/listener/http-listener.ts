@@ -1,0 +1,86 @@
+/**
+ * A node:http server bound to one configured address, with the client-side protections nginx
+ * users expect: header size and count limits, a deadline for the header block and for the whole
+ * request (slow-loris), idle keep-alive timeout. Parse errors and timeouts that happen before a
+ * request exists are answered here as problem+json, and the connection is closed.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { unlink } from 'node:fs/promises';
+import type { LimitsConfig, ListenAddress, TimeoutsConfig } from '../config/types.js';
+import { SwitchyardError, type ErrorCode } from '../errors.js';
+import { formatAddress } from '../config/address.js';
+import { toProblem } from './problem.js';
+import { requestIdFrom } from './request-id.js';
+
+export interface ListenerOptions {
+  readonly address: ListenAddress;
+  readonly limits: LimitsConfig;
+  readonly timeouts: TimeoutsConfig;
+  readonly onRequest: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+export function createListener(options: ListenerOptions): Server {
+  const { limits, timeouts } = options;
+  const server = createServer(
+    {
+      maxHeaderSize: limits.headerSize,
+      headersTimeout: timeouts.headers,
+      // node measures requestTimeout from the first byte of the request: headers plus body.
+      requestTimeout: timeouts.body,
+      keepAliveTimeout: timeouts.idle,
+      // How often node looks for requests past those deadlines (default 30s is too coarse).
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(timeouts.headers / 4))),
+      requireHostHeader: false,
+      joinDuplicateHeaders: false,
+    },
+    options.onRequest,
+  );
+  // One more than the limit, so that exceeding it can be detected rather than silently truncated.
+  server.maxHeadersCount = limits.headerCount + 1;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(err, socket));
+  return server;
+}
+
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || (err as { bytesParsed?: number }).bytesParsed === 0 && err.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [code, detail] = classify(err);
+  const error = new SwitchyardError(code, detail);
+  const body = JSON.stringify(toProblem(error, requestIdFrom(undefined)));
+  socket.end(
+    `HTTP/1.1 ${error.status} ${error.title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+function classify(err: NodeJS.ErrnoException): [ErrorCode, string] {
+  switch (err.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return ['SY_ERR_HEADERS_TOO_LARGE', 'request line and headers exceed the header size limit'];
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return ['SY_ERR_REQUEST_TIMEOUT', 'the request was not received within the time allowed'];
+    default:
+      // llhttp's reason names the exact problem: bad chunk size, both Content-Length and
+      // Transfer-Encoding (RFC 9112 §6.3), obs-fold, bare LF, invalid header token...
+      return ['SY_ERR_BAD_REQUEST', `malformed request: ${(err as { reason?: string }).reason ?? err.message}`.toLowerCase()];
+  }
+}
+
+/** Starts listening; a unix socket left by a previous run is replaced. */
+export async function listen(server: Server, address: ListenAddress): Promise<void> {
+  if (address.kind === 'unix') await unlink(address.path).catch(() => undefined);
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      reject(new SwitchyardError('SY_ERR_LISTEN', `cannot listen on ${formatAddress(address)}: ${err.code ?? err.message}`, { cause: err }));
+    };
+    server.once('error', onError);
+    const done = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    if (address.kind === 'unix') server.listen(address.path, done);
+    else server.listen(address.port, address.host, done);
+  });
+}

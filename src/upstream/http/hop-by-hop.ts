@@ -1,0 +1,31 @@
+/**
+ * Header handling every HTTP proxy hop must do: drop hop-by-hop fields (RFC 9110 §7.6.1: the
+ * fixed list plus whatever `Connection` names) and add the forwarding fields (X-Forwarded-*,
+ * RFC 7239 `Forwarded`, RFC 9110 §7.6.3 `Via`).
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+export function endToEndHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const named = new Set<string>();
+  const connection = headers.connection;
+  if (connection !== undefined) for (const token of String(connection).split(',')) named.add(token.trim().toLowerCase());
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+export function addForwardingHeaders(headers: Record<string, string | string[]>, client: { address: string; proto: string; host: string | undefined }): void {
+  const prior = headers['x-forwarded-for'];
+  headers['x-forwarded-for'] = prior === undefined ? client.address : `${String(prior)}, ${client.address}`;
+  headers['x-forwarded-proto'] = client.proto;
+  if (client.host !== undefined) headers['x-forwarded-host'] = client.host;
+  const node = client.address.includes(':') ? `"[${client.address}]"` : client.address;
+  const forwarded = `for=${node};proto=${client.proto}${client.host === undefined ? '' : `;host="${client.host}"`}`;
+  headers['forwarded'] = headers['forwarded'] === undefined ? forwarded : `${String(headers['forwarded'])}, ${forwarded}`;
+  headers['via'] = headers['via'] === undefined ? '1.1 switchyard' : `${String(headers['via'])}, 1.1 switchyard`;
+}
