@@ -22,6 +22,7 @@ export const catalogue = {
   SY_ERR_CONFIG_INVALID: { status: 500, title: 'configuration does not match the schema' },
   SY_ERR_CONFIG_ENV: { status: 500, title: 'configuration refers to an unset environment variable' },
   SY_ERR_CONFIG_ROUTE: { status: 500, title: 'route definition is invalid or conflicts with another' },
+  SY_ERR_ROUTE_URL: { status: 500, title: 'cannot build a url for the named route' },
   SY_ERR_CONFIG_MIDDLEWARE: { status: 500, title: 'middleware configuration is invalid' },
   SY_ERR_CONFIG_UPSTREAM: { status: 500, title: 'upstream configuration is invalid' },
   SY_ERR_LISTEN: { status: 500, title: 'cannot listen on the configured address' },
