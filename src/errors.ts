@@ -49,6 +49,9 @@ export const catalogue = {
   SY_ERR_UPSTREAM_QUEUE_TIMEOUT: { status: 503, title: 'request waited too long for an upstream connection' },
   SY_ERR_FASTCGI_STATUS: { status: 502, title: 'php application sent an invalid status' },
   SY_ERR_FASTCGI_SCRIPT_FORBIDDEN: { status: 403, title: 'script is not allowed to execute' },
+  SY_ERR_FASTCGI_APP_ERROR: { status: 500, title: 'php application failed' },
+  SY_ERR_PHP_FPM_MISSING: { status: 500, title: 'php-fpm is not installed' },
+  SY_ERR_PHP_FPM_START: { status: 500, title: 'php-fpm did not start' },
 
   // --- protobuf governance (switchyard proto) ------------------------------------------------
   SY_ERR_PROTO_COMPILE: { status: 500, title: 'proto files do not compile' },
