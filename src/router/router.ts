@@ -1,0 +1,202 @@
+/**
+ * The Laravel-syntax router: routes are compiled (compile-route.ts) into find-my-way paths and
+ * every lookup is one walk of find-my-way's radix tree for the request method, so matching cost
+ * does not grow with the number of routes. Precedence is find-my-way's: static segments beat
+ * parameters, constrained parameters beat plain ones, catch-alls come last.
+ *
+ * - HEAD: a GET route is also registered for HEAD (RFC 9110 §9.3.2: HEAD is GET without the
+ *   body), unless a route declares HEAD itself for the same path.
+ * - 405: only on a miss, the other methods are looked up (at most six more tree walks, whatever
+ *   the number of routes) to build `Allow` (RFC 9110 §15.5.6).
+ * - Catch-all constraints (`.*`, `.+`, anything that can match `/`) are find-my-way wildcards;
+ *   the constraint is tested here, on the matched node only. Several catch-alls on the same
+ *   prefix are tried in the order they were added.
+ */
+import FindMyWay from 'find-my-way';
+import type { HttpMethod } from '../config/types.js';
+import { compileRoute, type CompiledRoute, type RouteParam, type RouteVariant } from './compile-route.js';
+import { parsePath } from './path-syntax.js';
+import { describeRoute, routeError } from './route-error.js';
+import { routerDefaults, type RouteDefinition, type RouteLookup, type RouterOptions } from './types.js';
+import { buildUrl } from './url-builder.js';
+
+/** Order of the `Allow` header: the order RFC 9110 §9.3 defines the methods in. */
+const METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+interface Candidate<T> {
+  readonly value: T;
+  readonly names: readonly string[];
+  readonly catchAll: RouteParam | undefined;
+  readonly identity: string;
+  /** Registered for HEAD because of a GET route; an explicit HEAD route replaces it. */
+  readonly implicitHead: boolean;
+}
+
+/** The store of one find-my-way route: every route that ends on that node, in order. */
+interface Slot<T> {
+  readonly candidates: Candidate<T>[];
+}
+
+interface Registered<T> {
+  readonly def: RouteDefinition<T>;
+  readonly route: CompiledRoute;
+}
+
+/** RFC 9112 §3.2.2 absolute-form, which find-my-way reduces to its path. */
+const ABSOLUTE_FORM = /^https?:\/\//i;
+
+const noopHandler = (): void => {};
+
+export class Router<T> {
+  readonly #fmw: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>;
+  readonly #options: Required<RouterOptions>;
+  /** `METHOD nodeKey` -> slot registered in find-my-way. */
+  readonly #slots = new Map<string, Slot<T>>();
+  /** `METHOD identity` -> the route that claimed it, for duplicate messages. */
+  readonly #claims = new Map<string, RouteDefinition<T>>();
+  readonly #names = new Map<string, Registered<T>>();
+  #size = 0;
+
+  constructor(options: RouterOptions = {}) {
+    this.#options = { ...routerDefaults, ...stripUndefined(options) };
+    this.#fmw = FindMyWay({
+      caseSensitive: this.#options.caseSensitive,
+      ignoreTrailingSlash: this.#options.ignoreTrailingSlash,
+      maxParamLength: this.#options.maxParamLength,
+      // A request target that cannot be decoded comes back as a route with a null store.
+      onBadUrl: noopHandler,
+    });
+  }
+
+  /** Number of route definitions added. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Adds a route; throws SY_ERR_CONFIG_ROUTE naming the route (and the other one on a conflict). */
+  add(def: RouteDefinition<T>): void {
+    const label = describeRoute(def.at, def.path);
+    const parsed = parsePath(def.path);
+    if (typeof parsed === 'string') throw routeError(label, `the path ${parsed}`);
+    const route = compileRoute(parsed, def.where ?? {}, this.#options);
+    if (typeof route === 'string') throw routeError(label, route);
+    const methods = [...new Set(def.methods)];
+    if (methods.length === 0) throw routeError(label, 'has no methods');
+    for (const method of methods) {
+      if (!METHODS.includes(method)) throw routeError(label, `has the unknown method '${String(method)}'`);
+    }
+    if (def.name !== undefined) {
+      const other = this.#names.get(def.name);
+      if (other !== undefined) {
+        throw routeError(label, `uses the name '${def.name}', already taken by ${describeRoute(other.def.at, other.def.path)}`);
+      }
+    }
+    // Check every claim before touching the tree, so a rejected route leaves no trace.
+    for (const method of methods) {
+      for (const variant of route.variants) {
+        const other = this.#claims.get(`${method} ${variant.identity}`);
+        if (other !== undefined) {
+          throw routeError(label, `${method} ${variant.shape} is already defined by ${describeRoute(other.at, other.path)}`);
+        }
+      }
+    }
+    for (const method of methods) {
+      for (const variant of route.variants) {
+        this.#claims.set(`${method} ${variant.identity}`, def);
+        this.#place(method, variant, def, false);
+        if (method === 'GET' && !methods.includes('HEAD')) this.#place('HEAD', variant, def, true);
+      }
+    }
+    if (def.name !== undefined) this.#names.set(def.name, { def, route });
+    this.#size++;
+  }
+
+  #place(method: HttpMethod, variant: RouteVariant, def: RouteDefinition<T>, implicitHead: boolean): void {
+    const candidate: Candidate<T> = {
+      value: def.value,
+      names: variant.names,
+      catchAll: variant.catchAll,
+      identity: variant.identity,
+      implicitHead,
+    };
+    const slotKey = `${method} ${variant.nodeKey}`;
+    const slot = this.#slots.get(slotKey);
+    if (slot === undefined) {
+      const created: Slot<T> = { candidates: [candidate] };
+      this.#slots.set(slotKey, created);
+      try {
+        this.#fmw.on(method, variant.fmwPath, noopHandler, created);
+      } catch (err) {
+        this.#slots.delete(slotKey);
+        throw routeError(describeRoute(def.at, def.path), `cannot be added to the route tree (${(err as Error).message})`);
+      }
+      return;
+    }
+    const same = slot.candidates.findIndex((c) => c.identity === candidate.identity);
+    if (same === -1) {
+      slot.candidates.push(candidate);
+    } else if (!implicitHead) {
+      // An explicit HEAD route takes the place of the one implied by a GET route.
+      slot.candidates[same] = candidate;
+    }
+    // else: an explicit HEAD route already answers HEAD here; the GET route does not.
+  }
+
+  /** Looks up `path` (the raw request path; a query string is ignored) for `method`. */
+  find(method: string, path: string): RouteLookup<T> {
+    if (path.charCodeAt(0) !== 0x2f && !ABSOLUTE_FORM.test(path)) {
+      // RFC 9112 §3.2.4: `OPTIONS *` addresses the server, never a route.
+      return path === '*' ? { kind: 'not-found' } : badRequest(path);
+    }
+    const hit = this.#match(method, path);
+    if (hit !== undefined && hit !== null) return hit;
+    if (hit === null) return badRequest(path);
+    const allow: string[] = [];
+    for (const other of METHODS) {
+      if (other === method) continue;
+      const found = this.#match(other, path);
+      if (found === null) return badRequest(path);
+      if (found !== undefined) allow.push(other);
+    }
+    return allow.length === 0 ? { kind: 'not-found' } : { kind: 'method-not-allowed', allow };
+  }
+
+  /** undefined: no match; null: the path cannot be decoded. */
+  #match(method: string, path: string): RouteLookup<T> | null | undefined {
+    const result = this.#fmw.find(method as FindMyWay.HTTPMethod, path);
+    if (result === null) return undefined;
+    const slot = result.store as Slot<T> | null;
+    if (slot === null) return null;
+    for (const candidate of slot.candidates) {
+      let rest: string | undefined;
+      if (candidate.catchAll !== undefined) {
+        rest = result.params['*'] ?? '';
+        if (candidate.catchAll.constraint?.anchored.test(rest) === false) continue;
+      }
+      const params: Record<string, string> = {};
+      for (let i = 0; i < candidate.names.length; i++) {
+        params[candidate.names[i] as string] = result.params[`_${i}`] ?? '';
+      }
+      if (candidate.catchAll !== undefined && rest !== undefined) params[candidate.catchAll.name] = rest;
+      return { kind: 'found', value: candidate.value, params };
+    }
+    return undefined;
+  }
+
+  /**
+   * The URL of a named route, as Laravel's `route()` builds it: parameters percent-encoded and
+   * checked against their constraints, absent optional ones dropped, extra ones added to the
+   * query string. Throws SY_ERR_ROUTE_URL.
+   */
+  url(name: string, params: Readonly<Record<string, string | number>> = {}, query: Readonly<Record<string, string>> = {}): string {
+    return buildUrl(name, this.#names.get(name)?.route, params, query);
+  }
+}
+
+function badRequest(path: string): RouteLookup<never> {
+  return { kind: 'bad-request', detail: `the request path '${path.slice(0, 200)}' is not valid percent-encoding or URL syntax` };
+}
+
+function stripUndefined(options: RouterOptions): Partial<Required<RouterOptions>> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+}
