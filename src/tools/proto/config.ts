@@ -1,0 +1,132 @@
+/**
+ * Lint and breaking configuration, read from `switchyard.proto.yaml` or else `buf.yaml` in the
+ * module root (or from `--config`). Both files use buf's shape, so a team's existing `buf.yaml`
+ * works unchanged: `lint`/`breaking` sections with `use`, `except`, `ignore`, `ignore_only`, and
+ * buf's rule options. Parsing and validation live here, apart from the rules that use them.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { SwitchyardError } from '../../errors.js';
+
+export interface LintOptions {
+  /** Suffix of enum zero values (buf's `enum_zero_value_suffix`). Default `_UNSPECIFIED`. */
+  readonly enumZeroValueSuffix: string;
+  /** Suffix of service names (`service_suffix`). Default `Service`. */
+  readonly serviceSuffix: string;
+  /** Allow one message as request and response of the same RPC. Default false. */
+  readonly rpcAllowSameRequestResponse: boolean;
+  /** Allow `google.protobuf.Empty` as a request. Default false. */
+  readonly rpcAllowEmptyRequests: boolean;
+  /** Allow `google.protobuf.Empty` as a response. Default false. */
+  readonly rpcAllowEmptyResponses: boolean;
+  /** Turn off `// buf:lint:ignore` comments. Default false. */
+  readonly disallowCommentIgnores: boolean;
+}
+
+export interface RuleSelection {
+  /** Rule IDs or categories to run. */
+  readonly use: readonly string[];
+  readonly except: readonly string[];
+  /** Paths (files or directories, relative to the module root) where no rule reports. */
+  readonly ignore: readonly string[];
+  /** Rule ID or category -> paths where that rule does not report. */
+  readonly ignoreOnly: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface ProtoConfig {
+  readonly lint: RuleSelection & LintOptions;
+  readonly breaking: RuleSelection & { readonly ignoreUnstablePackages: boolean };
+  /** Where the configuration came from, for messages; undefined when defaults apply. */
+  readonly source: string | undefined;
+}
+
+export const DEFAULT_LINT_OPTIONS: LintOptions = Object.freeze({
+  enumZeroValueSuffix: '_UNSPECIFIED',
+  serviceSuffix: 'Service',
+  rpcAllowSameRequestResponse: false,
+  rpcAllowEmptyRequests: false,
+  rpcAllowEmptyResponses: false,
+  disallowCommentIgnores: false,
+});
+
+const CONFIG_FILES = ['switchyard.proto.yaml', 'buf.yaml'];
+
+/** Reads the config for a module root; `explicit` is a `--config` file path. */
+export function loadProtoConfig(dir: string, explicit?: string): ProtoConfig {
+  const file = explicit ?? CONFIG_FILES.map((name) => join(dir, name)).find((path) => existsSync(path));
+  if (file === undefined) return parseProtoConfig({}, undefined);
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(resolve(dir, file), 'utf8'));
+  } catch (cause) {
+    throw new SwitchyardError('SY_ERR_PROTO_LINT_CONFIG', `cannot read ${file}: ${(cause as Error).message.split('\n')[0]}`, { cause });
+  }
+  return parseProtoConfig(raw ?? {}, file);
+}
+
+export function parseProtoConfig(raw: unknown, source: string | undefined): ProtoConfig {
+  const where = source ?? 'configuration';
+  const root = asObject(raw, where);
+  const lint = asObject(root['lint'] ?? {}, `${where}: lint`);
+  const breaking = asObject(root['breaking'] ?? {}, `${where}: breaking`);
+  return {
+    source,
+    lint: {
+      ...selection(lint, ['STANDARD', 'SWITCHYARD'], `${where}: lint`),
+      enumZeroValueSuffix: asString(lint['enum_zero_value_suffix'], DEFAULT_LINT_OPTIONS.enumZeroValueSuffix, `${where}: lint.enum_zero_value_suffix`),
+      serviceSuffix: asString(lint['service_suffix'], DEFAULT_LINT_OPTIONS.serviceSuffix, `${where}: lint.service_suffix`),
+      rpcAllowSameRequestResponse: asBool(lint['rpc_allow_same_request_response'], `${where}: lint.rpc_allow_same_request_response`),
+      rpcAllowEmptyRequests: asBool(lint['rpc_allow_google_protobuf_empty_requests'], `${where}: lint.rpc_allow_google_protobuf_empty_requests`),
+      rpcAllowEmptyResponses: asBool(lint['rpc_allow_google_protobuf_empty_responses'], `${where}: lint.rpc_allow_google_protobuf_empty_responses`),
+      disallowCommentIgnores: asBool(lint['disallow_comment_ignores'] ?? lint['allow_comment_ignores'] === false, `${where}: lint.disallow_comment_ignores`),
+    },
+    breaking: {
+      ...selection(breaking, ['FILE'], `${where}: breaking`),
+      ignoreUnstablePackages: asBool(breaking['ignore_unstable_packages'], `${where}: breaking.ignore_unstable_packages`),
+    },
+  };
+}
+
+function selection(section: Record<string, unknown>, defaultUse: string[], where: string): RuleSelection {
+  const ignoreOnly: Record<string, string[]> = {};
+  for (const [rule, paths] of Object.entries(asObject(section['ignore_only'] ?? {}, `${where}.ignore_only`))) {
+    ignoreOnly[rule] = asStrings(paths, `${where}.ignore_only.${rule}`);
+  }
+  const use = asStrings(section['use'] ?? defaultUse, `${where}.use`);
+  return {
+    use: use.length === 0 ? defaultUse : use,
+    except: asStrings(section['except'] ?? [], `${where}.except`),
+    ignore: asStrings(section['ignore'] ?? [], `${where}.ignore`),
+    ignoreOnly,
+  };
+}
+
+/** True when `file` (a module-relative import path) is `path` or lies under it. */
+export function pathMatches(file: string, path: string): boolean {
+  const p = path.replace(/^\.\//, '').replace(/\/+$/, '');
+  return p === '' || p === '.' || file === p || file.startsWith(`${p}/`);
+}
+
+function asObject(value: unknown, where: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new SwitchyardError('SY_ERR_PROTO_LINT_CONFIG', `${where} must be a mapping`);
+  }
+  return value as Record<string, unknown>;
+}
+function asStrings(value: unknown, where: string): string[] {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw new SwitchyardError('SY_ERR_PROTO_LINT_CONFIG', `${where} must be a list of strings`);
+  }
+  return value as string[];
+}
+function asString(value: unknown, fallback: string, where: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string') throw new SwitchyardError('SY_ERR_PROTO_LINT_CONFIG', `${where} must be a string`);
+  return value;
+}
+function asBool(value: unknown, where: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new SwitchyardError('SY_ERR_PROTO_LINT_CONFIG', `${where} must be true or false`);
+  return value;
+}

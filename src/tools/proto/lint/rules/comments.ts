@@ -1,0 +1,60 @@
+/** buf's COMMENTS and UNARY_RPC categories (not in STANDARD; opt in with `use`). */
+import { elementsOf, type Element } from '../../elements.js';
+import type { ProtoFile } from '../../../../proto/proto-file.js';
+import type { LintRule, LintRuleContext } from '../rule.js';
+
+type Pick = (file: ProtoFile) => readonly Element<{ name?: string }>[];
+
+function commentRule(id: string, what: string, pick: Pick): LintRule {
+  return {
+    id,
+    categories: ['COMMENTS'],
+    purpose: `${what}s have non-empty leading comments`,
+    check(ctx: LintRuleContext) {
+      for (const file of ctx.targets) {
+        for (const e of pick(file)) {
+          const comment = file.source.get(e.path)?.leadingComments ?? '';
+          if (comment.trim() !== '') continue;
+          ctx.report(file, e.path, `${what[0]?.toUpperCase()}${what.slice(1)} "${e.desc.name}" should have a non-empty comment for documentation.`);
+        }
+      }
+    },
+  };
+}
+
+export const commentRules: readonly LintRule[] = [
+  commentRule('COMMENT_ENUM', 'enum', (f) => elementsOf(f).enums),
+  commentRule('COMMENT_ENUM_VALUE', 'enum value', (f) => elementsOf(f).enumValues),
+  commentRule('COMMENT_FIELD', 'field', (f) => elementsOf(f).fields.filter((x) => !x.message.isMapEntry)),
+  commentRule('COMMENT_MESSAGE', 'message', (f) => elementsOf(f).messages.filter((x) => !x.isMapEntry)),
+  commentRule('COMMENT_ONEOF', 'oneof', (f) => elementsOf(f).oneofs),
+  commentRule('COMMENT_RPC', 'RPC', (f) => elementsOf(f).methods),
+  commentRule('COMMENT_SERVICE', 'service', (f) => elementsOf(f).services),
+];
+
+export const unaryRules: readonly LintRule[] = [
+  {
+    id: 'RPC_NO_CLIENT_STREAMING',
+    categories: ['UNARY_RPC'],
+    purpose: 'RPCs are not client streaming',
+    check(ctx) {
+      for (const file of ctx.targets) {
+        for (const m of elementsOf(file).methods) {
+          if (m.desc.clientStreaming === true) ctx.report(file, m.path, `RPC "${m.desc.name}" is client streaming.`);
+        }
+      }
+    },
+  },
+  {
+    id: 'RPC_NO_SERVER_STREAMING',
+    categories: ['UNARY_RPC'],
+    purpose: 'RPCs are not server streaming',
+    check(ctx) {
+      for (const file of ctx.targets) {
+        for (const m of elementsOf(file).methods) {
+          if (m.desc.serverStreaming === true) ctx.report(file, m.path, `RPC "${m.desc.name}" is server streaming.`);
+        }
+      }
+    },
+  },
+];
