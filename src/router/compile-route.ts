@@ -34,6 +34,11 @@ export interface RouteVariant {
   /** Parameter names for find-my-way's `_0`, `_1`, ... in this variant. */
   readonly names: readonly string[];
   readonly catchAll: RouteParam | undefined;
+  /**
+   * Made by leaving out optional parameters. It yields to a route that has this path in full
+   * (`get: /` wins over the `/` of `any: /{path?}`, whatever their order), so it is no conflict.
+   */
+  readonly shortened: boolean;
 }
 
 export interface CompiledRoute {
@@ -159,5 +164,5 @@ function buildVariant(parsed: ParsedPath, count: number, params: ReadonlyMap<str
   const nodeKey = `/${keySegments.join('/')}${slash}`;
   const shape = `/${shapeSegments.join('/')}${count > 0 && parsed.trailingSlash ? '/' : ''}`;
   const identity = catchAll?.constraint === undefined ? nodeKey : `${nodeKey} ${catchAll.constraint.pattern}`;
-  return { fmwPath, nodeKey, identity, shape, names, catchAll };
+  return { fmwPath, nodeKey, identity, shape, names, catchAll, shortened: count < parsed.segments.length };
 }

@@ -8,6 +8,9 @@
  *   body), unless a route declares HEAD itself for the same path.
  * - 405: only on a miss, the other methods are looked up (at most six more tree walks, whatever
  *   the number of routes) to build `Allow` (RFC 9110 §15.5.6).
+ * - Optional parameters: the shorter paths a route reaches by leaving them out yield to a route
+ *   that has that path in full, so `get: /` beside the front controller `any: /{path?}` is no
+ *   conflict, in either order. Two routes with the same full path and method are.
  * - Catch-all constraints (`.*`, `.+`, anything that can match `/`) are find-my-way wildcards;
  *   the constraint is tested here, on the matched node only. Several catch-alls on the same
  *   prefix are tried in the order they were added.
@@ -28,8 +31,8 @@ interface Candidate<T> {
   readonly names: readonly string[];
   readonly catchAll: RouteParam | undefined;
   readonly identity: string;
-  /** Registered for HEAD because of a GET route; an explicit HEAD route replaces it. */
-  readonly implicitHead: boolean;
+  /** Which candidate keeps a node when two have the same identity; see #place. */
+  readonly rank: number;
 }
 
 /** The store of one find-my-way route: every route that ends on that node, in order. */
@@ -91,9 +94,11 @@ export class Router<T> {
         throw routeError(label, `uses the name '${def.name}', already taken by ${describeRoute(other.def.at, other.def.path)}`);
       }
     }
-    // Check every claim before touching the tree, so a rejected route leaves no trace.
+    // Check every claim before touching the tree, so a rejected route leaves no trace. A
+    // shortened variant claims nothing: it yields to a route with that path in full.
     for (const method of methods) {
       for (const variant of route.variants) {
+        if (variant.shortened) continue;
         const other = this.#claims.get(`${method} ${variant.identity}`);
         if (other !== undefined) {
           throw routeError(label, `${method} ${variant.shape} is already defined by ${describeRoute(other.at, other.path)}`);
@@ -102,7 +107,7 @@ export class Router<T> {
     }
     for (const method of methods) {
       for (const variant of route.variants) {
-        this.#claims.set(`${method} ${variant.identity}`, def);
+        if (!variant.shortened) this.#claims.set(`${method} ${variant.identity}`, def);
         this.#place(method, variant, def, false);
         if (method === 'GET' && !methods.includes('HEAD')) this.#place('HEAD', variant, def, true);
       }
@@ -117,7 +122,9 @@ export class Router<T> {
       names: variant.names,
       catchAll: variant.catchAll,
       identity: variant.identity,
-      implicitHead,
+      // A full path beats a shortened one (Laravel users put `get: /` beside `any: /{path?}`),
+      // then a declared HEAD beats the one a GET route implies. Equal ranks: first added wins.
+      rank: (variant.shortened ? 0 : 2) + (implicitHead ? 0 : 1),
     };
     const slotKey = `${method} ${variant.nodeKey}`;
     const slot = this.#slots.get(slotKey);
@@ -133,13 +140,8 @@ export class Router<T> {
       return;
     }
     const same = slot.candidates.findIndex((c) => c.identity === candidate.identity);
-    if (same === -1) {
-      slot.candidates.push(candidate);
-    } else if (!implicitHead) {
-      // An explicit HEAD route takes the place of the one implied by a GET route.
-      slot.candidates[same] = candidate;
-    }
-    // else: an explicit HEAD route already answers HEAD here; the GET route does not.
+    if (same === -1) slot.candidates.push(candidate);
+    else if ((slot.candidates[same] as Candidate<T>).rank < candidate.rank) slot.candidates[same] = candidate;
   }
 
   /** Looks up `path` (the raw request path; a query string is ignored) for `method`. */
