@@ -201,11 +201,16 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
       upstreams,
       middleware,
       routes,
-      accessLog: { target: (raw['accessLog'] as string | undefined) ?? defaults.accessLog },
+      accessLog: { target: accessLogTarget((raw['accessLog'] as string | undefined) ?? defaults.accessLog, baseDir) },
       source,
     },
     problems,
   };
+}
+
+/** `stdout` and `off` are keywords; anything else is a file, relative to the config's folder. */
+function accessLogTarget(value: string, baseDir: string): string {
+  return value === 'stdout' || value === 'off' ? value : resolve(baseDir, value);
 }
 
 /** Joins a group prefix and a route path as Laravel does: exactly one slash between them. */

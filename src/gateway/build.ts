@@ -20,6 +20,8 @@ export interface CompiledRoute {
   readonly route: RouteConfig;
   /** The route's filters around its upstream. */
   readonly run: (exchange: Exchange) => Promise<void>;
+  /** The route's filters with nothing behind them, for CORS preflights (OPTIONS) to its path. */
+  readonly preflight: (exchange: Exchange) => Promise<void>;
 }
 
 export interface Runtime {
@@ -67,7 +69,7 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
         path: route.path,
         where: route.where,
         ...(route.name === undefined ? {} : { name: route.name }),
-        value: { route, run: compose(chain, terminal) },
+        value: { route, run: compose(chain, terminal), preflight: compose(chain, async () => {}) },
         at: pathToString(route.at),
       });
     } catch (err) {

@@ -61,6 +61,15 @@ export class Gateway {
     for (const [name, upstream] of old.upstreams) if (runtime.upstreams.get(name) !== upstream) void upstream.close();
   }
 
+  /** Writes buffered access-log lines now (they are otherwise written in 4 KiB batches). */
+  flushAccessLog(): void {
+    try {
+      this.#accessLog.flush();
+    } catch {
+      // The destination is not open yet (nothing was logged): nothing to flush.
+    }
+  }
+
   /** Graceful stop: no new connections, idle ones closed, in-flight requests get `graceMs`. */
   async stop(graceMs = this.#runtime.config.timeouts.shutdown): Promise<void> {
     this.#draining = true;
@@ -79,11 +88,7 @@ export class Gateway {
     for (const s of this.#servers) s.closeAllConnections();
     await Promise.all(closed);
     await Promise.all([...this.#runtime.upstreams.values()].map((u) => u.close()));
-    try {
-      this.#accessLog.flush();
-    } catch {
-      // The destination was never opened (no request was logged): nothing to flush.
-    }
+    this.flushAccessLog();
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
@@ -92,8 +97,8 @@ export class Gateway {
     const bytesBefore = req.socket.bytesWritten;
     this.#inFlight++;
     res.once('close', () => {
-      this.#accessLog.write(exchange, bytesBefore);
       if (--this.#inFlight === 0 && this.#drained !== undefined) this.#drained();
+      this.#accessLog.write(exchange, bytesBefore);
     });
     res.setHeader('x-request-id', exchange.id);
     if (this.#draining) res.shouldKeepAlive = false;
@@ -109,8 +114,18 @@ export class Gateway {
     const found = runtime.router.find(req.method ?? 'GET', exchange.path);
     if (found.kind === 'not-found') throw new SwitchyardError('SY_ERR_ROUTE_NOT_FOUND', `no route for ${req.method} ${exchange.path}`);
     if (found.kind === 'method-not-allowed') {
+      const preflight = req.method === 'OPTIONS' ? req.headers['access-control-request-method'] : undefined;
+      const target = typeof preflight === 'string' ? runtime.router.find(preflight, exchange.path) : undefined;
+      if (target?.kind === 'found') {
+        // A CORS preflight belongs to the route it asks about: run that route's filters (its cors
+        // filter answers); a chain without one falls through to the 405 below.
+        exchange.match = { route: target.value.route, params: target.params };
+        await target.value.preflight(exchange);
+        if (exchange.res.headersSent) return;
+      }
       throw new SwitchyardError('SY_ERR_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${exchange.path}`, { headers: { allow: found.allow.join(', ') } });
     }
+    if (found.kind === 'bad-request') throw new SwitchyardError('SY_ERR_BAD_REQUEST', found.detail);
     const { route, run } = found.value;
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > route.bodySize) {

@@ -4,6 +4,7 @@
  * (so that filters can edit response headers whatever upstream produced them).
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { RouteConfig } from '../config/types.js';
 
@@ -27,6 +28,9 @@ export class Exchange {
   match: RouteMatch | undefined = undefined;
   /** Name of the upstream that served the request, for the access log. */
   upstream: string | undefined = undefined;
+  /** Kept from the start: `req.socket` is gone once the connection closes. */
+  readonly remoteAddress: string;
+  readonly socket: Socket;
   readonly #baseLog: Logger;
   #log: Logger | undefined;
   #headHooks: ResponseHeadHook[] | undefined;
@@ -38,6 +42,8 @@ export class Exchange {
     this.id = id;
     this.startedAt = process.hrtime.bigint();
     this.#baseLog = baseLog;
+    this.socket = req.socket;
+    this.remoteAddress = req.socket.remoteAddress ?? '';
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     this.path = q === -1 ? url : url.slice(0, q);
@@ -56,10 +62,6 @@ export class Exchange {
   get log(): Logger {
     this.#log ??= this.#baseLog.child({ reqId: this.id });
     return this.#log;
-  }
-
-  get remoteAddress(): string {
-    return this.req.socket.remoteAddress ?? '';
   }
 
   /** Registers an edit applied to the response head just before it is written. */

@@ -1,9 +1,61 @@
-/** `switchyard demo`. */
+/**
+ * `switchyard demo`: a self-contained migration in one command. It spawns php-fpm over
+ * examples/legacy-php (a generated pool in a temp dir), starts the example TypeScript users
+ * service, writes a config that sends /api/users/{id} to the service and everything else to PHP,
+ * starts the gateway, and prints the URLs. Ctrl-C stops all of it.
+ */
 import { Command } from 'commander';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CommandContext } from '../io.js';
+import { startGateway } from '../../gateway/start.js';
+import { findPhpFpm, startPhpFpm } from '../../php-fpm/php-fpm-process.js';
+import { startUsersService } from '../../../examples/users-service/server.js';
+import { demoConfig } from '../demo/demo-config.js';
+
+const LEGACY_ROOT = fileURLToPath(new URL('../../../../examples/legacy-php/public', import.meta.url));
 
 export function demoCommand(ctx: CommandContext): Command {
-  return new Command('demo').action(() => {
-    ctx.exit(1);
-  });
+  return new Command('demo')
+    .description('start php-fpm over examples/legacy-php, a TypeScript service and the gateway in front; print the URLs')
+    .option('--listen <address>', 'gateway address', '127.0.0.1:8080')
+    .option('--log-level <level>', 'operational log level', 'warn')
+    .action(async (opts: { listen: string; logLevel: string }) => {
+      const dir = await mkdtemp(join(tmpdir(), 'switchyard-demo-'));
+      const cleanups: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
+      try {
+        const users = await startUsersService();
+        cleanups.unshift(() => new Promise((resolve) => users.server.close(resolve)));
+        let phpSocket: string | undefined;
+        if (findPhpFpm() === undefined) {
+          ctx.io.stderr.write('switchyard: php-fpm is not installed, the demo runs without the PHP app: apt-get install php8.2-fpm\n');
+        } else {
+          const fpm = await startPhpFpm({ root: LEGACY_ROOT, children: 4, dir: join(dir, 'php-fpm'), statusPath: '/fpm-status' });
+          cleanups.unshift(() => fpm.stop());
+          phpSocket = fpm.socketPath;
+        }
+        const file = join(dir, 'switchyard.yaml');
+        await writeFile(file, demoConfig({ listen: opts.listen, usersUrl: users.url, phpSocket, legacyRoot: LEGACY_ROOT, accessLog: join(dir, 'access.log') }));
+        const running = await startGateway({ file, env: ctx.io.env, logLevel: opts.logLevel, logStream: ctx.io.stderr });
+        const [url] = running.gateway.urls();
+        ctx.io.stdout.write(
+          [
+            'Switchyard demo is running (Ctrl-C stops it).',
+            phpSocket === undefined ? undefined : `  legacy PHP app      ${url}/`,
+            `  migrated route      ${url}/api/users/1   (TypeScript service at ${users.url})`,
+            phpSocket === undefined ? undefined : `  PHP-served page     ${url}/users/1`,
+            `  config              ${file}`,
+            `  access log          ${join(dir, 'access.log')}  (try: switchyard logs ${join(dir, 'access.log')})`,
+            '',
+          ]
+            .filter((l) => l !== undefined)
+            .join('\n'),
+        );
+        await running.stopped;
+      } finally {
+        for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+      }
+    });
 }

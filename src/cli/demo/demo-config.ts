@@ -1,0 +1,53 @@
+/** The switchyard.yaml the demo writes: one route moved to the TypeScript service, the rest PHP. */
+
+export interface DemoConfigOptions {
+  readonly listen: string;
+  readonly usersUrl: string;
+  /** php-fpm's socket, or undefined when php-fpm is not installed. */
+  readonly phpSocket: string | undefined;
+  readonly legacyRoot: string;
+  readonly accessLog: string;
+}
+
+export function demoConfig(o: DemoConfigOptions): string {
+  const legacy =
+    o.phpSocket === undefined
+      ? ''
+      : `  legacy:
+    type: fastcgi
+    address: unix:${o.phpSocket}
+    root: ${JSON.stringify(o.legacyRoot)}
+    index: index.php
+    maxConnections: 4
+    status: /fpm-status
+`;
+  const fallback =
+    o.phpSocket === undefined
+      ? ''
+      : `  - any: /{path?}
+    where: { path: '.*' }
+    to: legacy
+    static: true
+    name: legacy
+`;
+  return `# Written by switchyard demo.
+listen: ${o.listen}
+accessLog: ${JSON.stringify(o.accessLog)}
+upstreams:
+${legacy}  users:
+    type: http
+    endpoints: [${o.usersUrl}]
+middleware:
+  secure:
+    type: headers
+    response: { set: { X-Content-Type-Options: nosniff }, remove: [X-Powered-By] }
+routes:
+  - group: { middleware: [secure] }
+    routes:
+      - get: /api/users/{id}
+        where: { id: '\\d+' }
+        to: users
+        name: users.show
+${fallback.replace(/^/gm, '    ').replace(/\s+$/, '')}
+`;
+}
