@@ -1,13 +1,35 @@
-/** `switchyard logs`: access-log analytics (SPEC section 7). */
-import { Command } from 'commander';
+/** `switchyard logs`: access-log analytics (SPEC section 7). Wiring only; the work is in analyse.ts. */
+import { Command, Option } from 'commander';
 import type { CommandContext } from '../../cli/io.js';
+import { analyse } from './analyse.js';
+import { follow } from './follow.js';
+import { checkOptions, DEFAULTS, OUTPUTS, type RawOptions } from './options.js';
+import { render } from './report/render.js';
 
 export function logsCommand(ctx: CommandContext): Command {
   return new Command('logs')
-    .description('access-log analytics: top IPs, paths, route patterns, latency, migration ranking')
+    .description('access-log analytics: top IPs, paths, route patterns, status codes, latency, migration ranking')
     .argument('<file...>', 'log files (.gz accepted), or - for stdin')
-    .action(() => {
-      ctx.io.stderr.write('switchyard: logs is not built yet\n');
-      ctx.exit(1);
+    .option(
+      '--format <format>',
+      'auto, combined, common, vhost_combined, json, w3c, an nginx log_format string ($remote_addr ...) or an Apache LogFormat string (%h ...)',
+      DEFAULTS.format,
+    )
+    .addOption(new Option('-o, --output <kind>', 'report format').choices(OUTPUTS).default(DEFAULTS.output))
+    .option('-n, --top <n>', 'rows per table', String(DEFAULTS.top))
+    .option('-j, --jobs <n>', 'worker threads', String(DEFAULTS.jobs))
+    .option('--bucket <duration>', 'requests-over-time interval (1m, 5m, 1h, 1d); default: at most 60 rows')
+    .option('--collapse <n>', 'distinct values at one path position that make it a {param}', String(DEFAULTS.collapse))
+    .option('--samples <n>', 'malformed lines quoted in the report', String(DEFAULTS.samples))
+    .option('-f, --follow', 'keep reading appended lines and print a fresh report every --interval')
+    .option('--interval <duration>', 'time between reports under --follow', `${DEFAULTS.interval}s`)
+    .action(async (files: string[], raw: RawOptions) => {
+      const options = checkOptions(raw);
+      if (options.follow) {
+        await follow(files, options, ctx.io);
+        return;
+      }
+      const report = await analyse(files, options, ctx.io);
+      ctx.io.stdout.write(render(report, options.output));
     });
 }

@@ -1,0 +1,62 @@
+/**
+ * Turns a request path into a route pattern in Switchyard's (Laravel's) syntax by the shape of
+ * each segment: `/user/123` -> `/user/{id}`, UUIDs, long hex hashes, dates and opaque tokens
+ * likewise. Values with no telltale shape (slugs, names) are left to `collapse-routes.ts`, which
+ * judges them by how many siblings they have. Absolute-form targets lose scheme and host first.
+ */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HEX = /^(?=.*\d)[0-9a-f]{16,}$/i;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const NUMBER_WITH_EXT = /^(\d+)(\.[A-Za-z0-9]{1,8})$/;
+/** base64url/opaque ids: long, mixing letters and digits (session ids, share links)... */
+const TOKEN = /^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_-]{22,}$/;
+/** ...but not a slug of lowercase words (`logstash-monitorama-2013`), which is a page name. */
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)+$/;
+
+function segmentPattern(segment: string): string | undefined {
+  const first = segment.charCodeAt(0);
+  if (first >= 48 && first <= 57) {
+    if (/^\d+$/.test(segment)) return '{id}';
+    if (DATE.test(segment)) return '{date}';
+    const ext = NUMBER_WITH_EXT.exec(segment);
+    if (ext !== null) return `{id}${ext[2] ?? ''}`;
+  }
+  if (segment.length >= 16) {
+    if (UUID.test(segment)) return '{uuid}';
+    if (HEX.test(segment)) return '{hash}';
+    if (TOKEN.test(segment) && !SLUG.test(segment)) return '{token}';
+  }
+  return undefined;
+}
+
+/** Strips `http://host` from an absolute-form target (RFC 9112 §3.2.2: proxies receive these). */
+function pathOf(target: string): string {
+  if (target.startsWith('http://') || target.startsWith('https://')) {
+    const slash = target.indexOf('/', target.indexOf('//') + 2);
+    return slash === -1 ? '/' : target.slice(slash);
+  }
+  return target;
+}
+
+export function routePattern(path: string): string {
+  const segments = pathOf(path).split('/');
+  let changed = false;
+  for (let i = 0; i < segments.length; i++) {
+    const p = segmentPattern(segments[i] as string);
+    if (p !== undefined) {
+      segments[i] = p;
+      changed = true;
+    }
+  }
+  return changed ? uniqueNames(segments.join('/')) : pathOf(path);
+}
+
+/** Laravel needs distinct parameter names: the second `{id}` becomes `{id2}`, and so on. */
+export function uniqueNames(pattern: string): string {
+  const seen = new Map<string, number>();
+  return pattern.replace(/\{([a-z]+)\}/g, (_, name: string) => {
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 ? `{${name}}` : `{${name}${n}}`;
+  });
+}

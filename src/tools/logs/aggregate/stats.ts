@@ -1,0 +1,205 @@
+/**
+ * The running totals of a scan. Each worker thread fills its own `Stats` and sends a snapshot;
+ * the main thread merges them. `add` runs once per log line, so it avoids allocation: a path
+ * seen before costs one Map lookup, and its route entry is reached through it.
+ */
+import type { LogRecord } from '../format/log-record.js';
+import { addInto, BUCKETS, bucketOf } from './histogram.js';
+import { routePattern } from './route-pattern.js';
+
+export interface RouteTotals {
+  requests: number;
+  /** 5xx answers: the server's failures, which is what a migration should remove. */
+  errors: number;
+  clientErrors: number;
+  bytes: number;
+  latencyCount: number;
+  latencySumUs: number;
+  latencyMaxUs: number;
+  /** Allocated on the first request with a duration; logs without one never pay for it. */
+  hist: Uint32Array | undefined;
+}
+
+interface PathTotals {
+  requests: number;
+  bytes: number;
+  route: RouteTotals;
+}
+
+export interface MinuteTotals {
+  requests: number;
+  errors: number;
+}
+
+export interface MalformedSample {
+  /** Which input, and which of its chunks (see scan/plan.ts), to turn into a line number later. */
+  readonly source: number;
+  readonly chunk: number;
+  readonly lineInChunk: number;
+  readonly text: string;
+}
+
+/** Plain data for postMessage; `Stats.merge` adds one into another. */
+export interface StatsSnapshot {
+  readonly requests: number;
+  readonly bytes: number;
+  readonly malformed: number;
+  readonly samples: readonly MalformedSample[];
+  readonly statuses: Float64Array;
+  readonly latency: RouteTotals;
+  readonly clients: Map<string, number>;
+  readonly methods: Map<string, number>;
+  readonly paths: Map<string, { requests: number; bytes: number; route: string }>;
+  readonly routes: Map<string, RouteTotals>;
+  readonly minutes: Map<number, MinuteTotals>;
+}
+
+export function newRouteTotals(): RouteTotals {
+  return { requests: 0, errors: 0, clientErrors: 0, bytes: 0, latencyCount: 0, latencySumUs: 0, latencyMaxUs: 0, hist: undefined };
+}
+
+export function addRouteTotals(into: RouteTotals, from: RouteTotals): void {
+  into.requests += from.requests;
+  into.errors += from.errors;
+  into.clientErrors += from.clientErrors;
+  into.bytes += from.bytes;
+  into.latencyCount += from.latencyCount;
+  into.latencySumUs += from.latencySumUs;
+  into.latencyMaxUs = Math.max(into.latencyMaxUs, from.latencyMaxUs);
+  if (from.hist !== undefined) addInto((into.hist ??= new Uint32Array(BUCKETS)), from.hist);
+}
+
+function count(into: RouteTotals, rec: LogRecord): void {
+  into.requests++;
+  into.bytes += rec.bytes;
+  if (rec.status >= 500) into.errors++;
+  else if (rec.status >= 400) into.clientErrors++;
+  const us = rec.latencyUs;
+  if (us === us) {
+    into.latencyCount++;
+    into.latencySumUs += us;
+    if (us > into.latencyMaxUs) into.latencyMaxUs = us;
+    const hist = (into.hist ??= new Uint32Array(BUCKETS));
+    const b = bucketOf(us);
+    hist[b] = (hist[b] as number) + 1;
+  }
+}
+
+function increment<K>(map: Map<K, number>, key: K, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+export class Stats {
+  requests = 0;
+  bytes = 0;
+  malformed = 0;
+  readonly samples: MalformedSample[] = [];
+  readonly statuses = new Float64Array(1000);
+  readonly latency = newRouteTotals();
+  readonly clients = new Map<string, number>();
+  readonly methods = new Map<string, number>();
+  readonly routes = new Map<string, RouteTotals>();
+  readonly minutes = new Map<number, MinuteTotals>();
+  readonly #paths = new Map<string, PathTotals>();
+  readonly #maxSamples: number;
+  #lastMinute = NaN;
+  #lastMinuteTotals: MinuteTotals | undefined;
+
+  constructor(maxSamples: number) {
+    this.#maxSamples = maxSamples;
+  }
+
+  add(rec: LogRecord): void {
+    this.requests++;
+    this.bytes += rec.bytes;
+    this.statuses[rec.status] = (this.statuses[rec.status] as number) + 1;
+    increment(this.clients, rec.client);
+    if (rec.method !== '') increment(this.methods, rec.method);
+    count(this.latency, rec);
+
+    const minute = Math.floor(rec.time / 60_000);
+    if (minute === minute) {
+      let m = this.#lastMinuteTotals;
+      if (minute !== this.#lastMinute || m === undefined) {
+        m = this.minutes.get(minute);
+        if (m === undefined) this.minutes.set(minute, (m = { requests: 0, errors: 0 }));
+        this.#lastMinute = minute;
+        this.#lastMinuteTotals = m;
+      }
+      m.requests++;
+      if (rec.status >= 500) m.errors++;
+    }
+
+    const target = rec.target;
+    if (target === '') return; // an unreadable request line has no path to count
+    const q = target.indexOf('?');
+    const path = q === -1 ? target : target.slice(0, q);
+    let p = this.#paths.get(path);
+    if (p === undefined) {
+      p = { requests: 0, bytes: 0, route: this.#route(rec.route ?? routePattern(path)) };
+      this.#paths.set(path, p);
+    }
+    p.requests++;
+    p.bytes += rec.bytes;
+    // A route the gateway logged wins over the one guessed from the path's shape.
+    count(rec.route === undefined ? p.route : this.#route(rec.route), rec);
+  }
+
+  addMalformed(source: number, chunk: number, lineInChunk: number, text: string): void {
+    this.malformed++;
+    if (this.samples.length < this.#maxSamples) this.samples.push({ source, chunk, lineInChunk, text: text.slice(0, 500) });
+  }
+
+  #route(pattern: string): RouteTotals {
+    let r = this.routes.get(pattern);
+    if (r === undefined) this.routes.set(pattern, (r = newRouteTotals()));
+    return r;
+  }
+
+  snapshot(): StatsSnapshot {
+    const paths = new Map<string, { requests: number; bytes: number; route: string }>();
+    const names = new Map<RouteTotals, string>();
+    for (const [pattern, totals] of this.routes) names.set(totals, pattern);
+    for (const [path, p] of this.#paths) paths.set(path, { requests: p.requests, bytes: p.bytes, route: names.get(p.route) ?? path });
+    return {
+      requests: this.requests,
+      bytes: this.bytes,
+      malformed: this.malformed,
+      samples: this.samples,
+      statuses: this.statuses,
+      latency: this.latency,
+      clients: this.clients,
+      methods: this.methods,
+      paths,
+      routes: this.routes,
+      minutes: this.minutes,
+    };
+  }
+
+  /** Adds another scan's snapshot into this one. */
+  merge(s: StatsSnapshot): void {
+    this.requests += s.requests;
+    this.bytes += s.bytes;
+    this.malformed += s.malformed;
+    this.samples.push(...s.samples); // each part kept at most maxSamples; the report sorts and cuts
+    for (let i = 0; i < this.statuses.length; i++) this.statuses[i] = (this.statuses[i] as number) + (s.statuses[i] as number);
+    addRouteTotals(this.latency, s.latency);
+    for (const [k, v] of s.clients) increment(this.clients, k, v);
+    for (const [k, v] of s.methods) increment(this.methods, k, v);
+    for (const [k, v] of s.routes) addRouteTotals(this.#route(k), v);
+    for (const [k, v] of s.paths) {
+      let p = this.#paths.get(k);
+      if (p === undefined) this.#paths.set(k, (p = { requests: 0, bytes: 0, route: this.#route(v.route) }));
+      p.requests += v.requests;
+      p.bytes += v.bytes;
+    }
+    for (const [k, v] of s.minutes) {
+      const m = this.minutes.get(k);
+      if (m === undefined) this.minutes.set(k, { ...v });
+      else {
+        m.requests += v.requests;
+        m.errors += v.errors;
+      }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * `--follow`: reads the files to their end, then keeps reading what is appended and prints a
+ * fresh report every `--interval` while anything changed, until SIGINT or SIGTERM. Files are
+ * watched by polling their path (`fs.watchFile`), as `tail -F` does, because that also sees a
+ * log rotated by rename or truncated by copytruncate, and works on network and container
+ * filesystems where inotify events do not arrive. Runs on the main thread: appended data is small.
+ */
+import { watchFile, unwatchFile } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import type { CliIO } from '../../cli/io.js';
+import { Stats } from './aggregate/stats.js';
+import { parserFor, resolveFormat } from './format/resolve-format.js';
+import { describeFormat, reportOptions } from './analyse.js';
+import type { LogsOptions } from './options.js';
+import { buildReport } from './report/build-report.js';
+import { render } from './report/render.js';
+import { LineSplitter } from './scan/line-splitter.js';
+import { openFileInput } from './scan/open-inputs.js';
+import { scanStdin } from './scan/read-stdin.js';
+
+const POLL_MS = 250;
+
+class Tail {
+  readonly #path: string;
+  readonly #splitter: LineSplitter;
+  #offset = 0;
+  #ino = -1;
+  #reading: Promise<void> = Promise.resolve();
+
+  constructor(path: string, splitter: LineSplitter) {
+    this.#path = path;
+    this.#splitter = splitter;
+  }
+
+  get path(): string {
+    return this.#path;
+  }
+
+  get lines(): number {
+    return this.#splitter.lines;
+  }
+
+  /** Reads whatever is new; calls are queued so two never read the same bytes. */
+  drain(): Promise<void> {
+    this.#reading = this.#reading.then(() => this.#read()).catch(() => {
+      // The file is gone between rotations; the next poll finds the new one.
+    });
+    return this.#reading;
+  }
+
+  async #read(): Promise<void> {
+    const st = await stat(this.#path);
+    if (st.ino !== this.#ino || st.size < this.#offset) {
+      // Rotated (new inode) or truncated: start the new file from its beginning.
+      this.#ino = st.ino;
+      this.#offset = 0;
+    }
+    if (st.size === this.#offset) return;
+    const fh = await open(this.#path, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(1024 * 1024);
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, buf.length, this.#offset);
+        if (bytesRead === 0) return;
+        this.#offset += bytesRead;
+        this.#splitter.feed(buf.subarray(0, bytesRead));
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+export async function follow(names: readonly string[], options: LogsOptions, io: CliIO): Promise<void> {
+  const explicit = resolveFormat(options.format);
+  const stats = new Stats(options.samples);
+  const tails: Tail[] = [];
+  const formats: string[] = [];
+  const inputNames = names.map((n) => (n === '-' ? 'stdin' : n));
+  let stdinDone: Promise<unknown> | undefined;
+  const lines = new Map<string, number>();
+  for (const [source, name] of names.entries()) {
+    if (name === '-') {
+      formats.push('auto');
+      stdinDone = scanStdin(io.stdin, source, explicit, stats, () => {}).then((scan) => {
+        formats[source] = describeFormat(scan.spec);
+        lines.set(`${source}:0`, scan.lines);
+      });
+      continue;
+    }
+    const input = await openFileInput(name, io.cwd, explicit);
+    formats.push(describeFormat(input.spec));
+    tails[source] = new Tail(input.path as string, new LineSplitter(parserFor(input.spec), stats, source, 0));
+  }
+
+  let printed = -1;
+  const print = (): void => {
+    const seen = stats.requests + stats.malformed;
+    if (seen === printed) return;
+    printed = seen;
+    tails.forEach((t, source) => {
+      if (t !== undefined) lines.set(`${source}:0`, t.lines);
+    });
+    const report = buildReport(stats, { names: inputNames, formats, lines }, reportOptions(options));
+    if (options.output === 'json') {
+      io.stdout.write(`${JSON.stringify(report)}\n`);
+    } else {
+      // On a terminal, redraw in place like top(1); on a pipe, append reports one after another.
+      io.stdout.write(io.stdout.isTTY === true ? `\x1b[2J\x1b[H${render(report, 'table')}` : `${render(report, 'table')}\n`);
+    }
+  };
+
+  await Promise.all(tails.map((t) => t.drain()));
+  print();
+
+  await new Promise<void>((resolve) => {
+    const watched: string[] = [];
+    for (const t of tails) {
+      if (t === undefined) continue;
+      watched.push(t.path);
+      watchFile(t.path, { interval: POLL_MS }, () => void t.drain());
+    }
+    const timer = setInterval(print, options.interval * 1000);
+    const stop = (): void => {
+      clearInterval(timer);
+      for (const path of watched) unwatchFile(path);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    // Following only stdin: the report is final when the pipe closes.
+    if (stdinDone !== undefined && tails.every((t) => t === undefined)) {
+      void stdinDone.then(() => {
+        print();
+        stop();
+      });
+    }
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * `switchyard logs` options: their defaults in one place, and the checks that turn a bad value
+ * into one clear line before any file is read.
+ */
+import { availableParallelism } from 'node:os';
+import { SwitchyardError } from '../../errors.js';
+
+export const OUTPUTS = ['table', 'json', 'csv', 'html'] as const;
+export type OutputKind = (typeof OUTPUTS)[number];
+
+export const DEFAULTS = {
+  format: 'auto',
+  output: 'table' as OutputKind,
+  /** Rows per top-n table. */
+  top: 10,
+  /** Worker threads: one per core (SPEC section 7). */
+  jobs: availableParallelism(),
+  /** Distinct values at one path position before it is read as a parameter. */
+  collapse: 20,
+  /** Malformed lines quoted in the report. */
+  samples: 5,
+  /** Seconds between refreshed reports under --follow. */
+  interval: 2,
+} as const;
+
+export interface LogsOptions {
+  readonly format: string;
+  readonly output: OutputKind;
+  readonly top: number;
+  readonly jobs: number;
+  readonly collapse: number;
+  readonly samples: number;
+  readonly bucketSeconds: number | undefined;
+  readonly follow: boolean;
+  readonly interval: number;
+}
+
+/** The raw strings commander hands over. */
+export interface RawOptions {
+  format?: string;
+  output?: string;
+  top?: string;
+  jobs?: string;
+  collapse?: string;
+  samples?: string;
+  bucket?: string;
+  follow?: boolean;
+  interval?: string;
+}
+
+function usage(message: string): SwitchyardError {
+  return new SwitchyardError('SY_ERR_CLI_USAGE', message);
+}
+
+function integer(flag: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || +value < min) throw usage(`${flag} must be a whole number of at least ${min}, got "${value}"`);
+  return +value;
+}
+
+/** `500ms`, `30s`, `5m`, `1h`, `1d`, or plain seconds; returns seconds. */
+export function parseDuration(flag: string, value: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(value);
+  const scale = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 } as const;
+  if (m === null || +(m[1] as string) === 0) throw usage(`${flag} must be a duration such as 30s, 5m, 1h or 1d, got "${value}"`);
+  return +(m[1] as string) * scale[(m[2] ?? 's') as keyof typeof scale];
+}
+
+export function checkOptions(raw: RawOptions): LogsOptions {
+  const output = (raw.output ?? DEFAULTS.output) as OutputKind;
+  if (!OUTPUTS.includes(output)) throw usage(`--output must be one of ${OUTPUTS.join(', ')}, got "${raw.output}"`);
+  const follow = raw.follow === true;
+  if (follow && output !== 'table' && output !== 'json') throw usage('--follow prints table or json reports; csv and html are for finished logs');
+  let bucketSeconds: number | undefined;
+  if (raw.bucket !== undefined) {
+    bucketSeconds = parseDuration('--bucket', raw.bucket);
+    if (!Number.isInteger(bucketSeconds / 60)) throw usage(`--bucket must be whole minutes (the timeline counts per minute), got "${raw.bucket}"`);
+  }
+  return {
+    format: raw.format ?? DEFAULTS.format,
+    output,
+    top: integer('--top', raw.top, DEFAULTS.top, 1),
+    jobs: integer('--jobs', raw.jobs, DEFAULTS.jobs, 1),
+    collapse: integer('--collapse', raw.collapse, DEFAULTS.collapse, 2),
+    samples: integer('--samples', raw.samples, DEFAULTS.samples, 0),
+    bucketSeconds,
+    follow,
+    interval: raw.interval === undefined ? DEFAULTS.interval : parseDuration('--interval', raw.interval),
+  };
+}

@@ -1,0 +1,98 @@
+/** The terminal report: one aligned table per section, numbers right-aligned. */
+import type { LatencySummary, Report } from './report.js';
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
+}
+
+const int = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+const pct = (f: number): string => `${(f * 100).toFixed(1)}%`;
+const ms = (n: number | undefined): string => (n === undefined ? '-' : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+
+function table(title: string, head: readonly string[], rows: readonly (readonly string[])[], leftColumns = 1): string {
+  if (rows.length === 0) return `${title}\n  (none)\n`;
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // The last left-aligned column (a path) may be long: cap it so numbers stay on the line.
+  const line = (cells: readonly string[]): string =>
+    '  ' +
+    cells
+      .map((c, i) => (i < leftColumns ? c.padEnd(Math.min(widths[i] as number, 80)) : c.padStart(widths[i] as number)))
+      .join('  ')
+      .trimEnd();
+  return [title, line(head), ...rows.map(line)].join('\n') + '\n';
+}
+
+function latencyCells(l: LatencySummary | undefined): string[] {
+  return [ms(l?.p50Ms), ms(l?.p95Ms), ms(l?.p99Ms)];
+}
+
+export function renderTable(r: Report): string {
+  const s = r.summary;
+  const out: string[] = [];
+  const span = s.from === undefined ? '' : `, ${s.from.slice(0, 16).replace('T', ' ')} to ${(s.to ?? '').slice(0, 16).replace('T', ' ')} UTC`;
+  out.push(
+    `${int(s.requests)} requests, ${int(s.malformed)} malformed, ${formatBytes(s.bytes)} sent, ${int(s.uniqueClients)} clients, ` +
+      `${int(s.uniquePaths)} paths in ${int(s.routePatterns)} route patterns${span}\n` +
+      `inputs: ${s.inputs.join(', ')} (${[...new Set(s.formats)].join(', ')})\n`,
+  );
+  out.push(table('Top clients', ['client', 'requests', 'share'], r.clients.map((c) => [c.key, int(c.requests), pct(c.share)])));
+  out.push(table('Top paths', ['path', 'requests', 'share', 'bytes'], r.paths.map((p) => [p.key, int(p.requests), pct(p.share), formatBytes(p.bytes)])));
+  const hasLatency = r.latency !== undefined;
+  out.push(
+    table(
+      'Top route patterns',
+      ['route', 'requests', 'share', '5xx', ...(hasLatency ? ['p50 ms', 'p95 ms', 'p99 ms'] : [])],
+      r.routes.map((x) => [x.key, int(x.requests), pct(x.share), pct(x.errorRate), ...(hasLatency ? latencyCells(x.latency) : [])]),
+    ),
+  );
+  out.push(table('Status codes', ['status', 'requests', 'share'], r.statuses.map((x) => [x.key, int(x.requests), pct(x.share)])));
+  out.push(table('Methods', ['method', 'requests', 'share'], r.methods.map((x) => [x.key, int(x.requests), pct(x.share)])));
+  if (r.latency !== undefined) {
+    const l = r.latency;
+    out.push(
+      table('Latency (ms)', ['requests', 'mean', 'p50', 'p90', 'p95', 'p99', 'max'], [
+        [int(l.count), ms(l.meanMs), ms(l.p50Ms), ms(l.p90Ms), ms(l.p95Ms), ms(l.p99Ms), ms(l.maxMs)],
+      ], 0),
+    );
+  } else {
+    out.push('Latency\n  (the log has no request-time field; add $request_time or %D to the format to get percentiles)\n');
+  }
+  const peak = Math.max(1, ...r.timeline.rows.map((t) => t.requests));
+  out.push(
+    table(
+      `Requests over time (per ${describeSeconds(r.timeline.bucketSeconds)})`,
+      ['start (UTC)', 'requests', '5xx', ''],
+      r.timeline.rows.map((t) => [t.start.slice(0, 16).replace('T', ' '), int(t.requests), int(t.errors), '#'.repeat(Math.round((t.requests / peak) * 40))]),
+    ),
+  );
+  out.push(
+    table(
+      'Migration ranking (requests x mean latency x (1 + 4 x 5xx rate), top = 100)',
+      ['route', 'score', 'requests', 'mean ms', 'p95 ms', '5xx'],
+      r.ranking.map((x) => [x.key, x.score.toFixed(1), int(x.requests), ms(x.meanMs), ms(x.p95Ms), pct(x.errorRate)]),
+    ),
+  );
+  if (r.malformed.count > 0) {
+    out.push(
+      `Malformed lines: ${int(r.malformed.count)}` +
+        (r.malformed.samples.length > 0 ? ` (first ${r.malformed.samples.length})` : '') +
+        '\n' +
+        r.malformed.samples.map((m) => `  ${m.input}:${m.line}: ${m.text.slice(0, 160)}\n`).join(''),
+    );
+  }
+  return out.join('\n');
+}
+
+export function describeSeconds(s: number): string {
+  if (s % 86400 === 0) return s === 86400 ? 'day' : `${s / 86400} days`;
+  if (s % 3600 === 0) return s === 3600 ? 'hour' : `${s / 3600} hours`;
+  if (s % 60 === 0) return s === 60 ? 'minute' : `${s / 60} minutes`;
+  return `${s} s`;
+}

@@ -1,0 +1,76 @@
+/**
+ * The report as data: what every output (table, JSON, CSV, HTML) prints. Durations are in
+ * milliseconds, times are ISO 8601 in UTC, shares are fractions of all requests.
+ */
+export interface CountRow {
+  readonly key: string;
+  readonly requests: number;
+  readonly share: number;
+}
+
+export interface PathRow extends CountRow {
+  readonly bytes: number;
+}
+
+export interface LatencySummary {
+  readonly count: number;
+  readonly meanMs: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+export interface RouteRow extends CountRow {
+  readonly errors: number;
+  readonly errorRate: number;
+  readonly bytes: number;
+  readonly latency: LatencySummary | undefined;
+}
+
+export interface RankingRow {
+  readonly key: string;
+  /** 0..100, the top route is 100. */
+  readonly score: number;
+  readonly requests: number;
+  readonly meanMs: number | undefined;
+  readonly p95Ms: number | undefined;
+  readonly errorRate: number;
+}
+
+export interface TimelineRow {
+  readonly start: string;
+  readonly requests: number;
+  readonly errors: number;
+}
+
+export interface MalformedRow {
+  readonly input: string;
+  readonly line: number;
+  readonly text: string;
+}
+
+export interface Report {
+  readonly summary: {
+    readonly inputs: readonly string[];
+    readonly formats: readonly string[];
+    readonly requests: number;
+    readonly bytes: number;
+    readonly malformed: number;
+    readonly uniqueClients: number;
+    readonly uniquePaths: number;
+    readonly routePatterns: number;
+    readonly from: string | undefined;
+    readonly to: string | undefined;
+  };
+  readonly clients: readonly CountRow[];
+  readonly paths: readonly PathRow[];
+  readonly routes: readonly RouteRow[];
+  readonly statuses: readonly CountRow[];
+  readonly methods: readonly CountRow[];
+  readonly latency: LatencySummary | undefined;
+  readonly timeline: { readonly bucketSeconds: number; readonly rows: readonly TimelineRow[] };
+  readonly ranking: readonly RankingRow[];
+  readonly malformed: { readonly count: number; readonly samples: readonly MalformedRow[] };
+}

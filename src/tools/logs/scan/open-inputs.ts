@@ -1,0 +1,100 @@
+/**
+ * Checks the named inputs exist and are readable, and settles each one's format: the one given
+ * with `--format`, or the one its first 64 KiB read best as (`auto`). gzip is recognised by its
+ * magic bytes (RFC 1952 §2.3.1), not only by the `.gz` name.
+ */
+import { open, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { SwitchyardError } from '../../../errors.js';
+import type { FormatSpec } from '../format/layout.js';
+import { detectFormat } from '../format/resolve-format.js';
+import { PRESETS } from '../format/presets.js';
+import type { Input } from './plan.js';
+
+const SAMPLE_BYTES = 64 * 1024;
+const SAMPLE_LINES = 50;
+
+export function sampleLines(head: Buffer): string[] {
+  const text = head.toString('latin1');
+  const lines = text.split('\n');
+  if (head.length >= SAMPLE_BYTES) lines.pop(); // the last one is probably cut
+  return lines.map((l) => l.replace(/\r$/, '')).slice(0, SAMPLE_LINES);
+}
+
+/** The format for an input: the explicit one, else the detected one, else a clear error. */
+export function settleFormat(name: string, explicit: FormatSpec | undefined, head: Buffer): FormatSpec {
+  if (explicit !== undefined) return explicit;
+  const lines = sampleLines(head);
+  if (lines.every((l) => l.trim() === '')) return (PRESETS['combined'] as () => FormatSpec)();
+  const detected = detectFormat(lines);
+  if (detected !== undefined) return detected;
+  const first = (lines.find((l) => l.trim() !== '') ?? '').slice(0, 80);
+  throw new SwitchyardError(
+    'SY_ERR_LOG_FORMAT',
+    `cannot recognise the log format of ${name} (first line: ${JSON.stringify(first)}); pass --format with its nginx log_format or Apache LogFormat string`,
+  );
+}
+
+async function readHead(path: string, gzip: boolean): Promise<Buffer> {
+  if (!gzip) {
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(SAMPLE_BYTES);
+      const { bytesRead } = await fh.read(buf, 0, SAMPLE_BYTES, 0);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  }
+  const parts: Buffer[] = [];
+  let size = 0;
+  const stream = createReadStream(path).pipe(createGunzip());
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      parts.push(chunk);
+      size += chunk.length;
+      if (size >= SAMPLE_BYTES) break;
+    }
+  } catch (err) {
+    throw new SwitchyardError('SY_ERR_FILE_UNREADABLE', `cannot decompress ${path}: ${(err as Error).message}`);
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(parts).subarray(0, SAMPLE_BYTES);
+}
+
+async function isGzip(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const magic = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(magic, 0, 2, 0);
+    return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function openFileInput(name: string, cwd: string, explicit: FormatSpec | undefined): Promise<Input> {
+  const path = resolve(cwd, name);
+  let size: number;
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw new SwitchyardError('SY_ERR_FILE_UNREADABLE', `${name} is a directory, not a log file`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof SwitchyardError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new SwitchyardError('SY_ERR_FILE_NOT_FOUND', `no such log file: ${name}`);
+    throw new SwitchyardError('SY_ERR_FILE_UNREADABLE', `cannot read ${name}: ${code ?? String(err)}`);
+  }
+  try {
+    const gzip = await isGzip(path);
+    const head = await readHead(path, gzip);
+    return { name, path, gzip, size, spec: settleFormat(name, explicit, head) };
+  } catch (err) {
+    if (err instanceof SwitchyardError) throw err;
+    throw new SwitchyardError('SY_ERR_FILE_UNREADABLE', `cannot read ${name}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}

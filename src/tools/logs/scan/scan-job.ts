@@ -1,0 +1,34 @@
+/**
+ * Runs one job to completion in whatever thread calls it: read, split, parse, count. Shared by the
+ * worker threads and by the main thread (stdin, `--follow`, and the single-job case, where a
+ * thread would only add start-up time).
+ */
+import { Stats } from '../aggregate/stats.js';
+import { parserFor } from '../format/resolve-format.js';
+import { LineSplitter } from './line-splitter.js';
+import type { Job } from './plan.js';
+import { readJob } from './read-range.js';
+
+export interface JobResult {
+  readonly stats: Stats;
+  readonly lines: number;
+}
+
+export async function scanChunks(
+  chunks: AsyncIterable<Buffer>,
+  splitter: LineSplitter,
+  onBytes: (n: number) => void,
+): Promise<void> {
+  for await (const chunk of chunks) {
+    splitter.feed(chunk);
+    onBytes(chunk.length);
+  }
+  splitter.end();
+}
+
+export async function scanJob(job: Job, maxSamples: number, onBytes: (n: number) => void): Promise<JobResult> {
+  const stats = new Stats(maxSamples);
+  const splitter = new LineSplitter(parserFor(job.spec), stats, job.source, job.chunk);
+  await scanChunks(readJob(job), splitter, onBytes);
+  return { stats, lines: splitter.lines };
+}
