@@ -1,0 +1,236 @@
+/**
+ * One connection to php-fpm carrying one request at a time (php-fpm does not multiplex:
+ * FCGI_MPXS_CONNS is 0), always as request id 1. It frames what is written and demultiplexes
+ * what comes back into stdout, stderr and end-request for the current request's sink, and turns
+ * every way the stream can go wrong into a catalogue error: a reset, a timeout, or a protocol
+ * violation (after which the connection is never reused).
+ */
+import { createConnection, type Socket } from 'node:net';
+import type { ListenAddress } from '../../config/types.js';
+import { SwitchyardError } from '../../errors.js';
+import {
+  FastcgiProtocolError,
+  RecordParser,
+  RecordType,
+  decodeEndRequest,
+  encodeBeginRequest,
+  encodeStream,
+  type EndRequest,
+} from './record.js';
+
+/** Receives what php-fpm sends for the current request. */
+export interface RequestSink {
+  stdout(chunk: Buffer): void;
+  stderr(chunk: Buffer): void;
+  end(result: EndRequest): void;
+  /** The request cannot complete; the connection is already destroyed. */
+  error(err: SwitchyardError): void;
+}
+
+const REQUEST_ID = 1;
+
+export function describeAddress(address: ListenAddress): string {
+  return address.kind === 'unix' ? `unix:${address.path}` : `${address.host}:${address.port}`;
+}
+
+const CONNECT_HINTS: Record<string, string> = {
+  ENOENT: 'the socket does not exist; is php-fpm running?',
+  ECONNREFUSED: 'connection refused; is php-fpm running?',
+  EACCES: 'permission denied on the socket',
+  ECONNRESET: 'connection reset',
+  EAGAIN: 'php-fpm listen backlog is full',
+};
+
+export class FastcgiConnection {
+  readonly #socket: Socket;
+  readonly #parser = new RecordParser();
+  readonly #label: string;
+  readonly #readTimeout: number;
+  #sink: RequestSink | undefined;
+  #lastError: Error | undefined;
+  #closed = false;
+  /** Requests started on this connection; above 0 means a reused keep-alive connection. */
+  requests = 0;
+  /** Called once when the socket closes, whatever the reason (the pool drops idle ones). */
+  onClose: (() => void) | undefined;
+
+  private constructor(socket: Socket, label: string, readTimeout: number) {
+    this.#socket = socket;
+    this.#label = label;
+    this.#readTimeout = readTimeout;
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('error', (err) => {
+      this.#lastError = err;
+    });
+    socket.on('timeout', () => {
+      this.#fail(new SwitchyardError('SY_ERR_UPSTREAM_TIMEOUT', `${this.#label} sent nothing for ${this.#readTimeout} ms`));
+    });
+    socket.on('close', () => this.#onClose());
+  }
+
+  /** Opens a connection; `label` names the upstream in error details (`upstream "legacy"`). */
+  static connect(address: ListenAddress, label: string, connectTimeout: number, readTimeout: number): Promise<FastcgiConnection> {
+    const where = `${label} at ${describeAddress(address)}`;
+    return new Promise((resolve, reject) => {
+      const socket = address.kind === 'unix' ? createConnection({ path: address.path }) : createConnection({ host: address.host, port: address.port });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new SwitchyardError('SY_ERR_UPSTREAM_CONNECT_TIMEOUT', `cannot connect to ${where} within ${connectTimeout} ms`));
+      }, connectTimeout);
+      socket.once('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        const code = err.code ?? 'error';
+        const hint = CONNECT_HINTS[code] ?? err.message;
+        reject(new SwitchyardError('SY_ERR_UPSTREAM_CONNECT', `cannot connect to ${where}: ${code} (${hint})`, { cause: err }));
+      });
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        if (address.kind === 'tcp') socket.setNoDelay(true);
+        resolve(new FastcgiConnection(socket, label, readTimeout));
+      });
+    });
+  }
+
+  get alive(): boolean {
+    return !this.#closed && !this.#socket.destroyed;
+  }
+
+  /** Starts a request: BEGIN_REQUEST, the PARAMS stream, and arms the read timeout. */
+  begin(sink: RequestSink, params: Buffer, keepConn: boolean): void {
+    this.#sink = sink;
+    this.requests++;
+    this.#socket.setTimeout(this.#readTimeout);
+    this.#socket.cork();
+    this.#socket.write(encodeBeginRequest(REQUEST_ID, keepConn));
+    for (const b of encodeStream(RecordType.PARAMS, REQUEST_ID, params)) this.#socket.write(b);
+    if (params.length > 0) for (const b of encodeStream(RecordType.PARAMS, REQUEST_ID, Buffer.alloc(0))) this.#socket.write(b);
+    this.#socket.uncork();
+  }
+
+  /** Writes request body bytes; false means wait for `drained()` before writing more. */
+  writeStdin(chunk: Buffer): boolean {
+    if (chunk.length === 0 || !this.alive) return true;
+    let ok = true;
+    for (const b of encodeStream(RecordType.STDIN, REQUEST_ID, chunk)) ok = this.#socket.write(b);
+    return ok;
+  }
+
+  endStdin(): void {
+    if (!this.alive) return;
+    for (const b of encodeStream(RecordType.STDIN, REQUEST_ID, Buffer.alloc(0))) this.#socket.write(b);
+  }
+
+  /** Resolves when the socket can take more, or when it closed (the sink hears why). */
+  drained(): Promise<void> {
+    if (!this.alive) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.#socket.off('drain', done);
+        this.#socket.off('close', done);
+        resolve();
+      };
+      this.#socket.on('drain', done);
+      this.#socket.on('close', done);
+    });
+  }
+
+  /** Stops reading while the client is slower than php-fpm; the read timeout waits too. */
+  pause(): void {
+    this.#socket.pause();
+    this.#socket.setTimeout(0);
+  }
+
+  resume(): void {
+    this.#socket.resume();
+    if (this.#sink !== undefined) this.#socket.setTimeout(this.#readTimeout);
+  }
+
+  /** Abandons the current request (client gone, or a failure upstream of us) and closes. */
+  destroy(): void {
+    this.#sink = undefined;
+    this.#closed = true;
+    this.#socket.destroy();
+  }
+
+  #onData(chunk: Buffer): void {
+    let records;
+    try {
+      records = this.#parser.push(chunk);
+    } catch (err) {
+      this.#fail(this.#protocolError(err));
+      return;
+    }
+    let ended: EndRequest | undefined;
+    for (const record of records) {
+      // Management records (request id 0, spec 4) carry nothing for the current request.
+      if (record.requestId === 0 && (record.type === RecordType.GET_VALUES_RESULT || record.type === RecordType.UNKNOWN_TYPE)) continue;
+      const sink = this.#sink;
+      if (sink === undefined || ended !== undefined) {
+        this.#fail(new SwitchyardError('SY_ERR_UPSTREAM_PROTOCOL', `${this.#label} sent a record of type ${record.type} after the request had ended`));
+        return;
+      }
+      if (record.requestId !== REQUEST_ID) {
+        this.#fail(new SwitchyardError('SY_ERR_UPSTREAM_PROTOCOL', `${this.#label} sent a record for request id ${record.requestId}, expected ${REQUEST_ID}`));
+        return;
+      }
+      switch (record.type) {
+        case RecordType.STDOUT:
+          if (record.content.length > 0) sink.stdout(record.content);
+          break;
+        case RecordType.STDERR:
+          if (record.content.length > 0) sink.stderr(record.content);
+          break;
+        case RecordType.END_REQUEST:
+          try {
+            ended = decodeEndRequest(record.content);
+          } catch (err) {
+            this.#fail(this.#protocolError(err));
+            return;
+          }
+          break;
+        default:
+          this.#fail(new SwitchyardError('SY_ERR_UPSTREAM_PROTOCOL', `${this.#label} sent a record of type ${record.type}, which an application never sends`));
+          return;
+      }
+      // A sink may have destroyed us (client gone) while handling stdout.
+      if (this.#sink === undefined) return;
+    }
+    // Only now, so that a record trailing END_REQUEST in the same read is caught above.
+    if (ended !== undefined && this.#sink !== undefined) {
+      const sink = this.#sink;
+      this.#sink = undefined;
+      this.#socket.setTimeout(0);
+      sink.end(ended);
+    }
+  }
+
+  #protocolError(err: unknown): SwitchyardError {
+    const detail = err instanceof FastcgiProtocolError ? err.message : String(err);
+    return new SwitchyardError('SY_ERR_UPSTREAM_PROTOCOL', `${this.#label} sent a malformed FastCGI stream: ${detail}`, { cause: err });
+  }
+
+  #fail(err: SwitchyardError): void {
+    const sink = this.#sink;
+    this.destroy();
+    sink?.error(err);
+  }
+
+  #onClose(): void {
+    this.#closed = true;
+    const sink = this.#sink;
+    this.#sink = undefined;
+    if (sink !== undefined) {
+      let err: SwitchyardError;
+      try {
+        this.#parser.end();
+        const why = this.#lastError === undefined ? '' : ` (${(this.#lastError as NodeJS.ErrnoException).code ?? this.#lastError.message})`;
+        err = new SwitchyardError('SY_ERR_UPSTREAM_RESET', `${this.#label} closed the connection before ending the request${why}; did a php-fpm worker die?`);
+      } catch (parseErr) {
+        err = this.#protocolError(parseErr);
+      }
+      sink.error(err);
+    }
+    this.onClose?.();
+  }
+}

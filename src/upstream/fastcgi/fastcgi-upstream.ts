@@ -1,0 +1,153 @@
+/**
+ * The fastcgi upstream: resolves what a request names (static file or allowlisted script),
+ * prepares its body, waits for admission to the php-fpm pool and runs the relay on a pooled
+ * connection. A kept-alive connection that php-fpm closed while idle (a restart, a recycled
+ * child) fails before any byte comes back; such a request is replayed once on a new connection
+ * when its body is held here, as nginx's `fastcgi_next_upstream error` would.
+ */
+import type { Logger } from 'pino';
+import type { FastcgiUpstreamConfig } from '../../config/types.js';
+import type { Exchange } from '../../listener/exchange.js';
+import { SwitchyardError } from '../../errors.js';
+import { VERSION } from '../../version.js';
+import type { Upstream } from '../upstream.js';
+import { serveStaticFile } from '../static/static-files.js';
+import { buildParams, encodeParams, RESERVED_PARAMS } from './params.js';
+import { FastcgiPool, type PoolStats } from './pool.js';
+import { Relay, RelayError, type RelayOutcome } from './relay.js';
+import { prepareRequestBody, type RequestBody } from './request-body.js';
+import { ScriptResolver, type Resolution } from './script-resolver.js';
+
+/** Body limit when the exchange carries no route (the listener's default is the same). */
+const DEFAULT_BODY_SIZE = 100 * 1024 * 1024;
+
+/** Headers of PHP's response that survive an X-Accel-Redirect, as in nginx. */
+const ACCEL_KEPT = ['content-type', 'content-disposition', 'cache-control', 'expires', 'set-cookie'] as const;
+
+export interface FastcgiUpstream extends Upstream {
+  readonly stats: PoolStats;
+}
+
+export function createFastcgiUpstream(config: FastcgiUpstreamConfig, log: Logger): FastcgiUpstream {
+  for (const name of Object.keys(config.params)) {
+    if (RESERVED_PARAMS.has(name.toUpperCase())) {
+      throw new SwitchyardError('SY_ERR_CONFIG_UPSTREAM', `upstream "${config.name}": params may not set ${name}; put PHP settings in the php-fpm pool config`);
+    }
+  }
+  return new FastcgiUpstreamImpl(config, log);
+}
+
+class FastcgiUpstreamImpl implements FastcgiUpstream {
+  readonly type = 'fastcgi';
+  readonly name: string;
+  readonly #config: FastcgiUpstreamConfig;
+  readonly #log: Logger;
+  readonly #label: string;
+  readonly #pool: FastcgiPool;
+  readonly #resolver: ScriptResolver;
+
+  constructor(config: FastcgiUpstreamConfig, log: Logger) {
+    this.name = config.name;
+    this.#config = config;
+    this.#log = log;
+    this.#label = `upstream "${config.name}"`;
+    this.#pool = new FastcgiPool({
+      label: this.#label,
+      address: config.address,
+      maxConnections: config.maxConnections,
+      queue: config.queue,
+      keepAlive: config.keepAlive,
+      connectTimeout: config.connectTimeout,
+      readTimeout: config.readTimeout,
+    });
+    this.#resolver = new ScriptResolver({ upstream: config.name, root: config.root, index: config.index, scripts: config.scripts });
+  }
+
+  get stats(): PoolStats {
+    return this.#pool.stats;
+  }
+
+  async handle(exchange: Exchange): Promise<void> {
+    exchange.upstream = this.name;
+    const route = exchange.match?.route;
+    const resolution = await this.#resolver.resolve(exchange.path, route?.static ?? false);
+    if (resolution.kind === 'static') {
+      await serveStaticFile(exchange, resolution.file, resolution.stats);
+      return;
+    }
+    const body = await prepareRequestBody(exchange.req, route?.bodySize ?? DEFAULT_BODY_SIZE, this.#config.spoolMemory);
+    let outcome: RelayOutcome;
+    try {
+      await this.#pool.admit(exchange.signal);
+      try {
+        outcome = await this.#run(exchange, resolution, body);
+      } finally {
+        this.#pool.leave();
+      }
+    } finally {
+      await body.dispose();
+    }
+    if (outcome.kind === 'accel') {
+      const target = await this.#resolver.resolveInternal(outcome.uri);
+      const headers: Record<string, string | string[] | number> = {};
+      for (const name of ACCEL_KEPT) {
+        const value = outcome.head.headers[name];
+        if (value !== undefined) headers[name] = value;
+      }
+      await serveStaticFile(exchange, target.file, target.stats, { headers });
+    }
+  }
+
+  async #run(exchange: Exchange, script: Extract<Resolution, { kind: 'script' }>, body: RequestBody): Promise<RelayOutcome> {
+    const params = encodeParams(
+      buildParams({
+        method: exchange.req.method ?? 'GET',
+        requestUri: exchange.req.url ?? '/',
+        query: exchange.query,
+        documentUri: script.documentUri,
+        scriptName: script.scriptName,
+        scriptFilename: script.scriptFilename,
+        pathInfo: script.pathInfo,
+        documentRoot: this.#config.root,
+        httpVersion: exchange.req.httpVersion,
+        https: 'encrypted' in exchange.req.socket && exchange.req.socket.encrypted === true,
+        remoteAddress: exchange.remoteAddress,
+        remotePort: exchange.req.socket.remotePort,
+        serverAddress: exchange.req.socket.localAddress ?? '',
+        serverPort: exchange.req.socket.localPort,
+        headers: exchange.req.headers,
+        contentLength: body.length,
+        requestId: exchange.id,
+        serverSoftware: `switchyard/${VERSION}`,
+        extra: this.#config.params,
+      }),
+    );
+    let fresh = false;
+    for (;;) {
+      const conn = await this.#pool.take(fresh);
+      const reused = conn.requests > 0;
+      const relay = new Relay(exchange, conn, this.#label);
+      conn.begin(relay, params, this.#config.keepAlive);
+      body.send(conn).catch((err: unknown) => relay.bodyFailed(err));
+      try {
+        const outcome = await relay.promise;
+        this.#pool.giveBack(conn, relay.completed && outcome.kind !== 'aborted');
+        return outcome;
+      } catch (err) {
+        this.#pool.giveBack(conn, relay.completed);
+        if (!(err instanceof RelayError)) throw err;
+        if (err.retryable && reused && body.replayable && !fresh) {
+          exchange.log.debug({ upstream: this.name, detail: err.message }, 'kept connection was closed by php-fpm; retrying on a new one');
+          fresh = true;
+          continue;
+        }
+        throw err.error;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#log.debug({ upstream: this.name, ...this.#pool.stats }, 'closing fastcgi upstream');
+    this.#pool.close();
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * Maps a request path to what serves it: a static file under `root`, or a PHP script from the
+ * `scripts` allowlist with its PATH_INFO. This is where "an uploaded file never runs as PHP" is
+ * enforced, so it decides from the decoded, normalised path and the file system, never from
+ * the raw string:
+ *
+ * - `%00`, other control characters and invalid percent-encoding are refused outright (the
+ *   CVE-2019-11043 family smuggles `%0a` past nginx's `fastcgi_split_path_info` regex);
+ * - dot segments are resolved first and may not climb out of `root`;
+ * - the script is the path up to the first segment ending in `.php` (as nginx's
+ *   `fastcgi_split_path_info ^(.+?\.php)(/.*)$`), and it must match the allowlist AND be a
+ *   regular file whose real path stays inside `root`; the rest is PATH_INFO, which PHP never
+ *   executes because SCRIPT_FILENAME always names an existing file (so `cgi.fix_pathinfo` has
+ *   nothing to "fix");
+ * - with `static: true`, the path is tried as `try_files $uri $uri/ /index.php?$query_string`.
+ */
+import { realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { posix } from 'node:path';
+import { SwitchyardError } from '../../errors.js';
+import { compileGlob, matchesAny } from './glob.js';
+
+export type Resolution =
+  | { readonly kind: 'static'; readonly file: string; readonly stats: Stats }
+  | {
+      readonly kind: 'script';
+      /** `/index.php` */
+      readonly scriptName: string;
+      /** `<root>/index.php` */
+      readonly scriptFilename: string;
+      readonly pathInfo: string;
+      /** nginx `$document_uri`: the URI after any try_files fallback. */
+      readonly documentUri: string;
+    };
+
+export interface ScriptResolverOptions {
+  readonly upstream: string;
+  /** Absolute document root. */
+  readonly root: string;
+  /** Front controller, relative to root. */
+  readonly index: string;
+  readonly scripts: readonly string[];
+}
+
+/** Extensions PHP may execute; their source is never served as a static file. */
+const PHP_EXTENSION = /\.(?:php\d?|phtml|phar|phps|pht|inc)$/i;
+const SCRIPT_SPLIT = /^(.*?\.php)(\/.*)?$/i;
+// C0 controls and DEL are never legitimate in a path (RFC 3986 section 2).
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+export class ScriptResolver {
+  readonly #opts: ScriptResolverOptions;
+  readonly #globs: RegExp[];
+  #realRoot: string | undefined;
+
+  constructor(opts: ScriptResolverOptions) {
+    this.#opts = opts;
+    this.#globs = opts.scripts.map((s) => compileGlob(s.replace(/^\/+/, '')));
+  }
+
+  /** Whether a root-relative script path is on the allowlist. */
+  allowed(relativePath: string): boolean {
+    return matchesAny(this.#globs, relativePath);
+  }
+
+  /** `rawPath` is the request path as sent, still percent-encoded, without the query. */
+  async resolve(rawPath: string, tryStatic: boolean): Promise<Resolution> {
+    const path = decodePath(rawPath);
+    const split = SCRIPT_SPLIT.exec(path);
+    if (split !== null) return this.#script(split[1] as string, split[2] ?? '', path);
+    if (tryStatic) {
+      const found = await this.#tryFiles(path);
+      if (found !== undefined) return found;
+    }
+    return this.#frontController();
+  }
+
+  /** Resolves a path named by the application (X-Accel-Redirect) to a static file. */
+  async resolveInternal(uri: string): Promise<{ file: string; stats: Stats }> {
+    const q = uri.indexOf('?');
+    const path = decodePath(q === -1 ? uri : uri.slice(0, q));
+    const found = await this.#staticFile(path);
+    if (found === undefined) throw new SwitchyardError('SY_ERR_NOT_FOUND', `x-accel-redirect target ${path} is not a file under the root of upstream "${this.#opts.upstream}"`);
+    return found;
+  }
+
+  async #tryFiles(path: string): Promise<Resolution | undefined> {
+    // $uri
+    const file = await this.#staticFile(path);
+    if (file !== undefined) return { kind: 'static', ...file };
+    // $uri/ : a directory is served by its index, as nginx's `index` directive would.
+    const dir = await this.#inside(path);
+    if (dir?.stats.isDirectory()) {
+      const index = posix.join(path, this.#opts.index);
+      if (this.allowed(index.slice(1))) {
+        const script = await this.#inside(index);
+        if (script?.stats.isFile()) return this.#scriptResolution(index, '', index);
+      }
+      const html = await this.#staticFile(posix.join(path, 'index.html'));
+      if (html !== undefined) return { kind: 'static', ...html };
+    }
+    return undefined;
+  }
+
+  async #staticFile(path: string): Promise<{ file: string; stats: Stats } | undefined> {
+    if (PHP_EXTENSION.test(path)) return undefined;
+    if (path.split('/').some((s) => s.startsWith('.') && s !== '.well-known')) {
+      throw new SwitchyardError('SY_ERR_FORBIDDEN_PATH', `hidden file ${path} is not served`);
+    }
+    const found = await this.#inside(path);
+    if (found === undefined || !found.stats.isFile()) return undefined;
+    return { file: found.real, stats: found.stats };
+  }
+
+  async #script(scriptName: string, pathInfo: string, documentUri: string): Promise<Resolution> {
+    const relative = scriptName.slice(1);
+    if (!this.allowed(relative)) {
+      throw new SwitchyardError('SY_ERR_FASTCGI_SCRIPT_FORBIDDEN', `${scriptName} is not in the scripts allowlist of upstream "${this.#opts.upstream}"`);
+    }
+    const found = await this.#inside(scriptName);
+    if (found === undefined || !found.stats.isFile()) {
+      throw new SwitchyardError('SY_ERR_NOT_FOUND', `script ${scriptName} does not exist under the root of upstream "${this.#opts.upstream}"`);
+    }
+    return this.#scriptResolution(scriptName, pathInfo, documentUri);
+  }
+
+  async #frontController(): Promise<Resolution> {
+    const scriptName = `/${this.#opts.index}`;
+    return this.#script(scriptName, '', scriptName);
+  }
+
+  #scriptResolution(scriptName: string, pathInfo: string, documentUri: string): Resolution {
+    return {
+      kind: 'script',
+      scriptName,
+      // SCRIPT_FILENAME as `$document_root$fastcgi_script_name`; the real path was checked.
+      scriptFilename: this.#opts.root + scriptName,
+      pathInfo,
+      documentUri,
+    };
+  }
+
+  /** Stats `path` under root; undefined when absent; refuses symlinks that leave root. */
+  async #inside(path: string): Promise<{ real: string; stats: Stats } | undefined> {
+    const full = this.#opts.root + path;
+    let real: string;
+    let stats: Stats;
+    try {
+      real = await realpath(full);
+      stats = await stat(real);
+    } catch {
+      return undefined;
+    }
+    this.#realRoot ??= await realpath(this.#opts.root);
+    if (real !== this.#realRoot && !real.startsWith(this.#realRoot + '/')) {
+      throw new SwitchyardError('SY_ERR_FORBIDDEN_PATH', `${path} resolves outside the root of upstream "${this.#opts.upstream}"`);
+    }
+    return { real, stats };
+  }
+}
+
+/**
+ * Percent-decodes and normalises a request path: merges slashes and resolves `.`/`..` as nginx
+ * does (RFC 3986 section 5.2.4), refusing paths that would climb above `/`.
+ */
+export function decodePath(rawPath: string): string {
+  if (!rawPath.startsWith('/')) throw new SwitchyardError('SY_ERR_BAD_REQUEST', 'request path must start with "/"');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    throw new SwitchyardError('SY_ERR_BAD_REQUEST', 'request path has invalid percent-encoding');
+  }
+  if (CONTROL.test(decoded)) throw new SwitchyardError('SY_ERR_FORBIDDEN_PATH', 'request path contains a control character (such as %00 or %0a)');
+  if (decoded.includes('\\')) throw new SwitchyardError('SY_ERR_FORBIDDEN_PATH', 'request path contains a backslash');
+  const out: string[] = [];
+  for (const segment of decoded.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (out.length === 0) throw new SwitchyardError('SY_ERR_FORBIDDEN_PATH', 'request path climbs above the document root');
+      out.pop();
+      continue;
+    }
+    out.push(segment);
+  }
+  const trailing = decoded.endsWith('/') && out.length > 0 ? '/' : '';
+  return '/' + out.join('/') + trailing;
+}

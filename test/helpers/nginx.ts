@@ -1,0 +1,95 @@
+/**
+ * Runs Debian's nginx in the foreground with a generated config in a temp dir, for side-by-side
+ * checks. nginx cannot listen on port 0 and report the port, so a free one is picked first.
+ * Readiness is awaited by trying the port whenever nginx writes to its log dir.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { watch } from 'node:fs';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './free-port.js';
+
+export interface Nginx {
+  readonly port: number;
+  readonly dir: string;
+  stop(): Promise<void>;
+}
+
+export const NGINX_BINARY = '/usr/sbin/nginx';
+
+function tryConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * `serverBlock` is the body of one `server {}` block; `listen` is added. The temp dir holds
+ * every path nginx writes to, so it runs as any user.
+ */
+export async function startNginx(serverBlock: string): Promise<Nginx> {
+  const dir = await mkdtemp(join(tmpdir(), 'switchyard-nginx-'));
+  await mkdir(join(dir, 'logs'));
+  const port = await freePort();
+  const conf = `
+worker_processes 1;
+error_log ${join(dir, 'logs/error.log')} notice;
+pid ${join(dir, 'nginx.pid')};
+${process.getuid?.() === 0 ? 'user root;' : ''}
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path ${join(dir, 'body')};
+  fastcgi_temp_path ${join(dir, 'fastcgi')};
+  proxy_temp_path ${join(dir, 'proxy')};
+  uwsgi_temp_path ${join(dir, 'uwsgi')};
+  scgi_temp_path ${join(dir, 'scgi')};
+  include /etc/nginx/mime.types;
+  server {
+    listen 127.0.0.1:${port};
+    ${serverBlock}
+  }
+}
+`;
+  await writeFile(join(dir, 'nginx.conf'), conf);
+  const child: ChildProcess = spawn(NGINX_BINARY, ['-c', join(dir, 'nginx.conf'), '-p', dir, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`nginx exited with ${code}: ${stderr}`))),
+  );
+  // nginx binds before it starts workers; poll the port each time its error log grows.
+  await Promise.race([
+    exited,
+    new Promise<void>((resolve) => {
+      const w = watch(join(dir, 'logs'), () => void check());
+      const check = async (): Promise<void> => {
+        if (await tryConnect(port)) {
+          w.close();
+          resolve();
+        }
+      };
+      void check();
+    }),
+  ]);
+  exited.catch(() => {});
+  return {
+    port,
+    dir,
+    async stop() {
+      if (child.exitCode === null) {
+        const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGQUIT');
+        await done;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
