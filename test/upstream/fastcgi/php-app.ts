@@ -37,6 +37,8 @@ while (ob_get_level() > 0) { ob_end_flush(); }
 echo str_repeat("partial ", 10); flush();
 posix_kill(getmypid(), 9);`,
   'pid.php': `<?php echo getmypid();`,
+  // The example app's /server dump, reachable as a script of its own (for PATH_INFO cases).
+  'server.php': `<?php require __DIR__ . '/../../src/pages.php'; page_server();`,
   'echo-ini.php': `<?php header('Content-Type: application/json');
 echo json_encode(['auto_prepend_file' => ini_get('auto_prepend_file'), 'allow_url_include' => ini_get('allow_url_include')]);`,
 };
