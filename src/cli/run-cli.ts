@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isSwitchyardError } from '../errors.js';
+import { ConfigError, formatProblem } from '../config/problems.js';
 import { processIO, type CliIO, type CommandContext } from './io.js';
 import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
@@ -35,7 +36,11 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
       // --help and --version end with a CommanderError whose exitCode is 0.
       return Math.max(exitCode, err.exitCode);
     }
-    io.stderr.write(`switchyard: ${describe(err)}\n`);
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) io.stderr.write(`switchyard: ${formatProblem(err.file, p)} (${p.code})\n`);
+    } else {
+      io.stderr.write(`switchyard: ${describe(err)}\n`);
+    }
     return Math.max(exitCode, 1);
   }
   return exitCode;
