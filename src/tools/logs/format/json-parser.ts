@@ -1,5 +1,6 @@
 /**
- * Reads JSON-lines access logs: Switchyard's own, and the common shapes of others so one command
+ * Reads JSON-lines access logs: Switchyard's own (src/telemetry/access-log.ts: `remote`, `path`,
+ * `status`, `bytes`, `duration` in seconds, `route`), and the common shapes of others so one command
  * covers a mixed fleet: Caddy (`request.remote_ip`, `duration` in seconds, `size`), pino-http
  * (`req`/`res`, `responseTime` in ms) and nginx `escape=json` formats (`$remote_addr`-style names).
  * The first name found wins; docs/logs.md lists them.
@@ -9,7 +10,7 @@ import { parseClfTime, parseIsoTime } from './time-syntax.js';
 
 type Json = Record<string, unknown>;
 
-const CLIENT = ['client_ip', 'clientIp', 'remote_ip', 'remoteIp', 'remote_addr', 'remoteAddr', 'remoteAddress', 'ip', 'client'];
+const CLIENT = ['remote', 'client_ip', 'clientIp', 'remote_ip', 'remoteIp', 'remote_addr', 'remoteAddr', 'remoteAddress', 'ip', 'client'];
 const METHOD = ['method', 'request_method', 'verb'];
 const TARGET = ['path', 'uri', 'request_uri', 'url', 'target'];
 const STATUS = ['status', 'statusCode', 'status_code'];
@@ -51,7 +52,7 @@ function toNum(v: unknown): number {
   return NaN;
 }
 
-export const jsonParser: LineParser = (line: string, rec: LogRecord): boolean => {
+export const jsonParser: LineParser = (line: string, rec: LogRecord): boolean | 'directive' => {
   resetRecord(rec);
   if (line.charCodeAt(0) !== 123 /* { */) return false;
   let top: Json | undefined;
@@ -61,6 +62,9 @@ export const jsonParser: LineParser = (line: string, rec: LogRecord): boolean =>
     return false;
   }
   if (top === undefined) return false;
+  // Switchyard marks access lines `"log":"access"`; its other lines may share the stream.
+  const kind = top['log'];
+  if (typeof kind === 'string' && kind !== 'access') return 'directive';
   const scopes: Json[] = [top];
   for (const key of ['request', 'req', 'http', 'res', 'response']) {
     const nested = asObject(top[key]);

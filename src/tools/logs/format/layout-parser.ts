@@ -30,10 +30,19 @@ export function toNumber(s: string): number {
   return +s;
 }
 
-/** First entry of a comma-separated address list (`client, proxy1, proxy2`). */
+/** First entry of a comma-separated list (`client, proxy1, proxy2`, `0.004, 0.012`). */
 function firstAddress(s: string): string {
   const comma = s.indexOf(',');
   return comma === -1 ? s : s.slice(0, comma);
+}
+
+/**
+ * The client from an address field. Some formats put a quoted `X-Forwarded-For` list before
+ * `$remote_addr` (`"203.0.113.9, 10.0.0.1" 10.2.1.185 - - [...]`); its first entry is the client.
+ */
+function clientOf(s: string): string {
+  const first = firstAddress(s);
+  return first.charCodeAt(0) === 34 ? first.slice(1).replace(/".*$/, '') : first;
 }
 
 export function layoutParser(layout: Layout): LineParser {
@@ -68,7 +77,7 @@ export function layoutParser(layout: Layout): LineParser {
         case 'skip':
           break;
         case 'client':
-          rec.client = firstAddress(line.slice(pos, end));
+          rec.client = clientOf(line.slice(pos, end));
           break;
         case 'forwardedFor':
           forwarded = line.slice(pos, end);
@@ -117,8 +126,9 @@ export function layoutParser(layout: Layout): LineParser {
           break;
         }
         case 'latency': {
+          // A format may log two durations (%D and %T): the first one written wins.
           const v = toNumber(line.slice(pos, end));
-          if (v >= 0) rec.latencyUs = v * SCALE_TO_US[f.unit ?? 's'];
+          if (v >= 0 && rec.latencyUs !== rec.latencyUs) rec.latencyUs = v * SCALE_TO_US[f.unit ?? 's'];
           break;
         }
         case 'upstreamLatency': {

@@ -31,10 +31,10 @@ export interface Job {
 /** Ranges smaller than this cost more in thread messages than they save. */
 const MIN_RANGE = 4 * 1024 * 1024;
 
-export function planJobs(inputs: readonly Input[], workers: number): Job[] {
+export function planJobs(inputs: readonly Input[], workers: number, minRange = MIN_RANGE): Job[] {
   const total = inputs.reduce((sum, i) => sum + i.size, 0);
   // About four ranges per worker keeps the cores busy when ranges parse at uneven speeds.
-  const target = Math.max(MIN_RANGE, Math.ceil(total / (workers * 4)));
+  const target = Math.max(minRange, Math.ceil(total / (workers * 4)));
   const jobs: Job[] = [];
   inputs.forEach((input, source) => {
     if (input.path === undefined) return;
