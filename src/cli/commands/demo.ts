@@ -10,12 +10,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext } from '../io.js';
+import { isSwitchyardError } from '../../errors.js';
 import { startGateway } from '../../gateway/start.js';
 import { findPhpFpm, startPhpFpm } from '../../php-fpm/php-fpm-process.js';
 import { startUsersService } from '../../../examples/users-service/server.js';
 import { demoConfig } from '../demo/demo-config.js';
 
 const LEGACY_ROOT = fileURLToPath(new URL('../../../../examples/legacy-php/public', import.meta.url));
+
+function phpFpmInstalled(): boolean {
+  try {
+    findPhpFpm();
+    return true;
+  } catch (err) {
+    if (isSwitchyardError(err) && err.code === 'SY_ERR_PHP_FPM_MISSING') return false;
+    throw err;
+  }
+}
 
 export function demoCommand(ctx: CommandContext): Command {
   return new Command('demo')
@@ -29,10 +40,10 @@ export function demoCommand(ctx: CommandContext): Command {
         const users = await startUsersService();
         cleanups.unshift(() => new Promise((resolve) => users.server.close(resolve)));
         let phpSocket: string | undefined;
-        if (findPhpFpm() === undefined) {
+        if (!phpFpmInstalled()) {
           ctx.io.stderr.write('switchyard: php-fpm is not installed, the demo runs without the PHP app: apt-get install php8.2-fpm\n');
         } else {
-          const fpm = await startPhpFpm({ root: LEGACY_ROOT, children: 4, dir: join(dir, 'php-fpm'), statusPath: '/fpm-status' });
+          const fpm = await startPhpFpm({ root: LEGACY_ROOT, children: 4, statusPath: '/fpm-status' });
           cleanups.unshift(() => fpm.stop());
           phpSocket = fpm.socketPath;
         }
