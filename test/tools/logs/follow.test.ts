@@ -1,0 +1,55 @@
+// `--follow` as a user runs it, in a real process: it reports what is appended, keeps reading
+// after logrotate renames the file, and exits cleanly on Ctrl-C.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { appendFile, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../../src/cli/bin.js', import.meta.url));
+const line = (path: string, status = 200): string =>
+  `127.0.0.1 - - [23/Nov/2026:20:00:00 +0000] "GET ${path} HTTP/1.1" ${status} 10 "-" "curl/8"\n`;
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'switchyard-logs-follow-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('--follow reports appended lines, survives a rename rotation, and stops on SIGINT', { timeout: 60_000 }, async () => {
+  const file = join(dir, 'access.log');
+  await writeFile(file, line('/a') + line('/b'));
+  const child = spawn(process.execPath, [BIN, 'logs', '--follow', '--output', 'json', '--interval', '100ms', file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const reports = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const untilRequests = async (n: number): Promise<Record<string, any>> => {
+    for (;;) {
+      const next = await reports.next();
+      assert.notEqual(next.done, true, 'the process ended before reporting');
+      const report = JSON.parse(next.value as string) as Record<string, any>;
+      if (report['summary'].requests === n) return report;
+      assert.ok(report['summary'].requests < n, `overshot: ${report['summary'].requests}`);
+    }
+  };
+  try {
+    await untilRequests(2);
+    await appendFile(file, line('/user/1') + line('/user/2', 500) + line('/user/3'));
+    const grown = await untilRequests(5);
+    assert.equal(grown['routes'].find((r: any) => r.key === '/user/{id}').errors, 1);
+
+    await rename(file, `${file}.1`);
+    await writeFile(file, line('/after-rotation'));
+    const rotated = await untilRequests(6);
+    assert.ok(rotated['paths'].some((p: any) => p.key === '/after-rotation'));
+  } finally {
+    child.kill('SIGINT');
+  }
+  assert.equal(await exited, 0);
+});
