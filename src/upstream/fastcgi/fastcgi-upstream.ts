@@ -3,7 +3,9 @@
  * prepares its body, waits for admission to the php-fpm pool and runs the relay on a pooled
  * connection. A kept-alive connection that php-fpm closed while idle (a restart, a recycled
  * child) fails before any byte comes back; such a request is replayed once on a new connection
- * when its body is held here, as nginx's `fastcgi_next_upstream error` would.
+ * when it is safe (GET, HEAD, OPTIONS: RFC 9110 section 9.2.1) and its body is held here, as
+ * nginx's `fastcgi_next_upstream error` does for idempotent requests. A POST is never replayed:
+ * PHP may have acted on it before its worker died.
  */
 import type { Logger } from 'pino';
 import type { FastcgiUpstreamConfig } from '../../config/types.js';
@@ -17,6 +19,8 @@ import { FastcgiPool, type PoolStats } from './pool.js';
 import { Relay, RelayError, type RelayOutcome } from './relay.js';
 import { prepareRequestBody, type RequestBody } from './request-body.js';
 import { ScriptResolver, type Resolution } from './script-resolver.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Body limit when the exchange carries no route (the listener's default is the same). */
 const DEFAULT_BODY_SIZE = 100 * 1024 * 1024;
@@ -136,7 +140,7 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
       } catch (err) {
         this.#pool.giveBack(conn, relay.completed);
         if (!(err instanceof RelayError)) throw err;
-        if (err.retryable && reused && body.replayable && !fresh) {
+        if (err.retryable && reused && !fresh && body.replayable && SAFE_METHODS.has(exchange.req.method ?? '')) {
           exchange.log.debug({ upstream: this.name, detail: err.message }, 'kept connection was closed by php-fpm; retrying on a new one');
           fresh = true;
           continue;

@@ -28,7 +28,7 @@ echo file_exists($gate) ? "gate seen\\n" : "gate timeout\\n";`,
   // Holds its php-fpm child until the release file exists, announcing itself in a file first.
   'hold.php': `<?php
 $dir = $_GET['dir'] ?? '/nonexistent';
-file_put_contents($dir . '/started-' . getmypid(), (string) getmypid());
+file_put_contents($dir . '/started-' . getmypid() . '-' . uniqid(), (string) getmypid());
 for ($i = 0; $i < 2000 && !file_exists($dir . '/release'); $i++) { usleep(5000); }
 echo "held ", getmypid();`,
   // Sends part of a response, then the worker dies (as a segfault or OOM kill would).
