@@ -1,0 +1,77 @@
+/**
+ * A scripted FastCGI application for the tests that real php-fpm cannot drive: malformed record
+ * streams (truncated, lying lengths, bad version, records after END_REQUEST) and a kept
+ * connection closed between requests. It decodes what the gateway sends with the same record
+ * and params code under test, and answers with raw bytes the test chooses.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RecordParser, RecordType, encodeEndRequest, encodeStream } from '../../../src/upstream/fastcgi/record.js';
+import { decodeParams } from '../../../src/upstream/fastcgi/params.js';
+
+export interface FakeRequest {
+  readonly params: ReadonlyMap<string, string>;
+  readonly stdin: Buffer;
+  /** 0 for the first request on this connection, 1 for the next... */
+  readonly indexOnConnection: number;
+  readonly socket: Socket;
+}
+
+export type FakeBehaviour = (request: FakeRequest) => void;
+
+export interface FakeFastcgi {
+  readonly socketPath: string;
+  /** Connections accepted so far. */
+  readonly connections: () => number;
+  close(): Promise<void>;
+}
+
+/** Stdout records for `text` then a clean END_REQUEST: a well-formed response. */
+export function okResponse(text: string, id = 1): Buffer {
+  return Buffer.concat([...encodeStream(RecordType.STDOUT, id, Buffer.from(text)), ...encodeStream(RecordType.STDOUT, id, Buffer.alloc(0)), encodeEndRequest(id, 0, 0)]);
+}
+
+export async function startFakeFastcgi(behaviour: FakeBehaviour): Promise<FakeFastcgi> {
+  const dir = await mkdtemp(join(tmpdir(), 'switchyard-fake-fcgi-'));
+  const socketPath = join(dir, 'fcgi.sock');
+  let connections = 0;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    const parser = new RecordParser();
+    let params: Buffer[] = [];
+    let stdin: Buffer[] = [];
+    let index = 0;
+    socket.on('data', (chunk: Buffer) => {
+      for (const record of parser.push(chunk)) {
+        if (record.type === RecordType.BEGIN_REQUEST) {
+          params = [];
+          stdin = [];
+        } else if (record.type === RecordType.PARAMS) {
+          params.push(record.content);
+        } else if (record.type === RecordType.STDIN) {
+          if (record.content.length > 0) {
+            stdin.push(record.content);
+            continue;
+          }
+          behaviour({ params: new Map(decodeParams(Buffer.concat(params))), stdin: Buffer.concat(stdin), indexOnConnection: index++, socket });
+        }
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  return {
+    socketPath,
+    connections: () => connections,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

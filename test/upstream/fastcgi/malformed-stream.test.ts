@@ -1,0 +1,145 @@
+// Record streams php-fpm itself never sends, so they come from a scripted fake FastCGI server
+// (test/upstream/fastcgi/fake-fastcgi.ts): each malformed stream must give a 502 problem+json
+// naming the upstream, and requests beside it must be unaffected.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { createFastcgiUpstream } from '../../../src/upstream/fastcgi/fastcgi-upstream.js';
+import { RecordType, encodeEndRequest, encodeHeader, encodeStream } from '../../../src/upstream/fastcgi/record.js';
+import { startExchangeServer, type ExchangeServer } from '../../helpers/exchange-server.js';
+import { httpRequest } from '../../helpers/http-request.js';
+import { fastcgiConfig } from './php-app.js';
+import { okResponse, startFakeFastcgi, type FakeFastcgi } from './fake-fastcgi.js';
+
+const HEAD = 'Content-Type: text/plain\r\n\r\n';
+
+interface Answer {
+  readonly bytes: Buffer;
+  /** Close the connection after writing. */
+  readonly end?: boolean;
+}
+
+const fine = (): Answer => ({ bytes: okResponse(`${HEAD}fine`) });
+
+/** What the fake answers, by the path PHP would have seen. */
+const ANSWERS: Record<string, () => Answer> = {
+  '/ok': fine,
+  // A STDOUT record announcing 200 bytes, of which 30 arrive before the connection ends.
+  '/truncated': () => ({ bytes: Buffer.concat([encodeHeader(RecordType.STDOUT, 1, 200, 0), Buffer.from(HEAD + 'x'.repeat(4))]), end: true }),
+  // A record that claims 8 bytes but carries more: what follows is read as a header, version 67.
+  '/lying-length': () => ({ bytes: Buffer.concat([encodeHeader(RecordType.STDOUT, 1, 8, 0), Buffer.from(HEAD + 'the rest'), encodeEndRequest(1, 0, 0)]) }),
+  '/bad-version': () => {
+    const header = encodeHeader(RecordType.STDOUT, 1, HEAD.length, 0);
+    header[0] = 2;
+    return { bytes: Buffer.concat([header, Buffer.from(HEAD)]) };
+  },
+  '/after-end': () => ({ bytes: Buffer.concat([okResponse(`${HEAD}done`), ...encodeStream(RecordType.STDOUT, 1, Buffer.from('late'))]) }),
+  '/end-size': () => ({ bytes: Buffer.concat([...encodeStream(RecordType.STDOUT, 1, Buffer.from(HEAD)), ...encodeStream(RecordType.END_REQUEST, 1, Buffer.alloc(4))]) }),
+  '/wrong-id': () => ({ bytes: Buffer.concat(encodeStream(RecordType.STDOUT, 7, Buffer.from(HEAD))) }),
+  '/no-head': () => ({ bytes: encodeEndRequest(1, 0, 0) }),
+  '/bad-status': () => ({ bytes: okResponse('Status: abc\r\n\r\n') }),
+  '/bad-header': () => ({ bytes: okResponse('this is not a header\r\n\r\n') }),
+};
+
+describe('malformed FastCGI streams (scripted fake server)', () => {
+  let fake: FakeFastcgi;
+  let gw: ExchangeServer;
+  let root: string;
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'switchyard-fake-root-'));
+    await writeFile(join(root, 'index.php'), '<?php // never run: the fake answers');
+    fake = await startFakeFastcgi(({ params, socket }) => {
+      const uri = params.get('REQUEST_URI') ?? '';
+      const answer = (ANSWERS[uri] ?? fine)();
+      if (answer.end === true) socket.end(answer.bytes);
+      else socket.write(answer.bytes);
+    });
+    gw = await startExchangeServer({
+      handler: createFastcgiUpstream(fastcgiConfig({ root, address: { kind: 'unix', path: fake.socketPath } }), pino({ level: 'silent' })),
+    });
+  });
+  after(async () => {
+    await gw?.close();
+    await fake?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const cases: [path: string, code: string, detail: RegExp][] = [
+    ['/truncated', 'SY_ERR_UPSTREAM_PROTOCOL', /stream ended inside a record: it declared 200 bytes/],
+    ['/lying-length', 'SY_ERR_UPSTREAM_PROTOCOL', /record has version \d+, expected 1/],
+    ['/bad-version', 'SY_ERR_UPSTREAM_PROTOCOL', /record has version 2, expected 1/],
+    ['/after-end', 'SY_ERR_UPSTREAM_PROTOCOL', /after the request had ended/],
+    ['/end-size', 'SY_ERR_UPSTREAM_PROTOCOL', /END_REQUEST body is 4 bytes, expected 8/],
+    ['/wrong-id', 'SY_ERR_UPSTREAM_PROTOCOL', /request id 7, expected 1/],
+    ['/no-head', 'SY_ERR_UPSTREAM_PROTOCOL', /ended the request without sending a response/],
+    ['/bad-status', 'SY_ERR_FASTCGI_STATUS', /"Status: abc", which is not a valid HTTP status/],
+    ['/bad-header', 'SY_ERR_UPSTREAM_PROTOCOL', /invalid header line "this is not a header"/],
+  ];
+  for (const [path, code, detail] of cases) {
+    test(`${path}: 502 ${code}`, async () => {
+      const res = await httpRequest(gw.port, path);
+      assert.equal(res.status, 502);
+      assert.equal(res.headers['content-type'], 'application/problem+json');
+      const problem = res.json();
+      assert.equal(problem.code, code);
+      assert.match(String(problem.detail), /upstream "legacy"/);
+      assert.match(String(problem.detail), detail);
+    });
+  }
+
+  test('well-formed requests running beside malformed ones are unaffected', async () => {
+    const paths = ['/ok', '/truncated', '/ok', '/lying-length', '/ok', '/bad-version', '/ok', '/after-end', '/ok'];
+    const results = await Promise.all(paths.map((p) => httpRequest(gw.port, p)));
+    results.forEach((res, i) => {
+      if (paths[i] === '/ok') {
+        assert.equal(res.status, 200);
+        assert.equal(res.text, 'fine');
+      } else {
+        assert.equal(res.status, 502);
+      }
+    });
+  });
+});
+
+describe('a kept connection that php-fpm closed while idle', () => {
+  let fake: FakeFastcgi;
+  let gw: ExchangeServer;
+  let root: string;
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'switchyard-fake-root-'));
+    await writeFile(join(root, 'index.php'), '');
+    // Answers the first request of each connection, then drops the connection on the second,
+    // as a recycled php-fpm child would.
+    fake = await startFakeFastcgi(({ indexOnConnection, socket, params }) => {
+      if (indexOnConnection === 0) socket.write(okResponse(`${HEAD}${params.get('REQUEST_METHOD')} ok`));
+      else socket.destroy();
+    });
+    gw = await startExchangeServer({
+      handler: createFastcgiUpstream(fastcgiConfig({ root, maxConnections: 1, address: { kind: 'unix', path: fake.socketPath } }), pino({ level: 'silent' })),
+    });
+  });
+  after(async () => {
+    await gw?.close();
+    await fake?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('a GET is replayed once on a new connection and succeeds', async () => {
+    assert.equal((await httpRequest(gw.port, '/a')).text, 'GET ok');
+    const res = await httpRequest(gw.port, '/b');
+    assert.equal(res.status, 200);
+    assert.equal(res.text, 'GET ok');
+    assert.equal(fake.connections(), 2);
+  });
+
+  test('a POST is never replayed: 502', async () => {
+    const res = await httpRequest(gw.port, '/c', { method: 'POST', body: 'x=1' });
+    assert.equal(res.status, 502);
+    assert.equal(res.json().code, 'SY_ERR_UPSTREAM_RESET');
+  });
+});
