@@ -27,9 +27,12 @@ export interface MessageElement extends Element<DescriptorProto> {
   readonly isMapEntry: boolean;
 }
 export interface FieldElement extends Element<FieldDescriptorProto> {
+  readonly kind: 'field';
   readonly message: MessageElement;
 }
-export interface ExtensionElement extends Element<FieldDescriptorProto> {}
+export interface ExtensionElement extends Element<FieldDescriptorProto> {
+  readonly kind: 'extension';
+}
 export interface OneofElement extends Element<OneofDescriptorProto> {
   readonly message: MessageElement;
   readonly index: number;
@@ -74,16 +77,16 @@ export function elementsOf(file: ProtoFile): FileElements {
   const addMessage = (desc: DescriptorProto, scope: string, path: number[]): void => {
     const msg: MessageElement = { file, desc, fullName: qualify(scope, desc.name ?? ''), path, isMapEntry: desc.options?.mapEntry === true };
     out.messages.push(msg);
-    desc.field.forEach((f, i) => out.fields.push({ file, desc: f, fullName: qualify(msg.fullName, f.name ?? ''), path: [...path, MESSAGE.field, i], message: msg }));
+    desc.field.forEach((f, i) => out.fields.push({ kind: 'field', file, desc: f, fullName: qualify(msg.fullName, f.name ?? ''), path: [...path, MESSAGE.field, i], message: msg }));
     desc.oneofDecl.forEach((o, i) => out.oneofs.push({ file, desc: o, fullName: qualify(msg.fullName, o.name ?? ''), path: [...path, MESSAGE.oneofDecl, i], message: msg, index: i }));
-    desc.extension.forEach((f, i) => out.extensions.push({ file, desc: f, fullName: qualify(msg.fullName, f.name ?? ''), path: [...path, MESSAGE.extension, i] }));
+    desc.extension.forEach((f, i) => out.extensions.push({ kind: 'extension', file, desc: f, fullName: qualify(msg.fullName, f.name ?? ''), path: [...path, MESSAGE.extension, i] }));
     desc.nestedType.forEach((m, i) => addMessage(m, msg.fullName, [...path, MESSAGE.nestedType, i]));
     desc.enumType.forEach((e, i) => addEnum(e, msg.fullName, [...path, MESSAGE.enumType, i]));
   };
 
   file.proto.messageType.forEach((m, i) => addMessage(m, pkg, [FILE.messageType, i]));
   file.proto.enumType.forEach((e, i) => addEnum(e, pkg, [FILE.enumType, i]));
-  file.proto.extension.forEach((f, i) => out.extensions.push({ file, desc: f, fullName: qualify(pkg, f.name ?? ''), path: [FILE.extension, i] }));
+  file.proto.extension.forEach((f, i) => out.extensions.push({ kind: 'extension', file, desc: f, fullName: qualify(pkg, f.name ?? ''), path: [FILE.extension, i] }));
   file.proto.service.forEach((s, i) => {
     const svc: ServiceElement = { file, desc: s, fullName: qualify(pkg, s.name ?? ''), path: [FILE.service, i] };
     out.services.push(svc);

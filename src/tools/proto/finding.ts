@@ -2,6 +2,7 @@
 export interface Finding {
   /** The rule ID, e.g. `FIELD_LOWER_SNAKE_CASE` (buf's `type`). */
   readonly rule: string;
+  /** The file as the user names it; empty when the file no longer exists (buf prints `<input>`). */
   readonly path: string;
   readonly startLine: number;
   readonly startColumn: number;
