@@ -177,7 +177,7 @@ export class Router<T> {
       }
       const params: Record<string, string> = {};
       for (let i = 0; i < candidate.names.length; i++) {
-        params[candidate.names[i] as string] = result.params[`_${i}`] ?? '';
+        params[candidate.names[i] as string] = result.params[positionalName(i)] ?? '';
       }
       if (candidate.catchAll !== undefined && rest !== undefined) params[candidate.catchAll.name] = rest;
       return { kind: 'found', value: candidate.value, params };
@@ -193,6 +193,12 @@ export class Router<T> {
   url(name: string, params: Readonly<Record<string, string | number>> = {}, query: Readonly<Record<string, string>> = {}): string {
     return buildUrl(name, this.#names.get(name)?.route, params, query);
   }
+}
+
+/** find-my-way's names for parameters (`_0`, `_1`, ...), built once, not per lookup. */
+const POSITIONAL = Array.from({ length: 16 }, (_, i) => `_${i}`);
+function positionalName(i: number): string {
+  return POSITIONAL[i] ?? `_${i}`;
 }
 
 function badRequest(path: string): RouteLookup<never> {
