@@ -1,0 +1,153 @@
+// Static files from a fastcgi upstream's root (static: true routes): validators, conditional
+// GET, byte ranges, HEAD, content types; never PHP source, never outside root. No php-fpm is
+// needed: a static hit never reaches it (the upstream address points nowhere on purpose).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { createFastcgiUpstream } from '../../../src/upstream/fastcgi/fastcgi-upstream.js';
+import { parseRange } from '../../../src/upstream/static/static-files.js';
+import { startExchangeServer, type ExchangeServer } from '../../helpers/exchange-server.js';
+import { httpRequest } from '../../helpers/http-request.js';
+import { fastcgiConfig } from '../fastcgi/php-app.js';
+
+const TEXT = 'abcdefghijklmnopqrstuvwxyz\n';
+const MTIME = new Date('2024-05-01T10:00:00Z');
+
+describe('static files', () => {
+  let root: string;
+  let gw: ExchangeServer;
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'switchyard-static-'));
+    await mkdir(join(root, 'docs'));
+    await mkdir(join(root, 'assets'));
+    await writeFile(join(root, 'alphabet.txt'), TEXT);
+    await writeFile(join(root, 'docs/index.html'), '<h1>docs</h1>');
+    await writeFile(join(root, 'assets/app.js'), 'console.log(1)');
+    await writeFile(join(root, 'assets/blob.bin'), Buffer.alloc(10));
+    await writeFile(join(root, 'empty.txt'), '');
+    await writeFile(join(root, 'secret.php'), '<?php $password = "hunter2";');
+    await writeFile(join(root, 'old.phtml'), '<?php $x = 1;');
+    await writeFile(join(root, 'index.php'), '<?php');
+    await utimes(join(root, 'alphabet.txt'), MTIME, MTIME);
+    const config = fastcgiConfig({ root, scripts: ['index.php'], address: { kind: 'unix', path: join(root, 'no-fpm.sock') } });
+    gw = await startExchangeServer({ handler: createFastcgiUpstream(config, pino({ level: 'silent' })), route: { static: true } });
+  });
+  after(async () => {
+    await gw?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('a file comes with its type, length, ETag and Last-Modified', async () => {
+    const res = await httpRequest(gw.port, '/alphabet.txt');
+    assert.equal(res.status, 200);
+    assert.equal(res.text, TEXT);
+    assert.equal(res.headers['content-type'], 'text/plain; charset=utf-8');
+    assert.equal(res.headers['content-length'], String(TEXT.length));
+    assert.equal(res.headers['last-modified'], MTIME.toUTCString());
+    // nginx's format: hex mtime seconds - hex size.
+    assert.equal(res.headers.etag, `"${(MTIME.getTime() / 1000).toString(16)}-${TEXT.length.toString(16)}"`);
+    assert.equal(res.headers['accept-ranges'], 'bytes');
+  });
+
+  test('content types for common extensions', async () => {
+    assert.equal((await httpRequest(gw.port, '/assets/app.js')).headers['content-type'], 'text/javascript; charset=utf-8');
+    assert.equal((await httpRequest(gw.port, '/assets/blob.bin')).headers['content-type'], 'application/octet-stream');
+    assert.equal((await httpRequest(gw.port, '/docs/')).headers['content-type'], 'text/html; charset=utf-8');
+  });
+
+  test('If-None-Match and If-Modified-Since give 304 without a body', async () => {
+    const first = await httpRequest(gw.port, '/alphabet.txt');
+    const etag = String(first.headers.etag);
+    const byTag = await httpRequest(gw.port, '/alphabet.txt', { headers: { 'if-none-match': `"other", ${etag}` } });
+    assert.equal(byTag.status, 304);
+    assert.equal(byTag.body.length, 0);
+    assert.equal(byTag.headers.etag, etag);
+    const weak = await httpRequest(gw.port, '/alphabet.txt', { headers: { 'if-none-match': `W/${etag}` } });
+    assert.equal(weak.status, 304);
+    const byDate = await httpRequest(gw.port, '/alphabet.txt', { headers: { 'if-modified-since': MTIME.toUTCString() } });
+    assert.equal(byDate.status, 304);
+    const older = await httpRequest(gw.port, '/alphabet.txt', { headers: { 'if-modified-since': new Date(MTIME.getTime() - 1000).toUTCString() } });
+    assert.equal(older.status, 200);
+    const changed = await httpRequest(gw.port, '/alphabet.txt', { headers: { 'if-none-match': '"stale"', 'if-modified-since': MTIME.toUTCString() } });
+    assert.equal(changed.status, 200, 'If-None-Match wins over If-Modified-Since');
+  });
+
+  test('byte ranges: 206 with Content-Range', async () => {
+    const cases: [range: string, body: string, contentRange: string][] = [
+      ['bytes=0-2', 'abc', `bytes 0-2/${TEXT.length}`],
+      ['bytes=24-', 'yz\n', `bytes 24-26/${TEXT.length}`],
+      ['bytes=-3', 'yz\n', `bytes 24-26/${TEXT.length}`],
+      ['bytes=25-1000', 'z\n', `bytes 25-26/${TEXT.length}`],
+    ];
+    for (const [range, body, contentRange] of cases) {
+      const res = await httpRequest(gw.port, '/alphabet.txt', { headers: { range } });
+      assert.equal(res.status, 206, range);
+      assert.equal(res.text, body, range);
+      assert.equal(res.headers['content-range'], contentRange, range);
+      assert.equal(res.headers['content-length'], String(body.length), range);
+    }
+  });
+
+  test('an unsatisfiable range is 416 problem+json with Content-Range: bytes */size', async () => {
+    const res = await httpRequest(gw.port, '/alphabet.txt', { headers: { range: 'bytes=100-200' } });
+    assert.equal(res.status, 416);
+    assert.equal(res.headers['content-range'], `bytes */${TEXT.length}`);
+    assert.equal(res.json().code, 'SY_ERR_RANGE_NOT_SATISFIABLE');
+  });
+
+  test('several ranges, a malformed range, or a stale If-Range give the whole file', async () => {
+    for (const headers of [{ range: 'bytes=0-1,3-4' }, { range: 'pages=1' }, { range: 'bytes=0-1', 'if-range': '"stale"' }]) {
+      const res = await httpRequest(gw.port, '/alphabet.txt', { headers });
+      assert.equal(res.status, 200, JSON.stringify(headers));
+      assert.equal(res.text, TEXT);
+    }
+  });
+
+  test('HEAD: the same head, no body', async () => {
+    const res = await httpRequest(gw.port, '/alphabet.txt', { method: 'HEAD' });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['content-length'], String(TEXT.length));
+    assert.equal(res.body.length, 0);
+  });
+
+  test('an empty file is 200 with length 0', async () => {
+    const res = await httpRequest(gw.port, '/empty.txt');
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['content-length'], '0');
+  });
+
+  test('POST to a static file is 405 with Allow', async () => {
+    const res = await httpRequest(gw.port, '/alphabet.txt', { method: 'POST', body: 'x' });
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.allow, 'GET, HEAD');
+  });
+
+  test('PHP source is never served, whatever the extension spelling', async () => {
+    for (const path of ['/secret.php', '/SECRET.PHP', '/old.phtml', '/secret.php%20']) {
+      const res = await httpRequest(gw.port, path);
+      assert.notEqual(res.status, 200, path);
+      assert.doesNotMatch(res.text, /hunter2|\$x = 1/, path);
+    }
+  });
+
+  test('no traversal out of root', async () => {
+    for (const path of ['/../../../../etc/passwd', '/docs/../../etc/passwd', '/%2e%2e/etc/passwd', '/docs/%2e%2e/%2e%2e/etc/hostname']) {
+      const res = await httpRequest(gw.port, path);
+      assert.equal(res.status, 403, path);
+      assert.doesNotMatch(res.text, /root:/);
+    }
+  });
+
+  test('parseRange follows RFC 9110 section 14.1.2', () => {
+    assert.deepEqual(parseRange('bytes=0-0', 10), { start: 0, end: 0 });
+    assert.deepEqual(parseRange('bytes=-20', 10), { start: 0, end: 9 });
+    assert.equal(parseRange('bytes=10-', 10), 'unsatisfiable');
+    assert.equal(parseRange('bytes=-0', 10), 'unsatisfiable');
+    assert.equal(parseRange('bytes=5-2', 10), undefined);
+    assert.equal(parseRange('bytes=-', 10), undefined);
+  });
+});
