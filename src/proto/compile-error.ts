@@ -14,7 +14,7 @@ export class ProtoCompileError extends SwitchyardError {
 }
 
 export function formatDiagnostic(d: CompileDiagnostic): string {
-  return d.line > 0 ? `${d.path}:${d.line}:${d.column}:${d.message}` : `${d.path}: ${d.message}`;
+  return d.line > 0 ? `${d.path}:${d.line}:${d.column}: ${d.message}` : `${d.path}: ${d.message}`;
 }
 
 export function isProtoCompileError(err: unknown): err is ProtoCompileError {

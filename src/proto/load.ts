@@ -71,8 +71,10 @@ async function loadModule(moduleDir: string, only: string | undefined, options: 
     // The built-in google/api files sit in a second workspace module; to the user they are imports.
     return compiled.own.has(file.name) ? file : { ...file, info: { ...file.info, isImport: true } };
   });
-  const targets = files.filter((f) => (only === undefined ? compiled.own.has(f.name) : f.name === only));
-  return image(compiled.set, files, targets, resolve(options.cwd, moduleDir));
+  const reachable = reachableFrom(files.filter((f) => compiled.own.has(f.name)), files);
+  const kept = files.filter((f) => reachable.has(f.name));
+  const targets = kept.filter((f) => (only === undefined ? compiled.own.has(f.name) : f.name === only));
+  return image(compiled.set, kept, targets, resolve(options.cwd, moduleDir));
 }
 
 function makeFile(proto: ProtoFile['proto'], displayPath: string): ProtoFile {
@@ -87,6 +89,23 @@ function image(set: FileDescriptorSet, files: ProtoFile[], targets: ProtoFile[],
     moduleDir,
     registry: () => (registry ??= createFileRegistry(set)),
   };
+}
+
+/**
+ * The module's files and everything they import. The built-in include files are always compiled;
+ * those nothing imports are dropped so that the image holds what buf's would.
+ */
+function reachableFrom(roots: readonly ProtoFile[], all: readonly ProtoFile[]): Set<string> {
+  const byName = new Map(all.map((f) => [f.name, f]));
+  const seen = new Set<string>();
+  const stack = roots.map((f) => f.name);
+  while (stack.length > 0) {
+    const name = stack.pop() as string;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const dep of byName.get(name)?.proto.dependency ?? []) stack.push(dep);
+  }
+  return seen;
 }
 
 /** The nearest directory at or above `file` holding a module marker, else the working directory. */

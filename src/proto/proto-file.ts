@@ -13,7 +13,7 @@ export interface ProtoFile {
   readonly source: SourceIndex;
 }
 
-/** A compile error at a position, printed `file:line:col:message` as protoc and buf print them. */
+/** A compile error at a position, printed `file:line:col: message` as protoc prints them. */
 export interface CompileDiagnostic {
   readonly path: string;
   readonly line: number;

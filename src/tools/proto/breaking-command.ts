@@ -1,0 +1,48 @@
+/** `switchyard proto breaking --against REF_OR_DIR [PATH...]`: buf-compatible breaking-change detection. */
+import { Command, Option } from 'commander';
+import type { CommandContext } from '../../cli/io.js';
+import { loadProtoInput } from '../../proto/load.js';
+import { loadAgainst } from './against.js';
+import { breakingFindings } from './breaking/run-breaking.js';
+import { loadProtoConfig } from './config.js';
+import type { Finding } from './finding.js';
+import { ERROR_FORMATS } from './output/error-format.js';
+import { parseErrorFormat, reportCompileError, reportFindings } from './report.js';
+
+interface BreakingFlags {
+  against: string;
+  errorFormat: string;
+  excludeImports?: boolean;
+  config?: string;
+}
+
+export function breakingCommand(ctx: CommandContext): Command {
+  return new Command('breaking')
+    .description('report changes that break generated code, the wire format or JSON (exit 100 on findings)')
+    .argument('[PATH...]', 'module directories, .proto files inside a module, or .binpb descriptor sets', ['.'])
+    .requiredOption('--against <ref-or-dir>', 'what to compare with: a git ref (main, HEAD~1, a tag), a directory, or a .binpb descriptor set')
+    .addOption(new Option('--error-format <format>', 'output format').choices([...ERROR_FORMATS]).default('text'))
+    .option('--exclude-imports', 'compare only the inputs\' own files, not the files they import')
+    .option('--config <file>', 'configuration file (default: switchyard.proto.yaml or buf.yaml in the module root)')
+    .action(async (paths: string[], flags: BreakingFlags) => {
+      const format = parseErrorFormat(flags.errorFormat);
+      const options = { cwd: ctx.io.cwd, env: ctx.io.env };
+      const findings: Finding[] = [];
+      try {
+        for (const path of paths.length === 0 ? ['.'] : paths) {
+          const current = await loadProtoInput(path, options);
+          const against = await loadAgainst(flags.against, current.moduleDir, options);
+          try {
+            const config = loadProtoConfig(current.moduleDir ?? ctx.io.cwd, flags.config);
+            findings.push(...breakingFindings(current, against.image, config, { excludeImports: flags.excludeImports === true }));
+          } finally {
+            await against.cleanup();
+          }
+        }
+      } catch (err) {
+        if (reportCompileError(ctx, err, format)) return;
+        throw err;
+      }
+      reportFindings(ctx, findings, format);
+    });
+}
