@@ -52,7 +52,7 @@ const noopHandler = (): void => {};
 
 export class Router<T> {
   readonly #fmw: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>;
-  readonly #options: Required<RouterOptions>;
+  readonly #options: RouterSettings;
   /** `METHOD nodeKey` -> slot registered in find-my-way. */
   readonly #slots = new Map<string, Slot<T>>();
   /** `METHOD identity` -> the route that claimed it, for duplicate messages. */
@@ -205,6 +205,8 @@ function badRequest(path: string): RouteLookup<never> {
   return { kind: 'bad-request', detail: `the request path '${path.slice(0, 200)}' is not valid percent-encoding or URL syntax` };
 }
 
-function stripUndefined(options: RouterOptions): Partial<Required<RouterOptions>> {
+type RouterSettings = { readonly [K in keyof RouterOptions]-?: NonNullable<RouterOptions[K]> };
+
+function stripUndefined(options: RouterOptions): Partial<RouterSettings> {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
 }

@@ -13,13 +13,13 @@ export interface RouteDefinition<T> {
   /** Laravel syntax with prefixes applied: `/api/v1/user/{id?}`, `/files/{path}`, `/p/{id:\d+}`. */
   readonly path: string;
   /** Constraints by parameter name, anchored to the whole parameter: `{ id: '\\d+', path: '.*' }`. */
-  readonly where?: Readonly<Record<string, string>>;
+  readonly where?: Readonly<Record<string, string>> | undefined;
   /** Name for URL generation (`user.show`); unique across the router. */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** Whatever the caller attaches; returned by a matching lookup. */
   readonly value: T;
   /** Where the route was defined (`routes[3]`), quoted in error messages. */
-  readonly at?: string;
+  readonly at?: string | undefined;
 }
 
 export type RouteLookup<T> =
@@ -33,11 +33,11 @@ export type RouteLookup<T> =
 
 export interface RouterOptions {
   /** Match static segments case-sensitively, as Laravel does. Default true. */
-  readonly caseSensitive?: boolean;
+  readonly caseSensitive?: boolean | undefined;
   /** `/user/` matches `/user` (Laravel trims the trailing slash). Default true. */
-  readonly ignoreTrailingSlash?: boolean;
+  readonly ignoreTrailingSlash?: boolean | undefined;
   /** Longest value, in characters, of a one-segment parameter; longer ones do not match. Default 1024. */
-  readonly maxParamLength?: number;
+  readonly maxParamLength?: number | undefined;
 }
 
 /** Option defaults in one place (STYLE: every option documents its default). */
@@ -45,4 +45,4 @@ export const routerDefaults = {
   caseSensitive: true,
   ignoreTrailingSlash: true,
   maxParamLength: 1024,
-} as const satisfies Required<RouterOptions>;
+} as const satisfies { [K in keyof RouterOptions]-?: NonNullable<RouterOptions[K]> };

@@ -190,3 +190,12 @@ test('the default maxParamLength lets long slugs through', () => {
 test('size counts route definitions', () => {
   assert.equal(build([['GET', '/a'], ['GET,POST', '/b/{x?}']]).size, 2);
 });
+
+test('optional fields may be given as undefined, as a loaded config has them', () => {
+  const loaded: { name: string | undefined; where: Record<string, string> | undefined; at: string | undefined } = {
+    name: undefined, where: undefined, at: undefined,
+  };
+  const router = build([]);
+  router.add({ methods: ['GET'], path: '/user/{id}', ...loaded, value: 7 });
+  assert.deepEqual(router.find('GET', '/user/x'), { kind: 'found', value: 7, params: { id: 'x' } });
+});
