@@ -107,11 +107,12 @@ function canConnect(socketPath: string): Promise<boolean> {
   });
 }
 
-async function tail(file: string): Promise<string> {
+/** The first error php-fpm logged (the cause; later lines only say initialisation failed). */
+async function firstError(file: string): Promise<string> {
   try {
-    const text = await readFile(file, 'utf8');
-    const last = text.trim().split('\n').filter((l) => /ERROR|ALERT|WARNING/.test(l)).pop() ?? text.trim().split('\n').pop();
-    return last ?? '';
+    const lines = (await readFile(file, 'utf8')).trim().split('\n');
+    const line = lines.find((l) => /\b(ERROR|ALERT)\b/.test(l)) ?? lines[lines.length - 1] ?? '';
+    return line.replace(/^\[[^\]]*\]\s*/, '');
   } catch {
     return '';
   }
@@ -149,7 +150,7 @@ async function launch(binary: string, opts: PhpFpmOptions, dir: string, confPath
       watcher = watch(dir, () => void probe());
       child.once('error', (err) => reject(new SwitchyardError('SY_ERR_PHP_FPM_START', `cannot run ${binary}: ${err.message}`, { cause: err })));
       child.once('exit', (code, signal) => {
-        void tail(errorLog).then((last) =>
+        void firstError(errorLog).then((last) =>
           reject(new SwitchyardError('SY_ERR_PHP_FPM_START', `php-fpm exited (${signal ?? `code ${code}`}) before accepting connections: ${(last || stderr).trim().slice(0, 300)}`)),
         );
       });
