@@ -34,16 +34,24 @@ function tryConnect(port: number): Promise<boolean> {
  * `serverBlock` is the body of one `server {}` block; `listen` is added. The temp dir holds
  * every path nginx writes to, so it runs as any user.
  */
-export async function startNginx(serverBlock: string): Promise<Nginx> {
+export interface NginxOptions {
+  /** `worker_processes` (default 1; the benchmarks use `auto`). */
+  readonly workerProcesses?: number | 'auto';
+  readonly workerConnections?: number;
+  /** Extra directives inside `http {}` before the server, e.g. an `upstream {}` block. */
+  readonly http?: string;
+}
+
+export async function startNginx(serverBlock: string, options: NginxOptions = {}): Promise<Nginx> {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-nginx-'));
   await mkdir(join(dir, 'logs'));
   const port = await freePort();
   const conf = `
-worker_processes 1;
+worker_processes ${options.workerProcesses ?? 1};
 error_log ${join(dir, 'logs/error.log')} notice;
 pid ${join(dir, 'nginx.pid')};
 ${process.getuid?.() === 0 ? 'user root;' : ''}
-events { worker_connections 256; }
+events { worker_connections ${options.workerConnections ?? 256}; }
 http {
   access_log off;
   client_body_temp_path ${join(dir, 'body')};
@@ -52,6 +60,7 @@ http {
   uwsgi_temp_path ${join(dir, 'uwsgi')};
   scgi_temp_path ${join(dir, 'scgi')};
   include /etc/nginx/mime.types;
+  ${options.http ?? ''}
   server {
     listen 127.0.0.1:${port};
     ${serverBlock}

@@ -1,0 +1,106 @@
+/**
+ * bench:fastcgi — Switchyard against nginx in front of the same php-fpm pool (same scripts, same
+ * children), measured with wrk in the same run, for a hello-world script and for ~1 ms of PHP
+ * work, with clients outnumbering the pool 4x. Prints req/s, p99, failures and the ratios.
+ *
+ *   npm run bench:fastcgi                       # 10 s per measurement
+ *   BENCH_SECONDS=5 BENCH_CHILDREN=4 npm run bench:fastcgi
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { startPhpFpm } from '../../src/php-fpm/php-fpm-process.js';
+import { startNginx } from '../../test/helpers/nginx.js';
+import { wrk, type WrkResult } from '../lib/wrk.js';
+
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+const children = Number(process.env['BENCH_CHILDREN'] ?? 8);
+const connections = children * 4;
+const root = fileURLToPath(new URL('../../../bench/fastcgi/app', import.meta.url));
+const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+
+async function startSwitchyard(socket: string, dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const file = join(dir, 'switchyard.yaml');
+  await writeFile(
+    file,
+    `listen: 127.0.0.1:0
+accessLog: off
+upstreams:
+  php: { type: fastcgi, address: 'unix:${socket}', root: '${root}', scripts: [hello.php, work.php], maxConnections: ${children} }
+routes:
+  - any: /{path?}
+    where: { path: '.*' }
+    to: php
+    static: true
+`,
+  );
+  const child = spawn(process.execPath, [bin, 'serve', '-c', file, '--log-level', 'info'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const lines = createInterface({ input: child.stderr });
+  for await (const line of lines) {
+    const entry = JSON.parse(line) as { msg?: string; listen?: string[] };
+    if (entry.msg === 'switchyard listening') {
+      return {
+        url: entry.listen?.[0] ?? '',
+        stop: () => new Promise((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))),
+      };
+    }
+  }
+  throw new Error('switchyard exited before listening');
+}
+
+function row(name: string, r: WrkResult): string {
+  return `${name.padEnd(24)} ${r.requestsPerSecond.toFixed(0).padStart(9)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(7)} ms   p99 ${r.p99Ms.toFixed(2).padStart(7)} ms   failures ${r.failures}`;
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-fastcgi-'));
+  // One identical pool per proxy: a proxy's idle kept connection pins a php-fpm child, so a
+  // shared pool would measure whoever held the children first.
+  const pools = await Promise.all([0, 1, 2].map(() => startPhpFpm({ root, children })));
+  const [plainPool, keepPool, switchyardPool] = pools as [(typeof pools)[0], (typeof pools)[0], (typeof pools)[0]];
+  const location = (pass: string, keep: boolean) => `root ${root};
+    location ~ \\.php$ {
+      include /etc/nginx/fastcgi_params;
+      fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
+      ${keep ? 'fastcgi_keep_conn on;' : ''}
+      fastcgi_pass ${pass};
+    }`;
+  const tuned = { workerProcesses: 'auto' as const, workerConnections: 1024 };
+  const nginxPlain = await startNginx(location(`unix:${plainPool.socketPath}`, false), tuned);
+  const nginxKeep = await startNginx(location('php', true), { ...tuned, http: `upstream php { server unix:${keepPool.socketPath}; keepalive ${children}; }` });
+  const sy = await startSwitchyard(switchyardPool.socketPath, dir);
+  console.log(`php-fpm pm=static children=${children} (one identical pool each); wrk ${connections} connections, ${seconds}s per run`);
+  console.log('nginx: worker_processes auto; "nginx" is the stock fastcgi_pass, "nginx keep-alive" adds fastcgi_keep_conn + upstream keepalive; switchyard: one process');
+  try {
+    for (const script of ['hello.php', 'work.php']) {
+      const targets: [string, string][] = [
+        ['nginx', `http://127.0.0.1:${nginxPlain.port}/${script}`],
+        ['nginx keep-alive', `http://127.0.0.1:${nginxKeep.port}/${script}`],
+        ['switchyard', `${sy.url}/${script}`],
+      ];
+      const results = new Map<string, WrkResult>();
+      for (const [name, url] of targets) {
+        await wrk(url, { connections, durationSeconds: 2 }); // warm up
+        results.set(name, await wrk(url, { connections, durationSeconds: seconds }));
+      }
+      console.log(`\n${script}`);
+      for (const [name, r] of results) console.log(row(name, r));
+      const s = results.get('switchyard') as WrkResult;
+      for (const name of ['nginx', 'nginx keep-alive']) {
+        const n = results.get(name) as WrkResult;
+        console.log(`switchyard / ${name}: req/s ${(s.requestsPerSecond / n.requestsPerSecond).toFixed(2)}x, p99 ${(s.p99Ms / n.p99Ms).toFixed(2)}x`);
+      }
+    }
+  } finally {
+    await sy.stop();
+    await nginxPlain.stop();
+    await nginxKeep.stop();
+    await Promise.all(pools.map((p) => p.stop()));
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
