@@ -201,6 +201,9 @@ export class FastcgiConnection {
       const sink = this.#sink;
       this.#sink = undefined;
       this.#socket.setTimeout(0);
+      // Backpressure may have paused us in this very read; an idle connection must be reading
+      // so that it notices php-fpm closing it.
+      this.#socket.resume();
       sink.end(ended);
     }
   }

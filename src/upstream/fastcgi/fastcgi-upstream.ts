@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import type { FastcgiUpstreamConfig } from '../../config/types.js';
 import type { Exchange } from '../../listener/exchange.js';
-import { SwitchyardError } from '../../errors.js';
+import { SwitchyardError, isSwitchyardError } from '../../errors.js';
 import { VERSION } from '../../version.js';
 import type { Upstream } from '../upstream.js';
 import { serveStaticFile } from '../static/static-files.js';
@@ -73,6 +73,16 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
 
   async handle(exchange: Exchange): Promise<void> {
     exchange.upstream = this.name;
+    try {
+      await this.#handle(exchange);
+    } catch (err) {
+      // A client that left while queued or uploading has nobody to read a problem.
+      if (exchange.signal.aborted && !isSwitchyardError(err)) return;
+      throw err;
+    }
+  }
+
+  async #handle(exchange: Exchange): Promise<void> {
     const route = exchange.match?.route;
     const resolution = await this.#resolver.resolve(exchange.path, route?.static ?? false);
     if (resolution.kind === 'static') {

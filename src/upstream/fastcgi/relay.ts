@@ -53,6 +53,12 @@ export class Relay implements RequestSink {
   #bodySize = 0;
   #received = false;
   #stderr = '';
+  #paused = false;
+  readonly #onDrain = (): void => {
+    this.#paused = false;
+    // Only while this relay still owns the connection.
+    if (this.#state === 'streaming') this.#conn.resume();
+  };
   #stderrPartial = '';
   readonly #settle: Settle;
   /** END_REQUEST arrived complete: the connection is clean and may be kept. */
@@ -206,9 +212,10 @@ export class Relay implements RequestSink {
   #write(chunk: Buffer): void {
     const res = this.#exchange.res;
     if (this.#exchange.req.method === 'HEAD' || res.destroyed) return;
-    if (!res.write(chunk)) {
+    if (!res.write(chunk) && !this.#paused) {
+      this.#paused = true;
       this.#conn.pause();
-      res.once('drain', () => this.#conn.resume());
+      res.once('drain', this.#onDrain);
     }
   }
 
@@ -241,6 +248,7 @@ export class Relay implements RequestSink {
   #finish(outcome: RelayOutcome): void {
     if (this.#state === 'settled') return;
     this.#state = 'settled';
+    this.#exchange.res.off('drain', this.#onDrain);
     this.#settle.resolve(outcome);
   }
 }

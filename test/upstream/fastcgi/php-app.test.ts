@@ -153,6 +153,20 @@ describe('fastcgi upstream with the example app', () => {
     assert.equal(res.text, 'chunk 1 of 3\nchunk 2 of 3\nchunk 3 of 3\n');
   });
 
+  test('a response larger than the buffer streams through whole and in order', async () => {
+    const res = await httpRequest(gw.port, '/fixtures/big.php');
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['transfer-encoding'], 'chunked');
+    const lines = res.text.trimEnd().split('\n');
+    assert.equal(lines.length, 20000);
+    assert.equal(lines[19999], `0019999 ${'x'.repeat(40)}`);
+    assert.ok(lines.every((l, i) => l.startsWith(String(i).padStart(7, '0'))));
+    // Regression: the kept connection was left paused by backpressure and the next request
+    // on it hung until the read timeout.
+    const next = await httpRequest(gw.port, '/users/9');
+    assert.equal(next.status, 200);
+  });
+
   test('Status: 201 and Location are passed as PHP set them', async () => {
     const res = await httpRequest(gw.port, '/created', { method: 'POST' });
     assert.equal(res.status, 201);

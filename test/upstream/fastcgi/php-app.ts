@@ -37,6 +37,8 @@ while (ob_get_level() > 0) { ob_end_flush(); }
 echo str_repeat("partial ", 10); flush();
 posix_kill(getmypid(), 9);`,
   'pid.php': `<?php echo getmypid();`,
+  // A response far larger than the gateway's buffer: it must stream, whole and in order.
+  'big.php': `<?php header('Content-Type: text/plain'); for ($i = 0; $i < 20000; $i++) { printf("%07d %s\\n", $i, str_repeat('x', 40)); }`,
   // The example app's /server dump, reachable as a script of its own (for PATH_INFO cases).
   'server.php': `<?php require __DIR__ . '/../../src/pages.php'; page_server();`,
   'echo-ini.php': `<?php header('Content-Type: application/json');
