@@ -33,6 +33,12 @@ export interface RouteVariant {
   readonly shape: string;
   /** Parameter names for find-my-way's `_0`, `_1`, ... in this variant. */
   readonly names: readonly string[];
+  /**
+   * Per name: may the value be empty? find-my-way lets a plain parameter match nothing (`/a//b`
+   * for `/a/{x}/b`); Laravel's default requirement `[^/]+` does not, so only a constraint that
+   * accepts the empty string allows it.
+   */
+  readonly mayBeEmpty: readonly boolean[];
   readonly catchAll: RouteParam | undefined;
   /**
    * Made by leaving out optional parameters. It yields to a route that has this path in full
@@ -125,6 +131,7 @@ function checkShape(parsed: ParsedPath, params: ReadonlyMap<string, RouteParam>)
 
 function buildVariant(parsed: ParsedPath, count: number, params: ReadonlyMap<string, RouteParam>, options: CompileOptions): RouteVariant {
   const names: string[] = [];
+  const mayBeEmpty: boolean[] = [];
   let catchAll: RouteParam | undefined;
   const fmwSegments: string[] = [];
   const keySegments: string[] = [];
@@ -154,6 +161,7 @@ function buildVariant(parsed: ParsedPath, count: number, params: ReadonlyMap<str
       key += regex === undefined ? '{}' : `{${regex}}`;
       shape += `{${param.name}}`;
       names.push(param.name);
+      mayBeEmpty.push(param.constraint?.anchored.test('') ?? false);
     }
     fmwSegments.push(fmw);
     keySegments.push(key);
@@ -164,5 +172,5 @@ function buildVariant(parsed: ParsedPath, count: number, params: ReadonlyMap<str
   const nodeKey = `/${keySegments.join('/')}${slash}`;
   const shape = `/${shapeSegments.join('/')}${count > 0 && parsed.trailingSlash ? '/' : ''}`;
   const identity = catchAll?.constraint === undefined ? nodeKey : `${nodeKey} ${catchAll.constraint.pattern}`;
-  return { fmwPath, nodeKey, identity, shape, names, catchAll, shortened: count < parsed.segments.length };
+  return { fmwPath, nodeKey, identity, shape, names, mayBeEmpty, catchAll, shortened: count < parsed.segments.length };
 }

@@ -29,6 +29,7 @@ const METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', '
 interface Candidate<T> {
   readonly value: T;
   readonly names: readonly string[];
+  readonly mayBeEmpty: readonly boolean[];
   readonly catchAll: RouteParam | undefined;
   readonly identity: string;
   /** Which candidate keeps a node when two have the same identity; see #place. */
@@ -120,6 +121,7 @@ export class Router<T> {
     const candidate: Candidate<T> = {
       value: def.value,
       names: variant.names,
+      mayBeEmpty: variant.mayBeEmpty,
       catchAll: variant.catchAll,
       identity: variant.identity,
       // A full path beats a shortened one (Laravel users put `get: /` beside `any: /{path?}`),
@@ -169,7 +171,7 @@ export class Router<T> {
     if (result === null) return undefined;
     const slot = result.store as Slot<T> | null;
     if (slot === null) return null;
-    for (const candidate of slot.candidates) {
+    candidates: for (const candidate of slot.candidates) {
       let rest: string | undefined;
       if (candidate.catchAll !== undefined) {
         rest = result.params['*'] ?? '';
@@ -177,7 +179,9 @@ export class Router<T> {
       }
       const params: Record<string, string> = {};
       for (let i = 0; i < candidate.names.length; i++) {
-        params[candidate.names[i] as string] = result.params[positionalName(i)] ?? '';
+        const value = result.params[positionalName(i)] ?? '';
+        if (value === '' && candidate.mayBeEmpty[i] !== true) continue candidates;
+        params[candidate.names[i] as string] = value;
       }
       if (candidate.catchAll !== undefined && rest !== undefined) params[candidate.catchAll.name] = rest;
       return { kind: 'found', value: candidate.value, params };

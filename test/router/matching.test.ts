@@ -199,3 +199,11 @@ test('optional fields may be given as undefined, as a loaded config has them', (
   router.add({ methods: ['GET'], path: '/user/{id}', ...loaded, value: 7 });
   assert.deepEqual(router.find('GET', '/user/x'), { kind: 'found', value: 7, params: { id: 'x' } });
 });
+
+test('a parameter never matches an empty segment unless its constraint allows it', () => {
+  const router = build([['GET', '/a/{x}/b'], ['GET', '/n/{x:\\d*}/m'], ['GET', '/user/{id}']], { ignoreTrailingSlash: false });
+  assert.equal(router.find('GET', '/a//b').kind, 'not-found');
+  assert.equal(router.find('GET', '/user/').kind, 'not-found');
+  assert.deepEqual(router.find('GET', '/n//m'), { kind: 'found', value: 1, params: { x: '' } });
+  assert.equal(build([['GET', '/user/{id}']]).find('GET', '/user//').kind, 'not-found');
+});
