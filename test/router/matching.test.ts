@@ -24,6 +24,9 @@ const app: Row[] = [
   /* 14 */ ['GET', '/seg/{one}', { one: '[^/]+' }],
   /* 15 */ ['GET', '/café/{x}'],
   /* 16 */ ['GET', '/time/{t:\\d\\d:\\d\\d}'],
+  /* 17 */ ['GET', '/paren/{x:[a-z()]+}'],
+  /* 18 */ ['GET', '/hex/{x}', { x: '[a-z\\x2f]+' }],
+  /* 19 */ ['GET', '/not/{x}', { x: '(?!admin$)[a-z]+' }],
 ];
 
 const cases: [method: string, path: string, route: number | undefined, params?: Record<string, string>][] = [
@@ -60,6 +63,10 @@ const cases: [method: string, path: string, route: number | undefined, params?: 
   ['GET', '/caf%C3%A9/1', 15, { x: '1' }],
   ['GET', '/café/1', 15, { x: '1' }],
   ['GET', '/time/10:30', 16, { t: '10:30' }],
+  ['GET', '/paren/a(b)', 17, { x: 'a(b)' }],
+  ['GET', '/hex/a/b', 18, { x: 'a/b' }],
+  ['GET', '/not/users', 19, { x: 'users' }],
+  ['GET', '/not/admin', undefined],
   ['GET', '/user/42?tab=posts', 1, { id: '42' }],
   ['GET', 'http://example.test/user/42', 1, { id: '42' }],
 ];
