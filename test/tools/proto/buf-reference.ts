@@ -22,8 +22,11 @@ export interface BufFinding {
   readonly message: string;
 }
 
-/** A workspace dir holding `<name>` symlinks to each given module plus the include module. */
-export async function bufWorkspace(modules: Record<string, string>): Promise<{ dir: string; close(): Promise<void> }> {
+/**
+ * A workspace dir holding `<name>` symlinks to each given module plus the include module;
+ * `config` is appended to its buf.yaml (e.g. a `lint:` section).
+ */
+export async function bufWorkspace(modules: Record<string, string>, config = ''): Promise<{ dir: string; close(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-bufref-'));
   const names = Object.keys(modules);
   for (const [name, path] of Object.entries(modules)) await symlink(resolve(path), join(dir, name), 'dir');
@@ -33,7 +36,7 @@ export async function bufWorkspace(modules: Record<string, string>): Promise<{ d
     await mkdir(dirname(target), { recursive: true });
     await symlink(join(include, file), target);
   }
-  await writeFile(join(dir, 'buf.yaml'), `version: v2\nmodules:\n${[...names, 'include'].map((m) => `  - path: ${m}\n`).join('')}`);
+  await writeFile(join(dir, 'buf.yaml'), `version: v2\nmodules:\n${[...names, 'include'].map((m) => `  - path: ${m}\n`).join('')}${config}`);
   return { dir, close: () => rm(dir, { recursive: true, force: true }) };
 }
 

@@ -2,6 +2,7 @@
 import { elementsOf, type Element } from '../../elements.js';
 import type { ProtoFile } from '../../../../proto/proto-file.js';
 import type { LintRule, LintRuleContext } from '../rule.js';
+import { isSyntheticOneof } from './naming.js';
 
 type Pick = (file: ProtoFile) => readonly Element<{ name?: string }>[];
 
@@ -13,7 +14,11 @@ function commentRule(id: string, what: string, pick: Pick): LintRule {
     check(ctx: LintRuleContext) {
       for (const file of ctx.targets) {
         for (const e of pick(file)) {
-          const comment = file.source.get(e.path)?.leadingComments ?? '';
+          // A comment holding nothing but lint directives documents nothing (buf reads it the same way).
+          const comment = (file.source.get(e.path)?.leadingComments ?? '')
+            .split('\n')
+            .filter((line) => !line.trim().startsWith('buf:lint:ignore'))
+            .join('\n');
           if (comment.trim() !== '') continue;
           ctx.report(file, e.path, `${what[0]?.toUpperCase()}${what.slice(1)} "${e.desc.name}" should have a non-empty comment for documentation.`);
         }
@@ -27,7 +32,7 @@ export const commentRules: readonly LintRule[] = [
   commentRule('COMMENT_ENUM_VALUE', 'enum value', (f) => elementsOf(f).enumValues),
   commentRule('COMMENT_FIELD', 'field', (f) => elementsOf(f).fields.filter((x) => !x.message.isMapEntry)),
   commentRule('COMMENT_MESSAGE', 'message', (f) => elementsOf(f).messages.filter((x) => !x.isMapEntry)),
-  commentRule('COMMENT_ONEOF', 'oneof', (f) => elementsOf(f).oneofs),
+  commentRule('COMMENT_ONEOF', 'oneof', (f) => elementsOf(f).oneofs.filter((o) => !isSyntheticOneof(o.message.desc, o.index))),
   commentRule('COMMENT_RPC', 'RPC', (f) => elementsOf(f).methods),
   commentRule('COMMENT_SERVICE', 'service', (f) => elementsOf(f).services),
 ];

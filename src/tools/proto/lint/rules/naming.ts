@@ -136,7 +136,8 @@ export const namingRules: readonly LintRule[] = [
   },
 ];
 
-function isSyntheticOneof(message: DescriptorProto, index: number): boolean {
+/** A proto3 `optional` field's oneof, which the user never wrote. */
+export function isSyntheticOneof(message: DescriptorProto, index: number): boolean {
   const members = message.field.filter((f) => isFieldSet(f, FieldDescriptorProtoSchema.field.oneofIndex) && f.oneofIndex === index);
   return members.length === 1 && members[0]?.proto3Optional === true;
 }
