@@ -28,17 +28,19 @@ export function hookCommand(ctx: CommandContext): Command {
     .option('--force', 'replace an existing pre-commit hook that Switchyard did not write')
     .action(async (module: string, flags: HookFlags) => {
       const moduleDir = resolve(ctx.io.cwd, module);
-      const git = async (...args: string[]): Promise<string> => (await run('git', args, { cwd: moduleDir })).stdout.trim();
+      // git runs in the working directory: the module directory may not exist yet.
+      const git = async (...args: string[]): Promise<string> => (await run('git', args, { cwd: ctx.io.cwd })).stdout.trim();
       const top = await git('rev-parse', '--show-toplevel').catch(() => {
-        throw new SwitchyardError('SY_ERR_PROTO_HOOK', `${module} is not inside a git repository`);
+        throw new SwitchyardError('SY_ERR_PROTO_HOOK', `${ctx.io.cwd} is not inside a git repository`);
       });
       // --git-path honours core.hooksPath and worktrees.
-      const hookPath = resolve(moduleDir, await git('rev-parse', '--git-path', 'hooks/pre-commit'));
+      const hookPath = resolve(ctx.io.cwd, await git('rev-parse', '--git-path', 'hooks/pre-commit'));
       const existing = await readFile(hookPath, 'utf8').catch(() => undefined);
       if (existing !== undefined && !existing.includes(MARKER) && flags.force !== true) {
         throw new SwitchyardError('SY_ERR_PROTO_HOOK', `${hookPath} already exists and was not written by switchyard; use --force to replace it`);
       }
       const moduleInRepo = relative(top, moduleDir).split('\\').join('/') || '.';
+      if (moduleInRepo.startsWith('..')) throw new SwitchyardError('SY_ERR_PROTO_HOOK', `${module} is outside the git repository ${top}`);
       await mkdir(dirname(hookPath), { recursive: true });
       await writeFile(hookPath, hookScript(moduleInRepo));
       await chmod(hookPath, 0o755);
