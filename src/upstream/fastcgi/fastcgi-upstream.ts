@@ -141,8 +141,8 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
       const conn = await this.#pool.take(fresh);
       const reused = conn.requests > 0;
       const relay = new Relay(exchange, conn, this.#label);
-      conn.begin(relay, params, this.#config.keepAlive);
-      body.send(conn).catch((err: unknown) => relay.bodyFailed(err));
+      conn.begin(relay, params, this.#config.keepAlive, body.empty);
+      if (!body.empty) body.send(conn).catch((err: unknown) => relay.bodyFailed(err));
       try {
         const outcome = await relay.promise;
         this.#pool.giveBack(conn, relay.completed && outcome.kind !== 'aborted');

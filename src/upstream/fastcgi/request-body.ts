@@ -19,6 +19,8 @@ export interface RequestBody {
   readonly length: number | undefined;
   /** True when `send` can run again (the body is held here, or there is none). */
   readonly replayable: boolean;
+  /** No body at all: the end of STDIN goes out with the request head. */
+  readonly empty: boolean;
   /** Writes the body as STDIN records and the empty record that ends them. */
   send(conn: FastcgiConnection): Promise<void>;
   /** Removes any temp file. */
@@ -28,7 +30,8 @@ export interface RequestBody {
 const EMPTY: RequestBody = {
   length: undefined,
   replayable: true,
-  send: async (conn) => conn.endStdin(),
+  empty: true,
+  send: async () => {},
   dispose: async () => {},
 };
 
@@ -52,6 +55,7 @@ function streamed(req: IncomingMessage, length: number): RequestBody {
   return {
     length,
     replayable: false,
+    empty: false,
     async send(conn) {
       for await (const chunk of req as AsyncIterable<Buffer>) {
         if (!conn.alive) return;
@@ -93,6 +97,7 @@ async function spool(req: IncomingMessage, limit: number, spoolMemory: number): 
   return {
     length,
     replayable: true,
+    empty: length === 0,
     async send(conn) {
       if (path === undefined) {
         for (const b of memory) if (!conn.writeStdin(b)) await conn.drained();

@@ -14,8 +14,7 @@
  *   nothing to "fix");
  * - with `static: true`, the path is tried as `try_files $uri $uri/ /index.php?$query_string`.
  */
-import { realpath, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { realpathSync, statSync, type Stats } from 'node:fs';
 import { posix } from 'node:path';
 import { SwitchyardError } from '../../errors.js';
 import { compileGlob, matchesAny } from './glob.js';
@@ -89,11 +88,11 @@ export class ScriptResolver {
     const file = await this.#staticFile(path);
     if (file !== undefined) return { kind: 'static', ...file };
     // $uri/ : a directory is served by its index, as nginx's `index` directive would.
-    const dir = await this.#inside(path);
+    const dir = this.#inside(path);
     if (dir?.stats.isDirectory()) {
       const index = posix.join(path, this.#opts.index);
       if (this.allowed(index.slice(1))) {
-        const script = await this.#inside(index);
+        const script = this.#inside(index);
         if (script?.stats.isFile()) return this.#scriptResolution(index, '', index);
       }
       const html = await this.#staticFile(posix.join(path, 'index.html'));
@@ -107,7 +106,7 @@ export class ScriptResolver {
     if (path.split('/').some((s) => s.startsWith('.') && s !== '.well-known')) {
       throw new SwitchyardError('SY_ERR_FORBIDDEN_PATH', `hidden file ${path} is not served`);
     }
-    const found = await this.#inside(path);
+    const found = this.#inside(path);
     if (found === undefined || !found.stats.isFile()) return undefined;
     return { file: found.real, stats: found.stats };
   }
@@ -117,7 +116,7 @@ export class ScriptResolver {
     if (!this.allowed(relative)) {
       throw new SwitchyardError('SY_ERR_FASTCGI_SCRIPT_FORBIDDEN', `${scriptName} is not in the scripts allowlist of upstream "${this.#opts.upstream}"`);
     }
-    const found = await this.#inside(scriptName);
+    const found = this.#inside(scriptName);
     if (found === undefined || !found.stats.isFile()) {
       throw new SwitchyardError('SY_ERR_NOT_FOUND', `script ${scriptName} does not exist under the root of upstream "${this.#opts.upstream}"`);
     }
@@ -140,18 +139,23 @@ export class ScriptResolver {
     };
   }
 
-  /** Stats `path` under root; undefined when absent; refuses symlinks that leave root. */
-  async #inside(path: string): Promise<{ real: string; stats: Stats } | undefined> {
+  /**
+   * Stats `path` under root; undefined when absent; refuses symlinks that leave root.
+   * Synchronous on purpose, as nginx's own stat and open are: a metadata lookup on a local disk
+   * takes microseconds, while the thread-pool round trip of fs/promises cost more than the call
+   * (realpath and stat were over a quarter of the CPU profile of a hello-world benchmark).
+   */
+  #inside(path: string): { real: string; stats: Stats } | undefined {
     const full = this.#opts.root + path;
+    const stats = statSync(full, { throwIfNoEntry: false });
+    if (stats === undefined) return undefined;
     let real: string;
-    let stats: Stats;
     try {
-      real = await realpath(full);
-      stats = await stat(real);
+      real = realpathSync.native(full);
     } catch {
       return undefined;
     }
-    this.#realRoot ??= await realpath(this.#opts.root);
+    this.#realRoot ??= realpathSync.native(this.#opts.root);
     if (real !== this.#realRoot && !real.startsWith(this.#realRoot + '/')) {
       throw new SwitchyardError('SY_ERR_FORBIDDEN_PATH', `${path} resolves outside the root of upstream "${this.#opts.upstream}"`);
     }

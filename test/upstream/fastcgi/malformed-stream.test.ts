@@ -42,6 +42,8 @@ const ANSWERS: Record<string, () => Answer> = {
   '/no-head': () => ({ bytes: encodeEndRequest(1, 0, 0) }),
   '/bad-status': () => ({ bytes: okResponse('Status: abc\r\n\r\n') }),
   '/bad-header': () => ({ bytes: okResponse('this is not a header\r\n\r\n') }),
+  // Sends a head, then nothing more: a hung application.
+  '/hang': () => ({ bytes: Buffer.concat(encodeStream(RecordType.STDOUT, 1, Buffer.from(HEAD))) }),
 };
 
 describe('malformed FastCGI streams (scripted fake server)', () => {
@@ -59,7 +61,7 @@ describe('malformed FastCGI streams (scripted fake server)', () => {
       else socket.write(answer.bytes);
     });
     gw = await startExchangeServer({
-      handler: createFastcgiUpstream(fastcgiConfig({ root, address: { kind: 'unix', path: fake.socketPath } }), pino({ level: 'silent' })),
+      handler: createFastcgiUpstream(fastcgiConfig({ root, readTimeout: 300, address: { kind: 'unix', path: fake.socketPath } }), pino({ level: 'silent' })),
     });
   });
   after(async () => {
@@ -90,6 +92,14 @@ describe('malformed FastCGI streams (scripted fake server)', () => {
       assert.match(String(problem.detail), detail);
     });
   }
+
+  test('an application that stops sending is cut off after readTimeout: 504', async () => {
+    const res = await httpRequest(gw.port, '/hang');
+    assert.equal(res.status, 504);
+    const problem = res.json();
+    assert.equal(problem.code, 'SY_ERR_UPSTREAM_TIMEOUT');
+    assert.equal(problem.detail, 'upstream "legacy" sent nothing for 300 ms');
+  });
 
   test('well-formed requests running beside malformed ones are unaffected', async () => {
     const paths = ['/ok', '/truncated', '/ok', '/lying-length', '/ok', '/bad-version', '/ok', '/after-end', '/ok'];
