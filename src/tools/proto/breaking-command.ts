@@ -1,4 +1,6 @@
 /** `switchyard proto breaking --against REF_OR_DIR [PATH...]`: buf-compatible breaking-change detection. */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { CommandContext } from '../../cli/io.js';
 import { loadProtoInput } from '../../proto/load.js';
@@ -30,8 +32,11 @@ export function breakingCommand(ctx: CommandContext): Command {
       const findings: Finding[] = [];
       try {
         for (const path of paths.length === 0 ? ['.'] : paths) {
-          const current = await loadProtoInput(path, options);
-          const against = await loadAgainst(flags.against, current.moduleDir, options);
+          // Both sides compile at once when the module root is known up front (a directory input).
+          const isDir = await stat(resolve(ctx.io.cwd, path)).then((s) => s.isDirectory(), () => false);
+          const [current, against] = isDir
+            ? await Promise.all([loadProtoInput(path, options), loadAgainst(flags.against, resolve(ctx.io.cwd, path), options)])
+            : await loadProtoInput(path, options).then(async (image) => [image, await loadAgainst(flags.against, image.moduleDir, options)] as const);
           try {
             const config = loadProtoConfig(current.moduleDir ?? ctx.io.cwd, flags.config);
             findings.push(...breakingFindings(current, against.image, config, { excludeImports: flags.excludeImports === true }));
