@@ -31,7 +31,14 @@ export interface CompiledModule {
   displayPath(name: string): string;
 }
 
-export async function compileModule(moduleDir: string, options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CompiledModule> {
+export interface CompileOptions {
+  readonly cwd: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Module-relative files to build (with what they import); all of the module when absent. */
+  readonly only?: readonly string[];
+}
+
+export async function compileModule(moduleDir: string, options: CompileOptions): Promise<CompiledModule> {
   const root = resolve(options.cwd, moduleDir);
   let own: string[];
   try {
@@ -60,7 +67,8 @@ export async function compileModule(moduleDir: string, options: { cwd: string; e
       if (path.startsWith(`${INCLUDE_MODULE}/`)) return displayOf(options.cwd, join(includeDir, path.slice(INCLUDE_MODULE.length + 1)));
       return path;
     };
-    const bytes = await runBuild(workspace, options.env ?? process.env, toDisplay);
+    const paths = (options.only ?? []).flatMap((p) => ['--path', `${USER_MODULE}/${p}`]);
+    const bytes = await runBuild(workspace, paths, options.env ?? process.env, toDisplay);
     return {
       set: decodeImage(bytes, moduleDir),
       own: ownSet,
@@ -71,9 +79,9 @@ export async function compileModule(moduleDir: string, options: { cwd: string; e
   }
 }
 
-async function runBuild(workspace: string, env: NodeJS.ProcessEnv, toDisplay: (p: string) => string): Promise<Uint8Array> {
+async function runBuild(workspace: string, paths: readonly string[], env: NodeJS.ProcessEnv, toDisplay: (p: string) => string): Promise<Uint8Array> {
   try {
-    const { stdout } = await run(bufBinary(env), ['build', '.', '--error-format', 'json', '-o', '-#format=binpb'], {
+    const { stdout } = await run(bufBinary(env), ['build', '.', ...paths, '--error-format', 'json', '-o', '-#format=binpb'], {
       cwd: workspace,
       encoding: 'buffer',
       maxBuffer: 1 << 30,

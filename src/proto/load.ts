@@ -5,7 +5,7 @@
  * the gRPC upstream (through `registry`).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { existsSync } from 'node:fs';
 import { createFileRegistry, type FileRegistry } from '@bufbuild/protobuf';
 import type { FileDescriptorSet } from '@bufbuild/protobuf/wkt';
@@ -46,7 +46,7 @@ export async function loadProtoInput(input: string, options: LoadOptions): Promi
   if (stats.isFile() && isImagePath(input)) return loadImageFile(input, options);
   if (stats.isDirectory()) return loadModule(input, undefined, options);
   if (stats.isFile() && input.endsWith('.proto')) {
-    const root = moduleRootOf(absolute, options.cwd);
+    const root = moduleRootOf(absolute, options.cwd, await readFile(absolute, 'utf8'));
     return loadModule(root, relative(root, absolute).split('\\').join('/'), options);
   }
   throw new SwitchyardError('SY_ERR_CLI_USAGE', `${input} is neither a directory, a .proto file nor a .binpb descriptor set`);
@@ -65,7 +65,7 @@ export async function loadImageFile(input: string, options: LoadOptions): Promis
 }
 
 async function loadModule(moduleDir: string, only: string | undefined, options: LoadOptions): Promise<ProtoImage> {
-  const compiled = await compileModule(moduleDir, options);
+  const compiled = await compileModule(moduleDir, only === undefined ? options : { ...options, only: [only] });
   const files = compiled.set.file.map((proto) => {
     const file = makeFile(proto, compiled.displayPath(proto.name ?? ''));
     // The built-in google/api files sit in a second workspace module; to the user they are imports.
@@ -108,12 +108,23 @@ function reachableFrom(roots: readonly ProtoFile[], all: readonly ProtoFile[]): 
   return seen;
 }
 
-/** The nearest directory at or above `file` holding a module marker, else the working directory. */
-function moduleRootOf(file: string, cwd: string): string {
+/**
+ * The module root for a single named file: the nearest directory at or above it (up to the
+ * working directory) holding a module marker; else the directory its package implies
+ * (`acme/shop/v1/x.proto` with `package acme.shop.v1` sits three levels below its root); else
+ * the working directory.
+ */
+function moduleRootOf(file: string, cwd: string, text: string): string {
   const stop = resolve(cwd);
   for (let dir = dirname(file); ; dir = dirname(dir)) {
     if (MODULE_MARKERS.some((m) => existsSync(resolve(dir, m)))) return dir;
     if (dir === stop || dirname(dir) === dir) break;
+  }
+  const pkg = /^\s*package\s+([\w.]+)\s*;/m.exec(text)?.[1];
+  if (pkg !== undefined) {
+    const parts = pkg.split('.');
+    const dirs = dirname(file).split(sep);
+    if (dirs.slice(-parts.length).join('/') === parts.join('/')) return dirs.slice(0, -parts.length).join(sep) || sep;
   }
   return file.startsWith(stop) ? stop : dirname(file);
 }
