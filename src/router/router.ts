@@ -6,8 +6,12 @@
  *
  * - HEAD: a GET route is also registered for HEAD (RFC 9110 §9.3.2: HEAD is GET without the
  *   body), unless a route declares HEAD itself for the same path.
- * - 405: only on a miss, the other methods are looked up (at most six more tree walks, whatever
- *   the number of routes) to build `Allow` (RFC 9110 §15.5.6).
+ * - 404 and 405: on a miss, a second tree holding every route's path once, whatever its methods,
+ *   says in one walk whether any method could match; if none can, it is a 404. Only otherwise
+ *   are the other methods looked up (six more walks at most, whatever the number of routes) to
+ *   build `Allow` (RFC 9110 §15.5.6). The union tree cannot decide alone: each method's tree has
+ *   its own precedence (GET /u/{id:\d+} beside POST /u/{name}), so the node it finds need not
+ *   be the one a given method would use.
  * - Optional parameters: the shorter paths a route reaches by leaving them out yield to a route
  *   that has that path in full, so `get: /` beside the front controller `any: /{path?}` is no
  *   conflict, in either order. Two routes with the same full path and method are.
@@ -50,9 +54,14 @@ interface Registered<T> {
 const ABSOLUTE_FORM = /^https?:\/\//i;
 
 const noopHandler = (): void => {};
+/** Store of the union tree's routes; any non-null value, since null marks an undecodable path. */
+const UNION_STORE = Object.freeze({});
 
 export class Router<T> {
   readonly #fmw: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>;
+  /** Every route path once, under GET, whatever its methods: answers "could any method match?". */
+  readonly #union: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>;
+  readonly #unionKeys = new Set<string>();
   readonly #options: RouterSettings;
   /** `METHOD nodeKey` -> slot registered in find-my-way. */
   readonly #slots = new Map<string, Slot<T>>();
@@ -63,13 +72,15 @@ export class Router<T> {
 
   constructor(options: RouterOptions = {}) {
     this.#options = { ...routerDefaults, ...stripUndefined(options) };
-    this.#fmw = FindMyWay({
+    const treeOptions = {
       caseSensitive: this.#options.caseSensitive,
       ignoreTrailingSlash: this.#options.ignoreTrailingSlash,
       maxParamLength: this.#options.maxParamLength,
       // A request target that cannot be decoded comes back as a route with a null store.
       onBadUrl: noopHandler,
-    });
+    };
+    this.#fmw = FindMyWay(treeOptions);
+    this.#union = FindMyWay(treeOptions);
   }
 
   /** Number of route definitions added. */
@@ -113,6 +124,11 @@ export class Router<T> {
         if (method === 'GET' && !methods.includes('HEAD')) this.#place('HEAD', variant, def, true);
       }
     }
+    for (const variant of route.variants) {
+      if (this.#unionKeys.has(variant.nodeKey)) continue;
+      this.#union.on('GET', variant.fmwPath, noopHandler, UNION_STORE);
+      this.#unionKeys.add(variant.nodeKey);
+    }
     if (def.name !== undefined) this.#names.set(def.name, { def, route });
     this.#size++;
   }
@@ -155,6 +171,9 @@ export class Router<T> {
     const hit = this.#match(method, path);
     if (hit !== undefined && hit !== null) return hit;
     if (hit === null) return badRequest(path);
+    const any = this.#union.find('GET', path);
+    if (any === null) return { kind: 'not-found' };
+    if (any.store === null) return badRequest(path);
     const allow: string[] = [];
     for (const other of METHODS) {
       if (other === method) continue;

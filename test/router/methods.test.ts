@@ -85,3 +85,16 @@ test('asterisk-form (OPTIONS *) matches no route; other non-path targets are bad
   assert.equal(router.find('GET', 'users').kind, 'bad-request');
   assert.equal(router.find('GET', 'ftp://x/users').kind, 'bad-request');
 });
+
+test('405 is found even when each method reaches the path through a different route', () => {
+  const router = build([
+    ['GET', '/u/{id}', { id: '\\d+' }],
+    ['POST', '/u/{name}'],
+    ['GET', '/docs/{page}', { page: '[a-z/]+' }],
+    ['POST', '/{any}', { any: '.*' }],
+  ]);
+  assert.deepEqual(router.find('DELETE', '/u/5'), { kind: 'method-not-allowed', allow: ['GET', 'HEAD', 'POST'] });
+  assert.deepEqual(router.find('DELETE', '/u/bob'), { kind: 'method-not-allowed', allow: ['POST'] });
+  // GET's catch-all rejects '123'; POST's shorter catch-all takes it
+  assert.deepEqual(router.find('GET', '/docs/123'), { kind: 'method-not-allowed', allow: ['POST'] });
+});
