@@ -70,6 +70,22 @@ describe('proto lint command', () => {
     }
   });
 
+  test('one named file builds alone with its imports, its root found from its package path', async () => {
+    const nested = await protoTree({
+      'mod/acme/shop/v1/cart.proto': CLEAN,
+      'mod/acme/shop/v1/order.proto': proto3('acme.shop.v1', 'message Order {\n  Cart cart = 1;\n  string orderRef = 2;\n}', ['acme/shop/v1/cart.proto']),
+      'mod/scratch/broken.proto': 'this does not parse',
+    });
+    try {
+      const r = await runCliCaptured(['proto', 'lint', 'mod/acme/shop/v1/order.proto'], { cwd: nested.dir });
+      assert.equal(r.stderr, '');
+      assert.equal(r.code, 100);
+      assert.deepEqual(r.stdout.trim().split('\n'), ['mod/acme/shop/v1/order.proto:9:10:Field name "orderRef" should be lower_snake_case, such as "order_ref".']);
+    } finally {
+      await nested.remove();
+    }
+  });
+
   test('a directory with no protos and a missing path are one line each', async () => {
     const empty = await protoTree({ 'notes.txt': '' });
     try {
