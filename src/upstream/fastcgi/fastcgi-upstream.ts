@@ -142,13 +142,22 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
       const reused = conn.requests > 0;
       const relay = new Relay(exchange, conn, this.#label);
       conn.begin(relay, params, this.#config.keepAlive, body.empty);
-      if (!body.empty) body.send(conn).catch((err: unknown) => relay.bodyFailed(err));
+      // PHP may answer before reading all of stdin; records still to come would then reach
+      // php-fpm as part of the next request on this connection, so it is only kept when the
+      // whole body went out (nginx likewise closes such a connection).
+      let bodySent = body.empty;
+      if (!body.empty) {
+        body.send(conn).then(
+          () => (bodySent = true),
+          (err: unknown) => relay.bodyFailed(err),
+        );
+      }
       try {
         const outcome = await relay.promise;
-        this.#pool.giveBack(conn, relay.completed && outcome.kind !== 'aborted');
+        this.#pool.giveBack(conn, relay.completed && bodySent && outcome.kind !== 'aborted');
         return outcome;
       } catch (err) {
-        this.#pool.giveBack(conn, relay.completed);
+        this.#pool.giveBack(conn, relay.completed && bodySent);
         if (!(err instanceof RelayError)) throw err;
         if (err.retryable && reused && !fresh && body.replayable && SAFE_METHODS.has(exchange.req.method ?? '')) {
           exchange.log.debug({ upstream: this.name, detail: err.message }, 'kept connection was closed by php-fpm; retrying on a new one');

@@ -33,7 +33,12 @@ export function okResponse(text: string, id = 1): Buffer {
   return Buffer.concat([...encodeStream(RecordType.STDOUT, id, Buffer.from(text)), ...encodeStream(RecordType.STDOUT, id, Buffer.alloc(0)), encodeEndRequest(id, 0, 0)]);
 }
 
-export async function startFakeFastcgi(behaviour: FakeBehaviour): Promise<FakeFastcgi> {
+export interface FakeOptions {
+  /** Answer as soon as the params are in (an application that never reads stdin), not after stdin. */
+  readonly answerBeforeStdin?: boolean;
+}
+
+export async function startFakeFastcgi(behaviour: FakeBehaviour, options: FakeOptions = {}): Promise<FakeFastcgi> {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-fake-fcgi-'));
   const socketPath = join(dir, 'fcgi.sock');
   let connections = 0;
@@ -47,6 +52,8 @@ export async function startFakeFastcgi(behaviour: FakeBehaviour): Promise<FakeFa
     let params: Buffer[] = [];
     let stdin: Buffer[] = [];
     let index = 0;
+    const answer = (): void =>
+      behaviour({ params: new Map(decodeParams(Buffer.concat(params))), stdin: Buffer.concat(stdin), indexOnConnection: index++, socket });
     socket.on('data', (chunk: Buffer) => {
       for (const record of parser.push(chunk)) {
         if (record.type === RecordType.BEGIN_REQUEST) {
@@ -54,12 +61,13 @@ export async function startFakeFastcgi(behaviour: FakeBehaviour): Promise<FakeFa
           stdin = [];
         } else if (record.type === RecordType.PARAMS) {
           params.push(record.content);
+          if (record.content.length === 0 && options.answerBeforeStdin === true) answer();
         } else if (record.type === RecordType.STDIN) {
           if (record.content.length > 0) {
             stdin.push(record.content);
             continue;
           }
-          behaviour({ params: new Map(decodeParams(Buffer.concat(params))), stdin: Buffer.concat(stdin), indexOnConnection: index++, socket });
+          if (options.answerBeforeStdin !== true) answer();
         }
       }
     });

@@ -153,3 +153,33 @@ describe('a kept connection that php-fpm closed while idle', () => {
     assert.equal(res.json().code, 'SY_ERR_UPSTREAM_RESET');
   });
 });
+
+describe('an application that answers before reading the request body', () => {
+  let fake: FakeFastcgi;
+  let gw: ExchangeServer;
+  let root: string;
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'switchyard-fake-root-'));
+    await writeFile(join(root, 'index.php'), '');
+    fake = await startFakeFastcgi(({ socket }) => socket.write(okResponse(`${HEAD}early`)), { answerBeforeStdin: true });
+    gw = await startExchangeServer({
+      handler: createFastcgiUpstream(fastcgiConfig({ root, maxConnections: 1, address: { kind: 'unix', path: fake.socketPath } }), pino({ level: 'silent' })),
+    });
+  });
+  after(async () => {
+    await gw?.close();
+    await fake?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  // Regression: the connection went back to the pool while the rest of the body was still
+  // being written to it, so those STDIN records landed in the next request.
+  test('the connection is not reused while the body is still on its way', async () => {
+    const res = await httpRequest(gw.port, '/upload', { method: 'POST', body: Buffer.alloc(8 * 1024 * 1024, 'b') });
+    assert.equal(res.text, 'early');
+    const next = await httpRequest(gw.port, '/next');
+    assert.equal(next.text, 'early');
+    assert.equal(fake.connections(), 2, 'the second request had a connection of its own');
+  });
+});

@@ -3,8 +3,6 @@
  * few test-only scripts in public/fixtures/, served by a php-fpm started with our launcher.
  */
 import { cp, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { watch } from 'node:fs';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,7 +58,7 @@ export async function startPhpApp(children = 4): Promise<PhpApp> {
   const root = join(dir, 'public');
   await mkdir(join(root, 'fixtures'), { recursive: true });
   for (const [name, source] of Object.entries(FIXTURES)) await writeFile(join(root, 'fixtures', name), source);
-  const fpm = await startPhpFpm({ root, children, dir: await mkdtemp(join(tmpdir(), 'switchyard-fpm-')), statusPath: '/fpm-status' });
+  const fpm = await startPhpFpm({ root, children, statusPath: '/fpm-status' });
   return {
     dir,
     root,
@@ -68,7 +66,6 @@ export async function startPhpApp(children = 4): Promise<PhpApp> {
     config: (overrides = {}) => fastcgiConfig({ address: { kind: 'unix', path: fpm.socketPath }, root, maxConnections: children, ...overrides }),
     async stop() {
       await fpm.stop();
-      await rm(fpm.dir, { recursive: true, force: true });
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -92,21 +89,4 @@ export function fastcgiConfig(overrides: Partial<FastcgiUpstreamConfig> = {}): F
     params: {},
     ...overrides,
   };
-}
-
-/** Resolves when `file` exists, woken by directory events rather than polling. */
-export function waitForFile(file: string, predicate: () => boolean = () => existsSync(file)): Promise<void> {
-  return new Promise((resolve) => {
-    if (predicate()) return resolve();
-    const w = watch(dirname(file), () => {
-      if (predicate()) {
-        w.close();
-        resolve();
-      }
-    });
-    if (predicate()) {
-      w.close();
-      resolve();
-    }
-  });
 }
