@@ -111,7 +111,9 @@ function parseDiagnostics(stderr: string, toDisplay: (p: string) => string): Com
   return out;
 }
 
+/** Paths below the working directory print relative to it (as buf prints them), others absolute. */
 function displayOf(cwd: string, absolute: string): string {
   const rel = relative(cwd, absolute);
+  if (rel.startsWith('..')) return sep === '/' ? absolute : absolute.split(sep).join('/');
   return sep === '/' ? rel : rel.split(sep).join('/');
 }

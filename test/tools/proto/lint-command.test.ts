@@ -2,6 +2,8 @@
 // configuration files, ignore comments and the article's rules.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { runCli } from '../../../src/cli/run-cli.js';
 import { runCliCaptured } from '../../helpers/run-cli.js';
 import { protoTree, proto3, type ProtoTree } from './proto-tree.js';
 
@@ -50,6 +52,19 @@ describe('proto lint command', () => {
     assert.match(junit.stdout, /<testsuite name="acme\/shop\/v1\/item" tests="3" failures="3" errors="0">/);
     assert.match(junit.stdout, /<testcase name="FIELD_LOWER_SNAKE_CASE_7_10">/);
     assert.match(junit.stdout, /&#34;itemId&#34;/);
+  });
+
+  test('draws a progress bar on a terminal, and nothing on a pipe', async () => {
+    const stdout = new PassThrough();
+    const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
+    const chunks: Buffer[] = [];
+    stderr.on('data', (c: Buffer) => chunks.push(c));
+    stdout.resume();
+    const code = await runCli(['proto', 'lint'], { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: tree.dir });
+    assert.equal(code, 100);
+    assert.match(Buffer.concat(chunks).toString(), /lint \[=+\] \d+\/\d+/);
+    const piped = await lint(tree);
+    assert.equal(piped.stderr, '');
   });
 
   test('an unknown --error-format is a usage error', async () => {

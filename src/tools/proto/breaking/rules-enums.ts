@@ -24,9 +24,8 @@ function namesByNumber(en: EnumElement): Map<number, string[]> {
 
 function enumFeatures(en: EnumElement, index: ImageIndex): Features {
   // Enum scope: file, enclosing messages, then the enum's own features.
-  const pkg = en.file.proto.package ?? '';
-  const parent = en.fullName.slice(0, en.fullName.lastIndexOf('.'));
-  const chain = parent.length > pkg.length ? (index.message(parent) === undefined ? [] : index.messageChain(index.message(parent)!)) : [];
+  const parent = index.message(en.fullName.slice(0, en.fullName.lastIndexOf('.')));
+  const chain = parent === undefined ? [] : index.messageChain(parent);
   return overlay(fileFeatures(en.file.proto), ...chain.map((m) => m.desc.options?.features), en.desc.options?.features);
 }
 

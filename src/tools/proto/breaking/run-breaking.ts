@@ -1,9 +1,8 @@
 /** Compares a current image with a previous one under the selected breaking rules. */
 import type { ProtoImage } from '../../../proto/load.js';
 import type { ProtoConfig } from '../config.js';
-import { compareFindings, type Finding } from '../finding.js';
+import { compareFindings, findingAt, type Finding } from '../finding.js';
 import { ignoredByConfig } from '../ignores.js';
-import { findingAt } from '../lint/run-lint.js';
 import { ImageIndex } from './image-index.js';
 import { selectBreakingRules } from './registry.js';
 

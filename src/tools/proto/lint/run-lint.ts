@@ -1,8 +1,7 @@
 /** Runs the selected lint rules over an image's target files and positions the findings. */
 import type { ProtoImage } from '../../../proto/load.js';
-import type { ProtoFile } from '../../../proto/proto-file.js';
 import type { ProtoConfig } from '../config.js';
-import { compareFindings, type Finding } from '../finding.js';
+import { compareFindings, findingAt, type Finding } from '../finding.js';
 import { ignoredByComment, ignoredByConfig } from '../ignores.js';
 import { selectLintRules } from './registry.js';
 import type { LintRuleContext } from './rule.js';
@@ -28,18 +27,4 @@ export function lintImage(image: ProtoImage, config: ProtoConfig, onProgress?: L
     onProgress?.(i + 1, rules.length);
   });
   return findings.sort(compareFindings);
-}
-
-/** A finding at an element's source span; whole-file findings (and images without source info) sit at 1:1. */
-export function findingAt(file: ProtoFile, path: readonly number[], rule: string, message: string): Finding {
-  const loc = path.length === 0 ? undefined : file.source.get(path);
-  return {
-    rule,
-    path: file.displayPath,
-    startLine: loc?.startLine ?? 1,
-    startColumn: loc?.startColumn ?? 1,
-    endLine: loc?.endLine ?? 1,
-    endColumn: loc?.endColumn ?? 1,
-    message,
-  };
 }
