@@ -189,6 +189,14 @@ export async function startPhpFpm(opts: PhpFpmOptions): Promise<PhpFpm> {
   const confPath = join(dir, 'php-fpm.conf');
   await writeFile(confPath, poolConfig(opts, dir, socketPath, errorLog));
   let child = await launch(binary, opts, dir, confPath, socketPath, errorLog);
+  // php-fpm -F outlives a parent that exits without stopping it (an uncaught error, a test
+  // runner's process.exit); take it down with us. SIGTERM, not SIGKILL: the master must live
+  // long enough to stop its workers (php-fpm(8): TERM is a quick shutdown of the whole pool).
+  // A SIGKILLed parent still leaves it behind.
+  const reap = (): void => {
+    child.kill('SIGTERM');
+  };
+  process.once('exit', reap);
   return {
     socketPath,
     dir,
@@ -198,6 +206,7 @@ export async function startPhpFpm(opts: PhpFpmOptions): Promise<PhpFpm> {
     },
     readLog: () => readFile(errorLog, 'utf8').catch(() => ''),
     async stop() {
+      process.off('exit', reap);
       await stopChild(child);
       if (ownDir) await rm(dir, { recursive: true, force: true });
     },
