@@ -53,13 +53,13 @@ export class Relay implements RequestSink {
   #bodySize = 0;
   #received = false;
   #stderr = '';
+  #stderrPartial = '';
   #paused = false;
   readonly #onDrain = (): void => {
     this.#paused = false;
     // Only while this relay still owns the connection.
     if (this.#state === 'streaming') this.#conn.resume();
   };
-  #stderrPartial = '';
   readonly #settle: Settle;
   /** END_REQUEST arrived complete: the connection is clean and may be kept. */
   completed = false;
