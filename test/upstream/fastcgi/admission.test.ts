@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { FastcgiUpstreamConfig } from '../../../src/config/types.js';
@@ -91,5 +92,31 @@ describe('admission control', () => {
     await hold.release();
     assert.equal((await first).status, 200);
     assert.equal((await httpRequest(gw.port, '/users/1')).status, 200, 'the pool serves again');
+  });
+
+  /** Starts a request and returns a function that drops the client connection. */
+  function abandon(port: number, path: string): () => void {
+    const req = request({ host: '127.0.0.1', port, path, agent: false });
+    req.on('error', () => {});
+    req.end();
+    return () => req.destroy();
+  }
+
+  test('clients that go away free their slot and their place in the queue', async () => {
+    const { gw, upstream } = await gateway({ maxConnections: 1, queue: { max: 10, timeout: 30_000 } });
+    const hold = await holdDir();
+    const path = `/fixtures/hold.php?dir=${encodeURIComponent(hold.dir)}`;
+    const dropRunning = abandon(gw.port, path);
+    assert.ok(await until(async () => (await hold.started()) === 1));
+    const dropQueued = abandon(gw.port, '/users/1');
+    assert.ok(await until(() => upstream.stats.queued === 1));
+    dropQueued();
+    assert.ok(await until(() => upstream.stats.queued === 0), 'the queued request left the queue');
+    dropRunning();
+    assert.ok(await until(() => upstream.stats.active === 0), 'the running request gave its slot back');
+    // The held php-fpm child is still busy; the next request gets the other one.
+    const next = await httpRequest(gw.port, '/users/2');
+    assert.equal(next.status, 200);
+    await hold.release();
   });
 });
