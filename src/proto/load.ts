@@ -52,6 +52,11 @@ export async function loadProtoInput(input: string, options: LoadOptions): Promi
   throw new SwitchyardError('SY_ERR_CLI_USAGE', `${input} is neither a directory, a .proto file nor a .binpb descriptor set`);
 }
 
+/** An image with no files: what a module looked like before it existed. */
+export function emptyImage(): ProtoImage {
+  return image({ $typeName: 'google.protobuf.FileDescriptorSet', file: [] } as FileDescriptorSet, [], [], undefined);
+}
+
 export async function loadImageFile(input: string, options: LoadOptions): Promise<ProtoImage> {
   let bytes: Uint8Array;
   try {

@@ -10,8 +10,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { SwitchyardError } from '../../errors.js';
-import { isImagePath, loadProtoInput, type LoadOptions, type ProtoImage } from '../../proto/load.js';
+import { isSwitchyardError, SwitchyardError } from '../../errors.js';
+import { emptyImage, isImagePath, loadProtoInput, type LoadOptions, type ProtoImage } from '../../proto/load.js';
 
 const run = promisify(execFile);
 
@@ -58,13 +58,24 @@ export async function loadAgainst(value: string, currentModule: string | undefin
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-against-'));
   const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true });
   try {
+    // A module that did not exist at the reference (or had no .proto files yet) breaks nothing.
+    if (!(await existsAt(root, git.ref, subdir))) return { image: emptyImage(), cleanup };
     await exportTree(root, git.ref, subdir, dir);
-    const image = await loadProtoInput(join(dir, subdir), { ...options, cwd: join(dir, subdir) });
+    const image = await loadProtoInput(join(dir, subdir), { ...options, cwd: join(dir, subdir) }).catch((err: unknown) => {
+      if (isSwitchyardError(err) && err.code === 'SY_ERR_PROTO_NO_FILES') return emptyImage();
+      throw err;
+    });
     return { image, cleanup };
   } catch (err) {
     await cleanup();
     throw err;
   }
+}
+
+async function existsAt(root: string, ref: string, subdir: string): Promise<boolean> {
+  if (subdir === '') return true;
+  const listed = await gitOutput(['ls-tree', '--name-only', ref, '--', subdir], root);
+  return listed !== '';
 }
 
 async function gitOutput(args: string[], cwd: string): Promise<string> {

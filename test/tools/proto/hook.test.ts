@@ -13,13 +13,14 @@ describe('proto pre-commit hook', () => {
   let repo: GitRepo;
   before(async () => {
     repo = await gitRepo({ 'README.md': 'shop\n' });
+    assert.equal((await repo.commit('start')).code, 0);
     const r = await runCliCaptured(['proto', 'hook', 'install', 'proto'], { cwd: repo.dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /pre-commit/);
   });
   after(() => repo.remove());
 
-  test('lets a clean first version through', async () => {
+  test('lets a clean first version of a new module through (nothing at HEAD to break)', async () => {
     await repo.write({ 'proto/acme/shop/v1/item.proto': GOOD });
     const r = await repo.commit('add item');
     assert.equal(r.code, 0, r.output);
