@@ -9,6 +9,7 @@ import { breakingFindings } from './breaking/run-breaking.js';
 import { loadProtoConfig } from './config.js';
 import type { Finding } from './finding.js';
 import { ERROR_FORMATS } from './output/error-format.js';
+import { filterTargets, pathFilter } from './path-filter.js';
 import { parseErrorFormat, reportCompileError, reportFindings } from './report.js';
 
 interface BreakingFlags {
@@ -16,7 +17,11 @@ interface BreakingFlags {
   errorFormat: string;
   excludeImports?: boolean;
   config?: string;
+  path: string[];
+  excludePath: string[];
 }
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function breakingCommand(ctx: CommandContext): Command {
   return new Command('breaking')
@@ -26,6 +31,8 @@ export function breakingCommand(ctx: CommandContext): Command {
     .addOption(new Option('--error-format <format>', 'output format').choices([...ERROR_FORMATS]).default('text'))
     .option('--exclude-imports', 'compare only the inputs\' own files, not the files they import')
     .option('--config <file>', 'configuration file (default: switchyard.proto.yaml or buf.yaml in the module root)')
+    .option('--path <path>', 'limit to these files or directories, on both sides (repeatable)', collect, [])
+    .option('--exclude-path <path>', 'leave out these files or directories, on both sides (repeatable)', collect, [])
     .action(async (paths: string[], flags: BreakingFlags) => {
       const format = parseErrorFormat(flags.errorFormat);
       const options = { cwd: ctx.io.cwd, env: ctx.io.env };
@@ -39,7 +46,9 @@ export function breakingCommand(ctx: CommandContext): Command {
             : await loadProtoInput(path, options).then(async (image) => [image, await loadAgainst(flags.against, image.moduleDir, options)] as const);
           try {
             const config = loadProtoConfig(current.moduleDir ?? ctx.io.cwd, flags.config);
-            findings.push(...breakingFindings(current, against.image, config, { excludeImports: flags.excludeImports === true }));
+            // Paths name files of the current input; the same import paths are kept on the other side.
+            const keep = pathFilter(current, { paths: flags.path, excludePaths: flags.excludePath }, ctx.io.cwd);
+            findings.push(...breakingFindings(filterTargets(current, keep), filterTargets(against.image, keep), config, { excludeImports: flags.excludeImports === true }));
           } finally {
             await against.cleanup();
           }

@@ -6,13 +6,18 @@ import { loadProtoConfig } from './config.js';
 import type { Finding } from './finding.js';
 import { lintImage } from './lint/run-lint.js';
 import { progressOn } from './output/progress.js';
+import { filterTargets, pathFilter } from './path-filter.js';
 import { ERROR_FORMATS } from './output/error-format.js';
 import { parseErrorFormat, reportCompileError, reportFindings } from './report.js';
 
 interface LintFlags {
   errorFormat: string;
   config?: string;
+  path: string[];
+  excludePath: string[];
 }
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function lintCommand(ctx: CommandContext): Command {
   return new Command('lint')
@@ -20,13 +25,16 @@ export function lintCommand(ctx: CommandContext): Command {
     .argument('[PATH...]', 'module directories, .proto files inside a module, or .binpb descriptor sets', ['.'])
     .addOption(new Option('--error-format <format>', 'output format').choices([...ERROR_FORMATS]).default('text'))
     .option('--config <file>', 'configuration file (default: switchyard.proto.yaml or buf.yaml in the module root)')
+    .option('--path <path>', 'limit to these files or directories (repeatable)', collect, [])
+    .option('--exclude-path <path>', 'leave out these files or directories (repeatable)', collect, [])
     .action(async (paths: string[], flags: LintFlags) => {
       const format = parseErrorFormat(flags.errorFormat);
       const findings: Finding[] = [];
       const progress = progressOn(ctx.io.stderr, 'lint');
       try {
         for (const path of paths.length === 0 ? ['.'] : paths) {
-          const image = await loadProtoInput(path, { cwd: ctx.io.cwd, env: ctx.io.env });
+          const loaded = await loadProtoInput(path, { cwd: ctx.io.cwd, env: ctx.io.env });
+          const image = filterTargets(loaded, pathFilter(loaded, { paths: flags.path, excludePaths: flags.excludePath }, ctx.io.cwd));
           const config = loadProtoConfig(image.moduleDir ?? ctx.io.cwd, flags.config);
           findings.push(...lintImage(image, config, (done, total) => progress.update(done, total)));
         }

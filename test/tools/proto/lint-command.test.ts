@@ -67,6 +67,15 @@ describe('proto lint command', () => {
     assert.equal(piped.stderr, '');
   });
 
+  test("--path and --exclude-path limit the run, as buf's do", async () => {
+    const only = await lint(tree, '.', '--path', 'acme/shop/v1/cart.proto');
+    assert.deepEqual([only.code, only.stdout], [0, '']);
+    const without = await lint(tree, '.', '--exclude-path', 'acme/shop/v1/item.proto');
+    assert.deepEqual([without.code, without.stdout], [0, '']);
+    const dir = await lint(tree, '.', '--path', 'acme/shop');
+    assert.equal(dir.code, 100);
+  });
+
   test('an unknown --error-format is a usage error', async () => {
     const r = await lint(tree, '--error-format', 'xml');
     assert.equal(r.code, 1);

@@ -1,0 +1,27 @@
+/**
+ * buf's `--path` / `--exclude-path`: limit a run to some files or directories of the input.
+ * Values are relative to the working directory (`proto/acme/v1`), as buf takes them, and are
+ * matched against each file's import path within its module.
+ */
+import { relative, resolve } from 'node:path';
+import type { ProtoImage } from '../../proto/load.js';
+import { pathMatches } from './config.js';
+
+export interface PathFilter {
+  readonly paths: readonly string[];
+  readonly excludePaths: readonly string[];
+}
+
+/** A predicate on import paths (`acme/v1/x.proto`) for files of `image`. */
+export function pathFilter(image: ProtoImage, filter: PathFilter, cwd: string): (name: string) => boolean {
+  const toName = (p: string): string =>
+    image.moduleDir === undefined ? p : relative(image.moduleDir, resolve(cwd, p)).split('\\').join('/');
+  const include = filter.paths.map(toName);
+  const exclude = filter.excludePaths.map(toName);
+  return (name) => (include.length === 0 || include.some((p) => pathMatches(name, p))) && !exclude.some((p) => pathMatches(name, p));
+}
+
+/** The image with only the files the filter keeps as targets (imports are unaffected). */
+export function filterTargets(image: ProtoImage, keep: (name: string) => boolean): ProtoImage {
+  return { ...image, targets: image.targets.filter((f) => keep(f.name)), files: image.files.filter((f) => f.info.isImport || keep(f.name)) };
+}
