@@ -17,7 +17,10 @@
  *   conflict, in either order. Two routes with the same full path and method are.
  * - Catch-all constraints (`.*`, `.+`, anything that can match `/`) are find-my-way wildcards;
  *   the constraint is tested here, on the matched node only. Several catch-alls on the same
- *   prefix are tried in the order they were added.
+ *   prefix are tried in the order they were added. When the node find-my-way picked turns out
+ *   not to match (a catch-all constraint, an empty parameter), a catch-all at the root (the
+ *   front controller, `any: /{path?}`) still gets the request, as in Laravel, through a third
+ *   tree holding only those: one more walk, on that path only.
  */
 import FindMyWay from 'find-my-way';
 import type { HttpMethod } from '../config/types.js';
@@ -62,6 +65,8 @@ export class Router<T> {
   /** Every route path once, under GET, whatever its methods: answers "could any method match?". */
   readonly #union: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>;
   readonly #unionKeys = new Set<string>();
+  /** Only the catch-alls at the root (`/*`), sharing their slots with #fmw. */
+  readonly #rootCatchAlls: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>;
   readonly #options: RouterSettings;
   /** `METHOD nodeKey` -> slot registered in find-my-way. */
   readonly #slots = new Map<string, Slot<T>>();
@@ -81,6 +86,7 @@ export class Router<T> {
     };
     this.#fmw = FindMyWay(treeOptions);
     this.#union = FindMyWay(treeOptions);
+    this.#rootCatchAlls = FindMyWay(treeOptions);
   }
 
   /** Number of route definitions added. */
@@ -151,6 +157,7 @@ export class Router<T> {
       this.#slots.set(slotKey, created);
       try {
         this.#fmw.on(method, variant.fmwPath, noopHandler, created);
+        if (variant.fmwPath === '/*') this.#rootCatchAlls.on(method, '/*', noopHandler, created);
       } catch (err) {
         this.#slots.delete(slotKey);
         throw routeError(describeRoute(def.at, def.path), `cannot be added to the route tree (${(err as Error).message})`);
@@ -190,22 +197,11 @@ export class Router<T> {
     if (result === null) return undefined;
     const slot = result.store as Slot<T> | null;
     if (slot === null) return null;
-    candidates: for (const candidate of slot.candidates) {
-      let rest: string | undefined;
-      if (candidate.catchAll !== undefined) {
-        rest = result.params['*'] ?? '';
-        if (candidate.catchAll.constraint?.anchored.test(rest) === false) continue;
-      }
-      const params: Record<string, string> = {};
-      for (let i = 0; i < candidate.names.length; i++) {
-        const value = result.params[positionalName(i)] ?? '';
-        if (value === '' && candidate.mayBeEmpty[i] !== true) continue candidates;
-        params[candidate.names[i] as string] = value;
-      }
-      if (candidate.catchAll !== undefined && rest !== undefined) params[candidate.catchAll.name] = rest;
-      return { kind: 'found', value: candidate.value, params };
-    }
-    return undefined;
+    const found = pick(slot, result.params);
+    if (found !== undefined) return found;
+    const root = this.#rootCatchAlls.find(method as FindMyWay.HTTPMethod, path);
+    if (root === null || root.store === slot || root.store === null) return undefined;
+    return pick(root.store as Slot<T>, root.params);
   }
 
   /**
@@ -216,6 +212,26 @@ export class Router<T> {
   url(name: string, params: Readonly<Record<string, string | number>> = {}, query: Readonly<Record<string, string>> = {}): string {
     return buildUrl(name, this.#names.get(name)?.route, params, query);
   }
+}
+
+/** The first route of a node that accepts the values find-my-way extracted, with its params. */
+function pick<T>(slot: Slot<T>, found: Readonly<Record<string, string | undefined>>): RouteLookup<T> | undefined {
+  candidates: for (const candidate of slot.candidates) {
+    let rest: string | undefined;
+    if (candidate.catchAll !== undefined) {
+      rest = found['*'] ?? '';
+      if (candidate.catchAll.constraint?.anchored.test(rest) === false) continue;
+    }
+    const params: Record<string, string> = {};
+    for (let i = 0; i < candidate.names.length; i++) {
+      const value = found[positionalName(i)] ?? '';
+      if (value === '' && candidate.mayBeEmpty[i] !== true) continue candidates;
+      params[candidate.names[i] as string] = value;
+    }
+    if (candidate.catchAll !== undefined && rest !== undefined) params[candidate.catchAll.name] = rest;
+    return { kind: 'found', value: candidate.value, params };
+  }
+  return undefined;
 }
 
 /** find-my-way's names for parameters (`_0`, `_1`, ...), built once, not per lookup. */

@@ -154,6 +154,18 @@ test('catch-alls on the same prefix are tried in the order they were added', () 
   assert.deepEqual(router.find('GET', '/docs/v2/intro'), { kind: 'found', value: 1, params: { rest: 'v2/intro' } });
 });
 
+test('when the most specific route turns the request down, the front controller at the root still gets it', () => {
+  const router = build([
+    ['GET', '/assets/{file}', { file: '.+\\.(css|js)' }],
+    ['GET', '/a/{x}/b'],
+    [ALL, '/{path?}', { path: '.*' }],
+  ]);
+  assert.deepEqual(router.find('GET', '/assets/app/site.css'), { kind: 'found', value: 0, params: { file: 'app/site.css' } });
+  assert.deepEqual(router.find('GET', '/assets/logo%20big.png'), { kind: 'found', value: 2, params: { path: 'assets/logo big.png' } });
+  assert.deepEqual(router.find('GET', '/a//b'), { kind: 'found', value: 2, params: { path: 'a//b' } });
+  assert.deepEqual(router.find('HEAD', '/assets/x.png'), { kind: 'found', value: 2, params: { path: 'assets/x.png' } });
+});
+
 test('a catch-all whose constraint rejects the rest of the path does not match', () => {
   const router = build([['GET', '/img/{file}', { file: '[\\w/]+\\.png' }]]);
   assert.equal(router.find('GET', '/img/a/b.png').kind, 'found');
