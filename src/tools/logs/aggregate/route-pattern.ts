@@ -53,6 +53,7 @@ export function routePattern(path: string): string {
 
 /** Laravel needs distinct parameter names: the second `{id}` becomes `{id2}`, and so on. */
 export function uniqueNames(pattern: string): string {
+  if (pattern.indexOf('{') === pattern.lastIndexOf('{')) return pattern; // at most one parameter
   const seen = new Map<string, number>();
   return pattern.replace(/\{([a-z]+)\}/g, (_, name: string) => {
     const n = (seen.get(name) ?? 0) + 1;

@@ -26,6 +26,11 @@ interface PathTotals {
   route: RouteTotals;
 }
 
+/** A boxed count: bumping an existing key is one Map lookup instead of a get and a set. */
+export interface Count {
+  n: number;
+}
+
 export interface MinuteTotals {
   requests: number;
   errors: number;
@@ -47,8 +52,8 @@ export interface StatsSnapshot {
   readonly samples: readonly MalformedSample[];
   readonly statuses: Float64Array;
   readonly latency: RouteTotals;
-  readonly clients: Map<string, number>;
-  readonly methods: Map<string, number>;
+  readonly clients: Map<string, Count>;
+  readonly methods: Map<string, Count>;
   readonly paths: Map<string, { requests: number; bytes: number; route: string }>;
   readonly routes: Map<string, RouteTotals>;
   readonly minutes: Map<number, MinuteTotals>;
@@ -85,8 +90,10 @@ function count(into: RouteTotals, rec: LogRecord): void {
   }
 }
 
-function increment<K>(map: Map<K, number>, key: K, by = 1): void {
-  map.set(key, (map.get(key) ?? 0) + by);
+function increment(map: Map<string, Count>, key: string, by = 1): void {
+  const c = map.get(key);
+  if (c === undefined) map.set(key, { n: by });
+  else c.n += by;
 }
 
 export class Stats {
@@ -96,8 +103,8 @@ export class Stats {
   readonly samples: MalformedSample[] = [];
   readonly statuses = new Float64Array(1000);
   readonly latency = newRouteTotals();
-  readonly clients = new Map<string, number>();
-  readonly methods = new Map<string, number>();
+  readonly clients = new Map<string, Count>();
+  readonly methods = new Map<string, Count>();
   readonly routes = new Map<string, RouteTotals>();
   readonly minutes = new Map<number, MinuteTotals>();
   readonly #paths = new Map<string, PathTotals>();
@@ -184,8 +191,8 @@ export class Stats {
     this.samples.push(...s.samples); // each part kept at most maxSamples; the report sorts and cuts
     for (let i = 0; i < this.statuses.length; i++) this.statuses[i] = (this.statuses[i] as number) + (s.statuses[i] as number);
     addRouteTotals(this.latency, s.latency);
-    for (const [k, v] of s.clients) increment(this.clients, k, v);
-    for (const [k, v] of s.methods) increment(this.methods, k, v);
+    for (const [k, v] of s.clients) increment(this.clients, k, v.n);
+    for (const [k, v] of s.methods) increment(this.methods, k, v.n);
     for (const [k, v] of s.routes) addRouteTotals(this.#route(k), v);
     for (const [k, v] of s.paths) {
       let p = this.#paths.get(k);

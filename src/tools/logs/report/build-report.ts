@@ -4,7 +4,7 @@
  */
 import { collapseRoutes } from '../aggregate/collapse-routes.js';
 import { percentile } from '../aggregate/histogram.js';
-import type { RouteTotals, Stats } from '../aggregate/stats.js';
+import type { Count, RouteTotals, Stats } from '../aggregate/stats.js';
 import type { CountRow, LatencySummary, MalformedRow, RankingRow, Report, RouteRow, TimelineRow } from './report.js';
 import { topN } from './top-n.js';
 
@@ -118,8 +118,8 @@ function malformedRows(stats: Stats, inputs: ReportInputs, max: number): Malform
 export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportOptions): Report {
   const total = stats.requests;
   const share = (n: number): number => (total === 0 ? 0 : Math.round((n / total) * 10000) / 10000);
-  const counts = (m: Map<string, number>, n = options.top): CountRow[] =>
-    topN(m.entries(), n, (v) => v).map(([key, requests]) => ({ key: display(key), requests, share: share(requests) }));
+  const counts = (m: Map<string, Count>, n = options.top): CountRow[] =>
+    topN(m.entries(), n, (v) => v.n).map(([key, c]) => ({ key: display(key), requests: c.n, share: share(c.n) }));
   const snapshot = stats.snapshot();
   const routes = collapseRoutes(stats.routes, options.collapseThreshold);
   const routeRows: RouteRow[] = topN(routes.entries(), options.top, (t) => t.requests).map(([key, t]) => ({
@@ -131,9 +131,9 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
     bytes: t.bytes,
     latency: latencySummary(t),
   }));
-  const statuses = new Map<string, number>();
+  const statuses = new Map<string, Count>();
   stats.statuses.forEach((n, status) => {
-    if (n > 0) statuses.set(status === 0 ? '-' : String(status), n);
+    if (n > 0) statuses.set(status === 0 ? '-' : String(status), { n });
   });
   let first = Infinity;
   let last = -Infinity;

@@ -26,8 +26,7 @@ export async function runPool(
   const lines = new Map<string, number>();
   if (threads <= 1 || jobs.length <= 1) {
     for (const job of jobs) {
-      const result = await scanJob(job, maxSamples, onBytes);
-      stats.merge(result.stats.snapshot());
+      const result = await scanJob(job, maxSamples, onBytes, stats);
       lines.set(`${job.source}:${job.chunk}`, result.lines);
     }
     return { stats, lines };

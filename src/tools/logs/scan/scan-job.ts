@@ -26,8 +26,8 @@ export async function scanChunks(
   splitter.end();
 }
 
-export async function scanJob(job: Job, maxSamples: number, onBytes: (n: number) => void): Promise<JobResult> {
-  const stats = new Stats(maxSamples);
+/** Scans a job into `stats` (a fresh one unless given: the main thread reuses one for all jobs). */
+export async function scanJob(job: Job, maxSamples: number, onBytes: (n: number) => void, stats = new Stats(maxSamples)): Promise<JobResult> {
   const splitter = new LineSplitter(parserFor(job.spec), stats, job.source, job.chunk);
   await scanChunks(readJob(job), splitter, onBytes);
   return { stats, lines: splitter.lines };
