@@ -9,12 +9,16 @@
  * - dot segments are resolved first and may not climb out of `root`;
  * - the script is the path up to the first segment ending in `.php` (as nginx's
  *   `fastcgi_split_path_info ^(.+?\.php)(/.*)$`), and it must match the allowlist AND be a
- *   regular file whose real path stays inside `root`; the rest is PATH_INFO, which PHP never
+ *   regular file under `root`; the rest is PATH_INFO, which PHP never
  *   executes because SCRIPT_FILENAME always names an existing file (so `cgi.fix_pathinfo` has
  *   nothing to "fix");
  * - with `static: true`, the path is tried as `try_files $uri $uri/ /index.php?$query_string`.
+ *
+ * Symlinks inside root are followed, as nginx does by default (`disable_symlinks off`): they are
+ * the operator's (Laravel's `public/storage` link points outside `public/`), an upload cannot
+ * create one, and a request path can never name anything above root.
  */
-import { realpathSync, statSync, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { posix } from 'node:path';
 import { SwitchyardError } from '../../errors.js';
 import { compileGlob, matchesAny } from './glob.js';
@@ -50,7 +54,6 @@ const CONTROL = /[\x00-\x1f\x7f]/;
 export class ScriptResolver {
   readonly #opts: ScriptResolverOptions;
   readonly #globs: RegExp[];
-  #realRoot: string | undefined;
 
   constructor(opts: ScriptResolverOptions) {
     this.#opts = opts;
@@ -88,12 +91,12 @@ export class ScriptResolver {
     const file = await this.#staticFile(path);
     if (file !== undefined) return { kind: 'static', ...file };
     // $uri/ : a directory is served by its index, as nginx's `index` directive would.
-    const dir = this.#inside(path);
-    if (dir?.stats.isDirectory()) {
+    const dir = this.#stat(path);
+    if (dir?.isDirectory()) {
       const index = posix.join(path, this.#opts.index);
       if (this.allowed(index.slice(1))) {
-        const script = this.#inside(index);
-        if (script?.stats.isFile()) return this.#scriptResolution(index, '', index);
+        const script = this.#stat(index);
+        if (script?.isFile()) return this.#scriptResolution(index, '', index);
       }
       const html = await this.#staticFile(posix.join(path, 'index.html'));
       if (html !== undefined) return { kind: 'static', ...html };
@@ -106,9 +109,9 @@ export class ScriptResolver {
     if (path.split('/').some((s) => s.startsWith('.') && s !== '.well-known')) {
       throw new SwitchyardError('SY_ERR_FORBIDDEN_PATH', `hidden file ${path} is not served`);
     }
-    const found = this.#inside(path);
-    if (found === undefined || !found.stats.isFile()) return undefined;
-    return { file: found.real, stats: found.stats };
+    const found = this.#stat(path);
+    if (found === undefined || !found.isFile()) return undefined;
+    return { file: this.#opts.root + path, stats: found };
   }
 
   async #script(scriptName: string, pathInfo: string, documentUri: string): Promise<Resolution> {
@@ -116,8 +119,8 @@ export class ScriptResolver {
     if (!this.allowed(relative)) {
       throw new SwitchyardError('SY_ERR_FASTCGI_SCRIPT_FORBIDDEN', `${scriptName} is not in the scripts allowlist of upstream "${this.#opts.upstream}"`);
     }
-    const found = this.#inside(scriptName);
-    if (found === undefined || !found.stats.isFile()) {
+    const found = this.#stat(scriptName);
+    if (found === undefined || !found.isFile()) {
       throw new SwitchyardError('SY_ERR_NOT_FOUND', `script ${scriptName} does not exist under the root of upstream "${this.#opts.upstream}"`);
     }
     return this.#scriptResolution(scriptName, pathInfo, documentUri);
@@ -132,7 +135,7 @@ export class ScriptResolver {
     return {
       kind: 'script',
       scriptName,
-      // SCRIPT_FILENAME as `$document_root$fastcgi_script_name`; the real path was checked.
+      // SCRIPT_FILENAME as `$document_root$fastcgi_script_name`.
       scriptFilename: this.#opts.root + scriptName,
       pathInfo,
       documentUri,
@@ -140,26 +143,13 @@ export class ScriptResolver {
   }
 
   /**
-   * Stats `path` under root; undefined when absent; refuses symlinks that leave root.
-   * Synchronous on purpose, as nginx's own stat and open are: a metadata lookup on a local disk
-   * takes microseconds, while the thread-pool round trip of fs/promises cost more than the call
-   * (realpath and stat were over a quarter of the CPU profile of a hello-world benchmark).
+   * Stats `path` under root; undefined when absent. Synchronous on purpose, as nginx's own stat
+   * is: a metadata lookup on a local disk takes microseconds, while the thread-pool round trip
+   * of fs/promises cost more than the call (it was a quarter of the CPU profile of a
+   * hello-world benchmark).
    */
-  #inside(path: string): { real: string; stats: Stats } | undefined {
-    const full = this.#opts.root + path;
-    const stats = statSync(full, { throwIfNoEntry: false });
-    if (stats === undefined) return undefined;
-    let real: string;
-    try {
-      real = realpathSync.native(full);
-    } catch {
-      return undefined;
-    }
-    this.#realRoot ??= realpathSync.native(this.#opts.root);
-    if (real !== this.#realRoot && !real.startsWith(this.#realRoot + '/')) {
-      throw new SwitchyardError('SY_ERR_FORBIDDEN_PATH', `${path} resolves outside the root of upstream "${this.#opts.upstream}"`);
-    }
-    return { real, stats };
+  #stat(path: string): Stats | undefined {
+    return statSync(this.#opts.root + path, { throwIfNoEntry: false });
   }
 }
 

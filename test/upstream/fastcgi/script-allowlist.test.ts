@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { symlink } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { createFastcgiUpstream } from '../../../src/upstream/fastcgi/fastcgi-upstream.js';
@@ -36,7 +36,11 @@ describe('script allowlist and PATH_INFO tricks', () => {
       const res = await httpRequest(gw.port, '/upload', { method: 'POST', headers: { 'content-type': type }, body });
       assert.equal(res.status, 201, res.text);
     }
-    await symlink('/etc', join(app.root, 'etc-link'));
+    // Laravel's `php artisan storage:link`: public/storage points outside the document root.
+    await mkdir(join(app.dir, 'storage/app/public'), { recursive: true });
+    await writeFile(join(app.dir, 'storage/app/public/avatar.txt'), 'avatar');
+    await writeFile(join(app.dir, 'storage/app/public/shell.php'), SHELL);
+    await symlink('../storage/app/public', join(app.root, 'storage'));
   });
   after(async () => {
     await gw?.close();
@@ -57,7 +61,7 @@ describe('script allowlist and PATH_INFO tricks', () => {
     ['/../etc/passwd', 403, 'SY_ERR_FORBIDDEN_PATH'],
     ['/%2e%2e/%2e%2e/etc/passwd', 403, 'SY_ERR_FORBIDDEN_PATH'],
     ['/uploads\\evil.jpg', 403, 'SY_ERR_FORBIDDEN_PATH'],
-    ['/etc-link/passwd', 403, 'SY_ERR_FORBIDDEN_PATH'],
+    ['/storage/shell.php', 403, 'SY_ERR_FASTCGI_SCRIPT_FORBIDDEN'],
     ['/.env', 403, 'SY_ERR_FORBIDDEN_PATH'],
     ['/fixtures/missing.php', 404, 'SY_ERR_NOT_FOUND'],
     ['/%zz', 400, 'SY_ERR_BAD_REQUEST'],
@@ -79,6 +83,12 @@ describe('script allowlist and PATH_INFO tricks', () => {
       assert.equal(res.headers['content-type'], 'image/jpeg');
       assert.equal(res.text, SHELL);
     }
+  });
+
+  test('symlinks the operator made inside root are followed, as nginx does (Laravel storage:link)', async () => {
+    const res = await httpRequest(gw.port, '/storage/avatar.txt');
+    assert.equal(res.status, 200);
+    assert.equal(res.text, 'avatar');
   });
 
   test('PATH_INFO after the front controller is only ever data for index.php', async () => {
