@@ -7,8 +7,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { existsSync } from 'node:fs';
-import { createFileRegistry, type FileRegistry } from '@bufbuild/protobuf';
-import type { FileDescriptorSet } from '@bufbuild/protobuf/wkt';
+import { create, createFileRegistry, type FileRegistry } from '@bufbuild/protobuf';
+import { FileDescriptorSetSchema, type FileDescriptorSet } from '@bufbuild/protobuf/wkt';
 import { SwitchyardError } from '../errors.js';
 import { compileModule } from './compile.js';
 import { decodeImage, imageFileInfo } from './image.js';
@@ -54,7 +54,7 @@ export async function loadProtoInput(input: string, options: LoadOptions): Promi
 
 /** An image with no files: what a module looked like before it existed. */
 export function emptyImage(): ProtoImage {
-  return image({ $typeName: 'google.protobuf.FileDescriptorSet', file: [] } as FileDescriptorSet, [], [], undefined);
+  return image(create(FileDescriptorSetSchema), [], [], undefined);
 }
 
 export async function loadImageFile(input: string, options: LoadOptions): Promise<ProtoImage> {

@@ -39,10 +39,6 @@ export class SourceIndex {
     }
   }
 
-  get hasInfo(): boolean {
-    return this.#byPath.size > 0;
-  }
-
   get(path: readonly number[]): SourceLocation | undefined {
     return this.#byPath.get(path.join('.'));
   }

@@ -73,6 +73,7 @@ export function parseProtoConfig(raw: unknown, source: string | undefined): Prot
   return {
     source,
     lint: {
+      // buf's default (STANDARD) plus the article's rules (SWITCHYARD).
       ...selection(lint, ['STANDARD', 'SWITCHYARD'], `${where}: lint`),
       enumZeroValueSuffix: asString(lint['enum_zero_value_suffix'], DEFAULT_LINT_OPTIONS.enumZeroValueSuffix, `${where}: lint.enum_zero_value_suffix`),
       serviceSuffix: asString(lint['service_suffix'], DEFAULT_LINT_OPTIONS.serviceSuffix, `${where}: lint.service_suffix`),

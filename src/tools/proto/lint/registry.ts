@@ -26,9 +26,6 @@ export const LINT_RULES: readonly LintRule[] = [
  */
 export const UNCHECKED_BUF_RULES: readonly string[] = ['PROTOVALIDATE', 'STABLE_PACKAGE_NO_IMPORT_UNSTABLE'];
 
-/** The rules the article asks for on top of buf's STANDARD; `switchyard proto lint` runs them by default. */
-export const DEFAULT_LINT_USE: readonly string[] = ['STANDARD', 'SWITCHYARD'];
-
 export function selectLintRules(use: readonly string[], except: readonly string[]): LintRule[] {
   const known = new Set([...LINT_RULES.flatMap((r) => [r.id, ...r.categories]), ...UNCHECKED_BUF_RULES]);
   for (const name of [...use, ...except]) {
