@@ -41,6 +41,14 @@ export interface ProtoConfig {
   readonly source: string | undefined;
 }
 
+/** Every default in one place: the rule selections, then the lint options (all buf's defaults). */
+export const PROTO_DEFAULTS = Object.freeze({
+  /** buf's default lint category plus the article's rules. */
+  lintUse: Object.freeze(['STANDARD', 'SWITCHYARD']),
+  /** buf's default breaking category. */
+  breakingUse: Object.freeze(['FILE']),
+});
+
 export const DEFAULT_LINT_OPTIONS: LintOptions = Object.freeze({
   enumZeroValueSuffix: '_UNSPECIFIED',
   serviceSuffix: 'Service',
@@ -73,8 +81,7 @@ export function parseProtoConfig(raw: unknown, source: string | undefined): Prot
   return {
     source,
     lint: {
-      // buf's default (STANDARD) plus the article's rules (SWITCHYARD).
-      ...selection(lint, ['STANDARD', 'SWITCHYARD'], `${where}: lint`),
+      ...selection(lint, PROTO_DEFAULTS.lintUse, `${where}: lint`),
       enumZeroValueSuffix: asString(lint['enum_zero_value_suffix'], DEFAULT_LINT_OPTIONS.enumZeroValueSuffix, `${where}: lint.enum_zero_value_suffix`),
       serviceSuffix: asString(lint['service_suffix'], DEFAULT_LINT_OPTIONS.serviceSuffix, `${where}: lint.service_suffix`),
       rpcAllowSameRequestResponse: asBool(lint['rpc_allow_same_request_response'], `${where}: lint.rpc_allow_same_request_response`),
@@ -83,18 +90,18 @@ export function parseProtoConfig(raw: unknown, source: string | undefined): Prot
       disallowCommentIgnores: asBool(lint['disallow_comment_ignores'] ?? lint['allow_comment_ignores'] === false, `${where}: lint.disallow_comment_ignores`),
     },
     breaking: {
-      ...selection(breaking, ['FILE'], `${where}: breaking`),
+      ...selection(breaking, PROTO_DEFAULTS.breakingUse, `${where}: breaking`),
       ignoreUnstablePackages: asBool(breaking['ignore_unstable_packages'], `${where}: breaking.ignore_unstable_packages`),
     },
   };
 }
 
-function selection(section: Record<string, unknown>, defaultUse: string[], where: string): RuleSelection {
+function selection(section: Record<string, unknown>, defaultUse: readonly string[], where: string): RuleSelection {
   const ignoreOnly: Record<string, string[]> = {};
   for (const [rule, paths] of Object.entries(asObject(section['ignore_only'] ?? {}, `${where}.ignore_only`))) {
     ignoreOnly[rule] = asStrings(paths, `${where}.ignore_only.${rule}`);
   }
-  const use = asStrings(section['use'] ?? defaultUse, `${where}.use`);
+  const use = asStrings(section['use'] ?? [...defaultUse], `${where}.use`);
   return {
     use: use.length === 0 ? defaultUse : use,
     except: asStrings(section['except'] ?? [], `${where}.except`),
