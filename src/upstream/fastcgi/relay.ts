@@ -55,6 +55,9 @@ export class Relay implements RequestSink {
   #stderr = '';
   #stderrPartial = '';
   #paused = false;
+  /** PHP's Content-Length on a streamed response, and the body bytes relayed so far. */
+  #declared: number | undefined;
+  #sent = 0;
   readonly #onDrain = (): void => {
     this.#paused = false;
     // Only while this relay still owns the connection.
@@ -157,7 +160,9 @@ export class Relay implements RequestSink {
         }
         const headers: OutgoingHttpHeaders = { ...h.headers };
         const bodyless = this.#exchange.req.method === 'HEAD' || h.status === 204 || h.status === 304 || h.status < 200;
-        if (headers['content-length'] === undefined && !bodyless) headers['content-length'] = this.#bodySize;
+        // The measured length, not PHP's: a wrong one (zlib.output_compression with a hand-set
+        // header) would make the client read the next response from the rest of this one.
+        if (!bodyless) headers['content-length'] = this.#bodySize;
         this.#exchange.writeHead(h.status, headers);
         this.#exchange.res.end(this.#bodySize === 0 ? undefined : Buffer.concat(this.#body, this.#bodySize));
         this.#body = [];
@@ -165,6 +170,10 @@ export class Relay implements RequestSink {
         return;
       }
       case 'streaming':
+        if (this.#declared !== undefined && this.#sent !== this.#declared) {
+          this.#cutShort(`sent ${this.#sent} body bytes after declaring content-length ${this.#declared}`);
+          return;
+        }
         this.#exchange.res.end();
         this.#finish({ kind: 'done' });
         return;
@@ -198,9 +207,19 @@ export class Relay implements RequestSink {
     if (this.#bodySize > BUFFER_LIMIT) this.#startStreaming();
   }
 
+  /** After the head: all that is left is to cut the client off (listener contract). */
+  #cutShort(why: string): void {
+    this.#exchange.log.warn({ upstream: this.#label, detail: why }, 'fastcgi response cut short');
+    this.#conn.destroy();
+    this.#exchange.res.destroy();
+    this.#finish({ kind: 'done' });
+  }
+
   #startStreaming(): void {
     const h = this.#parsed as CgiHead;
     this.#state = 'streaming';
+    const declared = Number(h.headers['content-length'] ?? Number.NaN);
+    if (Number.isSafeInteger(declared) && declared >= 0 && this.#exchange.req.method !== 'HEAD') this.#declared = declared;
     this.#exchange.writeHead(h.status, { ...h.headers });
     // Send the head now even with no body yet, so a client sees a streamed page start.
     this.#exchange.res.flushHeaders();
@@ -212,6 +231,11 @@ export class Relay implements RequestSink {
   #write(chunk: Buffer): void {
     const res = this.#exchange.res;
     if (this.#exchange.req.method === 'HEAD' || res.destroyed) return;
+    this.#sent += chunk.length;
+    if (this.#declared !== undefined && this.#sent > this.#declared) {
+      this.#cutShort(`sent more than its declared content-length ${this.#declared}`);
+      return;
+    }
     if (!res.write(chunk) && !this.#paused) {
       this.#paused = true;
       this.#conn.pause();

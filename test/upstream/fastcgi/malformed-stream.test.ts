@@ -42,6 +42,8 @@ const ANSWERS: Record<string, () => Answer> = {
   '/no-head': () => ({ bytes: encodeEndRequest(1, 0, 0) }),
   '/bad-status': () => ({ bytes: okResponse('Status: abc\r\n\r\n') }),
   '/bad-header': () => ({ bytes: okResponse('this is not a header\r\n\r\n') }),
+  '/wrong-length': () => ({ bytes: okResponse('Content-Length: 3\r\n\r\ntoo long') }),
+  '/wrong-length-streamed': () => ({ bytes: okResponse('Content-Length: 3\r\nX-Accel-Buffering: no\r\n\r\ntoo long') }),
   // Sends a head, then nothing more: a hung application.
   '/hang': () => ({ bytes: Buffer.concat(encodeStream(RecordType.STDOUT, 1, Buffer.from(HEAD))) }),
 };
@@ -92,6 +94,18 @@ describe('malformed FastCGI streams (scripted fake server)', () => {
       assert.match(String(problem.detail), detail);
     });
   }
+
+  test('a wrong Content-Length from PHP is replaced by the measured one on a buffered response', async () => {
+    const res = await httpRequest(gw.port, '/wrong-length');
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['content-length'], '8');
+    assert.equal(res.text, 'too long');
+  });
+
+  test('a streamed response longer than its Content-Length is cut off, never passed on', async () => {
+    await assert.rejects(httpRequest(gw.port, '/wrong-length-streamed'));
+    assert.equal((await httpRequest(gw.port, '/ok')).text, 'fine');
+  });
 
   test('an application that stops sending is cut off after readTimeout: 504', async () => {
     const res = await httpRequest(gw.port, '/hang');
