@@ -126,10 +126,13 @@ export async function follow(names: readonly string[], options: LogsOptions, io:
       for (const path of watched) unwatchFile(path);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      io.stdout.off('error', stop);
       resolve();
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // The reader went away (`... | head`): nobody is left to read further reports.
+    io.stdout.once('error', stop);
     // Following only stdin: the report is final when the pipe closes.
     if (stdinDone !== undefined && tails.every((t) => t === undefined)) {
       void stdinDone.then(() => {

@@ -2,7 +2,7 @@
 // after logrotate renames the file, and exits cleanly on Ctrl-C.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
@@ -14,21 +14,30 @@ const line = (path: string, status = 200): string =>
   `127.0.0.1 - - [23/Nov/2026:20:00:00 +0000] "GET ${path} HTTP/1.1" ${status} 10 "-" "curl/8"\n`;
 
 let dir: string;
+let child: ChildProcess | undefined;
+// --follow never ends by itself: whatever happens to the test (a timeout, a failed assertion),
+// the process it started must not outlive it.
+const reap = (): void => {
+  if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+};
+process.once('exit', reap);
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'switchyard-logs-follow-'));
 });
 after(async () => {
+  reap();
   await rm(dir, { recursive: true, force: true });
 });
 
 test('--follow reports appended lines, survives a rename rotation, and stops on SIGINT', { timeout: 60_000 }, async () => {
   const file = join(dir, 'access.log');
   await writeFile(file, line('/a') + line('/b'));
-  const child = spawn(process.execPath, [BIN, 'logs', '--follow', '--output', 'json', '--interval', '100ms', file], {
+  const proc = spawn(process.execPath, [BIN, 'logs', '--follow', '--output', 'json', '--interval', '100ms', file], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const reports = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  child = proc;
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const reports = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   const untilRequests = async (n: number): Promise<Record<string, any>> => {
     for (;;) {
       const next = await reports.next();
@@ -49,7 +58,7 @@ test('--follow reports appended lines, survives a rename rotation, and stops on 
     const rotated = await untilRequests(6);
     assert.ok(rotated['paths'].some((p: any) => p.key === '/after-rotation'));
   } finally {
-    child.kill('SIGINT');
+    proc.kill('SIGINT');
   }
   assert.equal(await exited, 0);
 });
