@@ -177,10 +177,13 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
       const isStatic = (item['static'] as boolean | undefined) ?? false;
       if (isStatic && upstreams.get(to)?.type === 'http') fail('SY_ERR_CONFIG_ROUTE', [...at, 'static'], '`static` applies to fastcgi upstreams only');
       const name = item['name'] === undefined ? undefined : group.name + (item['name'] as string);
+      const fullPath = joinPath(group.prefix, path);
       routes.push({
         methods,
-        path: joinPath(group.prefix, path),
-        where: { ...group.where, ...((item['where'] as Record<string, string> | undefined) ?? {}) },
+        path: fullPath,
+        // A group's `where` applies to the routes that have that parameter (as Laravel's
+        // Route::pattern does); a route's own `where` must name its parameters.
+        where: { ...inheritedWhere(group.where, fullPath), ...((item['where'] as Record<string, string> | undefined) ?? {}) },
         name,
         to,
         middleware: [...group.middleware, ...own],
@@ -211,6 +214,12 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
 /** `stdout` and `off` are keywords; anything else is a file, relative to the config's folder. */
 function accessLogTarget(value: string, baseDir: string): string {
   return value === 'stdout' || value === 'off' ? value : resolve(baseDir, value);
+}
+
+function inheritedWhere(where: Record<string, string>, path: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [param, pattern] of Object.entries(where)) if (new RegExp(`\\{${param}[?:}]`).test(path)) out[param] = pattern;
+  return out;
 }
 
 /** Joins a group prefix and a route path as Laravel does: exactly one slash between them. */

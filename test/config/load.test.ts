@@ -138,3 +138,22 @@ routes: []
 `);
   assert.match(problems[0] ?? '', /upstreams\.legacy\.params\.PHP_VALUE: PHP_VALUE cannot be set/);
 });
+
+test("a group's where applies only to the routes that have the parameter", () => {
+  const { config } = parseConfig(`${BASE}
+routes:
+  - group: { prefix: /users, where: { id: '\\d+' } }
+    routes:
+      - get: /
+        to: legacy
+      - get: /{id}
+        to: legacy
+      - get: /{id}/posts/{post}
+        where: { post: '[a-z-]+' }
+        to: legacy
+`);
+  assert.deepEqual(
+    config.routes.map((r) => r.where),
+    [{}, { id: '\\d+' }, { id: '\\d+', post: '[a-z-]+' }],
+  );
+});
