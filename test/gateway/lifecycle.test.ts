@@ -4,6 +4,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
 import { startTestGateway } from '../helpers/start-gateway.js';
 
 let service: Server;
@@ -86,3 +90,18 @@ test('a request in flight during reload finishes on the config it started with',
   }
 });
 
+
+test('listens on a unix socket beside TCP, as nginx `listen unix:` does', async () => {
+  const socketDir = await mkdtemp(join(tmpdir(), 'sy-sock-'));
+  const socketPath = join(socketDir, 'gw.sock');
+  const gw = await startTestGateway(config().replace('listen: 127.0.0.1:0', `listen: [127.0.0.1:0, 'unix:${socketPath}']`));
+  try {
+    assert.deepEqual(gw.running.gateway.urls()[1], `unix:${socketPath}`);
+    const dispatcher = new Agent({ connect: { socketPath } });
+    const res = await request('http://localhost/a', { dispatcher });
+    assert.equal(await res.body.text(), 'hello from /a');
+    await dispatcher.close();
+  } finally {
+    await gw.stop();
+  }
+});
