@@ -68,6 +68,11 @@ export const catalogue = {
   // --- gateway ------------------------------------------------------------------------------
   SY_ERR_INTERNAL: { status: 500, title: 'internal gateway error' },
   SY_ERR_SHUTTING_DOWN: { status: 503, title: 'gateway is shutting down' },
+
+  // --- admin API ----------------------------------------------------------------------------
+  SY_ERR_ADMIN_UNAUTHORIZED: { status: 401, title: 'admin token missing or wrong' },
+  SY_ERR_ADMIN_NOT_FOUND: { status: 404, title: 'no such admin endpoint' },
+  SY_ERR_RELOAD_REJECTED: { status: 422, title: 'new configuration rejected; the running one keeps serving' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof catalogue;

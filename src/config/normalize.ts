@@ -6,7 +6,7 @@
  */
 import { isAbsolute, resolve, dirname } from 'node:path';
 import { defaults } from './defaults.js';
-import { parseAddress } from './address.js';
+import { isLoopback, parseAddress } from './address.js';
 import { parseDuration, parseSize } from './units.js';
 import { closest } from './did-you-mean.js';
 import type { ErrorCode } from '../errors.js';
@@ -50,7 +50,10 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
   const listen = (Array.isArray(listenRaw) ? listenRaw : [listenRaw]).map((v, i) => address(v, Array.isArray(listenRaw) ? ['listen', i] : ['listen']));
 
   const adminRaw = raw['admin'] as Raw | undefined;
-  const admin = adminRaw === undefined ? undefined : { listen: address(adminRaw['listen'], ['admin', 'listen']), token: adminRaw['token'] as string | undefined };
+  const admin = adminRaw === undefined ? undefined : { listen: address(adminRaw['listen'], ['admin', 'listen']), token: (adminRaw['token'] as string | undefined) || undefined };
+  if (admin !== undefined && admin.token === undefined && !isLoopback(admin.listen)) {
+    fail('SY_ERR_CONFIG_INVALID', ['admin', 'listen'], 'admin listens beyond loopback: set admin.token');
+  }
 
   const limitsRaw = (raw['limits'] ?? {}) as Raw;
   const limits = {

@@ -9,6 +9,10 @@ import { ConfigError, formatProblem } from '../config/problems.js';
 import { createLogger } from '../telemetry/logger.js';
 import { buildRuntime } from './build.js';
 import { Gateway } from './gateway.js';
+import { startAdminServer, type ReloadOutcome } from '../admin/admin-server.js';
+import { formatAddress } from '../config/address.js';
+import type { ListenAddress } from '../config/types.js';
+import type { Server } from 'node:http';
 
 export interface StartOptions {
   readonly file: string;
@@ -25,7 +29,9 @@ export interface RunningGateway {
   /** Resolves once the gateway has stopped (after a signal or `stop()`). */
   readonly stopped: Promise<void>;
   stop(): Promise<void>;
-  reload(): Promise<void>;
+  reload(): Promise<ReloadOutcome>;
+  /** The admin server, when `admin` is configured. */
+  readonly admin: Server | undefined;
 }
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
@@ -39,6 +45,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   let markStopped: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
   const stop = () => {
+    admin?.close();
+    admin?.closeAllConnections();
     stopping ??= gateway.stop().then(() => {
       removeSignals();
       log.info('switchyard stopped');
@@ -46,20 +54,27 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     });
     return stopping;
   };
-  const reload = async () => {
+  const reload = async (): Promise<ReloadOutcome> => {
     try {
       await gateway.reload(await load());
       log.info('configuration reloaded');
+      return { reloaded: true };
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      log.error({ problems: err.problems.map((p) => formatProblem(options.file, p)) }, 'reload rejected, keeping the running configuration');
+      const problems = err.problems.map((p) => formatProblem(options.file, p));
+      log.error({ problems }, 'reload rejected, keeping the running configuration');
+      return { reloaded: false, problems };
     }
   };
+  // The admin listener is set up once from the starting config; a reload does not move it.
+  const adminConfig = gateway.runtime.config.admin;
+  const admin = adminConfig === undefined ? undefined : await startAdminServer(adminConfig, { reload, log });
+  if (admin !== undefined) log.info({ admin: formatAddress(adminConfig?.listen as ListenAddress) }, 'admin listening');
   const onStop = () => void stop();
   const onReload = () => void reload().catch((err: unknown) => log.error({ err }, 'reload failed'));
   const removeSignals = () => {
     process.off('SIGTERM', onStop).off('SIGINT', onStop).off('SIGHUP', onReload);
   };
   if (options.signals !== false) process.on('SIGTERM', onStop).on('SIGINT', onStop).on('SIGHUP', onReload);
-  return { gateway, log, stopped, stop, reload };
+  return { gateway, log, stopped, stop, reload, admin };
 }
