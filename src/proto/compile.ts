@@ -20,13 +20,16 @@ import { builtinIncludeDir } from './include-dir.js';
 import type { CompileDiagnostic } from './proto-file.js';
 
 const run = promisify(execFile);
+// Names of the throw-away workspace's modules: module0, module1... and the built-in include.
 const USER_MODULE = 'module';
 const INCLUDE_MODULE = 'include';
 
 export interface CompiledModule {
   readonly set: FileDescriptorSet;
-  /** The module's own files (import paths); everything else in `set` was imported. */
+  /** The modules' own files (import paths); everything else in `set` was imported. */
   readonly own: ReadonlySet<string>;
+  /** Which of the compiled module directories a file of `own` belongs to (index). */
+  moduleOf(name: string): number | undefined;
   /** Import path -> path to print, relative to `cwd`. */
   displayPath(name: string): string;
 }
@@ -34,27 +37,40 @@ export interface CompiledModule {
 export interface CompileOptions {
   readonly cwd: string;
   readonly env?: NodeJS.ProcessEnv;
-  /** Module-relative files to build (with what they import); all of the module when absent. */
-  readonly only?: readonly string[];
+  /** Files to build (with what they import): module index and module-relative path. All when absent. */
+  readonly only?: { readonly module: number; readonly path: string };
 }
 
-export async function compileModule(moduleDir: string, options: CompileOptions): Promise<CompiledModule> {
-  const root = resolve(options.cwd, moduleDir);
-  let own: string[];
-  try {
-    own = await findProtoFiles(root);
-  } catch (cause) {
-    throw new SwitchyardError('SY_ERR_FILE_NOT_FOUND', `cannot read directory ${moduleDir}`, { cause });
+/** Compiles one module directory. */
+export function compileModule(moduleDir: string, options: CompileOptions): Promise<CompiledModule> {
+  return compileModules([moduleDir], options);
+}
+
+/**
+ * Compiles several module directories as one unit, as buf compiles a workspace: each is an
+ * import root, and files of one may import files of another.
+ */
+export async function compileModules(moduleDirs: readonly string[], options: CompileOptions): Promise<CompiledModule> {
+  const roots = moduleDirs.map((d) => resolve(options.cwd, d));
+  const moduleOfName = new Map<string, number>();
+  for (const [i, root] of roots.entries()) {
+    let files: string[];
+    try {
+      files = await findProtoFiles(root);
+    } catch (cause) {
+      throw new SwitchyardError('SY_ERR_FILE_NOT_FOUND', `cannot read directory ${moduleDirs[i]}`, { cause });
+    }
+    for (const name of files) if (!moduleOfName.has(name)) moduleOfName.set(name, i);
   }
-  if (own.length === 0) throw new SwitchyardError('SY_ERR_PROTO_NO_FILES', `no .proto files in ${moduleDir}`);
-  const ownSet = new Set(own);
+  if (moduleOfName.size === 0) throw new SwitchyardError('SY_ERR_PROTO_NO_FILES', `no .proto files in ${moduleDirs.join(', ')}`);
   const includeDir = builtinIncludeDir();
-  const builtins = (await findProtoFiles(includeDir)).filter((name) => !ownSet.has(name));
+  const builtins = (await findProtoFiles(includeDir)).filter((name) => !moduleOfName.has(name));
 
   const workspace = await mkdtemp(join(tmpdir(), 'switchyard-proto-'));
   try {
-    await symlink(root, join(workspace, USER_MODULE), 'dir');
-    const modules = [USER_MODULE];
+    const links = roots.map((_, i) => `${USER_MODULE}${i}`);
+    for (const [i, root] of roots.entries()) await symlink(root, join(workspace, links[i] as string), 'dir');
+    const modules = [...links];
     for (const name of builtins) {
       const target = join(workspace, INCLUDE_MODULE, name);
       await mkdir(dirname(target), { recursive: true });
@@ -62,17 +78,24 @@ export async function compileModule(moduleDir: string, options: CompileOptions):
     }
     if (builtins.length > 0) modules.push(INCLUDE_MODULE);
     await writeFile(join(workspace, 'buf.yaml'), `version: v2\nmodules:\n${modules.map((m) => `  - path: ${m}\n`).join('')}`);
+    // buf names files by workspace path (`module0/acme/v1/x.proto`); map them back to the user's paths.
     const toDisplay = (path: string): string => {
-      if (path.startsWith(`${USER_MODULE}/`)) return displayOf(options.cwd, join(root, path.slice(USER_MODULE.length + 1)));
-      if (path.startsWith(`${INCLUDE_MODULE}/`)) return displayOf(options.cwd, join(includeDir, path.slice(INCLUDE_MODULE.length + 1)));
+      const [head = '', ...rest] = path.split('/');
+      const index = links.indexOf(head);
+      if (index >= 0) return displayOf(options.cwd, join(roots[index] as string, ...rest));
+      if (head === INCLUDE_MODULE) return displayOf(options.cwd, join(includeDir, ...rest));
       return path;
     };
-    const paths = (options.only ?? []).flatMap((p) => ['--path', `${USER_MODULE}/${p}`]);
+    const paths = options.only === undefined ? [] : ['--path', `${links[options.only.module]}/${options.only.path}`];
     const bytes = await runBuild(workspace, paths, options.env ?? process.env, toDisplay);
     return {
-      set: decodeImage(bytes, moduleDir),
-      own: ownSet,
-      displayPath: (name) => (ownSet.has(name) ? displayOf(options.cwd, join(root, name)) : name),
+      set: decodeImage(bytes, moduleDirs.join(', ')),
+      own: new Set(moduleOfName.keys()),
+      moduleOf: (name) => moduleOfName.get(name),
+      displayPath: (name) => {
+        const index = moduleOfName.get(name);
+        return index === undefined ? name : displayOf(options.cwd, join(roots[index] as string, name));
+      },
     };
   } finally {
     await rm(workspace, { recursive: true, force: true });

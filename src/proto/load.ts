@@ -10,7 +10,8 @@ import { existsSync } from 'node:fs';
 import { create, createFileRegistry, type FileRegistry } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema, type FileDescriptorSet } from '@bufbuild/protobuf/wkt';
 import { SwitchyardError } from '../errors.js';
-import { compileModule } from './compile.js';
+import { compileModules, type CompileOptions } from './compile.js';
+import { readWorkspace } from './workspace.js';
 import { decodeImage, imageFileInfo } from './image.js';
 import type { ProtoFile } from './proto-file.js';
 import { SourceIndex } from './source-info.js';
@@ -20,13 +21,22 @@ export interface LoadOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+export interface ProtoModule {
+  /** Absolute module directory. */
+  readonly dir: string;
+  /** This module's files among the image's targets. */
+  readonly targets: readonly ProtoFile[];
+}
+
 export interface ProtoImage {
   /** Every file, imports included, in dependency order. */
   readonly files: readonly ProtoFile[];
   /** The files findings are reported for: the input's own files, or the one file named. */
   readonly targets: readonly ProtoFile[];
-  /** The module root the input resolved to (undefined for images). */
+  /** The module root the input resolved to, or the workspace root (undefined for images). */
   readonly moduleDir: string | undefined;
+  /** The modules compiled (several for a buf workspace, none for an image). */
+  readonly modules: readonly ProtoModule[];
   /** A `@bufbuild/protobuf` registry of all files, for encoding and decoding messages. */
   registry(): FileRegistry;
 }
@@ -44,17 +54,26 @@ export async function loadProtoInput(input: string, options: LoadOptions): Promi
   const stats = await stat(absolute).catch(() => undefined);
   if (stats === undefined) throw new SwitchyardError('SY_ERR_FILE_NOT_FOUND', `${input} does not exist`);
   if (stats.isFile() && isImagePath(input)) return loadImageFile(input, options);
-  if (stats.isDirectory()) return loadModule(input, undefined, options);
+  if (stats.isDirectory()) {
+    const workspace = readWorkspace(absolute);
+    return workspace === undefined ? loadModules(absolute, [input], undefined, options) : loadModules(workspace.root, workspace.modules.map((m) => m.dir), undefined, options);
+  }
   if (stats.isFile() && input.endsWith('.proto')) {
     const root = moduleRootOf(absolute, options.cwd, await readFile(absolute, 'utf8'));
-    return loadModule(root, relative(root, absolute).split('\\').join('/'), options);
+    // A file inside a workspace module compiles with the whole workspace (modules import each other).
+    const workspace = readWorkspace(root);
+    const dirs = workspace === undefined ? [root] : workspace.modules.map((m) => m.dir);
+    const module = dirs.findIndex((d) => !relative(d, absolute).startsWith('..'));
+    if (module < 0) throw new SwitchyardError('SY_ERR_CLI_USAGE', `${input} is in none of the modules of the workspace at ${root}`);
+    const path = relative(dirs[module] as string, absolute).split(sep).join('/');
+    return loadModules(workspace?.root ?? root, dirs, { module, path }, options);
   }
   throw new SwitchyardError('SY_ERR_CLI_USAGE', `${input} is neither a directory, a .proto file nor a .binpb descriptor set`);
 }
 
 /** An image with no files: what a module looked like before it existed. */
 export function emptyImage(): ProtoImage {
-  return image(create(FileDescriptorSetSchema), [], [], undefined);
+  return image(create(FileDescriptorSetSchema), [], [], undefined, []);
 }
 
 export async function loadImageFile(input: string, options: LoadOptions): Promise<ProtoImage> {
@@ -66,32 +85,34 @@ export async function loadImageFile(input: string, options: LoadOptions): Promis
   }
   const set = decodeImage(bytes, input);
   const files = set.file.map((proto) => makeFile(proto, proto.name ?? ''));
-  return image(set, files, files.filter((f) => !f.info.isImport), undefined);
+  return image(set, files, files.filter((f) => !f.info.isImport), undefined, []);
 }
 
-async function loadModule(moduleDir: string, only: string | undefined, options: LoadOptions): Promise<ProtoImage> {
-  const compiled = await compileModule(moduleDir, only === undefined ? options : { ...options, only: [only] });
+async function loadModules(root: string, dirs: readonly string[], only: CompileOptions['only'], options: LoadOptions): Promise<ProtoImage> {
+  const compiled = await compileModules(dirs, only === undefined ? options : { ...options, only });
   const files = compiled.set.file.map((proto) => {
     const file = makeFile(proto, compiled.displayPath(proto.name ?? ''));
-    // The built-in google/api files sit in a second workspace module; to the user they are imports.
+    // The built-in google/api files sit in another workspace module; to the user they are imports.
     return compiled.own.has(file.name) ? file : { ...file, info: { ...file.info, isImport: true } };
   });
   const reachable = reachableFrom(files.filter((f) => compiled.own.has(f.name)), files);
   const kept = files.filter((f) => reachable.has(f.name));
-  const targets = kept.filter((f) => (only === undefined ? compiled.own.has(f.name) : f.name === only));
-  return image(compiled.set, kept, targets, resolve(options.cwd, moduleDir));
+  const targets = kept.filter((f) => (only === undefined ? compiled.own.has(f.name) : f.name === only.path));
+  const modules = dirs.map((dir, i) => ({ dir: resolve(options.cwd, dir), targets: targets.filter((f) => compiled.moduleOf(f.name) === i) }));
+  return image(compiled.set, kept, targets, root, modules);
 }
 
 function makeFile(proto: ProtoFile['proto'], displayPath: string): ProtoFile {
   return { name: proto.name ?? '', displayPath, proto, info: imageFileInfo(proto), source: new SourceIndex(proto) };
 }
 
-function image(set: FileDescriptorSet, files: ProtoFile[], targets: ProtoFile[], moduleDir: string | undefined): ProtoImage {
+function image(set: FileDescriptorSet, files: ProtoFile[], targets: ProtoFile[], moduleDir: string | undefined, modules: ProtoModule[]): ProtoImage {
   let registry: FileRegistry | undefined;
   return {
     files,
     targets,
     moduleDir,
+    modules,
     registry: () => (registry ??= createFileRegistry(set)),
   };
 }

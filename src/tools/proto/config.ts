@@ -5,9 +5,10 @@
  * buf's rule options. Parsing and validation live here, apart from the rules that use them.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { SwitchyardError } from '../../errors.js';
+import { readWorkspace } from '../../proto/workspace.js';
 
 export interface LintOptions {
   /** Suffix of enum zero values (buf's `enum_zero_value_suffix`). Default `_UNSPECIFIED`. */
@@ -60,17 +61,61 @@ export const DEFAULT_LINT_OPTIONS: LintOptions = Object.freeze({
 
 const CONFIG_FILES = ['switchyard.proto.yaml', 'buf.yaml'];
 
-/** Reads the config for a module root; `explicit` is a `--config` file path. */
+/**
+ * Reads the config for a module root; `explicit` is a `--config` file path. Without one:
+ * `switchyard.proto.yaml` or `buf.yaml` in the module root, else the buf.yaml of a v2 workspace
+ * above that lists the module (its module entry's sections, else the top-level ones).
+ */
 export function loadProtoConfig(dir: string, explicit?: string): ProtoConfig {
   const file = explicit ?? CONFIG_FILES.map((name) => join(dir, name)).find((path) => existsSync(path));
-  if (file === undefined) return parseProtoConfig({}, undefined);
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(resolve(dir, file), 'utf8'));
-  } catch (cause) {
-    throw new SwitchyardError('SY_ERR_PROTO_LINT_CONFIG', `cannot read ${file}: ${(cause as Error).message.split('\n')[0]}`, { cause });
+  if (file !== undefined) {
+    const raw = readConfigFile(resolve(dir, file), file);
+    // A workspace root's buf.yaml: its top-level sections, with paths made module-relative.
+    const workspace = explicit === undefined ? readWorkspace(dir) : undefined;
+    return parseProtoConfig(workspace === undefined ? raw : forModule(raw as Record<string, unknown>, workspace.modules.map((m) => m.path), undefined), file);
   }
-  return parseProtoConfig(raw ?? {}, file);
+  for (let parent = dirname(resolve(dir)); parent !== dirname(parent); parent = dirname(parent)) {
+    const workspace = readWorkspace(parent);
+    const module = workspace?.modules.find((m) => m.dir === resolve(dir));
+    if (workspace?.config === undefined || module === undefined) continue;
+    return parseProtoConfig(forModule(workspace.config, [module.path], module.entry), join(parent, 'buf.yaml'));
+  }
+  return parseProtoConfig({}, undefined);
+}
+
+function readConfigFile(path: string, name: string): unknown {
+  try {
+    return parse(readFileSync(path, 'utf8')) ?? {};
+  } catch (cause) {
+    throw new SwitchyardError('SY_ERR_PROTO_LINT_CONFIG', `cannot read ${name}: ${(cause as Error).message.split('\n')[0]}`, { cause });
+  }
+}
+
+/**
+ * One module's sections of a v2 workspace buf.yaml: the module entry's own `lint`/`breaking`
+ * override the top-level ones, and `ignore` paths, which buf writes relative to the workspace
+ * root, become relative to the module (paths outside it are dropped).
+ */
+function forModule(raw: Record<string, unknown>, modulePaths: readonly string[], entry: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  const rebase = (paths: unknown): unknown =>
+    Array.isArray(paths)
+      ? paths.flatMap((p) => {
+          if (typeof p !== 'string') return [p];
+          const hit = modulePaths.find((m) => m === '.' || p === m || p.startsWith(`${m}/`));
+          return hit === undefined ? [] : [hit === '.' ? p : p.slice(hit.length + 1) || '.'];
+        })
+      : paths;
+  const section = (name: 'lint' | 'breaking'): unknown => {
+    const value = (entry?.[name] ?? raw[name]) as Record<string, unknown> | undefined;
+    if (value === null || typeof value !== 'object') return value;
+    const only = value['ignore_only'];
+    return {
+      ...value,
+      ...(value['ignore'] === undefined ? {} : { ignore: rebase(value['ignore']) }),
+      ...(only !== null && typeof only === 'object' ? { ignore_only: Object.fromEntries(Object.entries(only).map(([k, v]) => [k, rebase(v)])) } : {}),
+    };
+  };
+  return { lint: section('lint') ?? {}, breaking: section('breaking') ?? {} };
 }
 
 export function parseProtoConfig(raw: unknown, source: string | undefined): ProtoConfig {

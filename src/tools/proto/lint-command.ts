@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import type { CommandContext } from '../../cli/io.js';
 import { loadProtoInput } from '../../proto/load.js';
 import { loadProtoConfig } from './config.js';
-import type { Finding } from './finding.js';
+import { compareFindings, type Finding } from './finding.js';
 import { lintImage } from './lint/run-lint.js';
 import { progressOn } from './output/progress.js';
 import { filterTargets, pathFilter } from './path-filter.js';
@@ -35,8 +35,12 @@ export function lintCommand(ctx: CommandContext): Command {
         for (const path of paths.length === 0 ? ['.'] : paths) {
           const loaded = await loadProtoInput(path, { cwd: ctx.io.cwd, env: ctx.io.env });
           const image = filterTargets(loaded, pathFilter(loaded, { paths: flags.path, excludePaths: flags.excludePath }, ctx.io.cwd));
-          const config = loadProtoConfig(image.moduleDir ?? ctx.io.cwd, flags.config);
-          findings.push(...lintImage(image, config, (done, total) => progress.update(done, total)));
+          // Each module of a workspace is linted with its own configuration; an image with the one found here.
+          const units = image.modules.length === 0 ? [{ dir: ctx.io.cwd, targets: image.targets }] : image.modules;
+          for (const unit of units) {
+            const config = loadProtoConfig(unit.dir, flags.config);
+            findings.push(...lintImage({ ...image, targets: unit.targets }, config, (done, total) => progress.update(done, total)));
+          }
         }
       } catch (err) {
         progress.stop();
@@ -44,6 +48,6 @@ export function lintCommand(ctx: CommandContext): Command {
         throw err;
       }
       progress.stop();
-      reportFindings(ctx, findings, format);
+      reportFindings(ctx, findings.sort(compareFindings), format);
     });
 }

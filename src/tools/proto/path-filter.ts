@@ -12,16 +12,30 @@ export interface PathFilter {
   readonly excludePaths: readonly string[];
 }
 
-/** A predicate on import paths (`acme/v1/x.proto`) for files of `image`. */
+/**
+ * A predicate on import paths (`acme/v1/x.proto`) for files of `image`: each value becomes an
+ * import-path prefix within whichever module directory holds it (images take import paths).
+ */
 export function pathFilter(image: ProtoImage, filter: PathFilter, cwd: string): (name: string) => boolean {
-  const toName = (p: string): string =>
-    image.moduleDir === undefined ? p : relative(image.moduleDir, resolve(cwd, p)).split('\\').join('/');
-  const include = filter.paths.map(toName);
-  const exclude = filter.excludePaths.map(toName);
-  return (name) => (include.length === 0 || include.some((p) => pathMatches(name, p))) && !exclude.some((p) => pathMatches(name, p));
+  const toNames = (p: string): string[] => {
+    if (image.modules.length === 0) return [p];
+    return image.modules.flatMap((m) => {
+      const rel = relative(m.dir, resolve(cwd, p)).split('\\').join('/');
+      return rel.startsWith('..') ? [] : [rel];
+    });
+  };
+  const include = filter.paths.flatMap(toNames);
+  const exclude = filter.excludePaths.flatMap(toNames);
+  const none = filter.paths.length === 0;
+  return (name) => (none || include.some((p) => pathMatches(name, p))) && !exclude.some((p) => pathMatches(name, p));
 }
 
 /** The image with only the files the filter keeps as targets (imports are unaffected). */
 export function filterTargets(image: ProtoImage, keep: (name: string) => boolean): ProtoImage {
-  return { ...image, targets: image.targets.filter((f) => keep(f.name)), files: image.files.filter((f) => f.info.isImport || keep(f.name)) };
+  return {
+    ...image,
+    targets: image.targets.filter((f) => keep(f.name)),
+    files: image.files.filter((f) => f.info.isImport || keep(f.name)),
+    modules: image.modules.map((m) => ({ ...m, targets: m.targets.filter((f) => keep(f.name)) })),
+  };
 }
