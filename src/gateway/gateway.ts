@@ -15,6 +15,7 @@ import { requestIdFrom } from '../listener/request-id.js';
 import { createListener, listen } from '../listener/http-listener.js';
 import { createAccessLog, type AccessLog } from '../telemetry/access-log.js';
 import type { Runtime } from './build.js';
+import { channels, type RequestEndMessage, type RequestStartMessage } from '../telemetry/channels.js';
 
 export class Gateway {
   #runtime: Runtime;
@@ -96,9 +97,11 @@ export class Gateway {
     const exchange = new Exchange(req, res, requestIdFrom(req.headers['x-request-id']), this.#log);
     const bytesBefore = req.socket.bytesWritten;
     this.#inFlight++;
+    if (channels.requestStart.hasSubscribers) channels.requestStart.publish({ exchange } satisfies RequestStartMessage);
     res.once('close', () => {
       if (--this.#inFlight === 0 && this.#drained !== undefined) this.#drained();
       this.#accessLog.write(exchange, bytesBefore);
+      if (channels.requestEnd.hasSubscribers) channels.requestEnd.publish({ exchange, durationNs: process.hrtime.bigint() - exchange.startedAt } satisfies RequestEndMessage);
     });
     res.setHeader('x-request-id', exchange.id);
     if (this.#draining) res.shouldKeepAlive = false;

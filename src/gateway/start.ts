@@ -9,7 +9,9 @@ import { ConfigError, formatProblem } from '../config/problems.js';
 import { createLogger } from '../telemetry/logger.js';
 import { buildRuntime } from './build.js';
 import { Gateway } from './gateway.js';
-import { startAdminServer, type ReloadOutcome } from '../admin/admin-server.js';
+import { startAdminServer } from '../admin/admin-server.js';
+import { adminEndpoints } from '../admin/endpoints.js';
+import type { ReloadOutcome } from '../admin/endpoint.js';
 import { formatAddress } from '../config/address.js';
 import type { ListenAddress } from '../config/types.js';
 import type { Server } from 'node:http';
@@ -68,7 +70,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   };
   // The admin listener is set up once from the starting config; a reload does not move it.
   const adminConfig = gateway.runtime.config.admin;
-  const admin = adminConfig === undefined ? undefined : await startAdminServer(adminConfig, { reload, log });
+  const admin = adminConfig === undefined ? undefined : await startAdminServer(adminConfig, adminEndpoints, { gateway, reload }, log);
   if (admin !== undefined) log.info({ admin: formatAddress(adminConfig?.listen as ListenAddress) }, 'admin listening');
   const onStop = () => void stop();
   const onReload = () => void reload().catch((err: unknown) => log.error({ err }, 'reload failed'));

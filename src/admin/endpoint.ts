@@ -1,0 +1,28 @@
+/**
+ * The contract of one admin endpoint, and what every endpoint may reach: the running gateway and
+ * the reload entry point. New capabilities add an endpoint module and list it in endpoints.ts.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Exchange } from '../listener/exchange.js';
+import type { Gateway } from '../gateway/gateway.js';
+
+export type ReloadOutcome = { readonly reloaded: true } | { readonly reloaded: false; readonly problems: readonly string[] };
+
+export interface AdminContext {
+  readonly gateway: Gateway;
+  readonly reload: () => Promise<ReloadOutcome>;
+}
+
+export interface AdminEndpoint {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  /** Reachable without the admin token (health probes). */
+  readonly open?: boolean;
+  handle(exchange: Exchange, context: AdminContext): Promise<void>;
+}
+
+/** Writes a JSON (or, for a string, plain text) admin response. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = typeof body === 'string' ? `${body}\n` : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' }).end(text);
+}
