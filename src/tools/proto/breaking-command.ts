@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { CommandContext } from '../../cli/io.js';
-import { loadProtoInput } from '../../proto/load.js';
+import { loadProtoInput, type ProtoImage } from '../../proto/load.js';
 import { loadAgainst } from './against.js';
 import { breakingFindings } from './breaking/run-breaking.js';
 import { loadProtoConfig } from './config.js';
@@ -42,7 +42,7 @@ export function breakingCommand(ctx: CommandContext): Command {
           // Both sides compile at once when the module root is known up front (a directory input).
           const isDir = await stat(resolve(ctx.io.cwd, path)).then((s) => s.isDirectory(), () => false);
           const [current, against] = isDir
-            ? await Promise.all([loadProtoInput(path, options), loadAgainst(flags.against, resolve(ctx.io.cwd, path), options)])
+            ? await loadBoth(loadProtoInput(path, options), loadAgainst(flags.against, resolve(ctx.io.cwd, path), options))
             : await loadProtoInput(path, options).then(async (image) => [image, await loadAgainst(flags.against, image.moduleDir, options)] as const);
           try {
             const config = loadProtoConfig(current.moduleDir ?? ctx.io.cwd, flags.config);
@@ -59,4 +59,12 @@ export function breakingCommand(ctx: CommandContext): Command {
       }
       reportFindings(ctx, findings, format);
     });
+}
+
+/** Waits for both sides; when one fails, the other's temporary export is still removed. */
+async function loadBoth(current: Promise<ProtoImage>, against: ReturnType<typeof loadAgainst>): Promise<readonly [ProtoImage, Awaited<ReturnType<typeof loadAgainst>>]> {
+  const [a, b] = await Promise.allSettled([current, against]);
+  if (a.status === 'fulfilled' && b.status === 'fulfilled') return [a.value, b.value];
+  if (b.status === 'fulfilled') await b.value.cleanup();
+  throw a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason;
 }
