@@ -40,18 +40,16 @@ export async function runPool(
       let current: Job | undefined;
       const next = (): void => {
         current = queue.shift();
-        if (current === undefined) {
-          void worker.terminate().then(() => resolve());
-          return;
-        }
-        worker.postMessage({ job: current, maxSamples } satisfies ToWorker);
+        worker.postMessage((current === undefined ? { kind: 'finish' } : { kind: 'job', job: current, maxSamples }) satisfies ToWorker);
       };
       worker.on('message', (msg: FromWorker) => {
         if (msg.kind === 'progress') onBytes(msg.bytes);
         else if (msg.kind === 'done') {
-          stats.merge(msg.snapshot);
           if (current !== undefined) lines.set(`${current.source}:${current.chunk}`, msg.lines);
           next();
+        } else if (msg.kind === 'totals') {
+          stats.merge(msg.snapshot);
+          void worker.terminate().then(() => resolve());
         } else {
           void worker.terminate();
           reject(new SwitchyardError('SY_ERR_FILE_UNREADABLE', `cannot read ${current?.path ?? 'input'}: ${msg.message}`));

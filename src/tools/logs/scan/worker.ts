@@ -1,8 +1,10 @@
 /**
- * Worker-thread entry: takes jobs from the pool one at a time, answers each with its totals.
- * Progress is reported in batches so that messages stay rare next to the parsing work.
+ * Worker-thread entry: takes jobs from the pool one at a time into one set of totals, and sends
+ * those totals when the pool says it is finished. Progress is reported in batches so that
+ * messages stay rare next to the parsing work.
  */
 import { parentPort } from 'node:worker_threads';
+import { Stats } from '../aggregate/stats.js';
 import type { Job } from './plan.js';
 import { scanJob } from './scan-job.js';
 import type { FromWorker, ToWorker } from './worker-messages.js';
@@ -11,23 +13,31 @@ const port = parentPort;
 if (port === null) throw new TypeError('scan/worker.js must run in a worker thread');
 
 const PROGRESS_EVERY = 4 * 1024 * 1024;
+let stats: Stats | undefined;
 
 port.on('message', (msg: ToWorker) => {
-  void run(msg.job, msg.maxSamples);
+  if (msg.kind === 'job') void run(msg.job, msg.maxSamples);
+  else post({ kind: 'totals', snapshot: (stats ?? new Stats(0)).snapshot() });
 });
 
 async function run(job: Job, maxSamples: number): Promise<void> {
   let pending = 0;
+  stats ??= new Stats(maxSamples);
   try {
-    const result = await scanJob(job, maxSamples, (n) => {
-      pending += n;
-      if (pending >= PROGRESS_EVERY) {
-        post({ kind: 'progress', bytes: pending });
-        pending = 0;
-      }
-    });
+    const result = await scanJob(
+      job,
+      maxSamples,
+      (n) => {
+        pending += n;
+        if (pending >= PROGRESS_EVERY) {
+          post({ kind: 'progress', bytes: pending });
+          pending = 0;
+        }
+      },
+      stats,
+    );
     if (pending > 0) post({ kind: 'progress', bytes: pending });
-    post({ kind: 'done', snapshot: result.stats.snapshot(), lines: result.lines });
+    post({ kind: 'done', lines: result.lines });
   } catch (err) {
     post({ kind: 'failed', message: err instanceof Error ? err.message : String(err) });
   }
