@@ -6,6 +6,7 @@
  * protoreflect does for buf.
  */
 import type { FeatureSet, FileDescriptorProto } from '@bufbuild/protobuf/wkt';
+import type { ProtoFile } from '../../../proto/proto-file.js';
 
 export interface Features {
   /** 1 EXPLICIT, 2 IMPLICIT, 3 LEGACY_REQUIRED. */
@@ -55,3 +56,13 @@ export function overlay(base: Features, ...sets: (FeatureSet | undefined)[]): Fe
 
 export const JSON_FORMAT_NAMES: Readonly<Record<number, string>> = { 1: 'ALLOW', 2: 'LEGACY_BEST_EFFORT' };
 export const UTF8_NAMES: Readonly<Record<number, string>> = { 2: 'VERIFY', 3: 'NONE' };
+
+// Where `features` sit in each options message, and each feature's field number (descriptor.proto).
+export const FEATURES_IN = { fieldOptions: 21, enumOptions: 7, messageOptions: 12 } as const;
+export const FEATURE = { fieldPresence: 1, enumType: 2, utf8Validation: 4, jsonFormat: 6 } as const;
+
+/** The position of a feature set on an element, when the source sets it there; else the element. */
+export function featurePath(file: ProtoFile, element: readonly number[], optionsField: number, featuresField: number, feature: number): readonly number[] {
+  const path = [...element, optionsField, featuresField, feature];
+  return file.source.get(path) === undefined ? element : path;
+}

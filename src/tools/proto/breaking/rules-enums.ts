@@ -1,7 +1,7 @@
 /** Breaking rules about enums kept under the same full name: values, names, reserved ranges, open/closed, JSON. */
 import { ENUM_VALUE, ENUM } from '../descriptor-paths.js';
 import type { EnumElement } from '../elements.js';
-import { fileFeatures, JSON_FORMAT_NAMES, overlay, type Features } from './features.js';
+import { FEATURE, FEATURES_IN, featurePath, fileFeatures, JSON_FORMAT_NAMES, overlay, type Features } from './features.js';
 import type { ImageIndex } from './image-index.js';
 import { collapse, missing, rangeText, type Range } from './tag-ranges.js';
 import { CSR_FILE_PACKAGE, FILE_PACKAGE, WIRE_AND_UP, WIRE_JSON_AND_UP, type BreakingRule, type BreakingRuleContext } from './rule.js';
@@ -110,7 +110,8 @@ export const enumRules: readonly BreakingRule[] = [
         const before = closed(previous, ctx.previous);
         const after = closed(en, ctx.current);
         if (before === after) return;
-        ctx.report(en.file, en.path, `Enum "${en.desc.name}" changed from ${before ? 'closed' : 'open'} to ${after ? 'closed' : 'open'}.`, previous.file);
+        const at = featurePath(en.file, en.path, ENUM.options, FEATURES_IN.enumOptions, FEATURE.enumType);
+        ctx.report(en.file, at, `Enum "${en.desc.name}" changed from ${before ? 'closed' : 'open'} to ${after ? 'closed' : 'open'}.`, previous.file);
       });
     },
   },
@@ -122,7 +123,8 @@ export const enumRules: readonly BreakingRule[] = [
         const before = enumFeatures(previous, ctx.previous).jsonFormat;
         const after = enumFeatures(en, ctx.current).jsonFormat;
         if (before !== 1 || after === 1) return;
-        ctx.report(en.file, en.path, `Enum "${en.desc.name}" JSON format support changed from ${JSON_FORMAT_NAMES[before]} to ${JSON_FORMAT_NAMES[after]}.`, previous.file);
+        const at = featurePath(en.file, en.path, ENUM.options, FEATURES_IN.enumOptions, FEATURE.jsonFormat);
+        ctx.report(en.file, at, `Enum "${en.desc.name}" JSON format support changed from ${JSON_FORMAT_NAMES[before]} to ${JSON_FORMAT_NAMES[after]}.`, previous.file);
       });
     },
   },

@@ -7,7 +7,7 @@
 import { FieldOptionsSchema, FileOptionsSchema } from '@bufbuild/protobuf/wkt';
 import { FIELD, FILE } from '../descriptor-paths.js';
 import type { ExtensionElement, FieldElement } from '../elements.js';
-import { UTF8_NAMES } from './features.js';
+import { FEATURE, FEATURES_IN, featurePath, UTF8_NAMES } from './features.js';
 import {
   CARDINALITY_WIRE_GROUP,
   CARDINALITY_WIRE_JSON_GROUP,
@@ -211,6 +211,8 @@ export const fieldRules: readonly BreakingRule[] = [
     if (field.desc.type !== TYPE_STRING || previous.desc.type !== TYPE_STRING) return;
     const before = utf8Validation(previous, ctx.previous);
     const after = utf8Validation(field, ctx.current);
-    if (before !== after) ctx.report(field.file, field.path, `${describe(field)} changed UTF8 validation from ${UTF8_NAMES[before]} to ${UTF8_NAMES[after]}.`, previous.file);
+    if (before === after) return;
+    const at = featurePath(field.file, field.path, FIELD.options, FEATURES_IN.fieldOptions, FEATURE.utf8Validation);
+    ctx.report(field.file, at, `${describe(field)} changed UTF8 validation from ${UTF8_NAMES[before]} to ${UTF8_NAMES[after]}.`, previous.file);
   }),
 ];

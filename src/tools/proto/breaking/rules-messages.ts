@@ -2,7 +2,7 @@
 import { MessageOptionsSchema } from '@bufbuild/protobuf/wkt';
 import { MESSAGE } from '../descriptor-paths.js';
 import type { MessageElement } from '../elements.js';
-import { fileFeatures, JSON_FORMAT_NAMES, overlay } from './features.js';
+import { FEATURE, FEATURES_IN, featurePath, fileFeatures, JSON_FORMAT_NAMES, overlay } from './features.js';
 import { hasOneof } from './field-semantics.js';
 import { collapse, missing, rangeText, type Range } from './tag-ranges.js';
 import { WIRE_AND_UP, WIRE_JSON_AND_UP, CSR_FILE_PACKAGE, type BreakingRule, type BreakingRuleContext } from './rule.js';
@@ -137,7 +137,8 @@ export const messageRules: readonly BreakingRule[] = [
         const before = format(previous, ctx.previous);
         const after = format(message, ctx.current);
         if (before !== 1 || after === 1) return;
-        ctx.report(message.file, message.path, `Message "${message.desc.name}" JSON format support changed from ${JSON_FORMAT_NAMES[before]} to ${JSON_FORMAT_NAMES[after]}.`, previous.file);
+        const at = featurePath(message.file, message.path, MESSAGE.options, FEATURES_IN.messageOptions, FEATURE.jsonFormat);
+        ctx.report(message.file, at, `Message "${message.desc.name}" JSON format support changed from ${JSON_FORMAT_NAMES[before]} to ${JSON_FORMAT_NAMES[after]}.`, previous.file);
       });
     },
   },
