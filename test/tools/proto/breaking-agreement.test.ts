@@ -14,9 +14,9 @@ import { bufWorkspace, runBuf } from './buf-reference.js';
 const PAIRS = fileURLToPath(new URL('../../../../test/fixtures/proto/breaking', import.meta.url));
 const CATEGORIES = ['FILE', 'PACKAGE', 'WIRE_JSON', 'WIRE'];
 /**
- * buf 1.75 never reports these two PACKAGE rules (an enum or extension deleted from a package
- * goes unnoticed); Switchyard reports them, so they are left out of the comparison and checked
- * on their own below.
+ * buf 1.75 misses these two PACKAGE rules when the file that held the deleted enum or extension
+ * still exists (it reports them only when the file went too); Switchyard always reports them, so
+ * they are left out of the comparison and checked on their own below.
  */
 const BUF_SILENT = new Set(['PACKAGE_ENUM_NO_DELETE', 'PACKAGE_EXTENSION_NO_DELETE']);
 
