@@ -64,7 +64,8 @@ export async function compileModules(moduleDirs: readonly string[], options: Com
   }
   if (moduleOfName.size === 0) throw new SwitchyardError('SY_ERR_PROTO_NO_FILES', `no .proto files in ${moduleDirs.join(', ')}`);
   const includeDir = builtinIncludeDir();
-  const builtins = (await findProtoFiles(includeDir)).filter((name) => !moduleOfName.has(name));
+  // Without the include directory (a package built without it) google/api imports fail to compile, with a position.
+  const builtins = (await findProtoFiles(includeDir).catch(() => [] as string[])).filter((name) => !moduleOfName.has(name));
 
   const workspace = await mkdtemp(join(tmpdir(), 'switchyard-proto-'));
   try {
