@@ -1,9 +1,10 @@
 /**
- * Compiles a module directory into a descriptor set with source info by running buf's compiler.
- * A directory is a module root: imports resolve inside it, then in the well-known types (built
- * into the compiler), then in Switchyard's `google/api` files. To offer the latter without the
- * user vendoring them, the module and the built-in files are put side by side as two modules of
- * a throw-away buf workspace (symlinks in a temp directory); files the user vendors win.
+ * Compiles module directories (one, or the several of a buf workspace) into a descriptor set
+ * with source info by running buf's compiler. A module directory is an import root: imports
+ * resolve inside the modules, then in the well-known types (built into the compiler), then in
+ * Switchyard's `google/api` files. To offer the latter without the user vendoring them, the
+ * modules and the built-in files are put side by side as modules of a throw-away buf workspace
+ * (symlinks in a temp directory); files the user vendors win.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
