@@ -16,7 +16,10 @@ export function progressOn(stream: CliOutput, label: string): Progress {
       if (!started) {
         bar.start(total, done);
         started = true;
-      } else bar.update(done);
+      } else {
+        bar.setTotal(total);
+        bar.update(done);
+      }
     },
     stop() {
       if (started) bar.stop();
