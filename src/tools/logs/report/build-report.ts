@@ -120,7 +120,6 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
   const share = (n: number): number => (total === 0 ? 0 : Math.round((n / total) * 10000) / 10000);
   const counts = (m: Map<string, Count>, n = options.top): CountRow[] =>
     topN(m.entries(), n, (v) => v.n).map(([key, c]) => ({ key: display(key), requests: c.n, share: share(c.n) }));
-  const snapshot = stats.snapshot();
   const routes = collapseRoutes(stats.routes, options.collapseThreshold);
   const routeRows: RouteRow[] = topN(routes.entries(), options.top, (t) => t.requests).map(([key, t]) => ({
     key: display(key),
@@ -150,13 +149,13 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
       bytes: stats.bytes,
       malformed: stats.malformed,
       uniqueClients: stats.clients.size,
-      uniquePaths: snapshot.paths.size,
+      uniquePaths: stats.paths.size,
       routePatterns: routes.size,
       from: iso(first),
       to: iso(last),
     },
     clients: counts(stats.clients),
-    paths: topN(snapshot.paths.entries(), options.top, (p) => p.requests).map(([key, p]) => ({
+    paths: topN(stats.paths.entries(), options.top, (p) => p.requests).map(([key, p]) => ({
       key: display(key),
       requests: p.requests,
       share: share(p.requests),
