@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fixture, reportOf, runLogs } from './cli-harness.js';
 
 let dir: string;
@@ -27,6 +28,15 @@ test('a directory is refused as unreadable', async () => {
   const run = await runLogs([dir]);
   assert.equal(run.code, 1);
   assert.match(run.stderr, /is a directory.*\(SY_ERR_FILE_UNREADABLE\)/);
+});
+
+test('a gzip file cut short is reported as unreadable, in one line', async () => {
+  const whole = gzipSync(Buffer.from('127.0.0.1 - - [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "-"\n'.repeat(20000)));
+  const file = join(dir, 'cut.log.gz');
+  await writeFile(file, whole.subarray(0, whole.length - 200));
+  const run = await runLogs([file]);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /^switchyard: cannot read .*cut\.log\.gz: .*\(SY_ERR_FILE_UNREADABLE\)\n$/);
 });
 
 const badOptions: [string[], RegExp][] = [

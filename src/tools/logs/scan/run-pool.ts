@@ -16,6 +16,11 @@ export interface PoolResult {
   readonly lines: ReadonlyMap<string, number>;
 }
 
+/** A read or inflate failure in the middle of a scan (a truncated gzip file, a vanished disk). */
+function unreadable(job: Job | undefined, message: string): SwitchyardError {
+  return new SwitchyardError('SY_ERR_FILE_UNREADABLE', `cannot read ${job?.path ?? 'input'}: ${message}`);
+}
+
 export async function runPool(
   jobs: readonly Job[],
   threads: number,
@@ -26,8 +31,12 @@ export async function runPool(
   const lines = new Map<string, number>();
   if (threads <= 1 || jobs.length <= 1) {
     for (const job of jobs) {
-      const result = await scanJob(job, maxSamples, onBytes, stats);
-      lines.set(`${job.source}:${job.chunk}`, result.lines);
+      try {
+        const result = await scanJob(job, maxSamples, onBytes, stats);
+        lines.set(`${job.source}:${job.chunk}`, result.lines);
+      } catch (err) {
+        throw unreadable(job, err instanceof Error ? err.message : String(err));
+      }
     }
     return { stats, lines };
   }
@@ -52,7 +61,7 @@ export async function runPool(
           void worker.terminate().then(() => resolve());
         } else {
           void worker.terminate();
-          reject(new SwitchyardError('SY_ERR_FILE_UNREADABLE', `cannot read ${current?.path ?? 'input'}: ${msg.message}`));
+          reject(unreadable(current, msg.message));
         }
       });
       worker.on('error', (err) => reject(err));
