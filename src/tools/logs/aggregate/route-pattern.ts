@@ -13,18 +13,27 @@ const TOKEN = /^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_-]{22,}$/;
 /** ...but not a slug of lowercase words (`logstash-monitorama-2013`), which is a page name. */
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)+$/;
 
-function segmentPattern(segment: string): string | undefined {
+function allDigits(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return to > from;
+}
+
+/** The parameter a segment stands for (`id`, `uuid`...) and any literal suffix (`.json`). */
+function segmentKind(segment: string): [kind: string, suffix: string] | undefined {
   const first = segment.charCodeAt(0);
   if (first >= 48 && first <= 57) {
-    if (/^\d+$/.test(segment)) return '{id}';
-    if (DATE.test(segment)) return '{date}';
+    if (allDigits(segment, 0, segment.length)) return ['id', ''];
+    if (DATE.test(segment)) return ['date', ''];
     const ext = NUMBER_WITH_EXT.exec(segment);
-    if (ext !== null) return `{id}${ext[2] ?? ''}`;
+    if (ext !== null) return ['id', ext[2] ?? ''];
   }
   if (segment.length >= 16) {
-    if (UUID.test(segment)) return '{uuid}';
-    if (HEX.test(segment)) return '{hash}';
-    if (TOKEN.test(segment) && !SLUG.test(segment)) return '{token}';
+    if (UUID.test(segment)) return ['uuid', ''];
+    if (HEX.test(segment)) return ['hash', ''];
+    if (TOKEN.test(segment) && !SLUG.test(segment)) return ['token', ''];
   }
   return undefined;
 }
@@ -38,17 +47,19 @@ function pathOf(target: string): string {
   return target;
 }
 
+/** Runs once per distinct path, so it names parameters as it goes rather than in a second pass. */
 export function routePattern(path: string): string {
-  const segments = pathOf(path).split('/');
-  let changed = false;
+  const p = pathOf(path);
+  const segments = p.split('/');
+  let seen: Map<string, number> | undefined;
   for (let i = 0; i < segments.length; i++) {
-    const p = segmentPattern(segments[i] as string);
-    if (p !== undefined) {
-      segments[i] = p;
-      changed = true;
-    }
+    const kind = segmentKind(segments[i] as string);
+    if (kind === undefined) continue;
+    const n = ((seen ??= new Map()).get(kind[0]) ?? 0) + 1;
+    seen.set(kind[0], n);
+    segments[i] = `{${kind[0]}${n === 1 ? '' : n}}${kind[1]}`;
   }
-  return changed ? uniqueNames(segments.join('/')) : pathOf(path);
+  return seen === undefined ? p : segments.join('/');
 }
 
 /** Laravel needs distinct parameter names: the second `{id}` becomes `{id2}`, and so on. */

@@ -25,7 +25,6 @@ export interface ReportInputs {
 
 /** Keys were decoded as latin1 for speed (scan/line-splitter.ts); print them as the UTF-8 they are. */
 export function display(key: string): string {
-  // eslint-disable-next-line no-control-regex
   return /[^\x00-\x7f]/.test(key) ? Buffer.from(key, 'latin1').toString('utf8') : key;
 }
 
