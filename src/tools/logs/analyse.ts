@@ -3,7 +3,6 @@
  * all cores and stdin on the main thread, merge, and build the report.
  */
 import type { CliIO } from '../../cli/io.js';
-import { Stats } from './aggregate/stats.js';
 import type { FormatSpec } from './format/layout.js';
 import { resolveFormat } from './format/resolve-format.js';
 import type { LogsOptions } from './options.js';
@@ -43,9 +42,7 @@ export async function analyse(names: readonly string[], options: LogsOptions, io
     const pool = await runPool(jobs, options.jobs, options.samples, (n) => progress.add(n));
     const lines = new Map(pool.lines);
     if (stdinSource !== -1) {
-      const stdinStats = new Stats(options.samples);
-      const scan = await scanStdin(io.stdin, stdinSource, explicit, stdinStats, () => {});
-      pool.stats.merge(stdinStats.snapshot());
+      const scan = await scanStdin(io.stdin, stdinSource, explicit, pool.stats);
       lines.set(`${stdinSource}:0`, scan.lines);
       formats[stdinSource] = describeFormat(scan.spec);
     }

@@ -82,7 +82,7 @@ export async function follow(names: readonly string[], options: LogsOptions, io:
   for (const [source, name] of names.entries()) {
     if (name === '-') {
       formats.push('auto');
-      stdinDone = scanStdin(io.stdin, source, explicit, stats, () => {}).then((scan) => {
+      stdinDone = scanStdin(io.stdin, source, explicit, stats).then((scan) => {
         formats[source] = describeFormat(scan.spec);
         lines.set(`${source}:0`, scan.lines);
       });

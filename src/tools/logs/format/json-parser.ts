@@ -24,12 +24,11 @@ const LATENCY: readonly (readonly [string, number])[] = [
   ['duration', 1e6], ['request_time', 1e6], ['latency', 1e6], ['upstream_response_time', 1e6],
 ];
 
+const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '' && v !== '-';
+
 function pick(objects: readonly Json[], keys: readonly string[]): unknown {
   for (const o of objects) {
-    for (const k of keys) {
-      const v = o[k];
-      if (v !== undefined && v !== null && v !== '' && v !== '-') return v;
-    }
+    for (const k of keys) if (present(o[k])) return o[k];
   }
   return undefined;
 }
@@ -81,12 +80,15 @@ export const jsonParser: LineParser = (line: string, rec: LogRecord): boolean | 
   rec.client = typeof client === 'string' ? client : '';
   const bytes = toNum(pick(scopes, BYTES));
   rec.bytes = bytes >= 0 ? bytes : 0;
-  rec.time = toTime(pick([top], TIME));
-  for (const [key, scale] of LATENCY) {
-    const v = toNum(pick(scopes, [key]));
-    if (v >= 0) {
-      rec.latencyUs = v * scale;
-      break;
+  rec.time = toTime(pick(scopes.slice(0, 1), TIME));
+  // Keys in LATENCY order, each looked up in every scope, so the unit is the key's, not a guess.
+  latency: for (const [key, scale] of LATENCY) {
+    for (const o of scopes) {
+      const v = toNum(o[key]);
+      if (v >= 0) {
+        rec.latencyUs = v * scale;
+        break latency;
+      }
     }
   }
   const route = top['route'];

@@ -2,7 +2,7 @@
  * Splits a byte stream into lines and hands each to a parser, counting lines so malformed ones can
  * be reported by number. Bytes are decoded as latin1: one byte per character, the cheapest decode
  * V8 has, and lossless, so keys are turned back into UTF-8 only when a report prints them
- * (`report/text.ts`). A line may span chunks; the partial tail is carried to the next one.
+ * (`display` in report/build-report.ts). A line may span chunks; the partial tail is carried to the next one.
  */
 import type { Stats } from '../aggregate/stats.js';
 import { emptyRecord, type LineParser } from '../format/log-record.js';

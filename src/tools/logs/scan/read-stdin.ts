@@ -22,8 +22,6 @@ export async function scanStdin(
   source: number,
   explicit: FormatSpec | undefined,
   stats: Stats,
-  onBytes: (n: number) => void,
-  onChunk: () => void = () => {},
 ): Promise<StdinScan> {
   let stream: AsyncIterable<Buffer> = stdin as AsyncIterable<Buffer>;
   const iterator = stream[Symbol.asyncIterator]();
@@ -60,9 +58,6 @@ export async function scanStdin(
   }
   const spec = settleFormat('stdin', explicit, first);
   const splitter = new LineSplitter(parserFor(spec), stats, source, 0);
-  await scanChunks(stream, splitter, (n) => {
-    onBytes(n);
-    onChunk();
-  });
+  await scanChunks(stream, splitter, () => {}); // no progress bar: a pipe has no known size
   return { spec, lines: splitter.lines };
 }
