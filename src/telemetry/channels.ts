@@ -17,9 +17,47 @@ export interface RequestEndMessage {
   readonly durationNs: bigint;
 }
 
+/**
+ * One try of an upstream (a retry is a new attempt with the next number). `carrier` starts empty:
+ * a subscriber may put propagation headers in it (tracing adds `traceparent`), and the upstream
+ * sends them on: as HTTP headers, as FastCGI `HTTP_*` params, as gRPC metadata.
+ */
+export interface UpstreamAttemptStartMessage {
+  readonly exchange: Exchange;
+  readonly upstream: string;
+  /** 1 for the first try. */
+  readonly attempt: number;
+  /** The endpoint tried (URL or socket address), when the upstream knows it at this point. */
+  readonly endpoint?: string;
+  readonly carrier: Record<string, string>;
+}
+
+export interface UpstreamAttemptEndMessage {
+  readonly start: UpstreamAttemptStartMessage;
+  /** Status of the upstream's response, when one came back. */
+  readonly statusCode?: number;
+  /** Why the attempt failed, when it did. */
+  readonly error?: unknown;
+}
+
+export interface FastcgiQueueWaitMessage {
+  readonly exchange: Exchange;
+  readonly upstream: string;
+  /** Nanoseconds spent waiting for a php-fpm slot (0n when one was free). */
+  readonly waitNs: bigint;
+  /** False when the request was turned away (queue full, queue timeout, client gone). */
+  readonly admitted: boolean;
+}
+
 export const channels = {
   /** A request has been parsed and given its id; nothing is routed yet. */
   requestStart: channel('switchyard:request:start'),
   /** The response has closed (finished or cut); `exchange.match` and `exchange.upstream` are set if they were reached. */
   requestEnd: channel('switchyard:request:end'),
+  /** An upstream attempt begins, before its request is sent; subscribers may fill `carrier`. */
+  upstreamAttemptStart: channel('switchyard:upstream:attempt:start'),
+  /** The attempt got its response head, or failed. */
+  upstreamAttemptEnd: channel('switchyard:upstream:attempt:end'),
+  /** A FastCGI request left the admission queue (admitted or turned away). */
+  fastcgiQueueWait: channel('switchyard:fastcgi:queue:wait'),
 } as const;
