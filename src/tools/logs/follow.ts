@@ -51,7 +51,9 @@ class Tail {
   async #read(): Promise<void> {
     const st = await stat(this.#path);
     if (st.ino !== this.#ino || st.size < this.#offset) {
-      // Rotated (new inode) or truncated: start the new file from its beginning.
+      // Rotated (new inode) or truncated: the old file's unfinished last line will not grow any
+      // more, so it counts as it is; then the new file is read from its beginning.
+      if (this.#ino !== -1) this.#splitter.end();
       this.#ino = st.ino;
       this.#offset = 0;
     }

@@ -5,6 +5,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { PassThrough, Readable } from 'node:stream';
+import { runCli } from '../../../src/cli/run-cli.js';
 import { fixture, reportOf, runLogs } from './cli-harness.js';
 
 let dir: string;
@@ -37,6 +39,17 @@ test('a gzip file cut short is reported as unreadable, in one line', async () =>
   const run = await runLogs([file]);
   assert.equal(run.code, 1);
   assert.match(run.stderr, /^switchyard: cannot read .*cut\.log\.gz: .*\(SY_ERR_FILE_UNREADABLE\)\n$/);
+});
+
+test('on a terminal, stderr shows a progress bar while the files are read', async () => {
+  const stdout = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 100 });
+  let drawn = '';
+  stderr.on('data', (b: Buffer) => (drawn += b.toString()));
+  stdout.resume();
+  const code = await runCli(['logs', fixture('zanbil_nginx_combined_xff.log')], { stdout, stderr, stdin: Readable.from([]), env: {}, cwd: process.cwd() });
+  assert.equal(code, 0);
+  assert.match(drawn, /reading logs \[.*\] \d+% \| [\d.]+ of 0\.3 MiB/);
 });
 
 const badOptions: [string[], RegExp][] = [
