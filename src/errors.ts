@@ -72,6 +72,7 @@ export const catalogue = {
   // --- admin API ----------------------------------------------------------------------------
   SY_ERR_ADMIN_UNAUTHORIZED: { status: 401, title: 'admin token missing or wrong' },
   SY_ERR_ADMIN_NOT_FOUND: { status: 404, title: 'no such admin endpoint' },
+  SY_ERR_ADMIN_BAD_QUERY: { status: 400, title: 'admin query parameter is invalid' },
   SY_ERR_RELOAD_REJECTED: { status: 422, title: 'new configuration rejected; the running one keeps serving' },
 } as const satisfies Record<string, ErrorDefinition>;
 

@@ -5,12 +5,15 @@
 import type { ServerResponse } from 'node:http';
 import type { Exchange } from '../listener/exchange.js';
 import type { Gateway } from '../gateway/gateway.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 
 export type ReloadOutcome = { readonly reloaded: true } | { readonly reloaded: false; readonly problems: readonly string[] };
 
 export interface AdminContext {
   readonly gateway: Gateway;
   readonly reload: () => Promise<ReloadOutcome>;
+  /** Metrics, heatmaps, correlation; undefined when `telemetry.metrics` is off and tracing unset. */
+  readonly telemetry?: Telemetry | undefined;
 }
 
 export interface AdminEndpoint {

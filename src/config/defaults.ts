@@ -15,4 +15,10 @@ export const defaults = Object.freeze({
     readTimeout: 60_000, // nginx fastcgi_read_timeout
     spoolMemory: 1024 * 1024,
   }),
+  telemetry: Object.freeze({
+    metrics: true,
+    sampleRatio: 0.1,
+    serviceName: 'switchyard',
+    heatmap: Object.freeze({ slice: 1_000, keep: 15 * 60_000 }),
+  }),
 });

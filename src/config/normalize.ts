@@ -17,6 +17,7 @@ import type {
   ListenAddress,
   MiddlewareConfig,
   RouteConfig,
+  TelemetryConfig,
   UpstreamConfig,
 } from './types.js';
 
@@ -97,6 +98,7 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
         readTimeout: duration(value['readTimeout'], defaults.fastcgi.readTimeout),
         spoolMemory: size(value['spoolMemory'], defaults.fastcgi.spoolMemory),
         status: value['status'] as string | undefined,
+        slowlog: value['slowlog'] === undefined ? undefined : resolve(baseDir, value['slowlog'] as string),
         params,
       };
       if (!isAbsolute(fastcgi.root)) fail('SY_ERR_CONFIG_UPSTREAM', [...at, 'root'], 'root must be a directory path');
@@ -208,9 +210,28 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
       middleware,
       routes,
       accessLog: { target: accessLogTarget((raw['accessLog'] as string | undefined) ?? defaults.accessLog, baseDir) },
+      telemetry: telemetryConfig((raw['telemetry'] ?? {}) as Raw, duration),
       source,
     },
     problems,
+  };
+}
+
+function telemetryConfig(raw: Raw, duration: (value: unknown, fallback: number) => number): TelemetryConfig {
+  const tracing = raw['tracing'] as Raw | undefined;
+  const heatmap = (raw['heatmap'] ?? {}) as Raw;
+  const d = defaults.telemetry;
+  return {
+    metrics: (raw['metrics'] as boolean | undefined) ?? d.metrics,
+    tracing:
+      tracing === undefined
+        ? undefined
+        : {
+            otlp: tracing['otlp'] as string,
+            sampleRatio: (tracing['sampleRatio'] as number | undefined) ?? d.sampleRatio,
+            serviceName: (tracing['serviceName'] as string | undefined) ?? d.serviceName,
+          },
+    heatmap: { slice: duration(heatmap['slice'], d.heatmap.slice), keep: duration(heatmap['keep'], d.heatmap.keep) },
   };
 }
 

@@ -13,6 +13,7 @@ export interface GatewayConfig {
   readonly middleware: ReadonlyMap<string, MiddlewareConfig>;
   readonly routes: readonly RouteConfig[];
   readonly accessLog: AccessLogConfig;
+  readonly telemetry: TelemetryConfig;
   /** Absolute path of the file this came from, for resolving relative paths; undefined in tests. */
   readonly source: string | undefined;
 }
@@ -50,6 +51,23 @@ export interface AccessLogConfig {
   readonly target: string;
 }
 
+export interface TelemetryConfig {
+  /** Request metrics, heatmaps and pause correlation (default true); tracing is set apart. */
+  readonly metrics: boolean;
+  /** OpenTelemetry tracing; off when `telemetry.tracing` is absent. */
+  readonly tracing: TracingConfig | undefined;
+  /** Latency heatmap ring: slice width and how long slices are kept (ms). */
+  readonly heatmap: { readonly slice: number; readonly keep: number };
+}
+
+export interface TracingConfig {
+  /** OTLP/HTTP protobuf traces endpoint, e.g. http://127.0.0.1:4318/v1/traces. */
+  readonly otlp: string;
+  /** Share of new traces kept (parent-based: a client's sampled flag wins); 5xx always kept. */
+  readonly sampleRatio: number;
+  readonly serviceName: string;
+}
+
 export type UpstreamConfig = FastcgiUpstreamConfig | HttpUpstreamConfig;
 
 export interface FastcgiUpstreamConfig {
@@ -75,6 +93,8 @@ export interface FastcgiUpstreamConfig {
   readonly spoolMemory: number;
   /** php-fpm pm.status_path, scraped by telemetry. */
   readonly status: string | undefined;
+  /** php-fpm's slowlog file, tailed by telemetry for pause correlation (absolute). */
+  readonly slowlog?: string | undefined;
   /** Extra FastCGI params set on every request (cannot contain PHP_VALUE/PHP_ADMIN_VALUE). */
   readonly params: Readonly<Record<string, string>>;
 }

@@ -11,6 +11,7 @@ import { buildRuntime } from './build.js';
 import { Gateway } from './gateway.js';
 import { startAdminServer } from '../admin/admin-server.js';
 import { adminEndpoints } from '../admin/endpoints.js';
+import { startTelemetry } from '../telemetry/telemetry.js';
 import type { ReloadOutcome } from '../admin/endpoint.js';
 import { formatAddress } from '../config/address.js';
 import type { ListenAddress } from '../config/types.js';
@@ -49,7 +50,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const stop = () => {
     admin?.close();
     admin?.closeAllConnections();
-    stopping ??= gateway.stop().then(() => {
+    stopping ??= gateway.stop().then(async () => {
+      await telemetry?.stop();
       removeSignals();
       log.info('switchyard stopped');
       markStopped();
@@ -70,7 +72,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   };
   // The admin listener is set up once from the starting config; a reload does not move it.
   const adminConfig = gateway.runtime.config.admin;
-  const admin = adminConfig === undefined ? undefined : await startAdminServer(adminConfig, adminEndpoints, { gateway, reload }, log);
+  const telemetry = startTelemetry(gateway.runtime.config.telemetry, gateway, log);
+  const admin = adminConfig === undefined ? undefined : await startAdminServer(adminConfig, adminEndpoints, { gateway, reload, telemetry }, log);
   if (admin !== undefined) log.info({ admin: formatAddress(adminConfig?.listen as ListenAddress) }, 'admin listening');
   const onStop = () => void stop();
   const onReload = () => void reload().catch((err: unknown) => log.error({ err }, 'reload failed'));

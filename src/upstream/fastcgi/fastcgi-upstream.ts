@@ -17,6 +17,8 @@ import { serveStaticFile } from '../static/static-files.js';
 import { buildParams, encodeParams, RESERVED_PARAMS } from './params.js';
 import { FastcgiPool, type PoolStats } from './pool.js';
 import { Relay, RelayError, type RelayOutcome } from './relay.js';
+import { describeAddress } from './connection.js';
+import { channels, type FastcgiQueueWaitMessage, type UpstreamAttemptEndMessage, type UpstreamAttemptStartMessage } from '../../telemetry/channels.js';
 import { prepareRequestBody, type RequestBody } from './request-body.js';
 import { ScriptResolver, type Resolution } from './script-resolver.js';
 
@@ -49,6 +51,7 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
   readonly #label: string;
   readonly #pool: FastcgiPool;
   readonly #resolver: ScriptResolver;
+  readonly #endpoint: string;
 
   constructor(config: FastcgiUpstreamConfig, log: Logger) {
     this.name = config.name;
@@ -64,6 +67,7 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
       connectTimeout: config.connectTimeout,
       readTimeout: config.readTimeout,
     });
+    this.#endpoint = describeAddress(config.address);
     this.#resolver = new ScriptResolver({ upstream: config.name, root: config.root, index: config.index, scripts: config.scripts });
   }
 
@@ -92,7 +96,7 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
     const body = await prepareRequestBody(exchange.req, route?.bodySize ?? DEFAULT_BODY_SIZE, this.#config.spoolMemory);
     let outcome: RelayOutcome;
     try {
-      await this.#pool.admit(exchange.signal);
+      await this.#admit(exchange);
       try {
         outcome = await this.#run(exchange, resolution, body);
       } finally {
@@ -112,8 +116,23 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
     }
   }
 
-  async #run(exchange: Exchange, script: Extract<Resolution, { kind: 'script' }>, body: RequestBody): Promise<RelayOutcome> {
-    const params = encodeParams(
+  /** Waits for a php-fpm slot; telemetry hears how long (queue wait is a tier of its own). */
+  async #admit(exchange: Exchange): Promise<void> {
+    if (!channels.fastcgiQueueWait.hasSubscribers) return this.#pool.admit(exchange.signal);
+    const since = process.hrtime.bigint();
+    const publish = (admitted: boolean) =>
+      channels.fastcgiQueueWait.publish({ exchange, upstream: this.name, waitNs: process.hrtime.bigint() - since, admitted } satisfies FastcgiQueueWaitMessage);
+    try {
+      await this.#pool.admit(exchange.signal);
+    } catch (err) {
+      publish(false);
+      throw err;
+    }
+    publish(true);
+  }
+
+  #params(exchange: Exchange, script: Extract<Resolution, { kind: 'script' }>, body: RequestBody, carrier: Record<string, string> | undefined): Buffer {
+    return encodeParams(
       buildParams({
         method: exchange.req.method ?? 'GET',
         requestUri: exchange.req.url ?? '/',
@@ -129,16 +148,31 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
         remotePort: exchange.req.socket.remotePort,
         serverAddress: exchange.req.socket.localAddress ?? '',
         serverPort: exchange.req.socket.localPort,
-        headers: exchange.req.headers,
+        // Propagation headers from telemetry (traceparent) replace the client's, so PHP reads
+        // the gateway's span as its parent in $_SERVER['HTTP_TRACEPARENT'].
+        headers: carrier === undefined ? exchange.req.headers : { ...exchange.req.headers, ...carrier },
         contentLength: body.length,
         requestId: exchange.id,
         serverSoftware: `switchyard/${VERSION}`,
         extra: this.#config.params,
       }),
     );
+  }
+
+  async #run(exchange: Exchange, script: Extract<Resolution, { kind: 'script' }>, body: RequestBody): Promise<RelayOutcome> {
     let fresh = false;
-    for (;;) {
-      const conn = await this.#pool.take(fresh);
+    for (let attempt = 1; ; attempt++) {
+      const start: UpstreamAttemptStartMessage | undefined = channels.upstreamAttemptStart.hasSubscribers ? { exchange, upstream: this.name, attempt, endpoint: this.#endpoint, carrier: {} } : undefined;
+      if (start !== undefined) channels.upstreamAttemptStart.publish(start);
+      const ended = (end: Omit<UpstreamAttemptEndMessage, 'start'>) => start !== undefined && channels.upstreamAttemptEnd.publish({ start, ...end } satisfies UpstreamAttemptEndMessage);
+      const params = this.#params(exchange, script, body, start?.carrier);
+      let conn;
+      try {
+        conn = await this.#pool.take(fresh);
+      } catch (err) {
+        ended({ error: err });
+        throw err;
+      }
       const reused = conn.requests > 0;
       const relay = new Relay(exchange, conn, this.#label);
       conn.begin(relay, params, this.#config.keepAlive, body.empty);
@@ -155,9 +189,11 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
       try {
         const outcome = await relay.promise;
         this.#pool.giveBack(conn, relay.completed && bodySent && outcome.kind !== 'aborted');
+        ended({ statusCode: exchange.res.statusCode });
         return outcome;
       } catch (err) {
         this.#pool.giveBack(conn, relay.completed && bodySent);
+        ended({ error: err instanceof RelayError ? err.error : err });
         if (!(err instanceof RelayError)) throw err;
         if (err.retryable && reused && !fresh && body.replayable && SAFE_METHODS.has(exchange.req.method ?? '')) {
           exchange.log.debug({ upstream: this.name, detail: err.message }, 'kept connection was closed by php-fpm; retrying on a new one');

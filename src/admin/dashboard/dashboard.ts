@@ -1,0 +1,61 @@
+/**
+ * `/dashboard` on the admin listener: a page drawing the live latency heatmap (uPlot), request
+ * and error rates by route, upstream pools, php-fpm state and the correlation report, from the
+ * admin API. When `admin.token` is set the page itself needs it (as the Bearer header, or once
+ * as `?token=` from a browser, which the page then keeps for its API calls); the script and
+ * style files hold no data and are open.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { SwitchyardError } from '../../errors.js';
+import type { Exchange } from '../../listener/exchange.js';
+import { sendJson, type AdminContext, type AdminEndpoint } from '../endpoint.js';
+import { requireTelemetry } from '../metrics.js';
+import { DASHBOARD_ASSETS, dashboardAsset } from './assets.js';
+import { dashboardState } from './dashboard-state.js';
+
+function send(exchange: Exchange, name: string): void {
+  const asset = dashboardAsset(name);
+  exchange.res.writeHead(200, { 'content-type': asset.type, 'content-length': asset.body.length, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }).end(asset.body);
+}
+
+function tokenAccepted(exchange: Exchange, context: AdminContext): boolean {
+  const token = context.gateway.runtime.config.admin?.token;
+  if (token === undefined) return true;
+  const given = exchange.req.headers.authorization?.replace(/^Bearer /, '') ?? new URLSearchParams(exchange.query).get('token') ?? '';
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+const page: AdminEndpoint = {
+  method: 'GET',
+  path: '/dashboard',
+  // Checked here instead of by the admin server, to take the token from the query as well.
+  open: true,
+  async handle(exchange, context) {
+    if (!tokenAccepted(exchange, context)) {
+      throw new SwitchyardError('SY_ERR_ADMIN_UNAUTHORIZED', 'open /dashboard?token=<admin token>, or send it as Authorization: Bearer <token>', { headers: { 'www-authenticate': 'Bearer realm="switchyard-admin"' } });
+    }
+    requireTelemetry(context);
+    send(exchange, 'index.html');
+  },
+};
+
+const files: AdminEndpoint[] = DASHBOARD_ASSETS.filter((n) => n !== 'index.html').map((name) => ({
+  method: 'GET',
+  path: `/dashboard/${name}`,
+  open: true,
+  async handle(exchange) {
+    send(exchange, name);
+  },
+}));
+
+const state: AdminEndpoint = {
+  method: 'GET',
+  path: '/dashboard/state',
+  async handle(exchange, context) {
+    sendJson(exchange.res, 200, await dashboardState(context.gateway, requireTelemetry(context)));
+  },
+};
+
+export const dashboardEndpoints: readonly AdminEndpoint[] = [page, state, ...files];

@@ -1,0 +1,62 @@
+/**
+ * `GET /admin/heatmap?route=NAME|upstream=NAME&from=...&to=...`: the latency heatmap of one
+ * route (its name, else its path) or upstream as JSON: per time slice, the count in each
+ * log-linear latency bucket (about 2% wide), with the slice's p50, p99 and max. Without
+ * `route` or `upstream` it lists the keys there are. `from`/`to`: epoch ms, ISO 8601, `now` or
+ * `-5m`; default the last five minutes, cut to what the ring still holds.
+ */
+import { SwitchyardError } from '../errors.js';
+import { bucketRange } from '../telemetry/heatmap/log-linear-histogram.js';
+import { nowMs } from '../telemetry/pauses/pause-timeline.js';
+import { parseTimeRange } from '../telemetry/time-range.js';
+import { sendJson, type AdminEndpoint } from './endpoint.js';
+import { requireTelemetry } from './metrics.js';
+
+export const heatmapEndpoint: AdminEndpoint = {
+  method: 'GET',
+  path: '/admin/heatmap',
+  async handle(exchange, context) {
+    const { heatmaps } = requireTelemetry(context);
+    const params = new URLSearchParams(exchange.query);
+    const route = params.get('route');
+    const upstream = params.get('upstream');
+    if (route === null && upstream === null) {
+      sendJson(exchange.res, 200, { sliceMs: heatmaps.sliceMs, keepMs: heatmaps.keepMs, routes: heatmaps.keys('route'), upstreams: heatmaps.keys('upstream') });
+      return;
+    }
+    if (route !== null && upstream !== null) throw new SwitchyardError('SY_ERR_ADMIN_BAD_QUERY', 'give route or upstream, not both');
+    const now = nowMs();
+    const range = parseTimeRange(params, now);
+    if ('problem' in range) throw new SwitchyardError('SY_ERR_ADMIN_BAD_QUERY', range.problem);
+    const kind = route !== null ? 'route' : 'upstream';
+    const key = (route ?? upstream) as string;
+    const ring = heatmaps.get(kind, key);
+    if (ring === undefined) {
+      const known = heatmaps.keys(kind);
+      throw new SwitchyardError('SY_ERR_ADMIN_BAD_QUERY', `no ${kind} '${key}' has recorded requests${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`);
+    }
+    const slices = ring.slices(range.from, range.to, now);
+    const used = new Set<number>();
+    for (const s of slices) for (const b of s.histogram.counts.keys()) used.add(b);
+    const buckets = [...used].sort((a, b) => a - b);
+    const position = new Map(buckets.map((b, i) => [b, i]));
+    const ms = (micros: number) => Math.round(micros) / 1000;
+    sendJson(exchange.res, 200, {
+      [kind]: key,
+      sliceMs: ring.sliceMs,
+      from: Math.max(range.from, ring.oldest(now)),
+      to: range.to,
+      unit: 'ms',
+      // [low, high) of each bucket that has a count, ascending; cells refer to them by position.
+      buckets: buckets.map((b) => bucketRange(b).map(ms)),
+      slices: slices.map((s) => ({
+        start: s.start,
+        count: s.histogram.total,
+        p50: ms(s.histogram.quantile(0.5)),
+        p99: ms(s.histogram.quantile(0.99)),
+        max: ms(s.histogram.max),
+        cells: [...s.histogram.counts].map(([b, n]) => [position.get(b), n]).sort((x, y) => (x[0] as number) - (y[0] as number)),
+      })),
+    });
+  },
+};

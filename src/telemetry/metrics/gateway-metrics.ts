@@ -1,0 +1,206 @@
+/**
+ * The Prometheus metrics of SPEC section 10, on prom-client with a registry of our own (nothing
+ * global). Request metrics are fed from request ends, runtime histograms from the runtime
+ * monitor; upstream and php-fpm gauges are read when scraped. Histograms carry the trace id as
+ * an exemplar when the request's trace is exported; exemplars exist only in the OpenMetrics
+ * format, which is served to scrapers that ask for it (Prometheus does).
+ */
+import { Counter, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
+import type { Gateway } from '../../gateway/gateway.js';
+import type { FpmMonitor } from '../php-fpm/fpm-monitor.js';
+import type { FpmStatus } from '../php-fpm/fpm-status.js';
+
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const PAUSE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+type RequestLabels = 'route' | 'upstream' | 'status_class';
+
+interface UpstreamStatsLike {
+  readonly active?: number;
+  readonly idle?: number;
+  readonly queued?: number;
+  readonly max?: number;
+  readonly ejected?: number;
+  readonly ejections?: number;
+}
+
+const FPM_GAUGES: [keyof FpmStatus, string, string][] = [
+  ['activeProcesses', 'switchyard_fpm_active_processes', 'php-fpm workers serving a request'],
+  ['idleProcesses', 'switchyard_fpm_idle_processes', 'php-fpm workers waiting for a request'],
+  ['totalProcesses', 'switchyard_fpm_total_processes', 'php-fpm workers'],
+  ['listenQueue', 'switchyard_fpm_listen_queue', 'connections waiting in php-fpm\'s listen backlog'],
+  ['maxListenQueue', 'switchyard_fpm_max_listen_queue', 'largest listen queue since php-fpm started'],
+  ['maxChildrenReached', 'switchyard_fpm_max_children_reached', 'times php-fpm hit pm.max_children since it started'],
+  ['slowRequests', 'switchyard_fpm_slow_requests', 'requests php-fpm logged to its slowlog since it started'],
+  ['acceptedConn', 'switchyard_fpm_accepted_connections', 'connections php-fpm accepted since it started'],
+];
+
+export class GatewayMetrics {
+  // Made as OpenMetrics (prom-client checks that when a histogram enables exemplars), then
+  // switched to the classic format, which is rendered unless a scraper asks otherwise.
+  readonly registry = new Registry<RegistryContentType>();
+  readonly #requests: Counter<RequestLabels>;
+  readonly #duration: Histogram<RequestLabels>;
+  readonly #queueWait: Histogram<'upstream'>;
+  readonly #queueRejected: Counter<'upstream'>;
+  readonly #attempts: Counter<'upstream' | 'outcome'>;
+  readonly #gcPause: Histogram<'kind'>;
+  readonly #loopDelay: Histogram;
+  readonly #spansExported: Counter;
+  readonly #spansDropped: Counter;
+  #scrapes: Promise<unknown> = Promise.resolve();
+
+  constructor(gateway: Gateway, fpm: FpmMonitor) {
+    const registers = [this.registry];
+    this.registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    this.#requests = new Counter({ name: 'switchyard_requests_total', help: 'Requests answered, by route, upstream and status class', labelNames: ['route', 'upstream', 'status_class'], registers });
+    this.#duration = new Histogram({
+      name: 'switchyard_request_duration_seconds',
+      help: 'Time from the first byte of the request to the response closing',
+      labelNames: ['route', 'upstream', 'status_class'],
+      buckets: DURATION_BUCKETS,
+      enableExemplars: true,
+      registers,
+    });
+    this.#queueWait = new Histogram({ name: 'switchyard_upstream_queue_wait_seconds', help: 'Time FastCGI requests waited for a php-fpm slot', labelNames: ['upstream'], buckets: DURATION_BUCKETS, registers });
+    this.#queueRejected = new Counter({ name: 'switchyard_upstream_queue_rejected_total', help: 'FastCGI requests turned away by admission control (queue full, queue timeout, client gone)', labelNames: ['upstream'], registers });
+    this.#attempts = new Counter({ name: 'switchyard_upstream_attempts_total', help: 'Upstream attempts (retries included), by outcome', labelNames: ['upstream', 'outcome'], registers });
+    this.#gcPause = new Histogram({ name: 'switchyard_runtime_gc_pause_seconds', help: 'Gateway garbage-collection pauses (perf_hooks)', labelNames: ['kind'], buckets: PAUSE_BUCKETS, registers });
+    this.#loopDelay = new Histogram({ name: 'switchyard_runtime_event_loop_delay_seconds', help: 'How late a 10 ms timer fired: time the event loop was busy', buckets: PAUSE_BUCKETS, registers });
+    this.#spansExported = new Counter({ name: 'switchyard_trace_spans_exported_total', help: 'Spans the trace collector accepted', registers });
+    this.#spansDropped = new Counter({ name: 'switchyard_trace_spans_dropped_total', help: 'Spans lost because the trace collector did not accept them', registers });
+    this.registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
+
+    const upstreamStats = (): [string, string, UpstreamStatsLike][] =>
+      [...gateway.runtime.upstreams.values()].map((u) => [u.name, u.type, (u as { stats?: UpstreamStatsLike }).stats ?? {}]);
+    new Gauge({
+      name: 'switchyard_upstream_connections',
+      help: 'Upstream connections by state (active: carrying a request; idle: kept alive)',
+      labelNames: ['upstream', 'type', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [name, type, s] of upstreamStats()) {
+          if (s.active !== undefined) this.set({ upstream: name, type, state: 'active' }, s.active);
+          if (s.idle !== undefined) this.set({ upstream: name, type, state: 'idle' }, s.idle);
+        }
+      },
+    });
+    new Gauge({
+      name: 'switchyard_upstream_connections_max',
+      help: 'Cap on upstream connections (fastcgi maxConnections)',
+      labelNames: ['upstream'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [name, , s] of upstreamStats()) if (s.max !== undefined) this.set({ upstream: name }, s.max);
+      },
+    });
+    new Gauge({
+      name: 'switchyard_upstream_queue_depth',
+      help: 'Requests waiting for an upstream connection (FastCGI admission queue)',
+      labelNames: ['upstream'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [name, , s] of upstreamStats()) if (s.queued !== undefined) this.set({ upstream: name }, s.queued);
+      },
+    });
+    new Gauge({
+      name: 'switchyard_upstream_ejected_endpoints',
+      help: 'Endpoints currently ejected by outlier detection (0 for upstreams without it)',
+      labelNames: ['upstream'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [name, , s] of upstreamStats()) this.set({ upstream: name }, s.ejected ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'switchyard_fpm_up',
+      help: '1 when the php-fpm status page was read at the last scrape',
+      labelNames: ['upstream'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [name, state] of fpm.states) if (gateway.runtime.config.upstreams.get(name)?.type === 'fastcgi' && (gateway.runtime.config.upstreams.get(name) as { status?: string }).status !== undefined) this.set({ upstream: name }, state.status === undefined ? 0 : 1);
+      },
+    });
+    new Gauge({
+      name: 'switchyard_fpm_scrape_errors',
+      help: 'Failed reads of the php-fpm status page since the gateway started',
+      labelNames: ['upstream'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [name, state] of fpm.states) this.set({ upstream: name }, state.scrapeErrors);
+      },
+    });
+    for (const [field, name, help] of FPM_GAUGES) {
+      new Gauge({
+        name,
+        help: `${help} (php-fpm status page)`,
+        labelNames: ['upstream'],
+        registers,
+        collect() {
+          this.reset();
+          for (const [upstream, state] of fpm.states) if (state.status !== undefined) this.set({ upstream }, state.status[field]);
+        },
+      });
+    }
+  }
+
+  request(route: string, upstream: string, status: number, seconds: number, traceId: string | undefined): void {
+    const labels = { route, upstream, status_class: `${Math.floor(status / 100)}xx` };
+    this.#requests.inc(labels);
+    // An exemplar-enabled prom-client histogram takes only the object form of observe().
+    if (traceId === undefined) this.#duration.observe({ labels, value: seconds });
+    else this.#duration.observe({ labels, value: seconds, exemplarLabels: { trace_id: traceId } as unknown as Partial<Record<RequestLabels, string>> });
+  }
+
+  queueWait(upstream: string, seconds: number, admitted: boolean): void {
+    if (admitted) this.#queueWait.observe({ upstream }, seconds);
+    else this.#queueRejected.inc({ upstream });
+  }
+
+  attempt(upstream: string, ok: boolean): void {
+    this.#attempts.inc({ upstream, outcome: ok ? 'ok' : 'error' });
+  }
+
+  gcPause(kind: string, seconds: number): void {
+    this.#gcPause.observe({ kind }, seconds);
+  }
+
+  loopDelay(seconds: number): void {
+    this.#loopDelay.observe(seconds);
+  }
+
+  spansExported(n: number): void {
+    this.#spansExported.inc(n);
+  }
+
+  spansDropped(n: number): void {
+    this.#spansDropped.inc(n);
+  }
+
+  /**
+   * The exposition, in OpenMetrics (with exemplars) when `openMetrics`, else the Prometheus text
+   * format. prom-client keeps the format on the registry and renames counters while rendering
+   * OpenMetrics, so scrapes run one at a time and the names are put back after each.
+   */
+  render(openMetrics: boolean): Promise<{ contentType: string; body: string }> {
+    const run = this.#scrapes.then(async () => {
+      const type = openMetrics ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE;
+      this.registry.setContentType(type);
+      const names = this.registry.getMetricsAsArray().map((m) => [m, (m as unknown as { name: string }).name] as const);
+      try {
+        return { contentType: type, body: await this.registry.metrics() };
+      } finally {
+        for (const [m, name] of names) (m as unknown as { name: string }).name = name;
+        this.registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
+      }
+    });
+    this.#scrapes = run.catch(() => undefined);
+    return run;
+  }
+}

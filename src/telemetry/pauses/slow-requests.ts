@@ -1,0 +1,60 @@
+/**
+ * The slowest requests of each time slice (a handful per slice, in a ring as long as the heatmap
+ * window), so "the slowest requests of the last five minutes" can be answered at any traffic
+ * level with bounded memory. Each record carries what the request itself measured: queue wait
+ * for a php-fpm slot and time spent in upstream attempts.
+ */
+
+export interface RequestRecord {
+  /** Epoch ms. */
+  readonly start: number;
+  readonly end: number;
+  readonly durationMs: number;
+  readonly method: string;
+  readonly path: string;
+  readonly route: string;
+  readonly upstream: string | undefined;
+  readonly status: number;
+  readonly requestId: string;
+  readonly traceId: string | undefined;
+  /** Waiting for a php-fpm slot in the gateway's admission queue. */
+  readonly queueWaitMs: number;
+  /** Time inside upstream attempts (connect, request, response head, and for FastCGI the body). */
+  readonly upstreamMs: number;
+}
+
+const PER_SLICE = 8;
+
+export class SlowRequests {
+  readonly #sliceMs: number;
+  readonly #slots: { index: number; top: RequestRecord[] }[];
+
+  constructor(sliceMs: number, keepMs: number) {
+    this.#sliceMs = sliceMs;
+    const n = Math.max(1, Math.ceil(keepMs / sliceMs));
+    this.#slots = Array.from({ length: n }, () => ({ index: -1, top: [] }));
+  }
+
+  /** Cheap for the common case: a request faster than the slice's slowest few is one compare. */
+  offer(record: RequestRecord): void {
+    const index = Math.floor(record.end / this.#sliceMs);
+    const slot = this.#slots[index % this.#slots.length] as { index: number; top: RequestRecord[] };
+    if (slot.index !== index) {
+      slot.index = index;
+      slot.top = [];
+    }
+    const top = slot.top;
+    if (top.length === PER_SLICE && (top[top.length - 1] as RequestRecord).durationMs >= record.durationMs) return;
+    let i = top.length;
+    while (i > 0 && (top[i - 1] as RequestRecord).durationMs < record.durationMs) i--;
+    top.splice(i, 0, record);
+    if (top.length > PER_SLICE) top.pop();
+  }
+
+  /** The `limit` slowest requests that ended in [from, to], slowest first. */
+  slowest(from: number, to: number, limit: number): RequestRecord[] {
+    const out: RequestRecord[] = [];
+    for (const slot of this.#slots) for (const r of slot.top) if (r.end >= from && r.end <= to) out.push(r);
+    return out.sort((a, b) => b.durationMs - a.durationMs).slice(0, limit);
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Telemetry for a running gateway, built from `telemetry:` in the config: subscribes to the
+ * named channels (channels.ts) and feeds metrics, heatmaps, the slow-request list and tracing
+ * from them; watches the runtime and php-fpm for the pause timeline. The request path only
+ * publishes. One request-end handler records stats, offers the request to the correlation list
+ * and ends its span, as STYLE.md asks of the post-request stage. Set up once at start: a reload
+ * keeps the telemetry settings the gateway started with (upstreams are followed live).
+ */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { Logger } from 'pino';
+import type { TelemetryConfig } from '../config/types.js';
+import type { Gateway } from '../gateway/gateway.js';
+import {
+  channels,
+  type FastcgiQueueWaitMessage,
+  type RequestEndMessage,
+  type RequestStartMessage,
+  type UpstreamAttemptEndMessage,
+  type UpstreamAttemptStartMessage,
+} from './channels.js';
+import { Heatmaps, UNMATCHED_ROUTE } from './heatmap/heatmaps.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { nowMs, PauseTimeline } from './pauses/pause-timeline.js';
+import { monitorRuntime } from './pauses/runtime-monitor.js';
+import { SlowRequests } from './pauses/slow-requests.js';
+import { FpmMonitor } from './php-fpm/fpm-monitor.js';
+import { startAttempt, stateOf, takeAttempt, takeState, type RequestState } from './request-state.js';
+import { Tracing } from './tracing/tracing.js';
+
+export interface Telemetry {
+  readonly metrics: GatewayMetrics;
+  readonly heatmaps: Heatmaps;
+  readonly timeline: PauseTimeline;
+  readonly slowRequests: SlowRequests;
+  readonly fpm: FpmMonitor;
+  readonly tracing: Tracing | undefined;
+  stop(): Promise<void>;
+}
+
+/** The key a route is known by in metrics, heatmaps and traces: its name, else its path. */
+export function routeKey(route: { readonly name: string | undefined; readonly path: string } | undefined): string {
+  return route === undefined ? UNMATCHED_ROUTE : (route.name ?? route.path);
+}
+
+export function startTelemetry(config: TelemetryConfig, gateway: Gateway, log: Logger): Telemetry | undefined {
+  if (!config.metrics && config.tracing === undefined) return undefined;
+  const timeline = new PauseTimeline();
+  const fpm = new FpmMonitor(gateway, timeline, log);
+  const metrics = new GatewayMetrics(gateway, fpm);
+  const heatmaps = new Heatmaps(config.heatmap.slice, config.heatmap.keep);
+  const slowRequests = new SlowRequests(config.heatmap.slice, config.heatmap.keep);
+  const tracing = config.tracing === undefined ? undefined : new Tracing(config.tracing, { exported: (n) => metrics.spansExported(n), dropped: (n) => metrics.spansDropped(n) }, log);
+  const stopRuntime = monitorRuntime(timeline, metrics);
+  const recordMetrics = config.metrics;
+
+  const onStart = (message: unknown) => {
+    const { exchange } = message as RequestStartMessage;
+    tracing?.requestStart(exchange, stateOf(exchange));
+  };
+  const onAttemptStart = (message: unknown) => {
+    const m = message as UpstreamAttemptStartMessage;
+    startAttempt(m, { startedAt: process.hrtime.bigint(), span: tracing?.attemptStart(m, stateOf(m.exchange)), closed: false });
+  };
+  const onAttemptEnd = (message: unknown) => {
+    const m = message as UpstreamAttemptEndMessage;
+    const attempt = takeAttempt(m.start);
+    if (attempt === undefined) return;
+    if (recordMetrics) metrics.attempt(m.start.upstream, m.error === undefined && (m.statusCode ?? 0) < 500);
+    if (attempt.closed) return;
+    stateOf(m.start.exchange).upstreamNs += process.hrtime.bigint() - attempt.startedAt;
+    if (attempt.span !== undefined) tracing?.attemptEnd(m, attempt.span);
+  };
+  const onQueueWait = (message: unknown) => {
+    const m = message as FastcgiQueueWaitMessage;
+    stateOf(m.exchange).queueWaitNs += m.waitNs;
+    if (recordMetrics) metrics.queueWait(m.upstream, Number(m.waitNs) / 1e9, m.admitted);
+  };
+  const onEnd = (message: unknown) => {
+    const { exchange, durationNs } = message as RequestEndMessage;
+    const state = takeState(exchange);
+    const status = exchange.res.statusCode;
+    // Attempts still open end with the request (an upstream may report its end after the body).
+    for (const attempt of state?.attempts.values() ?? []) {
+      attempt.closed = true;
+      (state as RequestState).upstreamNs += process.hrtime.bigint() - attempt.startedAt;
+    }
+    const route = exchange.match?.route;
+    const traceId = state === undefined ? undefined : tracing?.requestEnd(exchange, state, status, route?.path);
+    if (!recordMetrics) return;
+    const key = routeKey(route);
+    const upstream = exchange.upstream ?? '';
+    const durationMs = Number(durationNs) / 1e6;
+    const end = nowMs();
+    metrics.request(key, upstream, status, durationMs / 1000, traceId);
+    heatmaps.record('route', key, end, durationMs * 1000);
+    if (upstream !== '') heatmaps.record('upstream', upstream, end, durationMs * 1000);
+    slowRequests.offer({
+      start: end - durationMs,
+      end,
+      durationMs,
+      method: exchange.req.method ?? 'GET',
+      path: exchange.path,
+      route: key,
+      upstream: exchange.upstream,
+      status,
+      requestId: exchange.id,
+      traceId,
+      queueWaitMs: state === undefined ? 0 : Number(state.queueWaitNs) / 1e6,
+      upstreamMs: state === undefined ? 0 : Number(state.upstreamNs) / 1e6,
+    });
+  };
+
+  const subscriptions: [string, (message: unknown) => void][] = [
+    [channels.requestEnd.name as string, onEnd],
+    [channels.upstreamAttemptStart.name as string, onAttemptStart],
+    [channels.upstreamAttemptEnd.name as string, onAttemptEnd],
+    [channels.fastcgiQueueWait.name as string, onQueueWait],
+  ];
+  if (tracing !== undefined) subscriptions.push([channels.requestStart.name as string, onStart]);
+  for (const [name, fn] of subscriptions) subscribe(name, fn);
+
+  return {
+    metrics,
+    heatmaps,
+    timeline,
+    slowRequests,
+    fpm,
+    tracing,
+    async stop() {
+      for (const [name, fn] of subscriptions) unsubscribe(name, fn);
+      stopRuntime();
+      fpm.stop();
+      await tracing?.shutdown();
+    },
+  };
+}
