@@ -5,6 +5,7 @@
  */
 import type { LogRecord } from '../format/log-record.js';
 import { addInto, BUCKETS, bucketOf } from './histogram.js';
+import { ipv4Key, ipv4String } from './ipv4-key.js';
 import { routePattern } from './route-pattern.js';
 
 export interface RouteTotals {
@@ -65,6 +66,8 @@ export interface StatsSnapshot {
   readonly latency: RouteTotals;
   /** stride 1: requests. */
   readonly clients: CountTable;
+  /** IPv4 clients as numbers (ipv4-key.ts): keys in a typed array, no strings to clone. */
+  readonly ipv4Clients: { readonly keys: Float64Array; readonly values: Float64Array };
   readonly methods: CountTable;
   /** stride 2: requests, bytes. */
   readonly paths: CountTable;
@@ -127,6 +130,12 @@ function increment(map: Map<string, Count>, key: string, by = 1): void {
   else c.n += by;
 }
 
+/** Every client with its count, IPv4 ones turned back into text. */
+export function* allClients(stats: Stats): Generator<[string, Count]> {
+  yield* stats.clients;
+  for (const [k, c] of stats.ipv4Clients) yield [ipv4String(k), c];
+}
+
 export class Stats {
   requests = 0;
   bytes = 0;
@@ -134,7 +143,9 @@ export class Stats {
   readonly samples: MalformedSample[] = [];
   readonly statuses = new Float64Array(1000);
   readonly latency = newRouteTotals();
+  /** Clients that are not plain IPv4 addresses; those are counted in `ipv4Clients`. */
   readonly clients = new Map<string, Count>();
+  readonly ipv4Clients = new Map<number, Count>();
   readonly methods = new Map<string, Count>();
   readonly routes = new Map<string, RouteTotals>();
   readonly minutes = new Map<number, MinuteTotals>();
@@ -153,7 +164,13 @@ export class Stats {
     this.requests++;
     this.bytes += rec.bytes;
     this.statuses[rec.status] = (this.statuses[rec.status] as number) + 1;
-    increment(this.clients, rec.client);
+    const v4 = ipv4Key(rec.client);
+    if (v4 === -1) increment(this.clients, rec.client);
+    else {
+      const c = this.ipv4Clients.get(v4);
+      if (c === undefined) this.ipv4Clients.set(v4, { n: 1 });
+      else c.n++;
+    }
     if (rec.method !== '') {
       // Nearly every line repeats one of a handful of methods: compare before hashing.
       if (rec.method === this.#lastMethod && this.#lastMethodCount !== undefined) this.#lastMethodCount.n++;
@@ -227,6 +244,7 @@ export class Stats {
       statuses: this.statuses,
       latency: this.latency,
       clients: countTable(this.clients),
+      ipv4Clients: { keys: Float64Array.from(this.ipv4Clients.keys()), values: Float64Array.from(this.ipv4Clients.values(), (c) => c.n) },
       methods: countTable(this.methods),
       paths: { keys, values },
       routes: this.routes,
@@ -243,6 +261,12 @@ export class Stats {
     for (let i = 0; i < this.statuses.length; i++) this.statuses[i] = (this.statuses[i] as number) + (s.statuses[i] as number);
     addRouteTotals(this.latency, s.latency);
     s.clients.keys.forEach((k, i) => increment(this.clients, k, s.clients.values[i] as number));
+    s.ipv4Clients.keys.forEach((k, i) => {
+      const n = s.ipv4Clients.values[i] as number;
+      const c = this.ipv4Clients.get(k);
+      if (c === undefined) this.ipv4Clients.set(k, { n });
+      else c.n += n;
+    });
     s.methods.keys.forEach((k, i) => increment(this.methods, k, s.methods.values[i] as number));
     for (const [k, v] of s.routes) addRouteTotals(this.#route(k), v);
     const pv = s.paths.values;

@@ -4,7 +4,7 @@
  */
 import { collapseRoutes } from '../aggregate/collapse-routes.js';
 import { percentile } from '../aggregate/histogram.js';
-import type { Count, RouteTotals, Stats } from '../aggregate/stats.js';
+import { allClients, type Count, type RouteTotals, type Stats } from '../aggregate/stats.js';
 import type { CountRow, LatencySummary, MalformedRow, RankingRow, Report, RouteRow, TimelineRow } from './report.js';
 import { topN } from './top-n.js';
 
@@ -117,8 +117,8 @@ function malformedRows(stats: Stats, inputs: ReportInputs, max: number): Malform
 export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportOptions): Report {
   const total = stats.requests;
   const share = (n: number): number => (total === 0 ? 0 : Math.round((n / total) * 10000) / 10000);
-  const counts = (m: Map<string, Count>, n = options.top): CountRow[] =>
-    topN(m.entries(), n, (v) => v.n).map(([key, c]) => ({ key: display(key), requests: c.n, share: share(c.n) }));
+  const counts = (entries: Iterable<[string, Count]>, n = options.top): CountRow[] =>
+    topN(entries, n, (v) => v.n).map(([key, c]) => ({ key: display(key), requests: c.n, share: share(c.n) }));
   const routes = collapseRoutes(stats.routes, options.collapseThreshold);
   const routeRows: RouteRow[] = topN(routes.entries(), options.top, (t) => t.requests).map(([key, t]) => ({
     key: display(key),
@@ -147,13 +147,13 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
       requests: total,
       bytes: stats.bytes,
       malformed: stats.malformed,
-      uniqueClients: stats.clients.size,
+      uniqueClients: stats.clients.size + stats.ipv4Clients.size,
       uniquePaths: stats.paths.size,
       routePatterns: routes.size,
       from: iso(first),
       to: iso(last),
     },
-    clients: counts(stats.clients),
+    clients: counts(allClients(stats)),
     paths: topN(stats.paths.entries(), options.top, (p) => p.requests).map(([key, p]) => ({
       key: display(key),
       requests: p.requests,
@@ -161,8 +161,8 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
       bytes: p.bytes,
     })),
     routes: routeRows,
-    statuses: counts(statuses, 1000).sort((a, b) => a.key.localeCompare(b.key)),
-    methods: counts(stats.methods),
+    statuses: counts(statuses.entries(), 1000).sort((a, b) => a.key.localeCompare(b.key)),
+    methods: counts(stats.methods.entries()),
     latency: latencySummary(stats.latency),
     timeline: timeline(stats, options.bucketSeconds),
     ranking: ranking(routes, options.top),
