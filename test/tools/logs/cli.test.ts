@@ -52,6 +52,17 @@ test('on a terminal, stderr shows a progress bar while the files are read', asyn
   assert.match(drawn, /reading logs \[.*\] \d+% \| [\d.]+ of 0\.3 MiB/);
 });
 
+test('a line of megabytes without a newline is one malformed line, not a memory blow-up', async () => {
+  const good = '127.0.0.1 - - [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "-"\n';
+  const file = join(dir, 'overlong.log');
+  await writeFile(file, good + 'x'.repeat(3 * 1024 * 1024) + '\n' + good);
+  const r = await reportOf([file, '--jobs', '1']);
+  assert.equal(r.summary.requests, 2);
+  assert.equal(r.malformed.count, 1);
+  assert.equal(r.malformed.samples[0].line, 2);
+  assert.equal(r.malformed.samples[0].text, 'x'.repeat(500));
+});
+
 const badOptions: [string[], RegExp][] = [
   [['--top', '0'], /--top must be a whole number of at least 1.*SY_ERR_CLI_USAGE/],
   [['--jobs', 'many'], /--jobs must be a whole number/],

@@ -7,6 +7,8 @@
 import type { Stats } from '../aggregate/stats.js';
 import { emptyRecord, type LineParser } from '../format/log-record.js';
 
+const MAX_LINE = 1024 * 1024;
+
 export class LineSplitter {
   readonly #parse: LineParser;
   readonly #stats: Stats;
@@ -14,6 +16,8 @@ export class LineSplitter {
   readonly #chunk: number;
   readonly #rec = emptyRecord();
   #carry: Buffer | undefined;
+  /** Inside a line longer than MAX_LINE, already counted: bytes are dropped up to its end. */
+  #overlong = false;
   /** Lines seen so far, blank ones included, so numbers match an editor's. */
   lines = 0;
 
@@ -27,13 +31,27 @@ export class LineSplitter {
   /** Feeds bytes; the buffer may be reused by the caller afterwards. */
   feed(chunk: Buffer): void {
     let buf = chunk;
+    if (this.#overlong) {
+      const nl = buf.indexOf(10);
+      if (nl === -1) return;
+      this.#overlong = false;
+      this.lines++;
+      buf = buf.subarray(nl + 1);
+    }
     if (this.#carry !== undefined) {
-      buf = Buffer.concat([this.#carry, chunk]);
+      buf = Buffer.concat([this.#carry, buf]);
       this.#carry = undefined;
     }
     const last = buf.lastIndexOf(10);
     if (last === -1) {
-      this.#carry = Buffer.from(buf);
+      if (buf.length > MAX_LINE) {
+        // No access-log line is this long (a binary file, a log without newlines): count it
+        // once as malformed and skip to the next newline instead of buffering without bound.
+        this.#stats.addMalformed(this.#source, this.#chunk, this.lines, buf.toString('latin1', 0, 500));
+        this.#overlong = true;
+      } else if (buf.length > 0) {
+        this.#carry = Buffer.from(buf);
+      }
       return;
     }
     this.#lines(buf.toString('latin1', 0, last));
@@ -42,6 +60,10 @@ export class LineSplitter {
 
   /** The input ended: a last line without a final newline still counts. */
   end(): void {
+    if (this.#overlong) {
+      this.#overlong = false;
+      this.lines++;
+    }
     if (this.#carry !== undefined) {
       this.#lines(this.#carry.toString('latin1'));
       this.#carry = undefined;
