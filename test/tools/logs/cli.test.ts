@@ -7,13 +7,20 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PassThrough, Readable } from 'node:stream';
 import { runCli } from '../../../src/cli/run-cli.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../../src/cli/bin.js', import.meta.url));
 import { fixture, reportOf, runLogs } from './cli-harness.js';
 
 let dir: string;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'switchyard-logs-cli-'));
 });
+const children: ChildProcess[] = [];
 after(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -61,6 +68,22 @@ test('a line of megabytes without a newline is one malformed line, not a memory 
   assert.equal(r.malformed.count, 1);
   assert.equal(r.malformed.samples[0].line, 2);
   assert.equal(r.malformed.samples[0].text, 'x'.repeat(500));
+});
+
+test('a broken gzip file among several, read by worker threads, fails the command and the process exits', { timeout: 60_000 }, async () => {
+  const whole = gzipSync(Buffer.from('127.0.0.1 - - [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "-"\n'.repeat(20000)));
+  const broken = join(dir, 'broken.log.gz');
+  await writeFile(broken, whole.subarray(0, whole.length - 200));
+  // A real process: a worker thread left running would keep it from exiting, and the test times out.
+  const child = spawn(process.execPath, [BIN, 'logs', fixture('zanbil_nginx_combined_xff.log'), broken, fixture('nasa_aug95_100_common.log'), '--jobs', '2'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  children.push(child);
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  assert.equal(code, 1);
+  assert.match(stderr, /broken\.log\.gz: .*\(SY_ERR_FILE_UNREADABLE\)\n$/);
 });
 
 const badOptions: [string[], RegExp][] = [

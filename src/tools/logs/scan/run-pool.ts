@@ -42,10 +42,11 @@ export async function runPool(
   }
 
   const queue = [...jobs];
-  const workerCount = Math.min(threads, jobs.length);
+  const workers: Worker[] = [];
   const runWorker = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const worker = new Worker(new URL('./worker.js', import.meta.url));
+      workers.push(worker);
       let current: Job | undefined;
       const next = (): void => {
         current = queue.shift();
@@ -60,13 +61,17 @@ export async function runPool(
           stats.merge(msg.snapshot);
           void worker.terminate().then(() => resolve());
         } else {
-          void worker.terminate();
           reject(unreadable(current, msg.message));
         }
       });
-      worker.on('error', (err) => reject(err));
+      worker.on('error', reject);
       next();
     });
-  await Promise.all(Array.from({ length: workerCount }, runWorker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(threads, jobs.length) }, runWorker));
+  } finally {
+    // After a failure the other threads would keep the process alive with work nobody awaits.
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
   return { stats, lines };
 }

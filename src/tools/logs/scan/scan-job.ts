@@ -1,7 +1,7 @@
 /**
- * Runs one job to completion in whatever thread calls it: read, split, parse, count. Shared by the
- * worker threads and by the main thread (stdin, `--follow`, and the single-job case, where a
- * thread would only add start-up time).
+ * Runs one job to completion in whatever thread calls it: read, split, parse, count. Used by the
+ * worker threads and, for single-thread scans, by the main thread; stdin goes through
+ * `scanChunks` alone.
  */
 import { Stats } from '../aggregate/stats.js';
 import { parserFor } from '../format/resolve-format.js';
