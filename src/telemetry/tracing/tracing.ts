@@ -151,8 +151,9 @@ export class Tracing {
     return (ctx.traceFlags & 1) === 1 || status >= 500 ? ctx.traceId : undefined;
   }
 
+  /** Flushes what is queued; a collector that is down loses those spans (already counted). */
   async shutdown(): Promise<void> {
-    await this.#provider.shutdown();
+    await this.#provider.shutdown().catch(() => undefined);
   }
 }
 
