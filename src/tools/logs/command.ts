@@ -18,7 +18,7 @@ export function logsCommand(ctx: CommandContext): Command {
     .addOption(new Option('-o, --output <kind>', 'report format').choices(OUTPUTS).default(DEFAULTS.output))
     .option('-n, --top <n>', 'rows per table', String(DEFAULTS.top))
     .option('-j, --jobs <n>', 'worker threads', String(DEFAULTS.jobs))
-    .option('--bucket <duration>', 'requests-over-time interval (1m, 5m, 1h, 1d); default: at most 60 rows')
+    .option('--bucket <duration>', 'requests-over-time interval (1m, 5m, 1h, 24h); default: at most 60 rows')
     .option('--collapse <n>', 'distinct values at one path position that make it a {param}', String(DEFAULTS.collapse))
     .option('--samples <n>', 'malformed lines quoted in the report', String(DEFAULTS.samples))
     .option('-f, --follow', 'keep reading appended lines and print a fresh report every --interval')

@@ -3,6 +3,7 @@
  * into one clear line before any file is read.
  */
 import { availableParallelism } from 'node:os';
+import { parseDuration } from '../../config/units.js';
 import { SwitchyardError } from '../../errors.js';
 
 export const OUTPUTS = ['table', 'json', 'csv', 'html'] as const;
@@ -58,12 +59,11 @@ function integer(flag: string, value: string | undefined, fallback: number, min:
   return +value;
 }
 
-/** `500ms`, `30s`, `5m`, `1h`, `1d`, or plain seconds; returns seconds. */
-export function parseDuration(flag: string, value: string): number {
-  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(value);
-  const scale = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 } as const;
-  if (m === null || +(m[1] as string) === 0) throw usage(`${flag} must be a duration such as 30s, 5m, 1h or 1d, got "${value}"`);
-  return +(m[1] as string) * scale[(m[2] ?? 's') as keyof typeof scale];
+/** A duration as the config file writes them (`500ms`, `30s`, `5m`, `1h`), in seconds. */
+function duration(flag: string, value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms === 0) throw usage(`${flag} must be a duration such as 500ms, 30s, 5m or 1h, got "${value}"`);
+  return ms / 1000;
 }
 
 export function checkOptions(raw: RawOptions): LogsOptions {
@@ -73,7 +73,7 @@ export function checkOptions(raw: RawOptions): LogsOptions {
   if (follow && output !== 'table' && output !== 'json') throw usage('--follow prints table or json reports; csv and html are for finished logs');
   let bucketSeconds: number | undefined;
   if (raw.bucket !== undefined) {
-    bucketSeconds = parseDuration('--bucket', raw.bucket);
+    bucketSeconds = duration('--bucket', raw.bucket);
     if (!Number.isInteger(bucketSeconds / 60)) throw usage(`--bucket must be whole minutes (the timeline counts per minute), got "${raw.bucket}"`);
   }
   return {
@@ -85,6 +85,6 @@ export function checkOptions(raw: RawOptions): LogsOptions {
     samples: integer('--samples', raw.samples, DEFAULTS.samples, 0),
     bucketSeconds,
     follow,
-    interval: raw.interval === undefined ? DEFAULTS.interval : parseDuration('--interval', raw.interval),
+    interval: raw.interval === undefined ? DEFAULTS.interval : duration('--interval', raw.interval),
   };
 }
