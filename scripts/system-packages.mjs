@@ -6,6 +6,8 @@ export const systemPackages = [
   { name: 'php8.2-cli', proves: '/usr/bin/php8.2', for: 'PHP example apps' },
   { name: 'nginx-light', proves: '/usr/sbin/nginx', for: 'side-by-side checks against nginx' },
   { name: 'dokuwiki', proves: '/usr/share/dokuwiki/doku.php', for: 'a packaged PHP application behind the gateway' },
+  { name: 'prometheus', proves: '/usr/bin/prometheus', for: 'scraping /metrics in the telemetry tests' },
+  { name: 'chromium', proves: '/usr/bin/chromium', for: 'loading the dashboard in the admin tests' },
 ];
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,6 +1,7 @@
 /**
  * Follows php-fpm's slowlog (`slowlog = ...` with `request_slowlog_timeout`): each entry is a
- * header line `[23-Nov-2026 21:10:48]  [pool www] pid 4242`, the script, then a PHP backtrace.
+ * header line `[23-Nov-2026 21:10:48]  [pool www] pid 4242`, the script, then a PHP backtrace
+ * (php-fpm's fpm_php_trace.c).
  * Polled on the telemetry tick rather than watched, since logrotate replaces or truncates the
  * file: a new inode or a shorter file means it rotated, and reading starts again from its top.
  * Starts at the end of an existing file (entries from before the gateway started are not ours).
@@ -70,10 +71,19 @@ export class SlowlogTail {
     return { entries: this.#takeEntries(), rotated };
   }
 
-  /** Entries end with a blank line; the last one may still be being written. */
+  /**
+   * php-fpm starts each entry with a blank line and writes it whole when it traces a worker, so
+   * an entry is complete once the next begins, or once it ends in a newline after at least one
+   * backtrace frame; anything else waits for the next poll.
+   */
   #takeEntries(): SlowlogEntry[] {
-    const blocks = this.#partial.split(/\n\s*\n/);
-    this.#partial = blocks.pop() ?? '';
+    const starts = [...this.#partial.matchAll(/^\[\d{2}-[A-Za-z]{3}-\d{4} /gm)].map((m) => m.index);
+    if (starts.length === 0) return [];
+    const blocks = starts.map((start, i) => this.#partial.slice(start, starts[i + 1] ?? this.#partial.length));
+    const last = blocks[blocks.length - 1] as string;
+    const lastDone = last.endsWith('\n') && /^\[0x[0-9a-f]+\]/m.test(last);
+    if (!lastDone) blocks.pop();
+    this.#partial = lastDone ? '' : this.#partial.slice(starts[starts.length - 1]);
     return blocks.map(parseSlowlogEntry).filter((e): e is SlowlogEntry => e !== undefined);
   }
 }
