@@ -5,6 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Exchange } from '../listener/exchange.js';
 import type { Gateway } from '../gateway/gateway.js';
+import type { UpstreamView } from '../cluster/upstream-view.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 
 export type ReloadOutcome = { readonly reloaded: true } | { readonly reloaded: false; readonly problems: readonly string[] };
@@ -12,6 +13,8 @@ export type ReloadOutcome = { readonly reloaded: true } | { readonly reloaded: f
 export interface AdminContext {
   readonly gateway: Gateway;
   readonly reload: () => Promise<ReloadOutcome>;
+  /** Upstream views gathered from every worker process; absent in a single process (read `gateway`). */
+  readonly upstreams?: () => Promise<readonly UpstreamView[]>;
   /** Metrics, heatmaps, correlation; undefined when `telemetry.metrics` is off and tracing unset. */
   readonly telemetry?: Telemetry | undefined;
 }

@@ -2,9 +2,10 @@
 import type { AdminEndpoint } from './endpoint.js';
 import { healthEndpoint } from './health.js';
 import { reloadEndpoint } from './reload.js';
+import { upstreamsEndpoint } from './upstreams.js';
 import { metricsEndpoint } from './metrics.js';
 import { heatmapEndpoint } from './heatmap.js';
 import { correlationEndpoint } from './correlation.js';
 import { dashboardEndpoints } from './dashboard/dashboard.js';
 
-export const adminEndpoints: readonly AdminEndpoint[] = [healthEndpoint, reloadEndpoint, metricsEndpoint, heatmapEndpoint, correlationEndpoint, ...dashboardEndpoints];
+export const adminEndpoints: readonly AdminEndpoint[] = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, metricsEndpoint, heatmapEndpoint, correlationEndpoint, ...dashboardEndpoints];

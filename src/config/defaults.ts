@@ -15,6 +15,34 @@ export const defaults = Object.freeze({
     readTimeout: 60_000, // nginx fastcgi_read_timeout
     spoolMemory: 1024 * 1024,
   }),
+  http: Object.freeze({
+    weight: 1,
+    priority: 0,
+    policy: 'round_robin' as const,
+    hostHeader: 'preserve', // as Caddy and Envoy; nginx's default is the upstream's host
+    healthCheck: Object.freeze({ interval: 5_000, timeout: 1_000, healthyThreshold: 2, unhealthyThreshold: 3, expectedStatuses: Object.freeze(['200-299']) }),
+    // Envoy's outlier_detection defaults.
+    outlierDetection: Object.freeze({
+      consecutive5xx: 5,
+      consecutiveGatewayFailure: 5,
+      interval: 10_000,
+      baseEjectionTime: 30_000,
+      maxEjectionTime: 300_000,
+      maxEjectionPercent: 10,
+      successRateMinimumHosts: 5,
+      successRateRequestVolume: 100,
+      successRateStdevFactor: 1.9,
+      latencyFactor: 3,
+    }),
+    // Envoy's circuit-breaker threshold defaults.
+    circuitBreaker: Object.freeze({ maxConnections: 1024, maxPending: 1024, maxRequests: 1024, maxRetries: 3 }),
+    // Envoy: retry budget 20% of active requests, base interval 25ms, max 10x base.
+    retry: Object.freeze({ attempts: 2, retryOn: Object.freeze(['connect-failure', 'reset'] as const), budget: 0.2, backoff: Object.freeze({ base: 25, max: 250 }) }),
+    // Envoy connect_timeout 5s; nginx proxy_read_timeout 60s.
+    timeouts: Object.freeze({ connect: 5_000, firstByte: 60_000, idle: 60_000, total: 0 }),
+    keepAliveTimeout: 4_000, // undici's default
+    maxResponseHeaderSize: 16 * 1024,
+  }),
   telemetry: Object.freeze({
     metrics: true,
     sampleRatio: 0.1,

@@ -9,6 +9,7 @@ import { defaults } from './defaults.js';
 import { isLoopback, parseAddress } from './address.js';
 import { parseDuration, parseSize } from './units.js';
 import { closest } from './did-you-mean.js';
+import { normalizeHttpUpstream } from './normalize-http.js';
 import type { ErrorCode } from '../errors.js';
 import type {
   FastcgiUpstreamConfig,
@@ -104,18 +105,7 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
       if (!isAbsolute(fastcgi.root)) fail('SY_ERR_CONFIG_UPSTREAM', [...at, 'root'], 'root must be a directory path');
       upstreams.set(name, fastcgi);
     } else if (value['type'] === 'http') {
-      const endpoints = (value['endpoints'] as (string | Raw)[]).map((e, i) => {
-        const url = typeof e === 'string' ? e : (e['url'] as string);
-        try {
-          new URL(url);
-        } catch {
-          fail('SY_ERR_CONFIG_UPSTREAM', [...at, 'endpoints', i], `'${url}' is not a valid URL`);
-        }
-        return typeof e === 'string'
-          ? { url, weight: 1, zone: undefined }
-          : { url, weight: (e['weight'] as number | undefined) ?? 1, zone: e['zone'] as string | undefined };
-      });
-      upstreams.set(name, { type: 'http', name, endpoints });
+      upstreams.set(name, normalizeHttpUpstream(name, value, at, fail));
     }
   }
 
@@ -181,6 +171,9 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
       checkMiddleware(own, [...at, 'middleware']);
       const isStatic = (item['static'] as boolean | undefined) ?? false;
       if (isStatic && upstreams.get(to)?.type === 'http') fail('SY_ERR_CONFIG_ROUTE', [...at, 'static'], '`static` applies to fastcgi upstreams only');
+      for (const key of ['stripPrefix', 'rewrite', 'hostHeader']) {
+        if (item[key] !== undefined && upstreams.get(to)?.type !== 'http') fail('SY_ERR_CONFIG_ROUTE', [...at, key], `\`${key}\` applies to http upstreams only`);
+      }
       const name = item['name'] === undefined ? undefined : group.name + (item['name'] as string);
       const fullPath = joinPath(group.prefix, path);
       routes.push({
@@ -194,6 +187,9 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
         middleware: [...group.middleware, ...own],
         static: isStatic,
         bodySize: size(item['bodyLimit'], limits.bodySize),
+        stripPrefix: item['stripPrefix'] as string | undefined,
+        rewrite: item['rewrite'] as string | undefined,
+        hostHeader: (item['hostHeader'] as string | undefined) ?? defaults.http.hostHeader,
         at,
       });
     });

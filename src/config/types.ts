@@ -102,7 +102,69 @@ export interface FastcgiUpstreamConfig {
 export interface HttpUpstreamConfig {
   readonly type: 'http';
   readonly name: string;
-  readonly endpoints: readonly { readonly url: string; readonly weight: number; readonly zone: string | undefined }[];
+  readonly endpoints: readonly HttpEndpointConfig[];
+  /** Zone this gateway runs in; traffic stays there while it is healthy enough. */
+  readonly localZone: string | undefined;
+  readonly loadBalancer: { readonly policy: LoadBalancerPolicy; readonly hashOn: HashOn };
+  readonly healthCheck: HealthCheckConfig | undefined;
+  readonly outlierDetection: OutlierDetectionConfig;
+  readonly circuitBreaker: CircuitBreakerConfig;
+  readonly retry: RetryConfig;
+  /** Milliseconds; `total` 0 means no limit. */
+  readonly timeouts: { readonly connect: number; readonly firstByte: number; readonly idle: number; readonly total: number };
+  readonly keepAliveTimeout: number;
+  readonly maxResponseHeaderSize: number;
+}
+
+export interface HttpEndpointConfig {
+  readonly url: string;
+  readonly weight: number;
+  readonly zone: string | undefined;
+  readonly priority: number;
+}
+
+export type LoadBalancerPolicy = 'round_robin' | 'least_request' | 'random' | 'weighted' | 'ring_hash';
+export type HashOn = { readonly kind: 'header' | 'cookie'; readonly name: string } | { readonly kind: 'ip' };
+
+export interface HealthCheckConfig {
+  readonly path: string;
+  readonly interval: number;
+  readonly timeout: number;
+  readonly healthyThreshold: number;
+  readonly unhealthyThreshold: number;
+  /** Inclusive [low, high] status ranges that pass. */
+  readonly expectedStatuses: readonly (readonly [number, number])[];
+}
+
+export interface OutlierDetectionConfig {
+  readonly consecutive5xx: number;
+  readonly consecutiveGatewayFailure: number;
+  readonly interval: number;
+  readonly baseEjectionTime: number;
+  readonly maxEjectionTime: number;
+  readonly maxEjectionPercent: number;
+  readonly successRateMinimumHosts: number;
+  readonly successRateRequestVolume: number;
+  readonly successRateStdevFactor: number;
+  readonly latencyFactor: number;
+}
+
+export interface CircuitBreakerConfig {
+  /** Per endpoint. */
+  readonly maxConnections: number;
+  readonly maxPending: number;
+  readonly maxRequests: number;
+  readonly maxRetries: number;
+}
+
+export type RetryCondition = 'connect-failure' | 'reset' | '5xx' | 'gateway-error';
+
+export interface RetryConfig {
+  readonly attempts: number;
+  readonly retryOn: readonly RetryCondition[];
+  readonly retriableStatuses: readonly number[];
+  readonly budget: number;
+  readonly backoff: { readonly base: number; readonly max: number };
 }
 
 export interface MiddlewareConfig {
@@ -126,6 +188,12 @@ export interface RouteConfig {
   readonly static: boolean;
   /** Request body limit in bytes for this route. */
   readonly bodySize: number;
+  /** http: prefix removed from the path before proxying. */
+  readonly stripPrefix?: string | undefined;
+  /** http: path template sent upstream, `{param}` filled from the route's parameters. */
+  readonly rewrite?: string | undefined;
+  /** http: `preserve` (client's Host), `upstream` (endpoint host:port) or a literal host. */
+  readonly hostHeader?: string | undefined;
   /** YAML path of the route in the config (`['routes', 2, 'routes', 0]`), for error messages. */
   readonly at: readonly (string | number)[];
 }

@@ -1,71 +1,216 @@
 /**
- * `type: http` upstreams on undici pools: keep-alive connections per endpoint, request and
- * response bodies streamed both ways, endpoints taken in weighted round robin. Connect failures
- * and malformed responses become 502/504 problems naming the upstream.
+ * `type: http` upstreams: the router's side of a cluster. Per request: take a circuit-breaker
+ * slot, then per attempt choose an endpoint (priority, zone, balancer, health, ejection), take a
+ * connection from its pool, send the request (forwarding headers, path rewrite, Host choice) and
+ * stream the answer back. A failed attempt is retried on another endpoint when the retry policy,
+ * the attempt count and the retry budget all allow it, after a jittered backoff; every attempt's
+ * outcome feeds outlier detection. Failures before the response head become 502/503/504
+ * problems naming the upstream and endpoint.
  */
-import { pipeline } from 'node:stream/promises';
-import { Pool, errors as undiciErrors } from 'undici';
 import type { Logger } from 'pino';
 import type { HttpUpstreamConfig } from '../../config/types.js';
 import { SwitchyardError } from '../../errors.js';
 import type { Exchange } from '../../listener/exchange.js';
 import type { Upstream } from '../upstream.js';
+import { channels, type UpstreamAttemptEndMessage, type UpstreamAttemptStartMessage } from '../../telemetry/channels.js';
+import { Cluster } from '../../cluster/cluster.js';
+import type { Endpoint } from '../../cluster/endpoint.js';
+import type { UpstreamView } from '../../cluster/upstream-view.js';
 import { addForwardingHeaders, endToEndHeaders } from './hop-by-hop.js';
+import { Attempt, type AttemptResult } from './attempt.js';
+import { EndpointPool, type PooledConnection } from './endpoint-pool.js';
+import { translateError } from './upstream-error.js';
+import { upstreamHost, upstreamPath } from './request-target.js';
 
-export function createHttpUpstream(config: HttpUpstreamConfig, log: Logger): Upstream {
-  const rotation: Pool[] = [];
-  const pools: Pool[] = [];
-  for (const endpoint of config.endpoints) {
-    const pool = new Pool(endpoint.url, { connections: 128, pipelining: 1, connectTimeout: 5_000, headersTimeout: 60_000, bodyTimeout: 60_000 });
-    pools.push(pool);
-    for (let i = 0; i < endpoint.weight; i++) rotation.push(pool);
-  }
-  let next = 0;
-
-  return {
-    name: config.name,
-    type: 'http',
-    async handle(exchange: Exchange) {
-      exchange.upstream = config.name;
-      const pool = rotation[next++ % rotation.length] as Pool;
-      const { req } = exchange;
-      const headers = endToEndHeaders(req.headers);
-      addForwardingHeaders(headers, { address: exchange.remoteAddress, proto: 'http', host: req.headers.host });
-      headers['x-request-id'] = exchange.id;
-      const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-      let response;
-      try {
-        response = await pool.request({
-          method: req.method as 'GET',
-          path: req.url ?? '/',
-          headers,
-          body: hasBody ? req : null,
-          signal: exchange.signal,
-        });
-      } catch (err) {
-        throw translate(err, config.name);
-      }
-      const out: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(endToEndHeaders(response.headers))) if (value !== undefined) out[name] = value;
-      exchange.writeHead(response.statusCode, out);
-      try {
-        await pipeline(response.body, exchange.res);
-      } catch (err) {
-        log.warn({ err, reqId: exchange.id }, 'upstream response body failed');
-        exchange.res.destroy();
-      }
-    },
-    async close() {
-      await Promise.all(pools.map((p) => p.close()));
-    },
-  };
+export interface HttpUpstream extends Upstream {
+  readonly cluster: Cluster;
+  describe(): UpstreamView;
 }
 
-function translate(err: unknown, upstream: string): SwitchyardError {
-  const cause = err as NodeJS.ErrnoException;
-  if (err instanceof undiciErrors.ConnectTimeoutError) return new SwitchyardError('SY_ERR_UPSTREAM_CONNECT_TIMEOUT', `upstream ${upstream}: connect timed out`, { cause: err });
-  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) return new SwitchyardError('SY_ERR_UPSTREAM_TIMEOUT', `upstream ${upstream}: no response in time`, { cause: err });
-  if (cause.code === 'ECONNREFUSED' || cause.code === 'ENOTFOUND' || cause.code === 'EHOSTUNREACH') return new SwitchyardError('SY_ERR_UPSTREAM_CONNECT', `upstream ${upstream}: ${cause.code}`, { cause: err });
-  if (err instanceof undiciErrors.SocketError || cause.code === 'ECONNRESET') return new SwitchyardError('SY_ERR_UPSTREAM_RESET', `upstream ${upstream}: connection closed before the response`, { cause: err });
-  return new SwitchyardError('SY_ERR_UPSTREAM_PROTOCOL', `upstream ${upstream}: ${cause.message ?? String(err)}`.toLowerCase(), { cause: err });
+export function createHttpUpstream(config: HttpUpstreamConfig, log: Logger): HttpUpstream {
+  return new HttpUpstreamImpl(config, log);
+}
+
+class HttpUpstreamImpl implements HttpUpstream {
+  readonly name: string;
+  readonly type = 'http';
+  readonly cluster: Cluster;
+  readonly #config: HttpUpstreamConfig;
+  readonly #pools: EndpointPool[];
+  readonly #hosts: string[];
+
+  constructor(config: HttpUpstreamConfig, log: Logger) {
+    this.name = config.name;
+    this.#config = config;
+    this.cluster = new Cluster(config, log);
+    this.#hosts = config.endpoints.map((e) => new URL(e.url).host);
+    this.#pools = this.cluster.endpoints.map(
+      (e) =>
+        new EndpointPool(
+          e,
+          {
+            upstream: config.name,
+            maxConnections: config.circuitBreaker.maxConnections,
+            connectTimeout: config.timeouts.connect,
+            firstByteTimeout: config.timeouts.firstByte,
+            idleTimeout: config.timeouts.idle,
+            keepAliveTimeout: config.keepAliveTimeout,
+            maxHeaderSize: config.maxResponseHeaderSize,
+          },
+          this.cluster.breaker,
+          this.cluster.table,
+        ),
+    );
+  }
+
+  async handle(exchange: Exchange): Promise<void> {
+    exchange.upstream = this.name;
+    const breaker = this.cluster.breaker;
+    if (!breaker.tryRequest()) {
+      throw new SwitchyardError('SY_ERR_UPSTREAM_CIRCUIT_OPEN', `upstream ${this.name}: ${breaker.limits.maxRequests} requests already in flight (circuitBreaker.maxRequests)`, {
+        headers: { 'retry-after': '1' },
+      });
+    }
+    try {
+      await this.#proxy(exchange);
+    } finally {
+      breaker.endRequest();
+    }
+  }
+
+  describe(): UpstreamView {
+    return this.cluster.view(this.type);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.cluster.close(), ...this.#pools.map((p) => p.close())]);
+  }
+
+  async #proxy(exchange: Exchange): Promise<void> {
+    const { req } = exchange;
+    const method = req.method ?? 'GET';
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+    const path = upstreamPath(exchange);
+    const route = exchange.match?.route;
+    const policy = this.cluster.retry;
+    let tried: Set<Endpoint> | undefined;
+    let holdingRetry = false;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const endpoint = this.cluster.choose(req, exchange.remoteAddress, tried);
+        if (endpoint === undefined) {
+          throw new SwitchyardError('SY_ERR_UPSTREAM_UNAVAILABLE', `upstream ${this.name}: no endpoint is healthy and not ejected (${this.cluster.endpoints.length} configured)`, {
+            headers: { 'retry-after': '1' },
+          });
+        }
+        const headers = this.#headers(exchange, endpoint, route?.hostHeader);
+        const start: UpstreamAttemptStartMessage = { exchange, upstream: this.name, attempt, endpoint: endpoint.url, carrier: headers as Record<string, string> };
+        // Telemetry may put traceparent in the carrier (these headers); it goes upstream as is.
+        if (channels.upstreamAttemptStart.hasSubscribers) channels.upstreamAttemptStart.publish(start);
+        const canRetry = attempt < policy.attempts;
+        // A retry slot is taken when a retry is decided and held until that retry is over.
+        const takeRetry = () => {
+          if (!this.cluster.breaker.tryRetry(policy.budget)) return false;
+          if (holdingRetry) this.cluster.breaker.endRetry();
+          holdingRetry = true;
+          return true;
+        };
+        const outcome = await this.#attempt(exchange, endpoint, method, path, headers, hasBody, canRetry, takeRetry);
+        const end: UpstreamAttemptEndMessage = outcome.kind === 'failed' ? { start, error: outcome.error } : { start, statusCode: outcome.status };
+        if (channels.upstreamAttemptEnd.hasSubscribers) channels.upstreamAttemptEnd.publish(end);
+        if (outcome.kind === 'forwarded') return;
+        if (outcome.kind === 'failed') {
+          const retry = canRetry && !exchange.signal.aborted && policy.allows(method, hasBody, { failure: outcome.failure, status: undefined, bodyUntouched: bodyUntouched(req) }) && takeRetry();
+          if (!retry) throw outcome.error;
+          exchange.log.debug({ upstream: this.name, endpoint: endpoint.url, attempt, err: outcome.error.code }, 'retrying upstream request');
+        }
+        (tried ??= new Set()).add(endpoint);
+        await sleep(policy.backoff(attempt), exchange.signal);
+        if (exchange.signal.aborted) return;
+      }
+    } finally {
+      if (holdingRetry) this.cluster.breaker.endRetry();
+    }
+  }
+
+  /** One attempt on `endpoint`: 'forwarded', 'retry' (answer swallowed) or 'failed' (translated). */
+  async #attempt(
+    exchange: Exchange,
+    endpoint: Endpoint,
+    method: string,
+    path: string,
+    headers: Record<string, string | string[]>,
+    hasBody: boolean,
+    canRetry: boolean,
+    takeRetry: () => boolean,
+  ): Promise<Exclude<AttemptResult, { kind: 'failed' }> | { kind: 'failed'; error: SwitchyardError; failure: ReturnType<typeof translateError>['failure'] }> {
+    const pool = this.#pools[endpoint.index] as EndpointPool;
+    const label = `upstream ${this.name} (${endpoint.url})`;
+    let conn: PooledConnection;
+    try {
+      const got = pool.acquire(exchange.signal);
+      conn = got instanceof Promise ? await got : got;
+    } catch (err) {
+      if (err instanceof SwitchyardError) throw err;
+      throw new SwitchyardError('SY_ERR_UPSTREAM_TIMEOUT', `${label}: client left while waiting for a connection`, { cause: err });
+    }
+    const startedAt = performance.now();
+    endpoint.active++;
+    let headSeen = false;
+    const policy = this.cluster.retry;
+    const attempt = new Attempt({
+      exchange,
+      label,
+      totalTimeout: this.#config.timeouts.total,
+      onHead: (status) => {
+        headSeen = true;
+        this.cluster.record(endpoint, { status, latencyMs: performance.now() - startedAt });
+      },
+      decide: (status) =>
+        canRetry && policy.retriesStatus(status) && !exchange.signal.aborted && policy.allows(method, hasBody, { failure: undefined, status, bodyUntouched: bodyUntouched(exchange.req) }) && takeRetry()
+          ? 'retry'
+          : 'forward',
+    });
+    conn.client.dispatch({ method: method as 'GET', path, headers, body: hasBody ? exchange.req : null }, attempt);
+    const result = await attempt.result;
+    endpoint.active--;
+    if (result.kind !== 'failed') {
+      pool.release(conn, result.reusable);
+      return result;
+    }
+    const connected = conn.entry.state !== 'connecting';
+    pool.release(conn, false);
+    const translated = translateError(result.error, this.name, endpoint.url, connected);
+    // A client that left is no verdict on the endpoint.
+    if (!headSeen && !exchange.signal.aborted) this.cluster.record(endpoint, { failure: translated.failure, latencyMs: performance.now() - startedAt });
+    return { kind: 'failed', error: translated.error, failure: translated.failure };
+  }
+
+  #headers(exchange: Exchange, endpoint: Endpoint, hostHeader: string | undefined): Record<string, string | string[]> {
+    const { req } = exchange;
+    const headers = endToEndHeaders(req.headers);
+    addForwardingHeaders(headers, { address: exchange.remoteAddress, proto: 'http', host: req.headers.host });
+    headers['x-request-id'] = exchange.id;
+    const host = upstreamHost(hostHeader, this.#hosts[endpoint.index] as string);
+    if (host !== undefined) headers['host'] = host;
+    return headers;
+  }
+}
+
+/** Nothing of the request body was read yet, so nothing of it can have reached an upstream. */
+function bodyUntouched(req: Exchange['req']): boolean {
+  return !req.readableDidRead && !req.destroyed;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

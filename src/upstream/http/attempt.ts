@@ -1,0 +1,130 @@
+/**
+ * One try of a request on one connection, as an undici dispatch handler. The response head is
+ * judged the moment it arrives (before any body byte is read): either it goes to the client and
+ * the body streams through with backpressure, or — a retriable status with a retry still allowed
+ * — it is swallowed and the caller tries again. Written against undici's dispatch API rather
+ * than `request()` so the body goes straight from the upstream socket to the client's, with no
+ * Readable in between.
+ */
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { Exchange } from '../../listener/exchange.js';
+import { SwitchyardError } from '../../errors.js';
+import { endToEndHeaders } from './hop-by-hop.js';
+
+export type HeadDecision = 'forward' | 'retry';
+
+export type AttemptResult =
+  /** The response went to the client (completely, or cut off after its head). */
+  | { readonly kind: 'forwarded'; readonly status: number; readonly reusable: boolean }
+  /** The answer was swallowed for a retry. */
+  | { readonly kind: 'retry'; readonly status: number; readonly reusable: boolean }
+  /** Nothing reached the client; `error` is the raw failure. */
+  | { readonly kind: 'failed'; readonly error: unknown };
+
+export interface AttemptOptions {
+  readonly exchange: Exchange;
+  /** Called once with the response head; 'retry' swallows the response. */
+  readonly decide: (status: number) => HeadDecision;
+  /** Called when the response head arrives, before `decide` (for latency and outlier records). */
+  readonly onHead: (status: number) => void;
+  /** Whole-attempt limit in ms (0: none). */
+  readonly totalTimeout: number;
+  readonly label: string;
+}
+
+export class Attempt implements Dispatcher.DispatchHandler {
+  readonly #opts: AttemptOptions;
+  readonly #settle: (result: AttemptResult) => void;
+  readonly result: Promise<AttemptResult>;
+  #controller: Dispatcher.DispatchController | undefined;
+  #mode: 'waiting' | HeadDecision = 'waiting';
+  #status = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #waitingDrain = false;
+  #settled = false;
+  readonly #onAbort = () => this.#controller?.abort(this.#opts.exchange.signal.reason as Error);
+
+  constructor(opts: AttemptOptions) {
+    this.#opts = opts;
+    let settle!: (result: AttemptResult) => void;
+    this.result = new Promise((resolve) => (settle = resolve));
+    this.#settle = (result) => {
+      if (this.#settled) return;
+      this.#settled = true;
+      clearTimeout(this.#timer);
+      opts.exchange.signal.removeEventListener('abort', this.#onAbort);
+      settle(result);
+    };
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    const { signal } = this.#opts.exchange;
+    if (signal.aborted) {
+      controller.abort(signal.reason as Error);
+      return;
+    }
+    signal.addEventListener('abort', this.#onAbort, { once: true });
+    if (this.#opts.totalTimeout > 0) {
+      this.#timer = setTimeout(
+        () => controller.abort(new SwitchyardError('SY_ERR_UPSTREAM_TIMEOUT', `${this.#opts.label}: no complete response within timeouts.total (${this.#opts.totalTimeout} ms)`)),
+        this.#opts.totalTimeout,
+      );
+    }
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.#status = statusCode;
+    this.#opts.onHead(statusCode);
+    this.#mode = this.#opts.decide(statusCode);
+    if (this.#mode === 'retry') return;
+    const out: OutgoingHttpHeaders = endToEndHeaders(headers);
+    // RFC 9110 §7.6.3: a proxy adds itself to Via on responses too.
+    out['via'] = out['via'] === undefined ? '1.1 switchyard' : `${String(out['via'])}, 1.1 switchyard`;
+    const { exchange } = this.#opts;
+    try {
+      exchange.writeHead(statusCode, out);
+    } catch (err) {
+      controller.abort(err as Error);
+      return;
+    }
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#mode !== 'forward') return;
+    if (!this.#opts.exchange.res.write(chunk)) {
+      this.#waitingDrain = true;
+      controller.pause();
+      this.#opts.exchange.res.once('drain', () => this.#drained());
+    }
+  }
+
+  onResponseEnd(): void {
+    if (this.#mode === 'forward') {
+      this.#opts.exchange.res.end();
+      this.#settle({ kind: 'forwarded', status: this.#status, reusable: true });
+    } else {
+      this.#settle({ kind: 'retry', status: this.#status, reusable: true });
+    }
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.#mode === 'forward') {
+      // The head is out: the only honest signal left is to cut the client's connection.
+      this.#opts.exchange.log.warn({ err: error, upstream: this.#opts.label }, 'upstream response failed after its head was sent');
+      this.#opts.exchange.res.destroy(error);
+      this.#settle({ kind: 'forwarded', status: this.#status, reusable: false });
+    } else if (this.#mode === 'retry') {
+      this.#settle({ kind: 'retry', status: this.#status, reusable: false });
+    } else {
+      this.#settle({ kind: 'failed', error });
+    }
+  }
+
+  #drained(): void {
+    if (!this.#waitingDrain) return;
+    this.#waitingDrain = false;
+    this.#controller?.resume();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The http upstream as a client sees it: method, path, query and body arrive at the service;
+ * forwarding headers added, hop-by-hop ones dropped; path rewrite and Host choice per route;
+ * every Set-Cookie kept.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestGateway, type TestGateway } from '../../helpers/start-gateway.js';
+import { httpRequest } from '../../helpers/http-request.js';
+import { startBackend, type Backend } from './backend.js';
+
+describe('http upstream proxying', () => {
+  let svc: Backend;
+  let gw: TestGateway;
+  let port: number;
+
+  before(async () => {
+    svc = await startBackend('svc');
+    gw = await startTestGateway(`
+listen: 127.0.0.1:0
+accessLog: off
+upstreams:
+  svc: { type: http, endpoints: [${svc.url}] }
+routes:
+  - get: /api/{rest}
+    where: { rest: '.*' }
+    to: svc
+    stripPrefix: /api
+  - get: /users/{id}
+    to: svc
+    rewrite: /v2/accounts/{id}
+    hostHeader: upstream
+  - post: /echo
+    to: svc
+    hostHeader: users.internal
+  - get: /plain
+    to: svc
+`);
+    port = Number(new URL(gw.url).port);
+  });
+  after(async () => {
+    await gw.stop();
+    await svc.close();
+  });
+
+  it('strips the prefix and keeps the query', async () => {
+    const res = await httpRequest(port, '/api/items/7?sort=asc');
+    assert.equal(res.status, 200);
+    assert.equal(res.json()['url'], '/items/7?sort=asc');
+  });
+
+  it('rewrites the path from route parameters and sends the endpoint host', async () => {
+    const res = await httpRequest(port, '/users/42?x=1', { headers: { host: 'edge.example.com' } });
+    const body = res.json<{ url: string; headers: Record<string, string> }>();
+    assert.equal(body.url, '/v2/accounts/42?x=1');
+    assert.equal(body.headers['host'], `127.0.0.1:${svc.port}`);
+    assert.equal(body.headers['x-forwarded-host'], 'edge.example.com');
+  });
+
+  it('streams a request body through and sends a literal host', async () => {
+    const payload = 'x'.repeat(200_000);
+    const res = await httpRequest(port, '/echo', { method: 'POST', body: payload, chunked: 16_384 });
+    const body = res.json<{ body: string; headers: Record<string, string> }>();
+    assert.equal(body.body.length, payload.length);
+    assert.equal(body.headers['host'], 'users.internal');
+  });
+
+  it('adds forwarding headers, Via, and drops hop-by-hop ones', async () => {
+    const res = await httpRequest(port, '/plain', { headers: { host: 'shop.example', connection: 'keep-alive, x-secret', 'x-secret': 'drop me', 'x-forwarded-for': '203.0.113.9' } });
+    const h = res.json<{ headers: Record<string, string> }>().headers;
+    assert.equal(h['host'], 'shop.example', 'the client Host is preserved by default');
+    assert.equal(h['x-forwarded-for'], '203.0.113.9, 127.0.0.1');
+    assert.equal(h['x-forwarded-proto'], 'http');
+    assert.equal(h['forwarded'], 'for=127.0.0.1;proto=http;host="shop.example"');
+    assert.equal(h['via'], '1.1 switchyard');
+    assert.equal(h['x-secret'], undefined);
+    assert.ok(h['x-request-id']);
+    assert.equal(res.headers['via'], '1.1 switchyard');
+    assert.deepEqual(res.headers['set-cookie'], ['a=1', 'b=2']);
+  });
+});
