@@ -6,12 +6,21 @@ import { Command, CommanderError } from 'commander';
 import { isSwitchyardError } from '../errors.js';
 import { ConfigError, formatProblem } from '../config/problems.js';
 import { processIO, type CliIO, type CommandContext } from './io.js';
-import { serveCommand } from './commands/serve.js';
-import { validateCommand } from './commands/validate.js';
-import { demoCommand } from './commands/demo.js';
-import { logsCommand } from '../tools/logs/command.js';
-import { protoCommand } from '../tools/proto/command.js';
 import { VERSION } from '../version.js';
+
+type CommandFactory = (ctx: CommandContext) => Command;
+
+/**
+ * Each command's module is imported only when that command runs (or for the top-level help):
+ * `logs` should not pay for loading the gateway, ajv and buf before it reads a byte.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<CommandFactory>>> = {
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
+  validate: async () => (await import('./commands/validate.js')).validateCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
+  logs: async () => (await import('../tools/logs/command.js')).logsCommand,
+  proto: async () => (await import('../tools/proto/command.js')).protoCommand,
+};
 
 export async function runCli(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   let exitCode = 0;
@@ -25,9 +34,9 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
     .description('An edge gateway in front of PHP-FPM that moves an application to new services one route at a time.')
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError(true);
-  for (const command of [serveCommand(ctx), validateCommand(ctx), demoCommand(ctx), logsCommand(ctx), protoCommand(ctx)]) {
-    program.addCommand(command);
-  }
+  const named = argv[0] === 'help' ? argv[1] : argv[0];
+  const wanted = named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS);
+  for (const name of wanted) program.addCommand((await (COMMANDS[name] as () => Promise<CommandFactory>)())(ctx));
   configureRecursively(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
