@@ -1,0 +1,86 @@
+/**
+ * bench:telemetry — what telemetry costs: the same gateway config twice, in front of the same
+ * HTTP service, one with tracing (OTLP to a local sink, sampleRatio 0.1) and metrics, heatmaps
+ * and correlation on, one with all of it off; wrk against each, alternated, in the same run.
+ * Prints req/s, p50, p99 and the on/off ratio (the target is at most 10% lower).
+ *
+ *   npm run bench:telemetry                     # 10 s per measurement, 2 rounds
+ *   BENCH_SECONDS=5 BENCH_ROUNDS=3 npm run bench:telemetry
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { wrk, type WrkResult } from '../lib/wrk.js';
+
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+const rounds = Number(process.env['BENCH_ROUNDS'] ?? 2);
+const connections = 32;
+const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+
+async function startChild(args: string[], ready: (line: string) => string | undefined): Promise<{ value: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  for await (const line of createInterface({ input: args[0] === '-e' ? child.stdout! : child.stderr! })) {
+    const value = ready(line);
+    if (value !== undefined) return { value, child };
+  }
+  throw new Error(`${args.join(' ')} exited before it was ready`);
+}
+
+async function startGateway(dir: string, name: string, servicePort: number, telemetry: string): Promise<{ url: string; child: ChildProcess }> {
+  const file = join(dir, `${name}.yaml`);
+  await writeFile(file, `listen: 127.0.0.1:0\naccessLog: off\nadmin: { listen: 127.0.0.1:0 }\nupstreams:\n  svc: { type: http, endpoints: [http://127.0.0.1:${servicePort}] }\nroutes:\n  - get: /api/{id}\n    to: svc\n    name: api\ntelemetry: ${telemetry}\n`);
+  const { value, child } = await startChild([bin, 'serve', '-c', file, '--log-level', 'info'], (line) => {
+    const entry = JSON.parse(line) as { msg?: string; listen?: string[] };
+    return entry.msg === 'switchyard listening' ? (entry.listen?.[0] ?? '') : undefined;
+  });
+  return { url: value, child };
+}
+
+const row = (name: string, r: WrkResult) =>
+  `${name.padEnd(16)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(6)} ms   failures ${r.failures}`;
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-telemetry-'));
+  // The collector: accepts every export (what a healthy Jaeger or collector does).
+  let exports = 0;
+  const sink = createServer((req, res) => {
+    req.resume().on('end', () => {
+      exports++;
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  const otlp = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/v1/traces`;
+  const service = await startChild(
+    ['-e', `const s=require('node:http').createServer((q,r)=>r.end('{"ok":true}'));s.keepAliveTimeout=60000;s.listen(0,'127.0.0.1',()=>console.log(s.address().port))`],
+    (line) => line,
+  );
+  const port = Number(service.value);
+  const off = await startGateway(dir, 'off', port, '{ metrics: false }');
+  const on = await startGateway(dir, 'on', port, `{ tracing: { otlp: '${otlp}', sampleRatio: 0.1 } }`);
+  console.log(`wrk ${connections} connections, ${seconds}s per run, ${rounds} rounds alternating; upstream: a node http service in its own process`);
+  try {
+    await wrk(`${off.url}/api/1`, { connections, durationSeconds: 2 });
+    await wrk(`${on.url}/api/1`, { connections, durationSeconds: 2 });
+    const totals = { off: 0, on: 0 };
+    for (let i = 0; i < rounds; i++) {
+      for (const [name, gw] of i % 2 === 0 ? ([['off', off], ['on', on]] as const) : ([['on', on], ['off', off]] as const)) {
+        const r = await wrk(`${gw.url}/api/1`, { connections, durationSeconds: seconds });
+        totals[name] += r.requestsPerSecond;
+        console.log(row(`telemetry ${name}`, r));
+      }
+    }
+    console.log(`\ntelemetry on / off: ${(totals.on / totals.off).toFixed(3)} of the req/s (${((1 - totals.on / totals.off) * 100).toFixed(1)}% lower); OTLP exports received: ${exports}`);
+  } finally {
+    for (const c of [off.child, on.child, service.child]) c.kill('SIGTERM');
+    sink.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
