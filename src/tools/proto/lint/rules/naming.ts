@@ -1,113 +1,51 @@
 /** buf's case rules: names of messages, fields, oneofs, enums, values, services, RPCs, packages, files. */
 import { isFieldSet } from '@bufbuild/protobuf';
 import { FieldDescriptorProtoSchema, type DescriptorProto } from '@bufbuild/protobuf/wkt';
-import { elementsOf } from '../../elements.js';
+import { elementsOf, type Element, type FileElements } from '../../elements.js';
 import { ENUM, ENUM_VALUE, FIELD, FILE, MESSAGE, METHOD, ONEOF, SERVICE } from '../../descriptor-paths.js';
 import { toLowerSnakeCase, toPascalCase, toUpperSnakeCase } from '../naming-case.js';
 import { BASIC, STANDARD, type LintRule } from '../rule.js';
 
-const isPascal = (s: string): boolean => toPascalCase(s) === s;
+type Case = 'PascalCase' | 'lower_snake_case' | 'UPPER_SNAKE_CASE';
+const CONVERT: Record<Case, (s: string) => string> = { PascalCase: toPascalCase, lower_snake_case: toLowerSnakeCase, UPPER_SNAKE_CASE: toUpperSnakeCase };
+
+/** One rule of the shape buf uses for every element kind: "<Kind> name "x" should be <case>, such as "y"." */
+function caseRule<E extends Element<{ name?: string }>>(spec: {
+  id: string;
+  kind: string;
+  style: Case;
+  elements: (all: FileElements) => readonly E[];
+  /** Path field number of `name` in the element's descriptor. */
+  nameField: number;
+  /** Elements the rule does not judge (map entries, synthetic oneofs). */
+  skip?: (element: E) => boolean;
+}): LintRule {
+  const convert = CONVERT[spec.style];
+  return {
+    id: spec.id,
+    categories: BASIC,
+    purpose: `${/^[A-Z][a-z]/.test(spec.kind) ? spec.kind.toLowerCase() : spec.kind} names are ${spec.style}`,
+    check(ctx) {
+      for (const file of ctx.targets) {
+        for (const e of spec.elements(elementsOf(file))) {
+          const name = e.desc.name ?? '';
+          if (spec.skip?.(e) === true || convert(name) === name) continue;
+          ctx.report(file, [...e.path, spec.nameField], `${spec.kind} name "${name}" should be ${spec.style}, such as "${convert(name)}".`, [e.path]);
+        }
+      }
+    },
+  };
+}
 
 export const namingRules: readonly LintRule[] = [
-  {
-    id: 'MESSAGE_PASCAL_CASE',
-    categories: BASIC,
-    purpose: 'message names are PascalCase',
-    check(ctx) {
-      for (const file of ctx.targets) {
-        for (const m of elementsOf(file).messages) {
-          const name = m.desc.name ?? '';
-          if (m.isMapEntry || isPascal(name)) continue;
-          ctx.report(file, [...m.path, MESSAGE.name], `Message name "${name}" should be PascalCase, such as "${toPascalCase(name)}".`, [m.path]);
-        }
-      }
-    },
-  },
-  {
-    id: 'FIELD_LOWER_SNAKE_CASE',
-    categories: BASIC,
-    purpose: 'field names are lower_snake_case',
-    check(ctx) {
-      for (const file of ctx.targets) {
-        for (const f of elementsOf(file).fields) {
-          const name = f.desc.name ?? '';
-          if (f.message.isMapEntry || toLowerSnakeCase(name) === name) continue;
-          ctx.report(file, [...f.path, FIELD.name], `Field name "${name}" should be lower_snake_case, such as "${toLowerSnakeCase(name)}".`, [f.path]);
-        }
-      }
-    },
-  },
-  {
-    id: 'ONEOF_LOWER_SNAKE_CASE',
-    categories: BASIC,
-    purpose: 'oneof names are lower_snake_case',
-    check(ctx) {
-      for (const file of ctx.targets) {
-        for (const o of elementsOf(file).oneofs) {
-          const name = o.desc.name ?? '';
-          // proto3 `optional` fields live in a synthetic oneof the user never wrote.
-          if (isSyntheticOneof(o.message.desc, o.index) || toLowerSnakeCase(name) === name) continue;
-          ctx.report(file, [...o.path, ONEOF.name], `Oneof name "${name}" should be lower_snake_case, such as "${toLowerSnakeCase(name)}".`, [o.path]);
-        }
-      }
-    },
-  },
-  {
-    id: 'ENUM_PASCAL_CASE',
-    categories: BASIC,
-    purpose: 'enum names are PascalCase',
-    check(ctx) {
-      for (const file of ctx.targets) {
-        for (const e of elementsOf(file).enums) {
-          const name = e.desc.name ?? '';
-          if (isPascal(name)) continue;
-          ctx.report(file, [...e.path, ENUM.name], `Enum name "${name}" should be PascalCase, such as "${toPascalCase(name)}".`, [e.path]);
-        }
-      }
-    },
-  },
-  {
-    id: 'ENUM_VALUE_UPPER_SNAKE_CASE',
-    categories: BASIC,
-    purpose: 'enum value names are UPPER_SNAKE_CASE',
-    check(ctx) {
-      for (const file of ctx.targets) {
-        for (const v of elementsOf(file).enumValues) {
-          const name = v.desc.name ?? '';
-          if (toUpperSnakeCase(name) === name) continue;
-          ctx.report(file, [...v.path, ENUM_VALUE.name], `Enum value name "${name}" should be UPPER_SNAKE_CASE, such as "${toUpperSnakeCase(name)}".`, [v.path]);
-        }
-      }
-    },
-  },
-  {
-    id: 'SERVICE_PASCAL_CASE',
-    categories: BASIC,
-    purpose: 'service names are PascalCase',
-    check(ctx) {
-      for (const file of ctx.targets) {
-        for (const s of elementsOf(file).services) {
-          const name = s.desc.name ?? '';
-          if (isPascal(name)) continue;
-          ctx.report(file, [...s.path, SERVICE.name], `Service name "${name}" should be PascalCase, such as "${toPascalCase(name)}".`, [s.path]);
-        }
-      }
-    },
-  },
-  {
-    id: 'RPC_PASCAL_CASE',
-    categories: BASIC,
-    purpose: 'RPC names are PascalCase',
-    check(ctx) {
-      for (const file of ctx.targets) {
-        for (const m of elementsOf(file).methods) {
-          const name = m.desc.name ?? '';
-          if (isPascal(name)) continue;
-          ctx.report(file, [...m.path, METHOD.name], `RPC name "${name}" should be PascalCase, such as "${toPascalCase(name)}".`, [m.path]);
-        }
-      }
-    },
-  },
+  caseRule({ id: 'MESSAGE_PASCAL_CASE', kind: 'Message', style: 'PascalCase', elements: (a) => a.messages, nameField: MESSAGE.name, skip: (m) => m.isMapEntry }),
+  caseRule({ id: 'FIELD_LOWER_SNAKE_CASE', kind: 'Field', style: 'lower_snake_case', elements: (a) => a.fields, nameField: FIELD.name, skip: (f) => f.message.isMapEntry }),
+  // proto3 `optional` fields live in a synthetic oneof the user never wrote.
+  caseRule({ id: 'ONEOF_LOWER_SNAKE_CASE', kind: 'Oneof', style: 'lower_snake_case', elements: (a) => a.oneofs, nameField: ONEOF.name, skip: (o) => isSyntheticOneof(o.message.desc, o.index) }),
+  caseRule({ id: 'ENUM_PASCAL_CASE', kind: 'Enum', style: 'PascalCase', elements: (a) => a.enums, nameField: ENUM.name }),
+  caseRule({ id: 'ENUM_VALUE_UPPER_SNAKE_CASE', kind: 'Enum value', style: 'UPPER_SNAKE_CASE', elements: (a) => a.enumValues, nameField: ENUM_VALUE.name }),
+  caseRule({ id: 'SERVICE_PASCAL_CASE', kind: 'Service', style: 'PascalCase', elements: (a) => a.services, nameField: SERVICE.name }),
+  caseRule({ id: 'RPC_PASCAL_CASE', kind: 'RPC', style: 'PascalCase', elements: (a) => a.methods, nameField: METHOD.name }),
   {
     id: 'PACKAGE_LOWER_SNAKE_CASE',
     categories: BASIC,
