@@ -24,6 +24,10 @@ export interface StartOptions {
   readonly logStream: Writable;
   /** Install SIGTERM/SIGINT/SIGHUP handlers (default true). */
   readonly signals?: boolean;
+  /** Start the admin listener from config (default true); worker processes leave it to the primary. */
+  readonly admin?: boolean;
+  /** Log starting, reloading and stopping at info (default true); workers leave that to the primary. */
+  readonly announce?: boolean;
 }
 
 export interface RunningGateway {
@@ -39,10 +43,11 @@ export interface RunningGateway {
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const log = createLogger(options.logLevel, options.logStream);
+  const announce = (fields: object, msg: string) => (options.announce === false ? log.debug(fields, msg) : log.info(fields, msg));
   const load = async () => buildRuntime(await loadConfigFile(options.file, options.env), log, options.file);
   const gateway = new Gateway(await load(), log);
   await gateway.start();
-  log.info({ listen: gateway.urls() }, 'switchyard listening');
+  announce({ listen: gateway.urls() }, 'switchyard listening');
 
   let stopping: Promise<void> | undefined;
   let markStopped: () => void = () => {};
@@ -53,7 +58,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     stopping ??= gateway.stop().then(async () => {
       await telemetry?.stop();
       removeSignals();
-      log.info('switchyard stopped');
+      announce({}, 'switchyard stopped');
       markStopped();
     });
     return stopping;
@@ -61,7 +66,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const reload = async (): Promise<ReloadOutcome> => {
     try {
       await gateway.reload(await load());
-      log.info('configuration reloaded');
+      announce({}, 'configuration reloaded');
       return { reloaded: true };
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
@@ -71,7 +76,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     }
   };
   // The admin listener is set up once from the starting config; a reload does not move it.
-  const adminConfig = gateway.runtime.config.admin;
+  const adminConfig = options.admin === false ? undefined : gateway.runtime.config.admin;
   const telemetry = startTelemetry(gateway.runtime.config.telemetry, gateway, log);
   const admin = adminConfig === undefined ? undefined : await startAdminServer(adminConfig, adminEndpoints, { gateway, reload, telemetry }, log);
   if (admin !== undefined) log.info({ admin: formatAddress(adminConfig?.listen as ListenAddress) }, 'admin listening');

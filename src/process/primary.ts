@@ -1,0 +1,165 @@
+/**
+ * `serve --workers N`: the primary process. It checks the config once (so a bad one is reported
+ * as in one process: every problem, exit 1), forks N gateway workers through node:cluster that
+ * share the listeners, replaces a worker that dies (with a growing pause when one dies young, so
+ * a crash loop does not spin), forwards SIGTERM/SIGINT (graceful stop) and SIGHUP (reload,
+ * reported once every worker answered), and runs the admin listener itself, gathering the
+ * workers' views over IPC (GET /admin/upstreams lists each worker's).
+ */
+import cluster, { type Worker } from 'node:cluster';
+import type { Server } from 'node:http';
+import type { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { loadConfigFile } from '../config/load.js';
+import { buildRuntime } from '../gateway/build.js';
+import { createLogger } from '../telemetry/logger.js';
+import { startAdminServer } from '../admin/admin-server.js';
+import { healthEndpoint } from '../admin/health.js';
+import { reloadEndpoint } from '../admin/reload.js';
+import { upstreamsEndpoint } from '../admin/upstreams.js';
+import type { AdminContext, ReloadOutcome } from '../admin/endpoint.js';
+import type { UpstreamView } from '../cluster/upstream-view.js';
+import type { PrimaryMessage, WorkerMessage } from './messages.js';
+
+export interface PrimaryOptions {
+  readonly file: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly logLevel: string;
+  readonly logStream: Writable;
+  readonly workers: number;
+}
+
+const WORKER_MAIN = fileURLToPath(new URL('./worker-main.js', import.meta.url));
+/** A worker that dies younger than this counts as crashing; the restart pause doubles. */
+const YOUNG_MS = 5_000;
+const MAX_PAUSE_MS = 5_000;
+const ASK_TIMEOUT_MS = 5_000;
+
+export async function runPrimary(options: PrimaryOptions): Promise<void> {
+  const log = createLogger(options.logLevel, options.logStream);
+  // Check the whole config (schema and build) before forking anything; ConfigError goes to the CLI.
+  const runtime = buildRuntime(await loadConfigFile(options.file, options.env), log, options.file);
+  await Promise.all([...runtime.upstreams.values()].map((u) => u.close()));
+
+  cluster.setupPrimary({ exec: WORKER_MAIN, args: [options.file, options.logLevel], silent: false });
+  const workers = new Map<number, { worker: Worker; bornAt: number }>();
+  let stopping = false;
+  let pause = 100;
+  let nextId = 1;
+  const pending = new Map<number, { readonly left: Set<number>; readonly replies: WorkerMessage[]; readonly done: () => void }>();
+
+  const onMessage = (worker: Worker, message: WorkerMessage) => {
+    if (message.type === 'ready') return;
+    const ask = pending.get(message.id);
+    if (ask === undefined) return;
+    ask.replies.push(message);
+    ask.left.delete(worker.id);
+    if (ask.left.size === 0) ask.done();
+  };
+
+  /** Asks every live worker; resolves with the replies that came within the timeout. */
+  const askAll = (make: (id: number) => PrimaryMessage): Promise<WorkerMessage[]> => {
+    const id = nextId++;
+    const live = [...workers.values()].map((w) => w.worker).filter((w) => w.isConnected());
+    return new Promise((resolve) => {
+      const replies: WorkerMessage[] = [];
+      const finish = () => {
+        clearTimeout(timer);
+        pending.delete(id);
+        resolve(replies);
+      };
+      const timer = setTimeout(finish, ASK_TIMEOUT_MS);
+      pending.set(id, { left: new Set(live.map((w) => w.id)), replies, done: finish });
+      if (live.length === 0) finish();
+      for (const w of live) w.send(make(id));
+    });
+  };
+
+  const fork = (): Promise<readonly string[]> => {
+    const worker = cluster.fork();
+    workers.set(worker.id, { worker, bornAt: Date.now() });
+    worker.on('message', (m: WorkerMessage) => onMessage(worker, m));
+    return new Promise((resolve, reject) => {
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'ready') resolve(m.listen);
+      });
+      worker.once('exit', (code) => reject(new Error(`worker exited with code ${code} before listening`)));
+    });
+  };
+
+  cluster.on('exit', (worker, code, signal) => {
+    const entry = workers.get(worker.id);
+    workers.delete(worker.id);
+    for (const ask of pending.values()) if (ask.left.delete(worker.id) && ask.left.size === 0) ask.done();
+    if (stopping || entry === undefined) return;
+    const young = Date.now() - entry.bornAt < YOUNG_MS;
+    pause = young ? Math.min(pause * 2, MAX_PAUSE_MS) : 100;
+    log.warn({ worker: worker.process.pid, code, signal, restartInMs: pause }, 'worker died, starting another');
+    setTimeout(() => {
+      if (!stopping) fork().catch((err: unknown) => log.error({ err }, 'replacement worker failed to start'));
+    }, pause).unref();
+  });
+
+  let listen: readonly string[];
+  try {
+    const started = await Promise.all(Array.from({ length: options.workers }, () => fork()));
+    listen = started[0] ?? [];
+  } catch (err) {
+    stopping = true;
+    for (const { worker } of workers.values()) worker.kill('SIGTERM');
+    throw err;
+  }
+  log.info({ listen, workers: options.workers, pids: [...workers.values()].map((w) => w.worker.process.pid) }, 'switchyard listening');
+
+  const reload = async (): Promise<ReloadOutcome> => {
+    const replies = await askAll((id) => ({ type: 'reload', id }));
+    const problems = new Set<string>();
+    for (const r of replies) if (r.type === 'reload' && !r.outcome.reloaded) for (const p of r.outcome.problems) problems.add(p);
+    if (problems.size > 0) {
+      log.error({ problems: [...problems] }, 'reload rejected, keeping the running configuration');
+      return { reloaded: false, problems: [...problems] };
+    }
+    log.info({ workers: replies.length }, 'configuration reloaded');
+    return { reloaded: true };
+  };
+  const upstreams = async (): Promise<UpstreamView[]> => {
+    const replies = await askAll((id) => ({ type: 'upstreams', id }));
+    const views: UpstreamView[] = [];
+    for (const r of replies) if (r.type === 'upstreams') for (const v of r.views) views.push({ ...v, worker: r.pid });
+    return views;
+  };
+
+  const admin = runtime.config.admin === undefined ? undefined : await startPrimaryAdmin(runtime.config.admin, { reload, upstreams }, log);
+
+  let markStopped: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (markStopped = resolve));
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    admin?.close();
+    admin?.closeAllConnections();
+    for (const { worker } of workers.values()) worker.process.kill('SIGTERM');
+    const check = () => {
+      if (workers.size > 0) return;
+      cluster.off('exit', check);
+      process.off('SIGTERM', stop).off('SIGINT', stop).off('SIGHUP', onHup);
+      log.info('switchyard stopped');
+      markStopped();
+    };
+    cluster.on('exit', check);
+    check();
+  };
+  const onHup = () => void reload();
+  process.on('SIGTERM', stop).on('SIGINT', stop).on('SIGHUP', onHup);
+  await stopped;
+}
+
+async function startPrimaryAdmin(config: NonNullable<ReturnType<typeof buildRuntime>['config']['admin']>, views: Pick<AdminContext, 'reload' | 'upstreams'>, log: Logger): Promise<Server> {
+  // Only endpoints that work from gathered views run here; none of them reads `gateway`, which
+  // lives in the workers. Metrics and dashboards stay per worker until they aggregate too.
+  const context = { ...views, gateway: undefined } as unknown as AdminContext;
+  const server = await startAdminServer(config, [healthEndpoint, reloadEndpoint, upstreamsEndpoint], context, log);
+  log.info({ admin: server.address() }, 'admin listening');
+  return server;
+}

@@ -1,0 +1,28 @@
+/**
+ * Entry point of one gateway worker process (forked by primary.ts through node:cluster). It runs
+ * the ordinary single-process gateway on the shared listeners — node:cluster hands every worker
+ * the same listening sockets — without the admin listener, which the primary owns, and answers
+ * the primary's questions (upstream views, reload) over IPC.
+ */
+import cluster from 'node:cluster';
+import { startGateway } from '../gateway/start.js';
+import { upstreamViews } from '../admin/upstreams.js';
+import type { PrimaryMessage, WorkerMessage } from './messages.js';
+
+const [file, logLevel] = process.argv.slice(2) as [string, string];
+
+if (!cluster.isWorker) {
+  process.stderr.write('switchyard: worker-main runs under `switchyard serve --workers N`\n');
+  process.exit(1);
+}
+
+const send = (message: WorkerMessage) => process.send?.(message);
+
+const running = await startGateway({ file, env: process.env, logLevel, logStream: process.stderr, admin: false, announce: false });
+process.on('message', (message: PrimaryMessage) => {
+  if (message.type === 'upstreams') send({ type: 'upstreams', id: message.id, pid: process.pid, views: upstreamViews(running.gateway) });
+  else if (message.type === 'reload') void running.reload().then((outcome) => send({ type: 'reload', id: message.id, outcome }));
+});
+send({ type: 'ready', listen: running.gateway.urls() });
+await running.stopped;
+process.exit(0);

@@ -1,0 +1,74 @@
+/**
+ * `serve --workers 2` as a separate process: two workers answer on one shared port, the admin
+ * listener in the primary lists every worker's upstream view, a worker killed is replaced, and
+ * SIGTERM stops everything with exit 0.
+ */
+import { after, before, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../helpers/free-port.js';
+import { until } from '../helpers/until.js';
+import type { UpstreamView } from '../../src/cluster/upstream-view.js';
+
+const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+
+let service: Server;
+let child: ChildProcess;
+let dir: string;
+let url: string;
+let admin: string;
+const logs: Record<string, unknown>[] = [];
+
+before(async () => {
+  service = createServer((req, res) => res.end(`svc ${req.url}`));
+  await new Promise<void>((r) => service.listen(0, '127.0.0.1', r));
+  const svc = `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
+  dir = await mkdtemp(join(tmpdir(), 'sy-workers-'));
+  const adminPort = await freePort();
+  admin = `http://127.0.0.1:${adminPort}`;
+  await writeFile(join(dir, 'switchyard.yaml'), `listen: 127.0.0.1:0\naccessLog: off\nadmin: { listen: 127.0.0.1:${adminPort} }\nupstreams:\n  svc: { type: http, endpoints: [${svc}] }\nroutes:\n  - get: /a\n    to: svc\n`);
+  child = spawn(process.execPath, [BIN, 'serve', '--workers', '2'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const lines = createInterface({ input: child.stderr as NodeJS.ReadableStream });
+  lines.on('line', (l) => logs.push(JSON.parse(l) as Record<string, unknown>));
+  assert.ok(await until(() => logs.some((l) => l['msg'] === 'switchyard listening' && l['workers'] === 2), 20_000), 'the primary reports both workers listening');
+  url = ((logs.find((l) => l['msg'] === 'switchyard listening')?.['listen'] as string[]) ?? [])[0] as string;
+});
+
+after(async () => {
+  child.kill('SIGKILL');
+  await new Promise((r) => service.close(r));
+  await rm(dir, { recursive: true, force: true });
+});
+
+const views = async () => ((await (await fetch(`${admin}/admin/upstreams`)).json()) as { upstreams: UpstreamView[] }).upstreams;
+
+it('serves from two workers and the admin lists both workers’ views', async () => {
+  for (let i = 0; i < 10; i++) assert.equal(await (await fetch(`${url}/a`)).text(), 'svc /a');
+  const workers = new Set((await views()).map((v) => v.worker));
+  assert.equal(workers.size, 2);
+});
+
+it('replaces a worker that dies', async () => {
+  const before = (await views()).map((v) => v.worker as number);
+  process.kill(before[0] as number, 'SIGKILL');
+  assert.ok(await until(() => logs.some((l) => l['msg'] === 'worker died, starting another')));
+  assert.ok(await until(async () => {
+    const now = (await views()).map((v) => v.worker);
+    return now.length === 2 && !now.includes(before[0]);
+  }, 20_000));
+  assert.equal(await (await fetch(`${url}/a`)).text(), 'svc /a');
+});
+
+it('stops every worker on SIGTERM and exits 0', async () => {
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  assert.ok(logs.some((l) => l['msg'] === 'switchyard stopped'));
+});
