@@ -24,8 +24,8 @@ export interface StartOptions {
   readonly logStream: Writable;
   /** Install SIGTERM/SIGINT/SIGHUP handlers (default true). */
   readonly signals?: boolean;
-  /** Start the admin listener from config (default true); worker processes leave it to the primary. */
-  readonly admin?: boolean;
+  /** Admin listens here instead of `admin.listen` (worker processes: a private port the primary forwards to). */
+  readonly adminListen?: ListenAddress;
   /** Log starting, reloading and stopping at info (default true); workers leave that to the primary. */
   readonly announce?: boolean;
 }
@@ -76,10 +76,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     }
   };
   // The admin listener is set up once from the starting config; a reload does not move it.
-  const adminConfig = options.admin === false ? undefined : gateway.runtime.config.admin;
+  const configured = gateway.runtime.config.admin;
+  const adminConfig = configured === undefined || options.adminListen === undefined ? configured : { ...configured, listen: options.adminListen };
   const telemetry = startTelemetry(gateway.runtime.config.telemetry, gateway, log);
   const admin = adminConfig === undefined ? undefined : await startAdminServer(adminConfig, adminEndpoints, { gateway, reload, telemetry }, log);
-  if (admin !== undefined) log.info({ admin: formatAddress(adminConfig?.listen as ListenAddress) }, 'admin listening');
+  if (admin !== undefined) announce({ admin: formatAddress(adminConfig?.listen as ListenAddress) }, 'admin listening');
   const onStop = () => void stop();
   const onReload = () => void reload().catch((err: unknown) => log.error({ err }, 'reload failed'));
   const removeSignals = () => {

@@ -5,12 +5,6 @@ import type { UpstreamView } from '../cluster/upstream-view.js';
 export type PrimaryMessage = { readonly type: 'upstreams'; readonly id: number } | { readonly type: 'reload'; readonly id: number };
 
 export type WorkerMessage =
-  | { readonly type: 'ready'; readonly listen: readonly string[] }
+  | { readonly type: 'ready'; readonly listen: readonly string[]; readonly admin: string | undefined }
   | { readonly type: 'upstreams'; readonly id: number; readonly pid: number; readonly views: readonly UpstreamView[] }
   | { readonly type: 'reload'; readonly id: number; readonly outcome: ReloadOutcome };
-
-/** Where the primary finds the worker entry point and its arguments. */
-export interface WorkerArgs {
-  readonly file: string;
-  readonly logLevel: string;
-}

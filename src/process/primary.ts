@@ -4,7 +4,8 @@
  * share the listeners, replaces a worker that dies (with a growing pause when one dies young, so
  * a crash loop does not spin), forwards SIGTERM/SIGINT (graceful stop) and SIGHUP (reload,
  * reported once every worker answered), and runs the admin listener itself, gathering the
- * workers' views over IPC (GET /admin/upstreams lists each worker's).
+ * workers' views over IPC (GET /admin/upstreams lists each worker's); other admin endpoints are
+ * forwarded to one worker's private admin listener.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Server } from 'node:http';
@@ -18,6 +19,8 @@ import { startAdminServer } from '../admin/admin-server.js';
 import { healthEndpoint } from '../admin/health.js';
 import { reloadEndpoint } from '../admin/reload.js';
 import { upstreamsEndpoint } from '../admin/upstreams.js';
+import { adminEndpoints } from '../admin/endpoints.js';
+import { forwardedEndpoint } from './admin-proxy.js';
 import type { AdminContext, ReloadOutcome } from '../admin/endpoint.js';
 import type { UpstreamView } from '../cluster/upstream-view.js';
 import type { PrimaryMessage, WorkerMessage } from './messages.js';
@@ -43,7 +46,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   await Promise.all([...runtime.upstreams.values()].map((u) => u.close()));
 
   cluster.setupPrimary({ exec: WORKER_MAIN, args: [options.file, options.logLevel], silent: false });
-  const workers = new Map<number, { worker: Worker; bornAt: number }>();
+  const workers = new Map<number, { worker: Worker; bornAt: number; admin?: string | undefined }>();
   let stopping = false;
   let pause = 100;
   let nextId = 1;
@@ -82,7 +85,10 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     worker.on('message', (m: WorkerMessage) => onMessage(worker, m));
     return new Promise((resolve, reject) => {
       worker.on('message', (m: WorkerMessage) => {
-        if (m.type === 'ready') resolve(m.listen);
+        if (m.type !== 'ready') return;
+        const entry = workers.get(worker.id);
+        if (entry !== undefined) entry.admin = m.admin;
+        resolve(m.listen);
       });
       worker.once('exit', (code) => reject(new Error(`worker exited with code ${code} before listening`)));
     });
@@ -130,7 +136,8 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     return views;
   };
 
-  const admin = runtime.config.admin === undefined ? undefined : await startPrimaryAdmin(runtime.config.admin, { reload, upstreams }, log);
+  const workerAdmin = () => [...workers.values()].find((w) => w.admin !== undefined && w.worker.isConnected())?.admin;
+  const admin = runtime.config.admin === undefined ? undefined : await startPrimaryAdmin(runtime.config.admin, { reload, upstreams }, workerAdmin, log);
 
   let markStopped: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
@@ -155,11 +162,18 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   await stopped;
 }
 
-async function startPrimaryAdmin(config: NonNullable<ReturnType<typeof buildRuntime>['config']['admin']>, views: Pick<AdminContext, 'reload' | 'upstreams'>, log: Logger): Promise<Server> {
-  // Only endpoints that work from gathered views run here; none of them reads `gateway`, which
-  // lives in the workers. Metrics and dashboards stay per worker until they aggregate too.
+async function startPrimaryAdmin(
+  config: NonNullable<ReturnType<typeof buildRuntime>['config']['admin']>,
+  views: Pick<AdminContext, 'reload' | 'upstreams'>,
+  workerAdmin: () => string | undefined,
+  log: Logger,
+): Promise<Server> {
+  // Health, reload and upstreams are answered here from every worker; the rest of the list is
+  // forwarded to one worker. None of these reads `gateway`, which lives in the workers.
+  const own = [healthEndpoint, reloadEndpoint, upstreamsEndpoint];
+  const endpoints = [...own, ...adminEndpoints.filter((e) => !own.includes(e)).map((e) => forwardedEndpoint(e, workerAdmin))];
   const context = { ...views, gateway: undefined } as unknown as AdminContext;
-  const server = await startAdminServer(config, [healthEndpoint, reloadEndpoint, upstreamsEndpoint], context, log);
+  const server = await startAdminServer(config, endpoints, context, log);
   log.info({ admin: server.address() }, 'admin listening');
   return server;
 }

@@ -18,11 +18,13 @@ if (!cluster.isWorker) {
 
 const send = (message: WorkerMessage) => process.send?.(message);
 
-const running = await startGateway({ file, env: process.env, logLevel, logStream: process.stderr, admin: false, announce: false });
+// The worker's own admin listener is private (loopback, any port): the primary forwards to it.
+const running = await startGateway({ file, env: process.env, logLevel, logStream: process.stderr, adminListen: { kind: 'tcp', host: '127.0.0.1', port: 0 }, announce: false });
 process.on('message', (message: PrimaryMessage) => {
   if (message.type === 'upstreams') send({ type: 'upstreams', id: message.id, pid: process.pid, views: upstreamViews(running.gateway) });
   else if (message.type === 'reload') void running.reload().then((outcome) => send({ type: 'reload', id: message.id, outcome }));
 });
-send({ type: 'ready', listen: running.gateway.urls() });
+const adminAddress = running.admin?.address();
+send({ type: 'ready', listen: running.gateway.urls(), admin: adminAddress !== null && typeof adminAddress === 'object' ? `http://127.0.0.1:${adminAddress.port}` : undefined });
 await running.stopped;
 process.exit(0);

@@ -53,6 +53,9 @@ it('serves from two workers and the admin lists both workers’ views', async ()
   for (let i = 0; i < 10; i++) assert.equal(await (await fetch(`${url}/a`)).text(), 'svc /a');
   const workers = new Set((await views()).map((v) => v.worker));
   assert.equal(workers.size, 2);
+  const metrics = await fetch(`${admin}/metrics`);
+  assert.equal(metrics.status, 200, 'endpoints the primary does not gather are forwarded to a worker');
+  assert.match(await metrics.text(), /switchyard_/);
 });
 
 it('replaces a worker that dies', async () => {
