@@ -7,6 +7,7 @@
 import { sendJson, type AdminEndpoint } from './endpoint.js';
 import type { UpstreamView } from '../cluster/upstream-view.js';
 import type { Gateway } from '../gateway/gateway.js';
+import { reportedTables } from '../cluster/reported-tables.js';
 
 export const upstreamsEndpoint: AdminEndpoint = {
   method: 'GET',
@@ -19,6 +20,14 @@ export const upstreamsEndpoint: AdminEndpoint = {
 /** The views of one process's running upstreams. */
 export function upstreamViews(gateway: Pick<Gateway, 'runtime'>): UpstreamView[] {
   const views: UpstreamView[] = [];
-  for (const upstream of gateway.runtime.upstreams.values()) if (upstream.describe !== undefined) views.push(upstream.describe());
+  for (const upstream of gateway.runtime.upstreams.values()) {
+    if (upstream.describe !== undefined) {
+      views.push(upstream.describe());
+      continue;
+    }
+    // FastCGI pools report into a table under the label their errors use.
+    const table = reportedTables.get(`upstream "${upstream.name}"`);
+    if (table !== undefined) views.push({ name: upstream.name, type: upstream.type, endpoints: [], connections: table.view(), counters: { ...table.counters }, lastError: table.lastError });
+  }
   return views;
 }

@@ -8,6 +8,7 @@
 import { createConnection, type Socket } from 'node:net';
 import type { ListenAddress } from '../../config/types.js';
 import { SwitchyardError } from '../../errors.js';
+import type { ConnectionEntry } from '../../cluster/connection-table.js';
 import {
   FastcgiProtocolError,
   RecordParser,
@@ -54,6 +55,10 @@ export class FastcgiConnection {
   requests = 0;
   /** Called once when the socket closes, whatever the reason (the pool drops idle ones). */
   onClose: (() => void) | undefined;
+  /** Its row in the upstream's connection table (SPEC section 4), set by the pool. */
+  entry: ConnectionEntry | undefined;
+  #failure: string | undefined;
+  #hung = false;
 
   private constructor(socket: Socket, label: string, readTimeout: number) {
     this.#socket = socket;
@@ -64,6 +69,7 @@ export class FastcgiConnection {
       this.#lastError = err;
     });
     socket.on('timeout', () => {
+      this.#hung = true;
       this.#fail(new SwitchyardError('SY_ERR_UPSTREAM_TIMEOUT', `${this.#label} sent nothing for ${this.#readTimeout} ms`));
     });
     socket.on('close', () => this.#onClose());
@@ -104,6 +110,7 @@ export class FastcgiConnection {
   begin(sink: RequestSink, params: Buffer, keepConn: boolean, bodyless: boolean): void {
     this.#sink = sink;
     this.requests++;
+    this.entry?.startRequest();
     this.#socket.setTimeout(this.#readTimeout);
     const parts = [encodeBeginRequest(REQUEST_ID, keepConn), ...encodeStream(RecordType.PARAMS, REQUEST_ID, params)];
     if (params.length > 0) parts.push(...encodeStream(RecordType.PARAMS, REQUEST_ID, EMPTY));
@@ -214,7 +221,15 @@ export class FastcgiConnection {
     return new SwitchyardError('SY_ERR_UPSTREAM_PROTOCOL', `${this.#label} sent a malformed FastCGI stream: ${detail}`, { cause: err });
   }
 
+  /** Reports this connection in a connection table from now on. */
+  track(entry: ConnectionEntry): void {
+    this.entry = entry;
+    entry.attach(this.#socket);
+    entry.connected();
+  }
+
   #fail(err: SwitchyardError): void {
+    this.#failure = `${err.code}: ${err.message}`;
     const sink = this.#sink;
     this.destroy();
     sink?.error(err);
@@ -234,7 +249,9 @@ export class FastcgiConnection {
         err = this.#protocolError(parseErr);
       }
       sink.error(err);
+      this.#failure ??= `${err.code}: ${err.message}`;
     }
+    this.entry?.closed(this.#failure, this.#hung ? 'hung' : 'normal');
     this.onClose?.();
   }
 }

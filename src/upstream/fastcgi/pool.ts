@@ -9,7 +9,9 @@
  */
 import type { ListenAddress } from '../../config/types.js';
 import { SwitchyardError } from '../../errors.js';
-import { FastcgiConnection } from './connection.js';
+import { FastcgiConnection, describeAddress } from './connection.js';
+import { ConnectionTable } from '../../cluster/connection-table.js';
+import { reportedTables } from '../../cluster/reported-tables.js';
 
 export interface PoolOptions {
   /** `upstream "legacy"`, used in error details. */
@@ -41,9 +43,12 @@ export class FastcgiPool {
   readonly #waiters: Waiter[] = [];
   #active = 0;
   #closed = false;
+  /** Every connection to php-fpm, as GET /admin/upstreams shows it. */
+  readonly table = new ConnectionTable();
 
   constructor(opts: PoolOptions) {
     this.#opts = opts;
+    reportedTables.set(opts.label, this.table);
   }
 
   get stats(): PoolStats {
@@ -113,7 +118,15 @@ export class FastcgiPool {
       conn.onClose = undefined;
       if (conn.alive) return conn;
     }
-    return FastcgiConnection.connect(this.#opts.address, this.#opts.label, this.#opts.connectTimeout, this.#opts.readTimeout);
+    const entry = this.table.open(describeAddress(this.#opts.address));
+    try {
+      const conn = await FastcgiConnection.connect(this.#opts.address, this.#opts.label, this.#opts.connectTimeout, this.#opts.readTimeout);
+      conn.track(entry);
+      return conn;
+    } catch (err) {
+      entry.closed(err instanceof Error ? err.message : String(err), 'connect-failure');
+      throw err;
+    }
   }
 
   /** Returns a connection after its request; only a cleanly ended one is kept. */
@@ -122,6 +135,7 @@ export class FastcgiPool {
       conn.destroy();
       return;
     }
+    conn.entry?.endRequest();
     // php-fpm restarting closes its end; drop the connection then rather than on next use.
     conn.onClose = () => {
       const i = this.#idle.indexOf(conn);
