@@ -40,6 +40,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
   #controller: Dispatcher.DispatchController | undefined;
   #mode: 'waiting' | HeadDecision = 'waiting';
   #status = 0;
+  /** The upstream said it closes the connection after this response (RFC 9112 §9.6). */
+  #closing = false;
   #timer: NodeJS.Timeout | undefined;
   #waitingDrain = false;
   #settled = false;
@@ -76,6 +78,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     this.#status = statusCode;
+    const connection = headers['connection'];
+    this.#closing = typeof connection === 'string' && connection.toLowerCase().includes('close');
     this.#opts.onHead(statusCode);
     this.#mode = this.#opts.decide(statusCode);
     if (this.#mode === 'retry') return;
@@ -103,9 +107,9 @@ export class Attempt implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     if (this.#mode === 'forward') {
       this.#opts.exchange.res.end();
-      this.#settle({ kind: 'forwarded', status: this.#status, reusable: true });
+      this.#settle({ kind: 'forwarded', status: this.#status, reusable: !this.#closing });
     } else {
-      this.#settle({ kind: 'retry', status: this.#status, reusable: true });
+      this.#settle({ kind: 'retry', status: this.#status, reusable: !this.#closing });
     }
   }
 

@@ -25,7 +25,9 @@ export interface PoolOptions {
 
 export interface PooledConnection {
   readonly client: Client;
-  readonly entry: ConnectionEntry;
+  /** The table row of the Client's current socket (a busy Client that lost its socket reconnects). */
+  entry: ConnectionEntry;
+  busy: boolean;
   dead: boolean;
 }
 
@@ -88,6 +90,7 @@ export class EndpointPool {
 
   /** Gives a connection back after its request; `reusable` false closes it. */
   release(conn: PooledConnection, reusable: boolean): void {
+    conn.busy = false;
     conn.entry.endRequest();
     if (!reusable || conn.dead || this.#closed) {
       this.#kill(conn);
@@ -113,6 +116,7 @@ export class EndpointPool {
   }
 
   #start(conn: PooledConnection): PooledConnection {
+    conn.busy = true;
     conn.entry.startRequest();
     return conn;
   }
@@ -124,7 +128,6 @@ export class EndpointPool {
   }
 
   #connect(): PooledConnection {
-    const entry = this.#table.open(this.#endpoint.url);
     const connector = this.#connector;
     const client = new Client(this.#endpoint.url, {
       pipelining: 1,
@@ -134,20 +137,28 @@ export class EndpointPool {
       maxHeaderSize: this.#opts.maxHeaderSize,
       connect: (options, callback) =>
         connector(options, (err, socket) => {
-          if (socket !== null) entry.attach(socket as Socket);
+          if (socket !== null) conn.entry.attach(socket as Socket);
           if (err === null) callback(null, socket as Socket);
           else callback(err, null);
         }),
     });
-    const conn: PooledConnection = { client, entry, dead: false };
+    const conn: PooledConnection = { client, entry: this.#table.open(this.#endpoint.url), busy: false, dead: false };
     this.#open++;
-    client.on('connect', () => entry.connected());
+    client.on('connect', () => conn.entry.connected());
     client.on('connectionError', (_origin, _targets, err) => this.#drop(conn, err, 'connect-failure'));
     client.on('disconnect', (_origin, _targets, err) => {
       const hung = err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError;
       // undici reports a keep-alive connection the server or idle timer closed as a SocketError
       // or InformationalError; only other errors are worth showing as the connection's last.
       const quiet = err instanceof undiciErrors.InformationalError || (err instanceof undiciErrors.SocketError && conn.entry.state === 'idle');
+      if (conn.busy && !hung && !this.#closed) {
+        // The socket went (the upstream closed a kept connection as a request was handed to
+        // it): undici reconnects for that request; the table gets a row for the new socket.
+        conn.entry.closed(quiet ? undefined : describe(err), 'normal');
+        conn.entry = this.#table.open(this.#endpoint.url);
+        conn.entry.startRequest();
+        return;
+      }
       this.#drop(conn, quiet ? undefined : err, hung ? 'hung' : 'normal');
     });
     return conn;
@@ -157,7 +168,7 @@ export class EndpointPool {
     if (conn.dead) return;
     conn.dead = true;
     this.#open--;
-    conn.entry.closed(err === undefined ? undefined : `${(err as { code?: string }).code ?? err.name}: ${err.message}`, how);
+    conn.entry.closed(err === undefined ? undefined : describe(err), how);
     const i = this.#idle.indexOf(conn);
     if (i !== -1) this.#idle.splice(i, 1);
     void conn.client.destroy().catch(() => {});
@@ -172,4 +183,8 @@ export class EndpointPool {
     this.#drop(conn, undefined, 'normal');
     return Promise.resolve();
   }
+}
+
+function describe(err: Error): string {
+  return `${(err as { code?: string }).code ?? err.name}: ${err.message}`;
 }

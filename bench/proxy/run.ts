@@ -1,0 +1,136 @@
+/**
+ * bench:proxy — Switchyard's http upstream against nginx, HAProxy, `http-proxy` and
+ * `@fastify/http-proxy`, all in front of the same upstream (nginx answering a fixed 13-byte body
+ * from memory), measured with wrk one after the other in the same run. Prints req/s, p50, p99,
+ * failures, and the ratios against the fastest Node proxy and against nginx.
+ *
+ *   npm run bench:proxy                         # 10 s per measurement, switchyard --workers 2
+ *   BENCH_SECONDS=5 BENCH_CONNECTIONS=64 BENCH_WORKERS=2 npm run bench:proxy
+ *   NODE_CLUSTER_SCHED_POLICY=none npm run bench:proxy   # kernel balances accepts instead of the primary
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { startNginx } from '../../test/helpers/nginx.js';
+import { freePort } from '../../test/helpers/free-port.js';
+import { wrk, type WrkResult } from '../lib/wrk.js';
+
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
+const workers = Number(process.env['BENCH_WORKERS'] ?? 2);
+const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const nodeProxies = fileURLToPath(new URL('./node-proxies.js', import.meta.url));
+
+interface Running {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Spawns a process and waits for the line that says where it listens. */
+async function startChild(args: string[], stream: 'stdout' | 'stderr', parse: (line: string) => string | undefined): Promise<Running> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', stream === 'stdout' ? 'pipe' : 'ignore', stream === 'stderr' ? 'pipe' : 'inherit'] });
+  const lines = createInterface({ input: (stream === 'stdout' ? child.stdout : child.stderr) as NodeJS.ReadableStream });
+  for await (const line of lines) {
+    const url = parse(line);
+    if (url !== undefined) return { url, stop: () => stopChild(child) };
+  }
+  throw new Error(`${args.join(' ')} exited before listening`);
+}
+
+async function startSwitchyard(upstream: string, dir: string): Promise<Running> {
+  const file = join(dir, 'switchyard.yaml');
+  await writeFile(file, `listen: 127.0.0.1:0\naccessLog: off\ntelemetry: { metrics: false }\nupstreams:\n  svc: { type: http, endpoints: [${upstream}] }\nroutes:\n  - any: /{path?}\n    where: { path: '.*' }\n    to: svc\n`);
+  return startChild([bin, 'serve', '-c', file, '--workers', String(workers), '--log-level', 'info'], 'stderr', (line) => {
+    const entry = JSON.parse(line) as { msg?: string; listen?: string[]; workers?: number };
+    // With several workers the primary's line (carrying `workers`) means all are listening.
+    return entry.msg === 'switchyard listening' && (workers === 1 || entry.workers === workers) ? entry.listen?.[0] : undefined;
+  });
+}
+
+async function startHaproxy(upstreamPort: number, dir: string): Promise<Running> {
+  const port = await freePort();
+  const cfg = join(dir, 'haproxy.cfg');
+  await writeFile(
+    cfg,
+    `global
+  nbthread 2
+  maxconn 4096
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  http-reuse always
+frontend fe
+  bind 127.0.0.1:${port}
+  default_backend be
+backend be
+  server s1 127.0.0.1:${upstreamPort}
+`,
+  );
+  const child = spawn('/usr/sbin/haproxy', ['-f', cfg, '-db'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (await fetch(url).then(() => true, () => false)) return { url, stop: () => stopChild(child) };
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  await stopChild(child);
+  throw new Error('haproxy did not start');
+}
+
+function row(name: string, r: WrkResult): string {
+  return `${name.padEnd(22)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(7)} ms   failures ${r.failures}`;
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-proxy-'));
+  const upstream = await startNginx(`location / { return 200 'hello, world\n'; }`, { workerProcesses: 1, workerConnections: 4096 });
+  const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
+  const running: [string, Running][] = [];
+  try {
+    const nginxProxy = await startNginx(`location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }`, {
+      workerProcesses: 'auto',
+      workerConnections: 4096,
+      http: `upstream up { server 127.0.0.1:${upstream.port}; keepalive 256; }`,
+    });
+    running.push(['nginx', { url: `http://127.0.0.1:${nginxProxy.port}`, stop: () => nginxProxy.stop() }]);
+    running.push(['haproxy', await startHaproxy(upstream.port, dir)]);
+    const listening = (line: string) => (line.startsWith('listening ') ? `http://127.0.0.1:${line.slice('listening '.length)}` : undefined);
+    running.push(['http-proxy', await startChild([nodeProxies, 'http-proxy', upstreamUrl], 'stdout', listening)]);
+    running.push(['@fastify/http-proxy', await startChild([nodeProxies, 'fastify', upstreamUrl], 'stdout', listening)]);
+    running.push([`switchyard (${workers} workers)`, await startSwitchyard(upstreamUrl, dir)]);
+
+    console.log(`upstream: nginx, 1 worker, fixed 13-byte body; wrk ${connections} connections, ${seconds}s per proxy after a 2s warm-up`);
+    console.log(`nginx: worker_processes auto, upstream keepalive; haproxy: nbthread 2, http-reuse always; node proxies: one process each, keep-alive agents`);
+    const results = new Map<string, WrkResult>();
+    for (const [name, proc] of running) {
+      await wrk(`${proc.url}/`, { connections, durationSeconds: 2 });
+      results.set(name, await wrk(`${proc.url}/`, { connections, durationSeconds: seconds }));
+    }
+    for (const [name, r] of results) console.log(row(name, r));
+    const sy = [...results.entries()].find(([n]) => n.startsWith('switchyard'))?.[1] as WrkResult;
+    const fastestNode = Math.max(results.get('http-proxy')?.requestsPerSecond ?? 0, results.get('@fastify/http-proxy')?.requestsPerSecond ?? 0);
+    const nginx = results.get('nginx') as WrkResult;
+    const haproxy = results.get('haproxy') as WrkResult;
+    console.log(`\nswitchyard / fastest node proxy: ${(sy.requestsPerSecond / fastestNode).toFixed(2)}x req/s (target 1.3x)`);
+    console.log(`switchyard / nginx: ${(sy.requestsPerSecond / nginx.requestsPerSecond).toFixed(2)}x req/s (target 0.8x), p99 ${(sy.p99Ms / nginx.p99Ms).toFixed(2)}x`);
+    console.log(`switchyard / haproxy: ${(sy.requestsPerSecond / haproxy.requestsPerSecond).toFixed(2)}x req/s, p99 ${(sy.p99Ms / haproxy.p99Ms).toFixed(2)}x`);
+  } finally {
+    for (const [, proc] of running) await proc.stop();
+    await upstream.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
