@@ -93,6 +93,10 @@ export class Attempt implements Dispatcher.DispatchHandler {
       controller.abort(err as Error);
       return;
     }
+    // Head, body and end usually arrive in one read from the upstream: hold the writes until the
+    // end of this tick so they leave in one writev instead of two or three.
+    exchange.res.cork();
+    process.nextTick(() => exchange.res.uncork());
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
