@@ -45,7 +45,10 @@ export class Attempt implements Dispatcher.DispatchHandler {
   #timer: NodeJS.Timeout | undefined;
   #waitingDrain = false;
   #settled = false;
-  readonly #onAbort = () => this.#controller?.abort(this.#opts.exchange.signal.reason as Error);
+  /** The client went away before the response was complete: stop the upstream request too. */
+  readonly #onClose = () => {
+    if (!this.#opts.exchange.res.writableFinished) this.#controller?.abort(new Error('the client closed the connection'));
+  };
 
   constructor(opts: AttemptOptions) {
     this.#opts = opts;
@@ -55,7 +58,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
       if (this.#settled) return;
       this.#settled = true;
       clearTimeout(this.#timer);
-      opts.exchange.signal.removeEventListener('abort', this.#onAbort);
+      opts.exchange.res.off('close', this.#onClose);
       settle(result);
     };
   }
@@ -67,7 +70,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
       controller.abort(signal.reason as Error);
       return;
     }
-    signal.addEventListener('abort', this.#onAbort, { once: true });
+    // A 'close' listener on the response is cheaper than one on the AbortSignal (an EventTarget).
+    this.#opts.exchange.res.once('close', this.#onClose);
     if (this.#opts.totalTimeout > 0) {
       this.#timer = setTimeout(
         () => controller.abort(new SwitchyardError('SY_ERR_UPSTREAM_TIMEOUT', `${this.#opts.label}: no complete response within timeouts.total (${this.#opts.totalTimeout} ms)`)),

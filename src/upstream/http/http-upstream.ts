@@ -104,9 +104,12 @@ class HttpUpstreamImpl implements HttpUpstream {
           });
         }
         const headers = this.#headers(exchange, endpoint, route?.hostHeader);
-        const start: UpstreamAttemptStartMessage = { exchange, upstream: this.name, attempt, endpoint: endpoint.url, carrier: headers as Record<string, string> };
         // Telemetry may put traceparent in the carrier (these headers); it goes upstream as is.
-        if (channels.upstreamAttemptStart.hasSubscribers) channels.upstreamAttemptStart.publish(start);
+        const start: UpstreamAttemptStartMessage | undefined =
+          channels.upstreamAttemptStart.hasSubscribers || channels.upstreamAttemptEnd.hasSubscribers
+            ? { exchange, upstream: this.name, attempt, endpoint: endpoint.url, carrier: headers as Record<string, string> }
+            : undefined;
+        if (start !== undefined && channels.upstreamAttemptStart.hasSubscribers) channels.upstreamAttemptStart.publish(start);
         const canRetry = attempt < policy.attempts;
         // A retry slot is taken when a retry is decided and held until that retry is over.
         const takeRetry = () => {
@@ -116,8 +119,9 @@ class HttpUpstreamImpl implements HttpUpstream {
           return true;
         };
         const outcome = await this.#attempt(exchange, endpoint, method, path, headers, hasBody, canRetry, takeRetry);
-        const end: UpstreamAttemptEndMessage = outcome.kind === 'failed' ? { start, error: outcome.error } : { start, statusCode: outcome.status };
-        if (channels.upstreamAttemptEnd.hasSubscribers) channels.upstreamAttemptEnd.publish(end);
+        if (start !== undefined && channels.upstreamAttemptEnd.hasSubscribers) {
+          channels.upstreamAttemptEnd.publish((outcome.kind === 'failed' ? { start, error: outcome.error } : { start, statusCode: outcome.status }) satisfies UpstreamAttemptEndMessage);
+        }
         if (outcome.kind === 'forwarded') return;
         if (outcome.kind === 'failed') {
           const retry = canRetry && !exchange.signal.aborted && policy.allows(method, hasBody, { failure: outcome.failure, status: undefined, bodyUntouched: bodyUntouched(req) }) && takeRetry();

@@ -23,6 +23,8 @@ export interface Backend {
   /** Status /healthz answers. */
   health: number;
   readonly seen: Seen[];
+  /** Connections that have closed so far. */
+  readonly closed: () => number;
   /** Requests seen, health probes excluded. */
   count(method?: string): number;
   close(): Promise<void>;
@@ -30,6 +32,7 @@ export interface Backend {
 
 export async function startBackend(name: string): Promise<Backend> {
   const sockets = new Set<Socket>();
+  let closed = 0;
   const seen: Seen[] = [];
   const backend = { name, mode: 'ok' as Mode, health: 200, seen } as Backend & { url: string; port: number };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -80,13 +83,17 @@ export async function startBackend(name: string): Promise<Backend> {
   });
   server.on('connection', (s: Socket) => {
     sockets.add(s);
-    s.on('close', () => sockets.delete(s));
+    s.on('close', () => {
+      sockets.delete(s);
+      closed++;
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   Object.assign(backend, {
     url: `http://127.0.0.1:${port}`,
     port,
+    closed: () => closed,
     count: (method?: string) => seen.filter((s) => method === undefined || s.method === method).length,
     close: () =>
       new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestGateway, type TestGateway } from '../../helpers/start-gateway.js';
 import { httpRequest } from '../../helpers/http-request.js';
+import { until } from '../../helpers/until.js';
 import { deadUrl, startBackend, type Backend } from './backend.js';
 
 describe('http upstream failures and retries', () => {
@@ -44,7 +45,13 @@ upstreams:
     retry: { attempts: 1 }
     timeouts: { firstByte: 200ms }
     maxResponseHeaderSize: 8kb
+  patient:
+    type: http
+    endpoints: [${a.url}]
+    timeouts: { firstByte: 60s }
 routes:
+  - any: /patient
+    to: patient
   - any: /pair/{p?}
     to: pair
   - any: /dead/{p?}
@@ -138,5 +145,19 @@ routes:
     await assert.rejects(httpRequest(port, '/one/short'));
     a.mode = 'ok';
     assert.equal((await httpRequest(port, '/one/short')).status, 200);
+  });
+
+  it('stops the upstream request when the client leaves, without holding it against the endpoint', async () => {
+    a.mode = 'hang';
+    const closedBefore = a.closed();
+    const controller = new AbortController();
+    const pending = fetch(`http://127.0.0.1:${port}/patient`, { signal: controller.signal }).catch(() => 'aborted');
+    assert.ok(await until(() => a.count('GET') === 1));
+    controller.abort();
+    assert.equal(await pending, 'aborted');
+    assert.ok(await until(() => a.closed() > closedBefore), 'the hung upstream connection is closed (timeouts.firstByte is 60s)');
+    const view = gw.running.gateway.runtime.upstreams.get('patient')?.describe?.();
+    assert.ok(await until(() => gw.running.gateway.runtime.upstreams.get('patient')?.describe?.().circuitBreaker?.current.requests === 0));
+    assert.equal(view?.endpoints[0]?.ejection, 'none');
   });
 });
