@@ -9,7 +9,7 @@ import { watchFile, unwatchFile } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { CliIO } from '../../cli/io.js';
 import { Stats } from './aggregate/stats.js';
-import { parserFor, resolveFormat } from './format/resolve-format.js';
+import { resolveFormat } from './format/resolve-format.js';
 import { describeFormat, reportOptions } from './analyse.js';
 import type { LogsOptions } from './options.js';
 import { buildReport } from './report/build-report.js';
@@ -92,7 +92,7 @@ export async function follow(names: readonly string[], options: LogsOptions, io:
     }
     const input = await openFileInput(name, io.cwd, explicit);
     formats.push(describeFormat(input.spec));
-    tails[source] = new Tail(input.path as string, new LineSplitter(parserFor(input.spec), stats, source, 0));
+    tails[source] = new Tail(input.path as string, new LineSplitter(input.spec, stats, source, 0));
   }
 
   let printed = -1;

@@ -1,11 +1,15 @@
 /**
  * The running totals of a scan. Each worker thread fills its own `Stats` and sends a snapshot;
- * the main thread merges them. `add` runs once per log line, so it avoids allocation: a path
- * seen before costs one Map lookup, and its route entry is reached through it.
+ * the main thread merges them. `add` (a parsed record of strings) and `addBytes` (byte ranges of
+ * a text-layout line) run once per log line, so they avoid allocation: a path seen before costs
+ * one probe of a key table (key-table.ts), and its route entry is reached through its id.
  */
+import type { ByteRecord } from '../format/layout-bytes.js';
 import type { LogRecord } from '../format/log-record.js';
 import { addInto, BUCKETS, bucketOf } from './histogram.js';
-import { ipv4Key, ipv4String } from './ipv4-key.js';
+import { ipv4Key, ipv4KeyOfBytes, ipv4String } from './ipv4-key.js';
+import { Ipv4Table } from './ipv4-table.js';
+import { KeyTable, own } from './key-table.js';
 import { routePattern } from './route-pattern.js';
 
 export interface RouteTotals {
@@ -22,10 +26,8 @@ export interface RouteTotals {
 }
 
 export interface PathTotals {
-  requests: number;
-  bytes: number;
-  /** Undefined for paths merged from another thread, whose lines never pass through `add` here. */
-  route: RouteTotals | undefined;
+  readonly requests: number;
+  readonly bytes: number;
 }
 
 /** A boxed count: bumping an existing key is one Map lookup instead of a get and a set. */
@@ -67,7 +69,7 @@ export interface StatsSnapshot {
   /** stride 1: requests. */
   readonly clients: CountTable;
   /** IPv4 clients as numbers (ipv4-key.ts): keys in a typed array, no strings to clone. */
-  readonly ipv4Clients: { readonly keys: Float64Array; readonly values: Float64Array };
+  readonly ipv4Clients: { readonly keys: Uint32Array; readonly values: Float64Array };
   readonly methods: CountTable;
   /** stride 2: requests, bytes. */
   readonly paths: CountTable;
@@ -80,6 +82,10 @@ function countTable(map: ReadonlyMap<string, Count>): CountTable {
   let i = 0;
   for (const c of map.values()) values[i++] = c.n;
   return { keys: [...map.keys()], values };
+}
+
+function tableOf(t: KeyTable): CountTable {
+  return { keys: t.keys, values: t.values.slice(0, t.size * t.stride) };
 }
 
 export function newRouteTotals(): RouteTotals {
@@ -97,7 +103,7 @@ export function addRouteTotals(into: RouteTotals, from: RouteTotals): void {
   if (from.hist !== undefined) addInto((into.hist ??= new Uint32Array(BUCKETS)), from.hist);
 }
 
-function count(into: RouteTotals, rec: LogRecord): void {
+function count(into: RouteTotals, rec: { readonly bytes: number; readonly status: number; readonly latencyUs: number }): void {
   into.requests++;
   into.bytes += rec.bytes;
   if (rec.status >= 500) into.errors++;
@@ -113,16 +119,6 @@ function count(into: RouteTotals, rec: LogRecord): void {
   }
 }
 
-/**
- * A flat copy of a key about to be stored. Keys are slices of the 1 MiB chunk string a line came
- * from, and V8 keeps a slice's whole parent alive: storing slices would hold the entire log in
- * memory. Only new keys pay for this, a small minority of lines.
- */
-function own(key: string): string {
-  // Concatenating makes V8 flatten into a fresh string of the key's length; the slice taken from
-  // it points there, not into the chunk. Shorter slices than 13 characters V8 copies itself.
-  return key.length < 13 ? key : (' ' + key).slice(1);
-}
 
 function increment(map: Map<string, Count>, key: string, by = 1): void {
   const c = map.get(key);
@@ -132,8 +128,15 @@ function increment(map: Map<string, Count>, key: string, by = 1): void {
 
 /** Every client with its count, IPv4 ones turned back into text. */
 export function* allClients(stats: Stats): Generator<[string, Count]> {
-  yield* stats.clients;
-  for (const [k, c] of stats.ipv4Clients) yield [ipv4String(k), c];
+  const { keys, values } = stats.clients;
+  for (let id = 0; id < keys.length; id++) yield [keys[id] as string, { n: values[id] as number }];
+  for (const [k, n] of stats.ipv4Clients.entries()) yield [ipv4String(k), { n }];
+}
+
+/** Every distinct path (query removed) with its totals. */
+export function* allPaths(stats: Stats): Generator<[string, PathTotals]> {
+  const { keys, values } = stats.paths;
+  for (let id = 0; id < keys.length; id++) yield [keys[id] as string, { requests: values[2 * id] as number, bytes: values[2 * id + 1] as number }];
 }
 
 export class Stats {
@@ -143,13 +146,16 @@ export class Stats {
   readonly samples: MalformedSample[] = [];
   readonly statuses = new Float64Array(1000);
   readonly latency = newRouteTotals();
-  /** Clients that are not plain IPv4 addresses; those are counted in `ipv4Clients`. */
-  readonly clients = new Map<string, Count>();
-  readonly ipv4Clients = new Map<number, Count>();
+  /** Requests per client that is not a plain IPv4 address; those are counted in `ipv4Clients`. */
+  readonly clients = new KeyTable(1);
+  readonly ipv4Clients = new Ipv4Table();
   readonly methods = new Map<string, Count>();
   readonly routes = new Map<string, RouteTotals>();
   readonly minutes = new Map<number, MinuteTotals>();
-  readonly #paths = new Map<string, PathTotals>();
+  /** Requests and bytes per distinct path (query removed). */
+  readonly paths = new KeyTable(2);
+  /** Route of each path id, found on its first line here; not set for paths merged in. */
+  readonly #pathRoutes: (RouteTotals | undefined)[] = [];
   readonly #maxSamples: number;
   #lastMinute = NaN;
   #lastMethod = '';
@@ -161,27 +167,58 @@ export class Stats {
   }
 
   add(rec: LogRecord): void {
-    this.requests++;
-    this.bytes += rec.bytes;
-    this.statuses[rec.status] = (this.statuses[rec.status] as number) + 1;
     const v4 = ipv4Key(rec.client);
-    if (v4 === -1) increment(this.clients, rec.client);
-    else {
-      const c = this.ipv4Clients.get(v4);
-      if (c === undefined) this.ipv4Clients.set(v4, { n: 1 });
-      else c.n++;
-    }
+    if (v4 !== -1) this.ipv4Clients.add(v4, 1);
+    else this.#countClient(this.clients.idOfString(rec.client), 1);
     if (rec.method !== '') {
       // Nearly every line repeats one of a handful of methods: compare before hashing.
       if (rec.method === this.#lastMethod && this.#lastMethodCount !== undefined) this.#lastMethodCount.n++;
-      else {
-        increment(this.methods, rec.method);
-        this.#lastMethod = rec.method;
-        this.#lastMethodCount = this.methods.get(rec.method);
-      }
+      else this.#method(rec.method);
     }
-    count(this.latency, rec);
+    this.#common(rec);
 
+    const target = rec.target;
+    if (target === '') return; // an unreadable request line has no path to count
+    const q = target.indexOf('?');
+    const path = q === -1 ? target : target.slice(0, q);
+    const id = this.paths.idOfString(path);
+    this.#countPath(id, rec);
+    // A route the gateway logged wins over the one guessed from the path's shape.
+    if (rec.route !== undefined) count(this.#route(rec.route), rec);
+    else count((this.#pathRoutes[id] ??= this.#route(routePattern(this.paths.keys[id] as string))), rec);
+  }
+
+  /** `add` for a line read by format/layout-bytes.ts: keys are hashed from `buf`'s bytes. */
+  addBytes(buf: Buffer, rec: ByteRecord): void {
+    const v4 = ipv4KeyOfBytes(buf, rec.clientStart, rec.clientEnd);
+    if (v4 !== -1) this.ipv4Clients.add(v4, 1);
+    else this.#countClient(this.clients.idOfBytes(buf, rec.clientStart, rec.clientEnd), 1);
+    const methodLength = rec.methodEnd - rec.methodStart;
+    if (methodLength > 0) {
+      const last = this.#lastMethod;
+      let same = this.#lastMethodCount !== undefined && methodLength === last.length;
+      for (let k = 0; same && k < methodLength; k++) same = buf[rec.methodStart + k] === last.charCodeAt(k);
+      if (same) (this.#lastMethodCount as Count).n++;
+      else this.#method(buf.toString('latin1', rec.methodStart, rec.methodEnd));
+    }
+    this.#common(rec);
+
+    const start = rec.targetStart;
+    const end = rec.targetEnd;
+    if (end === start) return; // an unreadable request line has no path to count
+    let pathEnd = start;
+    while (pathEnd < end && buf[pathEnd] !== 63) pathEnd++; // '?'
+    const id = this.paths.idOfBytes(buf, start, pathEnd);
+    this.#countPath(id, rec);
+    count((this.#pathRoutes[id] ??= this.#route(routePattern(this.paths.keys[id] as string))), rec);
+  }
+
+  /** What every line adds whatever its format: totals, status, overall latency, its minute. */
+  #common(rec: { readonly bytes: number; readonly status: number; readonly latencyUs: number; readonly time: number }): void {
+    this.requests++;
+    this.bytes += rec.bytes;
+    this.statuses[rec.status] = (this.statuses[rec.status] as number) + 1;
+    count(this.latency, rec);
     const minute = Math.floor(rec.time / 60_000);
     if (minute === minute) {
       let m = this.#lastMinuteTotals;
@@ -194,21 +231,24 @@ export class Stats {
       m.requests++;
       if (rec.status >= 500) m.errors++;
     }
+  }
 
-    const target = rec.target;
-    if (target === '') return; // an unreadable request line has no path to count
-    const q = target.indexOf('?');
-    const path = q === -1 ? target : target.slice(0, q);
-    let p = this.#paths.get(path);
-    if (p === undefined) {
-      p = { requests: 0, bytes: 0, route: undefined };
-      this.#paths.set(own(path), p);
-    }
-    p.requests++;
-    p.bytes += rec.bytes;
-    // A route the gateway logged wins over the one guessed from the path's shape.
-    if (rec.route !== undefined) count(this.#route(rec.route), rec);
-    else count((p.route ??= this.#route(routePattern(path))), rec);
+  #method(method: string): void {
+    increment(this.methods, method);
+    this.#lastMethod = own(method);
+    this.#lastMethodCount = this.methods.get(method);
+  }
+
+  /** Called with the id already taken: taking it may replace the values array. */
+  #countClient(id: number, by: number): void {
+    const values = this.clients.values;
+    values[id] = (values[id] as number) + by;
+  }
+
+  #countPath(id: number, rec: { readonly bytes: number }): void {
+    const values = this.paths.values;
+    values[2 * id] = (values[2 * id] as number) + 1;
+    values[2 * id + 1] = (values[2 * id + 1] as number) + rec.bytes;
   }
 
   addMalformed(source: number, chunk: number, lineInChunk: number, text: string): void {
@@ -222,20 +262,7 @@ export class Stats {
     return r;
   }
 
-  /** Distinct paths (query removed) with their totals. */
-  get paths(): ReadonlyMap<string, PathTotals> {
-    return this.#paths;
-  }
-
   snapshot(): StatsSnapshot {
-    const keys: string[] = [];
-    const values = new Float64Array(this.#paths.size * 2);
-    let i = 0;
-    for (const [path, p] of this.#paths) {
-      keys.push(path);
-      values[i++] = p.requests;
-      values[i++] = p.bytes;
-    }
     return {
       requests: this.requests,
       bytes: this.bytes,
@@ -243,10 +270,10 @@ export class Stats {
       samples: this.samples,
       statuses: this.statuses,
       latency: this.latency,
-      clients: countTable(this.clients),
-      ipv4Clients: { keys: Float64Array.from(this.ipv4Clients.keys()), values: Float64Array.from(this.ipv4Clients.values(), (c) => c.n) },
+      clients: tableOf(this.clients),
+      ipv4Clients: this.ipv4Clients.toArrays(),
       methods: countTable(this.methods),
-      paths: { keys, values },
+      paths: tableOf(this.paths),
       routes: this.routes,
       minutes: this.minutes,
     };
@@ -260,21 +287,16 @@ export class Stats {
     this.samples.push(...s.samples); // each part kept at most maxSamples; the report sorts and cuts
     for (let i = 0; i < this.statuses.length; i++) this.statuses[i] = (this.statuses[i] as number) + (s.statuses[i] as number);
     addRouteTotals(this.latency, s.latency);
-    s.clients.keys.forEach((k, i) => increment(this.clients, k, s.clients.values[i] as number));
-    s.ipv4Clients.keys.forEach((k, i) => {
-      const n = s.ipv4Clients.values[i] as number;
-      const c = this.ipv4Clients.get(k);
-      if (c === undefined) this.ipv4Clients.set(k, { n });
-      else c.n += n;
-    });
+    s.clients.keys.forEach((k, i) => this.#countClient(this.clients.idOfString(k), s.clients.values[i] as number));
+    s.ipv4Clients.keys.forEach((k, i) => this.ipv4Clients.add(k, s.ipv4Clients.values[i] as number));
     s.methods.keys.forEach((k, i) => increment(this.methods, k, s.methods.values[i] as number));
     for (const [k, v] of s.routes) addRouteTotals(this.#route(k), v);
     const pv = s.paths.values;
     s.paths.keys.forEach((k, i) => {
-      let p = this.#paths.get(k);
-      if (p === undefined) this.#paths.set(k, (p = { requests: 0, bytes: 0, route: undefined }));
-      p.requests += pv[2 * i] as number;
-      p.bytes += pv[2 * i + 1] as number;
+      const id = this.paths.idOfString(k);
+      const values = this.paths.values;
+      values[2 * id] = (values[2 * id] as number) + (pv[2 * i] as number);
+      values[2 * id + 1] = (values[2 * id + 1] as number) + (pv[2 * i + 1] as number);
     });
     for (const [k, v] of s.minutes) {
       const m = this.minutes.get(k);

@@ -1,16 +1,24 @@
 /**
  * Splits a byte stream into lines and hands each to a parser, counting lines so malformed ones can
- * be reported by number. Bytes are decoded as latin1: one byte per character, the cheapest decode
- * V8 has, and lossless, so keys are turned back into UTF-8 only when a report prints them
- * (`display` in report/build-report.ts). A line may span chunks; the partial tail is carried to the next one.
+ * be reported by number. Text layouts (nginx, Apache) are parsed from the bytes themselves
+ * (format/layout-bytes.ts); JSON and W3C lines are decoded as latin1 first: one byte per
+ * character, the cheapest decode V8 has, and lossless, so keys are turned back into UTF-8 only
+ * when a report prints them (`display` in report/build-report.ts). Both ways give the same keys.
+ * A line may span chunks; the partial tail is carried to the next one.
  */
 import type { Stats } from '../aggregate/stats.js';
+import type { FormatSpec } from '../format/layout.js';
+import { byteParsable, emptyByteRecord, layoutByteParser, type ByteLineParser } from '../format/layout-bytes.js';
 import { emptyRecord, type LineParser } from '../format/log-record.js';
+import { parserFor } from '../format/resolve-format.js';
 
 const MAX_LINE = 1024 * 1024;
 
 export class LineSplitter {
-  readonly #parse: LineParser;
+  /** Exactly one of the two is set. */
+  readonly #parse: LineParser | undefined;
+  readonly #parseBytes: ByteLineParser | undefined;
+  readonly #byteRec = emptyByteRecord();
   readonly #stats: Stats;
   readonly #source: number;
   readonly #chunk: number;
@@ -21,8 +29,9 @@ export class LineSplitter {
   /** Lines seen so far, blank ones included, so numbers match an editor's. */
   lines = 0;
 
-  constructor(parse: LineParser, stats: Stats, source: number, chunk: number) {
-    this.#parse = parse;
+  constructor(spec: FormatSpec, stats: Stats, source: number, chunk: number) {
+    if (spec.kind === 'layout' && byteParsable(spec)) this.#parseBytes = layoutByteParser(spec);
+    else this.#parse = parserFor(spec);
     this.#stats = stats;
     this.#source = source;
     this.#chunk = chunk;
@@ -54,7 +63,7 @@ export class LineSplitter {
       }
       return;
     }
-    this.#lines(buf.toString('latin1', 0, last));
+    this.#lines(buf, last);
     if (last + 1 < buf.length) this.#carry = Buffer.from(buf.subarray(last + 1));
   }
 
@@ -65,13 +74,37 @@ export class LineSplitter {
       this.lines++;
     }
     if (this.#carry !== undefined) {
-      this.#lines(this.#carry.toString('latin1'));
+      this.#lines(this.#carry, this.#carry.length);
       this.#carry = undefined;
     }
   }
 
-  #lines(text: string): void {
-    const parse = this.#parse;
+  /** The lines of `buf[0, end)`; `end` is a newline or the end of the input. */
+  #lines(buf: Buffer, end: number): void {
+    if (this.#parseBytes !== undefined) this.#byteLines(buf, end, this.#parseBytes);
+    else this.#textLines(buf.toString('latin1', 0, end), this.#parse as LineParser);
+  }
+
+  #byteLines(buf: Buffer, end: number, parse: ByteLineParser): void {
+    const stats = this.#stats;
+    const rec = this.#byteRec;
+    let start = 0;
+    for (;;) {
+      let nl = start < end ? buf.indexOf(10, start) : -1;
+      if (nl >= end) nl = -1;
+      let lineEnd = nl === -1 ? end : nl;
+      if (lineEnd > start && buf[lineEnd - 1] === 13) lineEnd--; // CRLF (IIS, Windows)
+      if (lineEnd > start) {
+        if (parse(buf, start, lineEnd, rec)) stats.addBytes(buf, rec);
+        else stats.addMalformed(this.#source, this.#chunk, this.lines, buf.toString('latin1', start, Math.min(lineEnd, start + 500)));
+      }
+      this.lines++;
+      if (nl === -1) return;
+      start = nl + 1;
+    }
+  }
+
+  #textLines(text: string, parse: LineParser): void {
     const stats = this.#stats;
     const rec = this.#rec;
     let start = 0;

@@ -7,7 +7,6 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Stats } from '../aggregate/stats.js';
 import type { FormatSpec } from '../format/layout.js';
-import { parserFor } from '../format/resolve-format.js';
 import { LineSplitter } from './line-splitter.js';
 import { settleFormat } from './open-inputs.js';
 import { scanChunks } from './scan-job.js';
@@ -57,7 +56,7 @@ export async function scanStdin(
     })();
   }
   const spec = settleFormat('stdin', explicit, first);
-  const splitter = new LineSplitter(parserFor(spec), stats, source, 0);
+  const splitter = new LineSplitter(spec, stats, source, 0);
   await scanChunks(stream, splitter, () => {}); // no progress bar: a pipe has no known size
   return { spec, lines: splitter.lines };
 }

@@ -4,7 +4,6 @@
  * `scanChunks` alone.
  */
 import { Stats } from '../aggregate/stats.js';
-import { parserFor } from '../format/resolve-format.js';
 import { LineSplitter } from './line-splitter.js';
 import type { Job } from './plan.js';
 import { readJob } from './read-range.js';
@@ -28,7 +27,7 @@ export async function scanChunks(
 
 /** Scans a job into `stats` (a fresh one unless given: the main thread reuses one for all jobs). */
 export async function scanJob(job: Job, maxSamples: number, onBytes: (n: number) => void, stats = new Stats(maxSamples)): Promise<JobResult> {
-  const splitter = new LineSplitter(parserFor(job.spec), stats, job.source, job.chunk);
+  const splitter = new LineSplitter(job.spec, stats, job.source, job.chunk);
   await scanChunks(readJob(job), splitter, onBytes);
   return { stats, lines: splitter.lines };
 }
