@@ -2,7 +2,8 @@
  * bench:telemetry — what telemetry costs: the same gateway config twice, in front of the same
  * HTTP service, one with tracing (OTLP to a local sink, sampleRatio 0.1) and metrics, heatmaps
  * and correlation on, one with all of it off; wrk against each, alternated, in the same run.
- * Prints req/s, p50, p99 and the on/off ratio (the target is at most 10% lower).
+ * Prints req/s, p50, p99, the gateway's CPU time per request (from /proc, so a busy machine
+ * skews it less than throughput) and the on/off ratios (the target is at most 10% lower).
  *
  *   npm run bench:telemetry                     # 10 s per measurement, 2 rounds
  *   BENCH_SECONDS=5 BENCH_ROUNDS=3 npm run bench:telemetry
@@ -10,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -34,15 +35,31 @@ async function startChild(args: string[], ready: (line: string) => string | unde
 async function startGateway(dir: string, name: string, servicePort: number, telemetry: string): Promise<{ url: string; child: ChildProcess }> {
   const file = join(dir, `${name}.yaml`);
   await writeFile(file, `listen: 127.0.0.1:0\naccessLog: off\nadmin: { listen: 127.0.0.1:0 }\nupstreams:\n  svc: { type: http, endpoints: [http://127.0.0.1:${servicePort}] }\nroutes:\n  - get: /api/{id}\n    to: svc\n    name: api\ntelemetry: ${telemetry}\n`);
-  const { value, child } = await startChild([bin, 'serve', '-c', file, '--log-level', 'info'], (line) => {
+  const { value, child } = await startChild([bin, 'serve', '-c', file, '--log-level', 'info', '--workers', '1'], (line) => {
     const entry = JSON.parse(line) as { msg?: string; listen?: string[] };
     return entry.msg === 'switchyard listening' ? (entry.listen?.[0] ?? '') : undefined;
   });
   return { url: value, child };
 }
 
-const row = (name: string, r: WrkResult) =>
-  `${name.padEnd(16)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(6)} ms   failures ${r.failures}`;
+const row = (name: string, r: WrkResult, cpuUs: number) =>
+  `${name.padEnd(16)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(6)} ms   ${cpuUs.toFixed(1).padStart(6)} µs CPU/request   failures ${r.failures}`;
+
+/**
+ * User plus system CPU seconds so far of a process and its descendants (a gateway may run
+ * worker processes). proc(5): fields 14 and 15 of stat, in clock ticks of 1/100 s; children
+ * listed per thread in task/<tid>/children.
+ */
+async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).split(') ')[1]?.split(' ') ?? [];
+  let total = (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  for (const tid of tasks) {
+    const children = (await readFile(`/proc/${pid}/task/${tid}/children`, 'utf8').catch(() => '')).trim();
+    for (const child of children === '' ? [] : children.split(' ')) total += await cpuSeconds(Number(child));
+  }
+  return total;
+}
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-telemetry-'));
@@ -67,15 +84,22 @@ async function main(): Promise<void> {
   try {
     await wrk(`${off.url}/api/1`, { connections, durationSeconds: 2 });
     await wrk(`${on.url}/api/1`, { connections, durationSeconds: 2 });
-    const totals = { off: 0, on: 0 };
+    const totals = { off: { rps: 0, cpu: 0, requests: 0 }, on: { rps: 0, cpu: 0, requests: 0 } };
     for (let i = 0; i < rounds; i++) {
       for (const [name, gw] of i % 2 === 0 ? ([['off', off], ['on', on]] as const) : ([['on', on], ['off', off]] as const)) {
+        const cpuBefore = await cpuSeconds(gw.child.pid as number);
         const r = await wrk(`${gw.url}/api/1`, { connections, durationSeconds: seconds });
-        totals[name] += r.requestsPerSecond;
-        console.log(row(`telemetry ${name}`, r));
+        const cpu = (await cpuSeconds(gw.child.pid as number)) - cpuBefore;
+        const requests = r.requestsPerSecond * seconds;
+        totals[name].rps += r.requestsPerSecond;
+        totals[name].cpu += cpu;
+        totals[name].requests += requests;
+        console.log(row(`telemetry ${name}`, r, (cpu / requests) * 1e6));
       }
     }
-    console.log(`\ntelemetry on / off: ${(totals.on / totals.off).toFixed(3)} of the req/s (${((1 - totals.on / totals.off) * 100).toFixed(1)}% lower); OTLP exports received: ${exports}`);
+    const rps = totals.on.rps / totals.off.rps;
+    const cpu = totals.on.cpu / totals.on.requests / (totals.off.cpu / totals.off.requests);
+    console.log(`\ntelemetry on / off: ${rps.toFixed(3)} of the req/s (${((1 - rps) * 100).toFixed(1)}% lower), ${cpu.toFixed(3)}x the gateway CPU per request; OTLP exports received: ${exports}`);
   } finally {
     for (const c of [off.child, on.child, service.child]) c.kill('SIGTERM');
     sink.close();

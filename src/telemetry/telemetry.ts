@@ -24,7 +24,7 @@ import { nowMs, PauseTimeline } from './pauses/pause-timeline.js';
 import { monitorRuntime } from './pauses/runtime-monitor.js';
 import { SlowRequests } from './pauses/slow-requests.js';
 import { FpmMonitor } from './php-fpm/fpm-monitor.js';
-import { startAttempt, stateOf, takeAttempt, takeState, type RequestState } from './request-state.js';
+import { startAttempt, stateOf, takeAttempt, takeState, type AttemptState, type RequestState } from './request-state.js';
 import { Tracing } from './tracing/tracing.js';
 
 export interface Telemetry {
@@ -59,7 +59,9 @@ export function startTelemetry(config: TelemetryConfig, gateway: Gateway, log: L
   };
   const onAttemptStart = (message: unknown) => {
     const m = message as UpstreamAttemptStartMessage;
-    startAttempt(m, { startedAt: process.hrtime.bigint(), span: tracing?.attemptStart(m, stateOf(m.exchange)), closed: false });
+    const attempt: AttemptState = { startedAt: process.hrtime.bigint(), span: undefined, deferred: undefined, closed: false };
+    tracing?.attemptStart(m, stateOf(m.exchange), attempt);
+    startAttempt(m, attempt);
   };
   const onAttemptEnd = (message: unknown) => {
     const m = message as UpstreamAttemptEndMessage;
@@ -68,7 +70,7 @@ export function startTelemetry(config: TelemetryConfig, gateway: Gateway, log: L
     if (recordMetrics) metrics.attempt(m.start.upstream, m.error === undefined && (m.statusCode ?? 0) < 500);
     if (attempt.closed) return;
     stateOf(m.start.exchange).upstreamNs += process.hrtime.bigint() - attempt.startedAt;
-    if (attempt.span !== undefined) tracing?.attemptEnd(m, attempt.span);
+    tracing?.attemptEnd(m, attempt);
   };
   const onQueueWait = (message: unknown) => {
     const m = message as FastcgiQueueWaitMessage;
