@@ -3,10 +3,11 @@
  * header line `[23-Nov-2026 21:10:48]  [pool www] pid 4242`, the script, then a PHP backtrace
  * (php-fpm's fpm_php_trace.c).
  * Polled on the telemetry tick rather than watched, since logrotate replaces or truncates the
- * file: a new inode or a shorter file means it rotated, and reading starts again from its top.
+ * file: a new inode, a shorter file, or a different first line (a `copytruncate` refilled past
+ * where we were) means it rotated, and reading starts again from its top.
  * Starts at the end of an existing file (entries from before the gateway started are not ours).
  */
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 
 export interface SlowlogEntry {
   /** Epoch ms when php-fpm wrote the entry (the request had run `request_slowlog_timeout` by then). */
@@ -29,6 +30,8 @@ export class SlowlogTail {
   #offset = 0;
   #partial = '';
   #started = false;
+  /** The file's first bytes when we last read it, to notice it was truncated and refilled. */
+  #head = '';
 
   constructor(path: string) {
     this.path = path;
@@ -49,17 +52,21 @@ export class SlowlogTail {
       this.#started = true;
       this.#inode = info.ino;
       this.#offset = info.size;
+      const handle = await open(this.path, 'r');
+      this.#head = await readHead(handle, info.size).finally(() => handle.close());
       return { entries: [], rotated };
     }
-    if (this.#inode !== undefined && (info.ino !== this.#inode || info.size < this.#offset)) {
-      rotated = true;
-      this.#offset = 0;
-      this.#partial = '';
-    }
-    this.#inode = info.ino;
-    if (info.size <= this.#offset) return { entries: [], rotated };
     const handle = await open(this.path, 'r');
     try {
+      const head = await readHead(handle, info.size);
+      if (this.#inode !== undefined && (info.ino !== this.#inode || info.size < this.#offset || (this.#head !== '' && !head.startsWith(this.#head.slice(0, head.length))))) {
+        rotated = true;
+        this.#offset = 0;
+        this.#partial = '';
+      }
+      this.#inode = info.ino;
+      this.#head = head;
+      if (info.size <= this.#offset) return { entries: [], rotated };
       const length = Math.min(READ_CHUNK, info.size - this.#offset);
       const buf = Buffer.alloc(length);
       const { bytesRead } = await handle.read(buf, 0, length, this.#offset);
@@ -86,6 +93,14 @@ export class SlowlogTail {
     this.#partial = lastDone ? '' : this.#partial.slice(starts[starts.length - 1]);
     return blocks.map(parseSlowlogEntry).filter((e): e is SlowlogEntry => e !== undefined);
   }
+}
+
+const HEAD_BYTES = 64;
+
+async function readHead(handle: FileHandle, size: number): Promise<string> {
+  const buf = Buffer.alloc(Math.min(HEAD_BYTES, size));
+  const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+  return buf.toString('latin1', 0, bytesRead);
 }
 
 export function parseSlowlogEntry(block: string): SlowlogEntry | undefined {
