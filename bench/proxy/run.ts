@@ -6,7 +6,7 @@
  *
  *   npm run bench:proxy                         # 10 s per measurement, switchyard --workers 2
  *   BENCH_SECONDS=5 BENCH_CONNECTIONS=64 BENCH_WORKERS=2 npm run bench:proxy
- *   NODE_CLUSTER_SCHED_POLICY=none npm run bench:proxy   # kernel balances accepts instead of the primary
+ *   NODE_CLUSTER_SCHED_POLICY=rr npm run bench:proxy     # the primary spreads connections instead of the kernel
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

