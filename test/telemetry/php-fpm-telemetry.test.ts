@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPhpFpm, type PhpFpm } from '../../src/php-fpm/php-fpm-process.js';
@@ -29,7 +29,10 @@ describe('php-fpm telemetry', () => {
     root = await mkdtemp(join(tmpdir(), 'sy-fpm-tel-'));
     await writeFile(join(root, 'index.php'), `<?php echo 'hello';`);
     await writeFile(join(root, 'slow.php'), `<?php usleep(1500000); echo 'slow';`);
-    fpm = await startPhpFpm({ root, children: 2, statusPath: '/fpm-status', slowlog: 1000 });
+    // Holds its worker until the test creates the release file (no timing involved).
+    await mkdir(join(root, 'tight'));
+    await writeFile(join(root, 'tight', 'hold.php'), `<?php $f = '${root}/release'; for ($i = 0; $i < 2000 && !file_exists($f); $i++) { usleep(5000); } echo 'held';`);
+    fpm = await startPhpFpm({ root, children: 4, statusPath: '/fpm-status', slowlog: 1000 });
     gw = await startTestGateway(`
 listen: 127.0.0.1:0
 accessLog: off
@@ -37,7 +40,10 @@ admin: { listen: 127.0.0.1:0 }
 upstreams:
   legacy: { type: fastcgi, address: unix:${fpm.socketPath}, root: ${root}, scripts: [index.php, slow.php], status: /fpm-status, slowlog: ${join(fpm.dir, 'slow.log')} }
   broken: { type: fastcgi, address: unix:${fpm.socketPath}, root: ${root}, status: /no-such-status }
+  tight: { type: fastcgi, address: unix:${fpm.socketPath}, root: ${root}, scripts: [tight/hold.php], maxConnections: 1 }
 routes:
+  - get: /tight/{file}
+    to: tight
   - get: /{file}
     to: legacy
 `);
@@ -86,6 +92,27 @@ routes:
     assert.equal(report.requests.find((r) => r.path === '/slow.php')?.verdict, 'upstream-slow');
   });
 
+  it('blames php-fpm saturation for a request that waited for a php-fpm slot', async () => {
+    const first = httpRequest(port, '/tight/hold.php');
+    assert.ok(await until(async () => /^switchyard_upstream_connections\{upstream="tight",type="fastcgi",state="active"\} 1$/m.test((await httpRequest(admin, '/metrics')).text)));
+    const second = httpRequest(port, '/tight/hold.php');
+    assert.ok(await until(async () => /^switchyard_upstream_queue_depth\{upstream="tight"\} 1$/m.test((await httpRequest(admin, '/metrics')).text)), 'the second request queues');
+    // Let the queue be seen by a telemetry tick before the first request lets go.
+    assert.ok(await until(async () => {
+      const events = (await httpRequest(admin, '/admin/correlation?from=-1m')).json<{ events: { kind: string; source: string }[] }>().events;
+      return events.some((e) => e.kind === 'fpm-saturated' && e.source === 'tight');
+    }), 'the saturation is on the timeline');
+    await writeFile(join(root, 'release'), '');
+    assert.equal((await first).text, 'held');
+    assert.equal((await second).text, 'held');
+    const report = (await httpRequest(admin, '/admin/correlation?from=-1m&limit=50')).json<{ requests: { path: string; verdict: string; queueWaitMs: number; overlapping: { kind: string }[] }[] }>();
+    const queued = report.requests.filter((r) => r.path === '/tight/hold.php').sort((a, b) => b.queueWaitMs - a.queueWaitMs)[0];
+    assert.ok(queued !== undefined && queued.queueWaitMs > 0);
+    assert.equal(queued.verdict, 'php-fpm-saturated');
+    assert.ok(queued.overlapping.some((e) => e.kind === 'fpm-saturated'));
+    assert.match((await httpRequest(admin, '/metrics')).text, /^switchyard_upstream_queue_wait_seconds_count\{upstream="tight"\} 2$/m);
+  });
+
   it('is scraped by Prometheus, whose query API returns the series', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sy-prom-'));
     const promPort = await freePort();
@@ -104,7 +131,7 @@ routes:
       const requests = await query('switchyard_requests_total{route="/{file}",upstream="legacy",status_class="2xx"}');
       assert.ok(Number(requests[0]?.value[1]) >= 2);
       assert.ok((await query('switchyard_request_duration_seconds_bucket')).length > 0);
-      assert.equal((await query('switchyard_fpm_up{upstream="legacy"}'))[0]?.value[1], '1');
+      assert.ok(await until(async () => (await query('switchyard_fpm_idle_processes{upstream="legacy"}')).length > 0, 30_000), 'php-fpm gauges reached Prometheus');
       assert.ok((await query('switchyard_runtime_event_loop_delay_seconds_count')).length > 0);
     } finally {
       const exited = new Promise((resolve) => prometheus?.once('exit', resolve));
