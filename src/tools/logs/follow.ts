@@ -122,7 +122,10 @@ export async function follow(names: readonly string[], options: LogsOptions, io:
       watched.push(t.path);
       watchFile(t.path, { interval: POLL_MS }, () => void t.drain());
     }
-    const timer = setInterval(print, options.interval * 1000);
+    // Each refresh also reads what is new. fs.watchFile takes its first stat after it is
+    // called, asynchronously: lines appended before that stat are in its baseline and raise no
+    // change event, so without this they would wait for the next write, or forever.
+    const timer = setInterval(() => void Promise.all(tails.map((t) => t?.drain())).then(print), options.interval * 1000);
     const stop = (): void => {
       clearInterval(timer);
       for (const path of watched) unwatchFile(path);
