@@ -34,6 +34,11 @@ export class Ipv4Table {
     }
   }
 
+  /** Makes room for `more` addresses so that adding them does not grow the table step by step. */
+  reserve(more: number): void {
+    while ((this.size + more) * 2 > this.#mask) this.#rehash();
+  }
+
   /** Every address with its count, in no particular order. */
   *entries(): Generator<[address: number, count: number]> {
     const keys = this.#keys;

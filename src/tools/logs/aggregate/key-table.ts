@@ -8,15 +8,17 @@
  *
  * Keys are latin1 (one byte per character, see scan/line-splitter.ts), so the same FNV-1a hash
  * serves a key given as bytes and one given as a string. Keys are numbered densely in order of
- * arrival; `values` holds `stride` numbers per key at `id * stride`.
+ * arrival; `values` holds `stride` numbers per key at `id * stride`. A key's string is made when
+ * asked for (`key`): a worker thread never makes one, it posts its keys as bytes (`snapshot`).
  */
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
 export class KeyTable {
   readonly stride: number;
-  /** The keys by id. */
-  readonly keys: string[] = [];
+  /** Keys by id, as far as made yet. */
+  readonly #keys: (string | undefined)[] = [];
+  #size = 0;
   /** `stride` numbers per key; replaced when it grows, so read it after getting an id. */
   values: Float64Array;
   /** Slot -> id + 1 (0: empty). Kept at most half full. */
@@ -24,7 +26,7 @@ export class KeyTable {
   #mask = 1023;
   #hashes = new Int32Array(512);
   /** Key bytes back to back; key `id` spans #starts[id] .. #starts[id + 1]. */
-  #arena = new Uint8Array(16384);
+  #arena = Buffer.alloc(16384);
   #starts = new Int32Array(513);
   /**
    * Keys with characters past latin1 (a JSON log can write `\u20ac`): they have no byte form,
@@ -38,7 +40,41 @@ export class KeyTable {
   }
 
   get size(): number {
-    return this.keys.length;
+    return this.#size;
+  }
+
+  /** The key of an id, as a string. */
+  key(id: number): string {
+    let key = this.#keys[id];
+    if (key === undefined) this.#keys[id] = key = this.#arena.toString('latin1', this.#starts[id], this.#starts[id + 1]);
+    return key;
+  }
+
+  /** The keys as bytes and their values, for postMessage; `addSnapshot` adds one in. */
+  snapshot(): KeySnapshot {
+    const size = this.#size;
+    const wide: [number, string][] = [];
+    if (this.#wide !== undefined) for (const [key, id] of this.#wide) wide.push([id, key]);
+    return {
+      bytes: this.#arena.subarray(0, this.#starts[size]).slice(),
+      starts: this.#starts.slice(0, size + 1),
+      values: this.values.slice(0, size * this.stride),
+      wide,
+    };
+  }
+
+  /** Adds a snapshot's values key by key (same stride), hashing its keys from their bytes. */
+  addSnapshot(s: KeySnapshot): void {
+    const bytes = Buffer.from(s.bytes.buffer, s.bytes.byteOffset, s.bytes.length);
+    const wide = new Map(s.wide);
+    const stride = this.stride;
+    const n = s.starts.length - 1;
+    for (let i = 0; i < n; i++) {
+      const w = wide.get(i);
+      const id = w === undefined ? this.idOfBytes(bytes, s.starts[i] as number, s.starts[i + 1] as number) : this.idOfString(w);
+      const values = this.values;
+      for (let k = 0; k < stride; k++) values[id * stride + k] = (values[id * stride + k] as number) + (s.values[i * stride + k] as number);
+    }
   }
 
   /** The id of the key in `buf[start, end)`, added (value 0) if new. */
@@ -51,9 +87,7 @@ export class KeyTable {
     const arena = this.#arena;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const entry = slots[slot] as number;
-      if (entry === 0) {
-        return this.#insert(slot, h, buf, start, end, buf.toString('latin1', start, end));
-      }
+      if (entry === 0) return this.#insert(slot, h, buf, start, end, undefined);
       const id = entry - 1;
       if (this.#hashes[id] !== h) continue;
       const from = this.#starts[id] as number;
@@ -99,16 +133,16 @@ export class KeyTable {
     return id;
   }
 
-  #insert(slot: number, hash: number, bytes: Uint8Array, start: number, end: number, key: string): number {
+  #insert(slot: number, hash: number, bytes: Uint8Array, start: number, end: number, key: string | undefined): number {
     const id = this.#newId(hash, bytes, start, end, key);
     this.#slots[slot] = id + 1;
-    if (this.keys.length * 2 > this.#mask) this.#rehash();
+    if (this.#size * 2 > this.#mask) this.#rehash();
     return id;
   }
 
-  #newId(hash: number, bytes: Uint8Array, start: number, end: number, key: string): number {
-    const id = this.keys.length;
-    this.keys.push(key);
+  #newId(hash: number, bytes: Uint8Array, start: number, end: number, key: string | undefined): number {
+    const id = this.#size++;
+    this.#keys.push(key);
     if (id + 1 >= this.#hashes.length) {
       this.#hashes = grow(this.#hashes, this.#hashes.length * 2);
       this.#starts = grow(this.#starts, this.#hashes.length + 1);
@@ -128,8 +162,8 @@ export class KeyTable {
     const slots = new Int32Array(size);
     const mask = size - 1;
     const wide = this.#wide;
-    for (let id = 0; id < this.keys.length; id++) {
-      if (wide !== undefined && wide.get(this.keys[id] as string) === id) continue;
+    for (let id = 0; id < this.#size; id++) {
+      if (wide !== undefined && wide.get(this.#keys[id] as string) === id) continue;
       let slot = (this.#hashes[id] as number) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = id + 1;
@@ -139,8 +173,16 @@ export class KeyTable {
   }
 }
 
-function grow<T extends Int32Array | Uint8Array | Float64Array>(from: T, length: number): T {
-  const to = new (from.constructor as new (n: number) => T)(length);
+/** A key table as plain data: key `i` is `bytes[starts[i], starts[i + 1])`, or in `wide`. */
+export interface KeySnapshot {
+  readonly bytes: Uint8Array;
+  readonly starts: Int32Array;
+  readonly values: Float64Array;
+  readonly wide: readonly (readonly [number, string])[];
+}
+
+function grow<T extends Int32Array | Buffer | Float64Array>(from: T, length: number): T {
+  const to = (from instanceof Buffer ? Buffer.alloc(length) : new (from.constructor as new (n: number) => T)(length)) as T;
   to.set(from);
   return to;
 }

@@ -72,3 +72,34 @@ export function uniqueNames(pattern: string): string {
     return n === 1 ? `{${name}}` : `{${name}${n}}`;
   });
 }
+
+/**
+ * A byte string that is the same for two paths exactly when they differ only in segments made of
+ * digits alone, written into `out` (at least 2 x the path's length); returns its length. Such
+ * segments always become `{id}` and every other segment is judged by its own text, so paths of
+ * one shape have one route pattern: a scan computes `routePattern` once per shape (`/user/{id}`)
+ * instead of once per distinct path (every `/user/123`). A digit segment is written as byte 0;
+ * bytes 0 and 1 of the path are escaped behind a 1 so that no path can pass for another's shape.
+ */
+export function pathShape(buf: Uint8Array, start: number, end: number, out: Uint8Array): number {
+  let n = 0;
+  let segment = start;
+  for (let i = start; i <= end; i++) {
+    if (i < end && buf[i] !== 47) continue;
+    let digits = i > segment;
+    for (let k = segment; digits && k < i; k++) digits = (buf[k] as number) >= 48 && (buf[k] as number) <= 57;
+    if (digits) out[n++] = 0;
+    else {
+      for (let k = segment; k < i; k++) {
+        const c = buf[k] as number;
+        if (c <= 1) {
+          out[n++] = 1;
+          out[n++] = c + 2;
+        } else out[n++] = c;
+      }
+    }
+    if (i < end) out[n++] = 47;
+    segment = i + 1;
+  }
+  return n;
+}

@@ -9,8 +9,8 @@ import type { LogRecord } from '../format/log-record.js';
 import { addInto, BUCKETS, bucketOf } from './histogram.js';
 import { ipv4Key, ipv4KeyOfBytes, ipv4String } from './ipv4-key.js';
 import { Ipv4Table } from './ipv4-table.js';
-import { KeyTable, own } from './key-table.js';
-import { routePattern } from './route-pattern.js';
+import { KeyTable, own, type KeySnapshot } from './key-table.js';
+import { pathShape, routePattern } from './route-pattern.js';
 
 export interface RouteTotals {
   requests: number;
@@ -67,12 +67,12 @@ export interface StatsSnapshot {
   readonly statuses: Float64Array;
   readonly latency: RouteTotals;
   /** stride 1: requests. */
-  readonly clients: CountTable;
+  readonly clients: KeySnapshot;
   /** IPv4 clients as numbers (ipv4-key.ts): keys in a typed array, no strings to clone. */
   readonly ipv4Clients: { readonly keys: Uint32Array; readonly values: Float64Array };
   readonly methods: CountTable;
   /** stride 2: requests, bytes. */
-  readonly paths: CountTable;
+  readonly paths: KeySnapshot;
   readonly routes: Map<string, RouteTotals>;
   readonly minutes: Map<number, MinuteTotals>;
 }
@@ -82,10 +82,6 @@ function countTable(map: ReadonlyMap<string, Count>): CountTable {
   let i = 0;
   for (const c of map.values()) values[i++] = c.n;
   return { keys: [...map.keys()], values };
-}
-
-function tableOf(t: KeyTable): CountTable {
-  return { keys: t.keys, values: t.values.slice(0, t.size * t.stride) };
 }
 
 export function newRouteTotals(): RouteTotals {
@@ -128,15 +124,15 @@ function increment(map: Map<string, Count>, key: string, by = 1): void {
 
 /** Every client with its count, IPv4 ones turned back into text. */
 export function* allClients(stats: Stats): Generator<[string, Count]> {
-  const { keys, values } = stats.clients;
-  for (let id = 0; id < keys.length; id++) yield [keys[id] as string, { n: values[id] as number }];
+  const t = stats.clients;
+  for (let id = 0; id < t.size; id++) yield [t.key(id), { n: t.values[id] as number }];
   for (const [k, n] of stats.ipv4Clients.entries()) yield [ipv4String(k), { n }];
 }
 
 /** Every distinct path (query removed) with its totals. */
 export function* allPaths(stats: Stats): Generator<[string, PathTotals]> {
-  const { keys, values } = stats.paths;
-  for (let id = 0; id < keys.length; id++) yield [keys[id] as string, { requests: values[2 * id] as number, bytes: values[2 * id + 1] as number }];
+  const t = stats.paths;
+  for (let id = 0; id < t.size; id++) yield [t.key(id), { requests: t.values[2 * id] as number, bytes: t.values[2 * id + 1] as number }];
 }
 
 export class Stats {
@@ -156,6 +152,10 @@ export class Stats {
   readonly paths = new KeyTable(2);
   /** Route of each path id, found on its first line here; not set for paths merged in. */
   readonly #pathRoutes: (RouteTotals | undefined)[] = [];
+  /** Route of each path shape (route-pattern.ts `pathShape`), and room to write a shape. */
+  readonly #shapes = new KeyTable(0);
+  readonly #shapeRoutes: RouteTotals[] = [];
+  #shape = Buffer.alloc(1024);
   readonly #maxSamples: number;
   #lastMinute = NaN;
   #lastMethod = '';
@@ -185,7 +185,7 @@ export class Stats {
     this.#countPath(id, rec);
     // A route the gateway logged wins over the one guessed from the path's shape.
     if (rec.route !== undefined) count(this.#route(rec.route), rec);
-    else count((this.#pathRoutes[id] ??= this.#route(routePattern(this.paths.keys[id] as string))), rec);
+    else count((this.#pathRoutes[id] ??= this.#route(routePattern(this.paths.key(id)))), rec);
   }
 
   /** `add` for a line read by format/layout-bytes.ts: keys are hashed from `buf`'s bytes. */
@@ -210,7 +210,14 @@ export class Stats {
     while (pathEnd < end && buf[pathEnd] !== 63) pathEnd++; // '?'
     const id = this.paths.idOfBytes(buf, start, pathEnd);
     this.#countPath(id, rec);
-    count((this.#pathRoutes[id] ??= this.#route(routePattern(this.paths.keys[id] as string))), rec);
+    count((this.#pathRoutes[id] ??= this.#routeOfShape(buf, start, pathEnd)), rec);
+  }
+
+  /** The route of a path first seen here, found through its shape: no string for most paths. */
+  #routeOfShape(buf: Buffer, start: number, end: number): RouteTotals {
+    if (this.#shape.length < 2 * (end - start)) this.#shape = Buffer.alloc(4 * (end - start));
+    const shape = this.#shapes.idOfBytes(this.#shape, 0, pathShape(buf, start, end, this.#shape));
+    return (this.#shapeRoutes[shape] ??= this.#route(routePattern(buf.toString('latin1', start, end))));
   }
 
   /** What every line adds whatever its format: totals, status, overall latency, its minute. */
@@ -270,10 +277,10 @@ export class Stats {
       samples: this.samples,
       statuses: this.statuses,
       latency: this.latency,
-      clients: tableOf(this.clients),
+      clients: this.clients.snapshot(),
       ipv4Clients: this.ipv4Clients.toArrays(),
       methods: countTable(this.methods),
-      paths: tableOf(this.paths),
+      paths: this.paths.snapshot(),
       routes: this.routes,
       minutes: this.minutes,
     };
@@ -287,17 +294,12 @@ export class Stats {
     this.samples.push(...s.samples); // each part kept at most maxSamples; the report sorts and cuts
     for (let i = 0; i < this.statuses.length; i++) this.statuses[i] = (this.statuses[i] as number) + (s.statuses[i] as number);
     addRouteTotals(this.latency, s.latency);
-    s.clients.keys.forEach((k, i) => this.#countClient(this.clients.idOfString(k), s.clients.values[i] as number));
+    this.clients.addSnapshot(s.clients);
+    this.ipv4Clients.reserve(s.ipv4Clients.keys.length);
     s.ipv4Clients.keys.forEach((k, i) => this.ipv4Clients.add(k, s.ipv4Clients.values[i] as number));
     s.methods.keys.forEach((k, i) => increment(this.methods, k, s.methods.values[i] as number));
     for (const [k, v] of s.routes) addRouteTotals(this.#route(k), v);
-    const pv = s.paths.values;
-    s.paths.keys.forEach((k, i) => {
-      const id = this.paths.idOfString(k);
-      const values = this.paths.values;
-      values[2 * id] = (values[2 * id] as number) + (pv[2 * i] as number);
-      values[2 * id + 1] = (values[2 * id + 1] as number) + (pv[2 * i + 1] as number);
-    });
+    this.paths.addSnapshot(s.paths);
     for (const [k, v] of s.minutes) {
       const m = this.minutes.get(k);
       if (m === undefined) this.minutes.set(k, { ...v });

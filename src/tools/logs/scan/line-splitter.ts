@@ -48,8 +48,16 @@ export class LineSplitter {
       buf = buf.subarray(nl + 1);
     }
     if (this.#carry !== undefined) {
-      buf = Buffer.concat([this.#carry, buf]);
+      const carry = this.#carry;
       this.#carry = undefined;
+      const nl = buf.indexOf(10);
+      if (nl === -1) buf = Buffer.concat([carry, buf]);
+      else {
+        // Only the line cut by the chunk's start is joined, not the whole chunk (a 1 MiB copy).
+        const joined = Buffer.concat([carry, buf.subarray(0, nl + 1)]);
+        this.#lines(joined, nl + carry.length);
+        buf = buf.subarray(nl + 1);
+      }
     }
     const last = buf.lastIndexOf(10);
     if (last === -1) {
