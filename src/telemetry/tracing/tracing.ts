@@ -82,7 +82,8 @@ export class Tracing {
       this.#ids.preset(traceId, this.#ids.randomSpanId());
       state.span = this.#tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: serverAttributes(exchange) }, context);
     } else {
-      state.deferred = { traceId, parent, spanId: this.#ids.randomSpanId(), name: method, start: nowMs(), end: 0, attributes: {}, error: undefined };
+      // The server span's id is drawn only if it is ever made (a 5xx): nothing upstream needs it.
+      state.deferred = { traceId, parent, spanId: '', name: method, start: nowMs(), end: 0, attributes: {}, error: undefined };
     }
   }
 
@@ -151,7 +152,7 @@ export class Tracing {
     const deferred = state.deferred as NonNullable<RequestState['deferred']>;
     const end = nowMs();
     const parent = deferred.parent === undefined ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, deferred.parent);
-    this.#ids.preset(deferred.traceId, deferred.spanId);
+    this.#ids.preset(deferred.traceId, this.#ids.randomSpanId());
     const server = this.#tracer.startSpan(deferred.name, { kind: SpanKind.SERVER, startTime: deferred.start, attributes: serverAttributes(exchange) }, parent);
     finishServerSpan(server, exchange, state, status, route);
     const open = new Set(state.attempts.values());
