@@ -8,12 +8,20 @@ import type { IncomingHttpHeaders } from 'node:http';
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 export function endToEndHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
-  const named = new Set<string>();
+  // Hot path (every request and response): no Set and no entry arrays unless `Connection` names
+  // extra fields, which is rare.
   const connection = headers.connection;
-  if (connection !== undefined) for (const token of String(connection).split(',')) named.add(token.trim().toLowerCase());
+  let named: Set<string> | undefined;
+  if (connection !== undefined) {
+    for (const token of String(connection).split(',')) {
+      const name = token.trim().toLowerCase();
+      if (name !== 'close' && name !== 'keep-alive') (named ??= new Set()).add(name);
+    }
+  }
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || named?.has(name) === true) continue;
     out[name] = value;
   }
   return out;
