@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -67,6 +67,20 @@ it('replaces a worker that dies', async () => {
     return now.length === 2 && !now.includes(before[0]);
   }, 20_000));
   assert.equal(await (await fetch(`${url}/a`)).text(), 'svc /a');
+});
+
+it('reloads every worker from the admin API, and refuses a bad config with its problems', async () => {
+  const file = join(dir, 'switchyard.yaml');
+  const good = (await readFile(file, 'utf8')).replace('routes:\n', 'routes:\n  - get: /b\n    to: svc\n');
+  await writeFile(file, good.replace('to: svc\n  - get: /a', 'to: ghost\n  - get: /a'));
+  const bad = await fetch(`${admin}/admin/reload`, { method: 'POST' });
+  assert.equal(bad.status, 422);
+  assert.match(((await bad.json()) as { detail: string }).detail, /unknown upstream 'ghost'/);
+  await writeFile(file, good);
+  const ok = await fetch(`${admin}/admin/reload`, { method: 'POST' });
+  assert.equal(ok.status, 200);
+  // Every worker took the new route: new connections land on either worker.
+  for (let i = 0; i < 10; i++) assert.equal(await (await fetch(`${url}/b`, { headers: { connection: 'close' } })).text(), 'svc /b');
 });
 
 it('stops every worker on SIGTERM and exits 0', async () => {
