@@ -6,6 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestGateway, type TestGateway } from '../../helpers/start-gateway.js';
+import { request } from 'node:http';
 import { httpRequest } from '../../helpers/http-request.js';
 import { startBackend, type Backend } from './backend.js';
 
@@ -77,5 +78,21 @@ routes:
     assert.ok(h['x-request-id']);
     assert.equal(res.headers['via'], '1.1 switchyard');
     assert.deepEqual(res.headers['set-cookie'], ['a=1', 'b=2']);
+  });
+
+  it('takes a body sent with Expect: 100-continue, as curl sends large uploads', async () => {
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/echo', method: 'POST', headers: { expect: '100-continue', 'content-length': '5000' } });
+      req.on('continue', () => req.end('y'.repeat(5000)));
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve(text));
+      });
+      req.on('error', reject);
+    });
+    const echoed = JSON.parse(body) as { body: string; headers: Record<string, string> };
+    assert.equal(echoed.body.length, 5000);
+    assert.equal(echoed.headers['expect'], undefined);
   });
 });
