@@ -78,6 +78,8 @@ routes:
     await page.waitForFunction("document.querySelector('#correlation tbody').children.length > 0", undefined, { timeout: 20_000 });
     assert.equal(await page.textContent('#routes tbody tr td:first-child'), 'pages');
     assert.equal(await page.textContent('#upstreams tbody tr td:first-child'), 'svc');
+    assert.equal(await page.textContent('#upstreams tbody tr td:nth-child(3)'), '1 / 1');
+    await page.waitForFunction("document.querySelector('#connections tbody').children.length > 0", undefined, { timeout: 20_000 });
     assert.ok(Number(await page.getAttribute('#heatmap', 'data-cells')) > 1);
     await mkdir('test-output', { recursive: true });
     await page.screenshot({ path: join('test-output', 'dashboard.png'), fullPage: true });

@@ -71,6 +71,8 @@ routes:
     assert.match(res.text, /^# TYPE switchyard_runtime_event_loop_delay_seconds histogram$/m);
     assert.match(res.text, /^# TYPE switchyard_runtime_gc_pause_seconds histogram$/m);
     assert.match(res.text, /^switchyard_upstream_ejected_endpoints\{upstream="svc"\} 0$/m);
+    assert.match(res.text, /^switchyard_upstream_endpoints\{upstream="svc",state="healthy"\} 1$/m);
+    assert.match(res.text, /^switchyard_upstream_connections\{upstream="svc",type="http",state="idle"\} [1-9]\d*$/m, 'the kept-alive connection to the service');
   });
 
   it('serves OpenMetrics to a scraper that asks for it', async () => {

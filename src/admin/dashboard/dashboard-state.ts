@@ -1,7 +1,8 @@
 /**
  * The numbers behind the dashboard's tables, in one JSON poll: per route the request and error
  * counters (the page turns successive polls into rates) and the last minute's p50/p99 from the
- * heatmap; per upstream its pool (connections, queue, ejections); per php-fpm pool its last
+ * heatmap; per upstream its pool, endpoints (health, ejection) and connection table; per php-fpm
+ * pool its last
  * status page.
  */
 import type { Gateway } from '../../gateway/gateway.js';
@@ -10,6 +11,8 @@ import { LatencyHistogram } from '../../telemetry/heatmap/log-linear-histogram.j
 import { nowMs } from '../../telemetry/pauses/pause-timeline.js';
 
 const RECENT_MS = 60_000;
+/** Rows of the connection table sent per upstream. */
+const MAX_CONNECTIONS = 50;
 
 export async function dashboardState(gateway: Gateway, telemetry: Telemetry): Promise<unknown> {
   const now = nowMs();
@@ -31,12 +34,19 @@ export async function dashboardState(gateway: Gateway, telemetry: Telemetry): Pr
   return {
     now,
     routes: [...routes.values()].sort((a, b) => a.route.localeCompare(b.route)).map((r) => ({ ...r, lastMinute: latency('route', r.route) })),
-    upstreams: [...gateway.runtime.upstreams.values()].map((u) => ({
-      name: u.name,
-      type: u.type,
-      stats: (u as { stats?: unknown }).stats ?? null,
-      lastMinute: latency('upstream', u.name),
-    })),
+    upstreams: [...gateway.runtime.upstreams.values()].map((u) => {
+      const view = u.describe?.();
+      const byState = (state: string) => view?.connections.filter((c) => c.state === state).length;
+      return {
+        name: u.name,
+        type: u.type,
+        // The pool's own numbers (fastcgi), else counted from the connection table.
+        stats: (u as { stats?: unknown }).stats ?? (view === undefined ? null : { active: byState('active'), idle: byState('idle'), queued: view.circuitBreaker?.current.pending }),
+        endpoints: view?.endpoints.map((e) => ({ url: e.url, healthy: e.healthy, ejection: e.ejection, activeRequests: e.activeRequests })) ?? [],
+        connections: view?.connections.slice(0, MAX_CONNECTIONS) ?? [],
+        lastMinute: latency('upstream', u.name),
+      };
+    }),
     fpm: [...telemetry.fpm.states].map(([upstream, s]) => ({ upstream, up: s.status !== undefined, status: s.status ?? null, scrapeErrors: s.scrapeErrors, slowlogEntries: s.slowlogEntries })),
   };
 }

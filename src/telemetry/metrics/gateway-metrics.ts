@@ -6,6 +6,7 @@
  * format, which is served to scrapers that ask for it (Prometheus does).
  */
 import { Counter, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
+import type { UpstreamView } from '../../cluster/upstream-view.js';
 import type { Gateway } from '../../gateway/gateway.js';
 import type { FpmMonitor } from '../php-fpm/fpm-monitor.js';
 import type { FpmStatus } from '../php-fpm/fpm-status.js';
@@ -73,17 +74,60 @@ export class GatewayMetrics {
 
     const upstreamStats = (): [string, string, UpstreamStatsLike][] =>
       [...gateway.runtime.upstreams.values()].map((u) => [u.name, u.type, (u as { stats?: UpstreamStatsLike }).stats ?? {}]);
+    // Upstreams with a cluster describe their endpoints and connection table (GET /admin/upstreams).
+    const views = (): UpstreamView[] => [...gateway.runtime.upstreams.values()].flatMap((u) => (u.describe === undefined ? [] : [u.describe()]));
     new Gauge({
       name: 'switchyard_upstream_connections',
-      help: 'Upstream connections by state (active: carrying a request; idle: kept alive)',
+      help: 'Upstream connections by state (from the connection table, else the pool: active carries a request, idle is kept alive)',
       labelNames: ['upstream', 'type', 'state'],
       registers,
       collect() {
         this.reset();
+        const described = new Set<string>();
+        for (const view of views()) {
+          described.add(view.name);
+          for (const state of ['connecting', 'idle', 'active', 'draining']) this.set({ upstream: view.name, type: view.type, state }, view.connections.filter((c) => c.state === state).length);
+        }
         for (const [name, type, s] of upstreamStats()) {
+          if (described.has(name)) continue;
           if (s.active !== undefined) this.set({ upstream: name, type, state: 'active' }, s.active);
           if (s.idle !== undefined) this.set({ upstream: name, type, state: 'idle' }, s.idle);
         }
+      },
+    });
+    new Gauge({
+      name: 'switchyard_upstream_endpoints',
+      help: 'Endpoints of an upstream by state: healthy (passing health checks and not ejected), unhealthy, ejected (outlier detection)',
+      labelNames: ['upstream', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const view of views()) {
+          this.set({ upstream: view.name, state: 'ejected' }, view.endpoints.filter((e) => e.ejection === 'ejected').length);
+          this.set({ upstream: view.name, state: 'unhealthy' }, view.endpoints.filter((e) => !e.healthy).length);
+          this.set({ upstream: view.name, state: 'healthy' }, view.endpoints.filter((e) => e.healthy && e.ejection !== 'ejected').length);
+        }
+      },
+    });
+    new Counter({
+      name: 'switchyard_upstream_ejections_total',
+      help: 'Endpoint ejections by outlier detection since the upstream was built, by reason',
+      labelNames: ['upstream', 'reason'],
+      registers,
+      collect() {
+        // The count lives with the outlier detector; it is copied here at each scrape.
+        this.reset();
+        for (const view of views()) for (const [reason, n] of Object.entries(view.ejectionsTotal ?? {})) if (n > 0) this.inc({ upstream: view.name, reason }, n);
+      },
+    });
+    new Counter({
+      name: 'switchyard_upstream_connect_failures_total',
+      help: 'Connections to the upstream that could not be opened',
+      labelNames: ['upstream'],
+      registers,
+      collect() {
+        this.reset();
+        for (const view of views()) if (view.counters.connectFailures > 0) this.inc({ upstream: view.name }, view.counters.connectFailures);
       },
     });
     new Gauge({
@@ -113,7 +157,8 @@ export class GatewayMetrics {
       registers,
       collect() {
         this.reset();
-        for (const [name, , s] of upstreamStats()) this.set({ upstream: name }, s.ejected ?? 0);
+        const ejected = new Map(views().map((v) => [v.name, v.endpoints.filter((e) => e.ejection === 'ejected').length]));
+        for (const [name, , s] of upstreamStats()) this.set({ upstream: name }, ejected.get(name) ?? s.ejected ?? 0);
       },
     });
     new Gauge({

@@ -28,7 +28,9 @@ export function correlate(request: RequestRecord, events: readonly PauseEvent[])
   // A saturated pool shows up as our queue wait; without one, the sampled saturation period
   // explains at most the time the request was not inside php-fpm.
   const saturationMs = Math.max(request.queueWaitMs, saturated ? Math.max(0, request.durationMs - request.upstreamMs - gatewayPauseMs) : 0);
-  const upstreamMs = request.upstreamMs;
+  // A pause while the upstream was answering delays our reading of its answer: that time is the
+  // gateway's, so it is not counted twice.
+  const upstreamMs = Math.max(0, request.upstreamMs - gatewayPauseMs);
   const ranked: [Verdict, number][] = [
     ['gateway-paused', gatewayPauseMs],
     ['php-fpm-saturated', saturationMs],

@@ -112,7 +112,12 @@
       return [r.route, fmt(rate), fmt(errRate, 2), fmt((100 * r.errors) / Math.max(1, r.requests), 2), fmt(r.lastMinute.p50, 2), fmt(r.lastMinute.p99, 2), r.requests];
     }));
     previous = state;
-    fillTable('upstreams', state.upstreams.map((u) => [u.name, u.type, u.stats?.active ?? '–', u.stats?.idle ?? '–', u.stats?.queued ?? '–', u.stats?.max ?? '–', fmt(u.lastMinute.p50, 2), fmt(u.lastMinute.p99, 2)]));
+    fillTable('upstreams', state.upstreams.map((u) => {
+      const up = u.endpoints.filter((e) => e.healthy && e.ejection !== 'ejected').length;
+      const endpoints = u.endpoints.length === 0 ? '–' : cell(`${up} / ${u.endpoints.length}`, up < u.endpoints.length ? 'down' : '');
+      return [u.name, u.type, endpoints, u.stats?.active ?? '–', u.stats?.idle ?? '–', u.stats?.queued ?? '–', u.stats?.max ?? '–', fmt(u.lastMinute.p50, 2), fmt(u.lastMinute.p99, 2)];
+    }));
+    fillTable('connections', state.upstreams.flatMap((u) => u.connections.map((c) => [u.name, c.endpoint, c.state, fmt(c.ageMs / 1000, 0), c.requests, c.bytesIn, c.bytesOut, c.lastError ?? '–'])));
     fillTable('fpm', state.fpm.map((f) => [f.upstream, cell(f.up ? 'up' : `down (${f.scrapeErrors} errors)`, f.up ? '' : 'down'), f.status?.activeProcesses ?? '–', f.status?.idleProcesses ?? '–', f.status?.listenQueue ?? '–', f.status?.maxChildrenReached ?? '–', f.status?.slowRequests ?? '–', f.slowlogEntries]));
     const s = correlation.summary;
     $('summary').textContent = `Verdicts: gateway paused ${s['gateway-paused']}, php-fpm saturated ${s['php-fpm-saturated']}, upstream slow ${s['upstream-slow']}, none ${s.gateway}`;
