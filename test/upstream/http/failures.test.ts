@@ -49,7 +49,14 @@ upstreams:
     type: http
     endpoints: [${a.url}]
     timeouts: { firstByte: 60s }
+  capped:
+    type: http
+    endpoints: [${a.url}]
+    retry: { attempts: 1 }
+    timeouts: { total: 150ms }
 routes:
+  - any: /capped
+    to: capped
   - any: /patient
     to: patient
   - any: /pair/{p?}
@@ -159,5 +166,13 @@ routes:
     const view = gw.running.gateway.runtime.upstreams.get('patient')?.describe?.();
     assert.ok(await until(() => gw.running.gateway.runtime.upstreams.get('patient')?.describe?.().circuitBreaker?.current.requests === 0));
     assert.equal(view?.endpoints[0]?.ejection, 'none');
+  });
+
+  it('answers 504 when the whole attempt outlasts timeouts.total', async () => {
+    a.mode = 'hang';
+    const res = await httpRequest(port, '/capped');
+    assert.equal(res.status, 504);
+    assert.equal(res.json()['code'], 'SY_ERR_UPSTREAM_TIMEOUT');
+    assert.match(String(res.json()['detail']), /timeouts\.total/);
   });
 });
