@@ -1,34 +1,32 @@
 /**
  * Request counts per IPv4 client, keyed by the address as a 32-bit number (ipv4-key.ts), in an
- * open-addressing table of two typed arrays. Most clients of an access log are IPv4; a
- * `Map<number, {n}>` cost a hash lookup plus a boxed counter per line, this costs a multiply and
- * a probe or two in flat memory.
+ * open-addressing table. Most clients of an access log are IPv4; a `Map<number, {n}>` cost a
+ * hash lookup plus a boxed counter per line, this costs a multiply and usually one cache line:
+ * a slot holds its address and its count side by side.
  */
 export class Ipv4Table {
-  /** Slot -> address; a slot is in use when its count is above 0. */
-  #keys = new Uint32Array(1024);
-  #counts = new Float64Array(1024);
+  /** Slot i: address at 2i, count at 2i + 1; a slot is in use when its count is above 0. */
+  #slots = new Float64Array(2048);
   #mask = 1023;
   /** 32 - log2(slots): the multiply's top bits pick the slot. */
   #shift = 22;
   size = 0;
 
   add(address: number, by: number): void {
-    const keys = this.#keys;
-    const counts = this.#counts;
+    const slots = this.#slots;
     const mask = this.#mask;
     // Fibonacci hashing (Knuth, TAOCP 6.4): the top bits of the product mix every address bit,
     // where addresses of one subnet differ in their low bits only.
     for (let slot = Math.imul(address, 0x9e3779b1) >>> this.#shift; ; slot = (slot + 1) & mask) {
-      const c = counts[slot] as number;
+      const c = slots[2 * slot + 1] as number;
       if (c === 0) {
-        keys[slot] = address;
-        counts[slot] = by;
+        slots[2 * slot] = address;
+        slots[2 * slot + 1] = by;
         if (++this.size * 2 > mask) this.#rehash();
         return;
       }
-      if (keys[slot] === address) {
-        counts[slot] = c + by;
+      if (slots[2 * slot] === address) {
+        slots[2 * slot + 1] = c + by;
         return;
       }
     }
@@ -41,11 +39,10 @@ export class Ipv4Table {
 
   /** Every address with its count, in no particular order. */
   *entries(): Generator<[address: number, count: number]> {
-    const keys = this.#keys;
-    const counts = this.#counts;
-    for (let slot = 0; slot < counts.length; slot++) {
-      const c = counts[slot] as number;
-      if (c > 0) yield [keys[slot] as number, c];
+    const slots = this.#slots;
+    for (let i = 0; i < slots.length; i += 2) {
+      const c = slots[i + 1] as number;
+      if (c > 0) yield [slots[i] as number, c];
     }
   }
 
@@ -62,17 +59,14 @@ export class Ipv4Table {
   }
 
   #rehash(): void {
-    const oldKeys = this.#keys;
-    const oldCounts = this.#counts;
-    const size = oldCounts.length * 2;
-    this.#keys = new Uint32Array(size);
-    this.#counts = new Float64Array(size);
-    this.#mask = size - 1;
+    const old = this.#slots;
+    this.#slots = new Float64Array(old.length * 2);
+    this.#mask = old.length - 1;
     this.#shift--;
     this.size = 0;
-    for (let slot = 0; slot < oldCounts.length; slot++) {
-      const c = oldCounts[slot] as number;
-      if (c > 0) this.add(oldKeys[slot] as number, c);
+    for (let i = 0; i < old.length; i += 2) {
+      const c = old[i + 1] as number;
+      if (c > 0) this.add(old[i] as number, c);
     }
   }
 }

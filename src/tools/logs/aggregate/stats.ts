@@ -125,14 +125,17 @@ function increment(map: Map<string, Count>, key: string, by = 1): void {
 /** Every client with its count, IPv4 ones turned back into text. */
 export function* allClients(stats: Stats): Generator<[string, Count]> {
   const t = stats.clients;
-  for (let id = 0; id < t.size; id++) yield [t.key(id), { n: t.values[id] as number }];
+  for (let id = 0; id < t.size; id++) yield [t.key(id), { n: t.values[id * t.width] as number }];
   for (const [k, n] of stats.ipv4Clients.entries()) yield [ipv4String(k), { n }];
 }
 
-/** Every distinct path (query removed) with its totals. */
-export function* allPaths(stats: Stats): Generator<[string, PathTotals]> {
+/** Every distinct path (query removed) with at least `minRequests` requests, with its totals. */
+export function* allPaths(stats: Stats, minRequests = 0): Generator<[string, PathTotals]> {
   const t = stats.paths;
-  for (let id = 0; id < t.size; id++) yield [t.key(id), { requests: t.values[2 * id] as number, bytes: t.values[2 * id + 1] as number }];
+  for (let id = 0; id < t.size; id++) {
+    const requests = t.values[id * t.width] as number;
+    if (requests >= minRequests) yield [t.key(id), { requests, bytes: t.values[id * t.width + 1] as number }];
+  }
 }
 
 export class Stats {
@@ -149,12 +152,15 @@ export class Stats {
   readonly routes = new Map<string, RouteTotals>();
   readonly minutes = new Map<number, MinuteTotals>();
   /** Requests and bytes per distinct path (query removed). */
-  readonly paths = new KeyTable(2);
-  /** Route of each path id, found on its first line here; not set for paths merged in. */
-  readonly #pathRoutes: (RouteTotals | undefined)[] = [];
-  /** Route of each path shape (route-pattern.ts `pathShape`), and room to write a shape. */
-  readonly #shapes = new KeyTable(0);
-  readonly #shapeRoutes: RouteTotals[] = [];
+  readonly paths = new KeyTable(2, 1);
+  /**
+   * The routes by number; a path's record keeps its route's number + 1 (0: not known yet, as
+   * for paths merged in) next to its counts, so a line reaches both in one cache line.
+   */
+  readonly #routeList: RouteTotals[] = [];
+  readonly #routeNumbers = new Map<RouteTotals, number>();
+  /** Route number + 1 of each path shape (route-pattern.ts `pathShape`), and room to write a shape. */
+  readonly #shapes = new KeyTable(0, 1);
   #shape = Buffer.alloc(1024);
   readonly #maxSamples: number;
   #lastMinute = NaN;
@@ -182,10 +188,14 @@ export class Stats {
     const q = target.indexOf('?');
     const path = q === -1 ? target : target.slice(0, q);
     const id = this.paths.idOfString(path);
-    this.#countPath(id, rec);
+    const o = this.#countPath(id, rec);
     // A route the gateway logged wins over the one guessed from the path's shape.
     if (rec.route !== undefined) count(this.#route(rec.route), rec);
-    else count((this.#pathRoutes[id] ??= this.#route(routePattern(this.paths.key(id)))), rec);
+    else {
+      let r = this.paths.values[o + 2] as number;
+      if (r === 0) this.paths.values[o + 2] = r = this.#routeNumber(this.#route(routePattern(this.paths.key(id)))) + 1;
+      count(this.#routeList[r - 1] as RouteTotals, rec);
+    }
   }
 
   /** `add` for a line read by format/layout-bytes.ts: keys are hashed from `buf`'s bytes. */
@@ -208,16 +218,29 @@ export class Stats {
     if (end === start) return; // an unreadable request line has no path to count
     let pathEnd = start;
     while (pathEnd < end && buf[pathEnd] !== 63) pathEnd++; // '?'
-    const id = this.paths.idOfBytes(buf, start, pathEnd);
-    this.#countPath(id, rec);
-    count((this.#pathRoutes[id] ??= this.#routeOfShape(buf, start, pathEnd)), rec);
+    const o = this.#countPath(this.paths.idOfBytes(buf, start, pathEnd), rec);
+    let r = this.paths.values[o + 2] as number;
+    if (r === 0) this.paths.values[o + 2] = r = this.#routeOfShape(buf, start, pathEnd) + 1;
+    count(this.#routeList[r - 1] as RouteTotals, rec);
   }
 
-  /** The route of a path first seen here, found through its shape: no string for most paths. */
-  #routeOfShape(buf: Buffer, start: number, end: number): RouteTotals {
+  /** The route number of a path first seen here, found through its shape: no string for most paths. */
+  #routeOfShape(buf: Buffer, start: number, end: number): number {
     if (this.#shape.length < 2 * (end - start)) this.#shape = Buffer.alloc(4 * (end - start));
-    const shape = this.#shapes.idOfBytes(this.#shape, 0, pathShape(buf, start, end, this.#shape));
-    return (this.#shapeRoutes[shape] ??= this.#route(routePattern(buf.toString('latin1', start, end))));
+    const shapes = this.#shapes;
+    const o = shapes.idOfBytes(this.#shape, 0, pathShape(buf, start, end, this.#shape)) * shapes.width;
+    let r = shapes.values[o] as number;
+    if (r === 0) shapes.values[o] = r = this.#routeNumber(this.#route(routePattern(buf.toString('latin1', start, end)))) + 1;
+    return r - 1;
+  }
+
+  #routeNumber(route: RouteTotals): number {
+    let n = this.#routeNumbers.get(route);
+    if (n === undefined) {
+      n = this.#routeList.push(route) - 1;
+      this.#routeNumbers.set(route, n);
+    }
+    return n;
   }
 
   /** What every line adds whatever its format: totals, status, overall latency, its minute. */
@@ -249,13 +272,17 @@ export class Stats {
   /** Called with the id already taken: taking it may replace the values array. */
   #countClient(id: number, by: number): void {
     const values = this.clients.values;
-    values[id] = (values[id] as number) + by;
+    const o = id * this.clients.width;
+    values[o] = (values[o] as number) + by;
   }
 
-  #countPath(id: number, rec: { readonly bytes: number }): void {
+  /** Counts a line for a path; returns where the path's record starts in `paths.values`. */
+  #countPath(id: number, rec: { readonly bytes: number }): number {
     const values = this.paths.values;
-    values[2 * id] = (values[2 * id] as number) + 1;
-    values[2 * id + 1] = (values[2 * id + 1] as number) + rec.bytes;
+    const o = id * this.paths.width;
+    values[o] = (values[o] as number) + 1;
+    values[o + 1] = (values[o + 1] as number) + rec.bytes;
+    return o;
   }
 
   addMalformed(source: number, chunk: number, lineInChunk: number, text: string): void {

@@ -10,7 +10,7 @@
  */
 import type { Layout, LayoutField } from './layout.js';
 import { toNumber } from './layout-parser.js';
-import { parseClfTime, parseIsoTime } from './time-syntax.js';
+import { parseClfTimeBytes, parseIsoTime } from './time-syntax.js';
 
 const SCALE_TO_US = { s: 1e6, ms: 1e3, us: 1 } as const;
 
@@ -172,12 +172,11 @@ export function layoutByteParser(layout: Layout): ByteLineParser {
           let same = len === lastTimeLength;
           for (let k = 0; same && k < len; k++) same = lastTimeText[k] === buf[pos + k];
           if (!same) {
-            const text = buf.toString('latin1', pos, end);
             lastTime =
-              f.time === 'clf' ? parseClfTime(text)
-              : f.time === 'iso8601' ? parseIsoTime(text)
-              : f.time === 'epochMillis' ? toNumber(text)
-              : toNumber(text) * 1000;
+              f.time === 'clf' ? parseClfTimeBytes(buf, pos, end)
+              : f.time === 'iso8601' ? parseIsoTime(buf.toString('latin1', pos, end))
+              : f.time === 'epochMillis' ? numberOf(buf, pos, end)
+              : numberOf(buf, pos, end) * 1000;
             // Only a time that fits the cache is remembered; a longer one is parsed every time.
             lastTimeLength = len <= lastTimeText.length ? len : -1;
             if (lastTimeLength !== -1) lastTimeText.set(buf.subarray(pos, end));

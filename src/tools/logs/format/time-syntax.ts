@@ -52,3 +52,27 @@ export function parseIsoTime(s: string): number {
   }
   return Date.parse(s);
 }
+
+/** Month names as 24-bit numbers of their three latin1 bytes, for reading a time from bytes. */
+const MONTH_CODES = new Map(Object.entries(MONTHS).map(([name, m]) => [(name.charCodeAt(0) << 16) | (name.charCodeAt(1) << 8) | name.charCodeAt(2), m]));
+
+function digitsAt(buf: Uint8Array, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = (buf[i] as number) - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** `parseClfTime` of the latin1 text in `buf[start, end)`, without making it a string. */
+export function parseClfTimeBytes(buf: Uint8Array, start: number, end: number): number {
+  if (end - start < 26) return NaN;
+  const month = MONTH_CODES.get(((buf[start + 3] as number) << 16) | ((buf[start + 4] as number) << 8) | (buf[start + 5] as number));
+  if (month === undefined) return NaN;
+  const sign = buf[start + 21] === 45 ? -1 : 1;
+  const offsetMin = sign * (digitsAt(buf, start + 22, 2) * 60 + digitsAt(buf, start + 24, 2));
+  const utc = Date.UTC(digitsAt(buf, start + 7, 4), month, digitsAt(buf, start, 2), digitsAt(buf, start + 12, 2), digitsAt(buf, start + 15, 2), digitsAt(buf, start + 18, 2));
+  return utc - offsetMin * 60_000;
+}

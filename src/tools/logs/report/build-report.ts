@@ -6,7 +6,7 @@ import { collapseRoutes } from '../aggregate/collapse-routes.js';
 import { percentile } from '../aggregate/histogram.js';
 import { allClients, allPaths, type Count, type RouteTotals, type Stats } from '../aggregate/stats.js';
 import type { CountRow, LatencySummary, MalformedRow, RankingRow, Report, RouteRow, TimelineRow } from './report.js';
-import { topN } from './top-n.js';
+import { nthLargest, topN } from './top-n.js';
 
 export interface ReportOptions {
   readonly top: number;
@@ -154,7 +154,7 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
       to: iso(last),
     },
     clients: counts(allClients(stats)),
-    paths: topN(allPaths(stats), options.top, (p) => p.requests).map(([key, p]) => ({
+    paths: topN(allPaths(stats, nthLargest(stats.paths.values, stats.paths.width, stats.paths.size, options.top)), options.top, (p) => p.requests).map(([key, p]) => ({
       key: display(key),
       requests: p.requests,
       share: share(p.requests),

@@ -21,3 +21,23 @@ export function topN<V>(entries: Iterable<[string, V]>, n: number, weight: (v: V
   }
   return top.map(([k, v]) => [k, v]);
 }
+
+/**
+ * The n-th largest of `count` weights stored every `stride` numbers in `values` (0 when there are
+ * fewer): entries below it cannot make a top-n table, so their keys need not become strings.
+ */
+export function nthLargest(values: Float64Array, stride: number, count: number, n: number): number {
+  if (count <= n) return 0;
+  const top = new Float64Array(n); // ascending; top[0] is the smallest kept
+  for (let i = 0; i < count; i++) {
+    const w = values[i * stride] as number;
+    if (w <= (top[0] as number)) continue;
+    let j = 0;
+    while (j + 1 < n && (top[j + 1] as number) < w) {
+      top[j] = top[j + 1] as number;
+      j++;
+    }
+    top[j] = w;
+  }
+  return top[0] as number;
+}
