@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
 import { httpRequest } from '../helpers/http-request.js';
+import { freePort } from '../helpers/free-port.js';
 
 function busyWait(ms: number): void {
   const end = performance.now() + ms;
@@ -44,6 +45,9 @@ routes:
   - get: /api/{what}
     to: svc
     name: api.show
+telemetry:
+  # Every trace sampled, so durations carry exemplars; nothing listens there (spans are dropped).
+  tracing: { otlp: http://127.0.0.1:${await freePort()}/v1/traces, sampleRatio: 1 }
 `);
     port = Number(new URL(gw.url).port);
     admin = (gw.running.admin?.address() as AddressInfo).port;
@@ -79,6 +83,7 @@ routes:
     const res = await httpRequest(admin, '/metrics', { headers: { accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' } });
     assert.match(String(res.headers['content-type']), /^application\/openmetrics-text/);
     assert.match(res.text, /# EOF\n$/);
+    assert.match(res.text, /^switchyard_request_duration_seconds_bucket\{le="[^"]+",route="api\.show",upstream="svc",status_class="2xx"\} \d+ # \{trace_id="[0-9a-f]{32}"\} [\d.e-]+ [\d.]+$/m, 'a trace-id exemplar');
     // And the classic format afterwards still names counters with _total.
     assert.match((await httpRequest(admin, '/metrics')).text, /^# TYPE switchyard_requests_total counter$/m);
   });
