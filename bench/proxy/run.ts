@@ -9,7 +9,7 @@
  *   NODE_CLUSTER_SCHED_POLICY=rr npm run bench:proxy     # the primary spreads connections instead of the kernel
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { startNginx } from '../../test/helpers/nginx.js';
 import { freePort } from '../../test/helpers/free-port.js';
 import { wrk, type WrkResult } from '../lib/wrk.js';
+import { processTreeCpuSeconds } from './process-cpu.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 5);
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
@@ -29,6 +30,8 @@ const nodeProxies = fileURLToPath(new URL('./node-proxies.js', import.meta.url))
 
 interface Running {
   readonly url: string;
+  /** The proxy's top process (its workers are its descendants), for CPU per request. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -46,7 +49,7 @@ async function startChild(args: string[], stream: 'stdout' | 'stderr', parse: (l
   const lines = createInterface({ input: (stream === 'stdout' ? child.stdout : child.stderr) as NodeJS.ReadableStream });
   for await (const line of lines) {
     const url = parse(line);
-    if (url !== undefined) return { url, stop: () => stopChild(child) };
+    if (url !== undefined) return { url, pid: child.pid as number, stop: () => stopChild(child) };
   }
   throw new Error(`${args.join(' ')} exited before listening`);
 }
@@ -85,15 +88,27 @@ backend be
   const child = spawn('/usr/sbin/haproxy', ['-f', cfg, '-db'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
-    if (await fetch(url).then(() => true, () => false)) return { url, stop: () => stopChild(child) };
+    if (await fetch(url).then(() => true, () => false)) return { url, pid: child.pid as number, stop: () => stopChild(child) };
     await new Promise((r) => setTimeout(r, 25));
   }
   await stopChild(child);
   throw new Error('haproxy did not start');
 }
 
-function row(name: string, r: WrkResult): string {
-  return `${name.padEnd(22)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(7)} ms   failures ${r.failures}`;
+interface Measured extends WrkResult {
+  /** Proxy CPU (all its processes) per request served, microseconds. */
+  readonly cpuUs: number;
+}
+
+async function measure(proc: Running): Promise<Measured> {
+  const before = await processTreeCpuSeconds(proc.pid);
+  const r = await wrk(`${proc.url}/`, { connections, durationSeconds: seconds });
+  const cpu = (await processTreeCpuSeconds(proc.pid)) - before;
+  return { ...r, cpuUs: r.requests === 0 ? NaN : (cpu * 1e6) / r.requests };
+}
+
+function row(name: string, r: Measured): string {
+  return `${name.padEnd(22)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(7)} ms   ${r.cpuUs.toFixed(1).padStart(6)} µs CPU/req   failures ${r.failures}`;
 }
 
 async function main(): Promise<void> {
@@ -107,7 +122,8 @@ async function main(): Promise<void> {
       workerConnections: 4096,
       http: `upstream up { server 127.0.0.1:${upstream.port}; keepalive 256; }`,
     });
-    running.push(['nginx', { url: `http://127.0.0.1:${nginxProxy.port}`, stop: () => nginxProxy.stop() }]);
+    const nginxPid = Number((await readFile(join(nginxProxy.dir, 'nginx.pid'), 'utf8')).trim());
+    running.push(['nginx', { url: `http://127.0.0.1:${nginxProxy.port}`, pid: nginxPid, stop: () => nginxProxy.stop() }]);
     running.push(['haproxy', await startHaproxy(upstream.port, dir)]);
     const listening = (line: string) => (line.startsWith('listening ') ? `http://127.0.0.1:${line.slice('listening '.length)}` : undefined);
     running.push(['http-proxy', await startChild([nodeProxies, 'http-proxy', upstreamUrl], 'stdout', listening)]);
@@ -116,27 +132,30 @@ async function main(): Promise<void> {
 
     console.log(`upstream: nginx, 1 worker, fixed 13-byte body; wrk ${connections} connections; ${rounds} rounds of ${seconds}s per proxy in turns after a 2s warm-up; median round shown`);
     console.log(`nginx: worker_processes auto, upstream keepalive; haproxy: nbthread 2, http-reuse always; node proxies: one process each, keep-alive agents`);
-    const all = new Map<string, WrkResult[]>();
+    const all = new Map<string, Measured[]>();
     for (const [name, proc] of running) {
       await wrk(`${proc.url}/`, { connections, durationSeconds: 2 });
       all.set(name, []);
     }
     for (let round = 0; round < rounds; round++) {
-      for (const [name, proc] of running) all.get(name)?.push(await wrk(`${proc.url}/`, { connections, durationSeconds: seconds }));
+      for (const [name, proc] of running) all.get(name)?.push(await measure(proc));
     }
-    const results = new Map<string, WrkResult>();
+    const results = new Map<string, Measured>();
     for (const [name, list] of all) {
       const sorted = [...list].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-      results.set(name, sorted[Math.floor(sorted.length / 2)] as WrkResult);
+      results.set(name, sorted[Math.floor(sorted.length / 2)] as Measured);
     }
     for (const [name, r] of results) console.log(row(name, r));
-    const sy = [...results.entries()].find(([n]) => n.startsWith('switchyard'))?.[1] as WrkResult;
-    const fastestNode = Math.max(results.get('http-proxy')?.requestsPerSecond ?? 0, results.get('@fastify/http-proxy')?.requestsPerSecond ?? 0);
-    const nginx = results.get('nginx') as WrkResult;
-    const haproxy = results.get('haproxy') as WrkResult;
+    const sy = [...results.entries()].find(([n]) => n.startsWith('switchyard'))?.[1] as Measured;
+    const nodeResults = [results.get('http-proxy'), results.get('@fastify/http-proxy')].filter((r): r is Measured => r !== undefined);
+    const fastestNode = Math.max(...nodeResults.map((r) => r.requestsPerSecond));
+    const leanestNode = Math.min(...nodeResults.map((r) => r.cpuUs));
+    const nginx = results.get('nginx') as Measured;
+    const haproxy = results.get('haproxy') as Measured;
     console.log(`\nswitchyard / fastest node proxy: ${(sy.requestsPerSecond / fastestNode).toFixed(2)}x req/s (target 1.3x)`);
     console.log(`switchyard / nginx: ${(sy.requestsPerSecond / nginx.requestsPerSecond).toFixed(2)}x req/s (target 0.8x), p99 ${(sy.p99Ms / nginx.p99Ms).toFixed(2)}x`);
     console.log(`switchyard / haproxy: ${(sy.requestsPerSecond / haproxy.requestsPerSecond).toFixed(2)}x req/s, p99 ${(sy.p99Ms / haproxy.p99Ms).toFixed(2)}x`);
+    console.log(`CPU per request: switchyard ${sy.cpuUs.toFixed(1)} µs, leanest node proxy ${leanestNode.toFixed(1)} µs (${(leanestNode / sy.cpuUs).toFixed(2)}x as efficient), nginx ${nginx.cpuUs.toFixed(1)} µs (${(nginx.cpuUs / sy.cpuUs).toFixed(2)}x)`);
   } finally {
     for (const [, proc] of running) await proc.stop();
     await upstream.stop();
