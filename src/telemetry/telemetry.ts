@@ -119,7 +119,21 @@ export function startTelemetry(config: TelemetryConfig, gateway: Gateway, log: L
     [channels.fastcgiQueueWait.name as string, onQueueWait],
   ];
   if (tracing !== undefined) subscriptions.push([channels.requestStart.name as string, onStart]);
-  for (const [name, fn] of subscriptions) subscribe(name, fn);
+  // diagnostics_channel rethrows a subscriber's error on the next tick, which would take the
+  // process down: telemetry logs its own failures and the request goes on.
+  let reported = false;
+  const guarded = subscriptions.map(([name, fn]): [string, (message: unknown) => void] => [
+    name,
+    (message) => {
+      try {
+        fn(message);
+      } catch (err) {
+        if (!reported) log.error({ err, channel: name }, 'telemetry failed on a request; it keeps serving (logged once)');
+        reported = true;
+      }
+    },
+  ]);
+  for (const [name, fn] of guarded) subscribe(name, fn);
 
   return {
     metrics,
@@ -129,7 +143,7 @@ export function startTelemetry(config: TelemetryConfig, gateway: Gateway, log: L
     fpm,
     tracing,
     async stop() {
-      for (const [name, fn] of subscriptions) unsubscribe(name, fn);
+      for (const [name, fn] of guarded) unsubscribe(name, fn);
       stopRuntime();
       fpm.stop();
       await tracing?.shutdown();

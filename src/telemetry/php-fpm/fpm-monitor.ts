@@ -45,7 +45,7 @@ export class FpmMonitor {
     this.#gateway = gateway;
     this.#timeline = timeline;
     this.#log = log;
-    this.#timer = setInterval(() => void this.tick(), TICK_MS);
+    this.#timer = setInterval(() => void this.tick().catch((err: unknown) => log.error({ err }, 'php-fpm monitoring failed this round')), TICK_MS);
     this.#timer.unref();
   }
 
