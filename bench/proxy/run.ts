@@ -122,8 +122,13 @@ async function main(): Promise<void> {
       workerConnections: 4096,
       http: `upstream up { server 127.0.0.1:${upstream.port}; keepalive 256; }`,
     });
-    const nginxPid = Number((await readFile(join(nginxProxy.dir, 'nginx.pid'), 'utf8')).trim());
-    running.push(['nginx', { url: `http://127.0.0.1:${nginxProxy.port}`, pid: nginxPid, stop: () => nginxProxy.stop() }]);
+    let nginxPid = 0;
+    running.push(['nginx', { url: `http://127.0.0.1:${nginxProxy.port}`, get pid() { return nginxPid; }, stop: () => nginxProxy.stop() }]);
+    // nginx may accept before its pid file is written.
+    for (let i = 0; i < 200 && nginxPid === 0; i++) {
+      nginxPid = Number((await readFile(join(nginxProxy.dir, 'nginx.pid'), 'utf8').catch(() => '0')).trim());
+      if (nginxPid === 0) await new Promise((r) => setTimeout(r, 25));
+    }
     running.push(['haproxy', await startHaproxy(upstream.port, dir)]);
     const listening = (line: string) => (line.startsWith('listening ') ? `http://127.0.0.1:${line.slice('listening '.length)}` : undefined);
     running.push(['http-proxy', await startChild([nodeProxies, 'http-proxy', upstreamUrl], 'stdout', listening)]);
