@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,8 @@ import { wrk, type WrkResult } from '../lib/wrk.js';
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const children = Number(process.env['BENCH_CHILDREN'] ?? 8);
 const connections = children * 4;
+// As many gateway workers as nginx's `worker_processes auto` starts; they share the pool's children.
+const workers = Number(process.env['BENCH_WORKERS'] ?? availableParallelism());
 const root = fileURLToPath(new URL('../../../bench/fastcgi/app', import.meta.url));
 const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 
@@ -37,7 +39,7 @@ routes:
     static: true
 `,
   );
-  const child = spawn(process.execPath, [bin, 'serve', '-c', file, '--log-level', 'info'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'serve', '-c', file, '--log-level', 'info', '--workers', String(workers)], { stdio: ['ignore', 'ignore', 'pipe'] });
   const lines = createInterface({ input: child.stderr });
   for await (const line of lines) {
     const entry = JSON.parse(line) as { msg?: string; listen?: string[] };
@@ -73,7 +75,7 @@ async function main(): Promise<void> {
   const nginxKeep = await startNginx(location('php', true), { ...tuned, http: `upstream php { server unix:${keepPool.socketPath}; keepalive ${children}; }` });
   const sy = await startSwitchyard(switchyardPool.socketPath, dir);
   console.log(`php-fpm pm=static children=${children} (one identical pool each); wrk ${connections} connections, ${seconds}s per run`);
-  console.log('nginx: worker_processes auto; "nginx" is the stock fastcgi_pass, "nginx keep-alive" adds fastcgi_keep_conn + upstream keepalive; switchyard: one process');
+  console.log(`nginx: worker_processes auto; "nginx" is the stock fastcgi_pass, "nginx keep-alive" adds fastcgi_keep_conn + upstream keepalive; switchyard: ${workers} worker(s) (BENCH_WORKERS), maxConnections split between them`);
   try {
     for (const script of ['hello.php', 'work.php']) {
       const targets: [string, string][] = [

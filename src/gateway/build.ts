@@ -30,7 +30,8 @@ export interface Runtime {
   readonly upstreams: ReadonlyMap<string, Upstream>;
 }
 
-export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchyard.yaml'): Runtime {
+/** `processes`: how many worker processes run this runtime side by side (serve --workers N). */
+export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchyard.yaml', processes = 1): Runtime {
   const { config, locate } = loaded;
   const problems: ConfigProblem[] = [];
   const fail = (code: ErrorCode, segments: readonly (string | number)[], message: string) =>
@@ -51,7 +52,7 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
   const upstreams = new Map<string, Upstream>();
   for (const [name, upstreamConfig] of config.upstreams) {
     try {
-      upstreams.set(name, createUpstream(upstreamConfig, log));
+      upstreams.set(name, createUpstream(upstreamConfig, log, processes));
     } catch (err) {
       if (!isSwitchyardError(err)) throw err;
       fail(err.code, ['upstreams', name], err.message);

@@ -26,6 +26,8 @@ export interface StartOptions {
   readonly signals?: boolean;
   /** Admin listens here instead of `admin.listen` (worker processes: a private port the primary forwards to). */
   readonly adminListen?: ListenAddress;
+  /** How many worker processes run this gateway side by side; upstream budgets are split (default 1). */
+  readonly processes?: number;
   /** Log starting, reloading and stopping at info (default true); workers leave that to the primary. */
   readonly announce?: boolean;
 }
@@ -44,7 +46,7 @@ export interface RunningGateway {
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const log = createLogger(options.logLevel, options.logStream);
   const announce = (fields: object, msg: string) => (options.announce === false ? log.debug(fields, msg) : log.info(fields, msg));
-  const load = async () => buildRuntime(await loadConfigFile(options.file, options.env), log, options.file);
+  const load = async () => buildRuntime(await loadConfigFile(options.file, options.env), log, options.file, options.processes);
   const gateway = new Gateway(await load(), log);
   await gateway.start();
   announce({ listen: gateway.urls() }, 'switchyard listening');

@@ -9,7 +9,7 @@ import { startGateway } from '../gateway/start.js';
 import { upstreamViews } from '../admin/upstreams.js';
 import type { PrimaryMessage, WorkerMessage } from './messages.js';
 
-const [file, logLevel] = process.argv.slice(2) as [string, string];
+const [file, logLevel, workers] = process.argv.slice(2) as [string, string, string];
 
 if (!cluster.isWorker) {
   process.stderr.write('switchyard: worker-main runs under `switchyard serve --workers N`\n');
@@ -19,7 +19,7 @@ if (!cluster.isWorker) {
 const send = (message: WorkerMessage) => process.send?.(message);
 
 // The worker's own admin listener is private (loopback, any port): the primary forwards to it.
-const running = await startGateway({ file, env: process.env, logLevel, logStream: process.stderr, adminListen: { kind: 'tcp', host: '127.0.0.1', port: 0 }, announce: false });
+const running = await startGateway({ file, env: process.env, logLevel, logStream: process.stderr, adminListen: { kind: 'tcp', host: '127.0.0.1', port: 0 }, announce: false, processes: Number(workers) });
 process.on('message', (message: PrimaryMessage) => {
   if (message.type === 'upstreams') send({ type: 'upstreams', id: message.id, pid: process.pid, views: upstreamViews(running.gateway) });
   else if (message.type === 'reload') void running.reload().then((outcome) => send({ type: 'reload', id: message.id, outcome }));
