@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 
 test('demo serves the PHP app and the migrated route, and stops on SIGINT', async () => {
-  const child = spawn(process.execPath, [BIN, 'demo', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'demo', '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -31,6 +31,12 @@ test('demo serves the PHP app and the migrated route, and stops on SIGINT', asyn
     const php = await fetch(url('PHP-served page'));
     assert.equal(php.status, 200);
     assert.equal(php.headers.get('x-powered-by'), null, 'X-Powered-By is stripped by the demo config');
+    const metrics = await fetch(url('metrics'));
+    assert.equal(metrics.status, 200);
+    assert.match(await metrics.text(), /switchyard_requests_total\{[^}]*route="users.show"/, 'the demo traffic shows in the metrics');
+    const dashboard = await fetch(url('dashboard'));
+    assert.equal(dashboard.status, 200);
+    assert.match(dashboard.headers.get('content-type') ?? '', /text\/html/);
     const logPath = /access log\s+(\S+)/.exec(printed.find((l) => l.includes('access log')) ?? '')?.[1] ?? '';
     child.kill('SIGINT');
     assert.equal(await exited, 0, stderr);

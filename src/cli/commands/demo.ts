@@ -32,8 +32,9 @@ export function demoCommand(ctx: CommandContext): Command {
   return new Command('demo')
     .description('start php-fpm over examples/legacy-php, a TypeScript service and the gateway in front; print the URLs')
     .option('--listen <address>', 'gateway address', '127.0.0.1:8080')
+    .option('--admin <address>', 'admin address (dashboard, metrics)', '127.0.0.1:9901')
     .option('--log-level <level>', 'operational log level', 'warn')
-    .action(async (opts: { listen: string; logLevel: string }) => {
+    .action(async (opts: { listen: string; admin: string; logLevel: string }) => {
       const dir = await mkdtemp(join(tmpdir(), 'switchyard-demo-'));
       const cleanups: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
       try {
@@ -48,15 +49,19 @@ export function demoCommand(ctx: CommandContext): Command {
           phpSocket = fpm.socketPath;
         }
         const file = join(dir, 'switchyard.yaml');
-        await writeFile(file, demoConfig({ listen: opts.listen, usersUrl: users.url, phpSocket, legacyRoot: LEGACY_ROOT, accessLog: join(dir, 'access.log') }));
+        await writeFile(file, demoConfig({ listen: opts.listen, admin: opts.admin, usersUrl: users.url, phpSocket, legacyRoot: LEGACY_ROOT, accessLog: join(dir, 'access.log') }));
         const running = await startGateway({ file, env: ctx.io.env, logLevel: opts.logLevel, logStream: ctx.io.stderr });
         const [url] = running.gateway.urls();
+        const adminAddress = running.admin?.address();
+        const admin = adminAddress !== null && typeof adminAddress === 'object' ? `http://127.0.0.1:${adminAddress?.port}` : undefined;
         ctx.io.stdout.write(
           [
             'Switchyard demo is running (Ctrl-C stops it).',
             phpSocket === undefined ? undefined : `  legacy PHP app      ${url}/`,
             `  migrated route      ${url}/api/users/1   (TypeScript service at ${users.url})`,
             phpSocket === undefined ? undefined : `  PHP-served page     ${url}/users/1`,
+            admin === undefined ? undefined : `  dashboard           ${admin}/dashboard`,
+            admin === undefined ? undefined : `  metrics             ${admin}/metrics`,
             `  config              ${file}`,
             `  access log          ${join(dir, 'access.log')}  (try: switchyard logs ${join(dir, 'access.log')})`,
             '',

@@ -2,6 +2,7 @@
 
 export interface DemoConfigOptions {
   readonly listen: string;
+  readonly admin: string;
   readonly usersUrl: string;
   /** php-fpm's socket, or undefined when php-fpm is not installed. */
   readonly phpSocket: string | undefined;
@@ -32,6 +33,8 @@ export function demoConfig(o: DemoConfigOptions): string {
 `;
   return `# Written by switchyard demo.
 listen: ${o.listen}
+admin:
+  listen: ${o.admin}
 accessLog: ${JSON.stringify(o.accessLog)}
 upstreams:
 ${legacy}  users:
