@@ -172,7 +172,9 @@ export class KeyTable {
     const from = this.#arenaUsed;
     const to = from + (end - start);
     if (to > this.#arena.length) this.#arena = grow(this.#arena, Math.max(this.#arena.length * 2, to));
-    this.#arena.set(bytes.subarray(start, end), from);
+    // Keys are short: a loop beats making a subarray view per new key to pass to `set`.
+    const arena = this.#arena;
+    for (let i = start; i < end; i++) arena[from + i - start] = bytes[i] as number;
     this.#arenaUsed = to;
     const o = id * width + width - 3;
     this.values[o] = from;
