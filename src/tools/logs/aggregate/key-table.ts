@@ -14,7 +14,9 @@
  * numbers at `id * width`): first the `stride` counts that merge by adding, then `local`
  * numbers kept by this thread only (a path's route), then where its bytes are and its hash.
  */
-const FNV_OFFSET = 0x811c9dc5;
+// Signed, as Math.imul results are: the empty key's hash is the offset itself, and must compare equal
+// to itself once stored in the Int32Array of slots.
+const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
 export class KeyTable {
