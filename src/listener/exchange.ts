@@ -34,7 +34,7 @@ export class Exchange {
   readonly #baseLog: Logger;
   #log: Logger | undefined;
   #headHooks: ResponseHeadHook[] | undefined;
-  readonly #abort = new AbortController();
+  #abort: AbortController | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, id: string, baseLog: Logger) {
     this.req = req;
@@ -48,13 +48,25 @@ export class Exchange {
     const q = url.indexOf('?');
     this.path = q === -1 ? url : url.slice(0, q);
     this.query = q === -1 ? '' : url.slice(q + 1);
-    res.once('close', () => {
-      if (!res.writableFinished) this.#abort.abort();
-    });
+
   }
 
-  /** Aborted when the client goes away before the response is complete. */
+  /** True once the client has gone away before the response was complete. */
+  get aborted(): boolean {
+    return this.res.closed && !this.res.writableFinished;
+  }
+
+  /**
+   * Aborted when the client goes away before the response is complete. Made on first use: an
+   * AbortController per request is a measurable cost, and most requests never need one.
+   */
   get signal(): AbortSignal {
+    if (this.#abort === undefined) {
+      const controller = new AbortController();
+      this.#abort = controller;
+      if (this.aborted) controller.abort();
+      else this.res.once('close', () => !this.res.writableFinished && controller.abort());
+    }
     return this.#abort.signal;
   }
 

@@ -81,7 +81,7 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
       await this.#handle(exchange);
     } catch (err) {
       // A client that left while queued or uploading has nobody to read a problem.
-      if (exchange.signal.aborted && !isSwitchyardError(err)) return;
+      if (exchange.aborted && !isSwitchyardError(err)) return;
       throw err;
     }
   }

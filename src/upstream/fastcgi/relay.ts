@@ -82,7 +82,7 @@ export class Relay implements RequestSink {
       conn.destroy();
       this.#finish({ kind: 'aborted' });
     };
-    if (exchange.signal.aborted) queueMicrotask(onAbort);
+    if (exchange.aborted) queueMicrotask(onAbort);
     else exchange.signal.addEventListener('abort', onAbort, { once: true });
     void this.promise.then(
       () => exchange.signal.removeEventListener('abort', onAbort),

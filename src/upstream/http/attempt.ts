@@ -65,9 +65,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
-    const { signal } = this.#opts.exchange;
-    if (signal.aborted) {
-      controller.abort(signal.reason as Error);
+    if (this.#opts.exchange.aborted) {
+      controller.abort(new SwitchyardError('SY_ERR_UPSTREAM_RESET', `${this.#opts.label}: the client went away before the request was sent`));
       return;
     }
     // A 'close' listener on the response is cheaper than one on the AbortSignal (an EventTarget).

@@ -57,8 +57,11 @@ export class EndpointPool {
     this.#connector = buildConnector({ timeout: opts.connectTimeout, keepAlive: true, noDelay: true });
   }
 
-  /** A connection for one request: the most recently used idle one, a new one, or a wait. */
-  acquire(signal: AbortSignal): PooledConnection | Promise<PooledConnection> {
+  /**
+   * A connection for one request: the most recently used idle one, a new one, or a wait. The
+   * abort signal is asked for only when the request has to wait (making one costs every request).
+   */
+  acquire(abortSignal: () => AbortSignal): PooledConnection | Promise<PooledConnection> {
     if (this.#closed) throw new SwitchyardError('SY_ERR_SHUTTING_DOWN', `upstream ${this.#opts.upstream} is closing`);
     while (this.#idle.length > 0) {
       const conn = this.#idle.pop() as PooledConnection;
@@ -71,6 +74,7 @@ export class EndpointPool {
         headers: { 'retry-after': '1' },
       });
     }
+    const signal = abortSignal();
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         resolve,

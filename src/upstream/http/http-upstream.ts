@@ -124,13 +124,13 @@ class HttpUpstreamImpl implements HttpUpstream {
         }
         if (outcome.kind === 'forwarded') return;
         if (outcome.kind === 'failed') {
-          const retry = canRetry && !exchange.signal.aborted && policy.allows(method, hasBody, { failure: outcome.failure, status: undefined, bodyUntouched: bodyUntouched(req) }) && takeRetry();
+          const retry = canRetry && !exchange.aborted && policy.allows(method, hasBody, { failure: outcome.failure, status: undefined, bodyUntouched: bodyUntouched(req) }) && takeRetry();
           if (!retry) throw outcome.error;
           exchange.log.debug({ upstream: this.name, endpoint: endpoint.url, attempt, err: outcome.error.code }, 'retrying upstream request');
         }
         (tried ??= new Set()).add(endpoint);
         await sleep(policy.backoff(attempt), exchange.signal);
-        if (exchange.signal.aborted) return;
+        if (exchange.aborted) return;
       }
     } finally {
       if (holdingRetry) this.cluster.breaker.endRetry();
@@ -152,7 +152,7 @@ class HttpUpstreamImpl implements HttpUpstream {
     const label = `upstream ${this.name} (${endpoint.url})`;
     let conn: PooledConnection;
     try {
-      const got = pool.acquire(exchange.signal);
+      const got = pool.acquire(() => exchange.signal);
       conn = got instanceof Promise ? await got : got;
     } catch (err) {
       if (err instanceof SwitchyardError) throw err;
@@ -171,7 +171,7 @@ class HttpUpstreamImpl implements HttpUpstream {
         this.cluster.record(endpoint, { status, latencyMs: performance.now() - startedAt });
       },
       decide: (status) =>
-        canRetry && policy.retriesStatus(status) && !exchange.signal.aborted && policy.allows(method, hasBody, { failure: undefined, status, bodyUntouched: bodyUntouched(exchange.req) }) && takeRetry()
+        canRetry && policy.retriesStatus(status) && !exchange.aborted && policy.allows(method, hasBody, { failure: undefined, status, bodyUntouched: bodyUntouched(exchange.req) }) && takeRetry()
           ? 'retry'
           : 'forward',
     });
@@ -186,7 +186,7 @@ class HttpUpstreamImpl implements HttpUpstream {
     pool.release(conn, false);
     const translated = translateError(result.error, this.name, endpoint.url, connected);
     // A client that left is no verdict on the endpoint.
-    if (!headSeen && !exchange.signal.aborted) this.cluster.record(endpoint, { failure: translated.failure, latencyMs: performance.now() - startedAt });
+    if (!headSeen && !exchange.aborted) this.cluster.record(endpoint, { failure: translated.failure, latencyMs: performance.now() - startedAt });
     return { kind: 'failed', error: translated.error, failure: translated.failure };
   }
 
