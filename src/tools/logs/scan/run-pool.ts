@@ -11,7 +11,7 @@ import { SwitchyardError } from '../../../errors.js';
 import { Stats } from '../aggregate/stats.js';
 import type { Job } from './plan.js';
 import { scanJob } from './scan-job.js';
-import type { FromWorker, ToWorker } from './worker-messages.js';
+import type { FromWorker, WorkerInput } from './worker-messages.js';
 
 export interface PoolResult {
   readonly stats: Stats;
@@ -32,10 +32,11 @@ export async function runPool(
 ): Promise<PoolResult> {
   const stats = new Stats(maxSamples);
   const lines = new Map<string, number>();
-  const queue = [...jobs];
+  // Every thread claims the next job from this counter (worker-messages.ts says why).
+  const next = new Int32Array(new SharedArrayBuffer(4));
   const workers: Worker[] = [];
   const scanHere = async (): Promise<void> => {
-    for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+    for (let job = jobs[Atomics.add(next, 0, 1)]; job !== undefined; job = jobs[Atomics.add(next, 0, 1)]) {
       try {
         const result = await scanJob(job, maxSamples, onBytes, stats);
         lines.set(`${job.source}:${job.chunk}`, result.lines);
@@ -50,27 +51,21 @@ export async function runPool(
   }
   const runWorker = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const worker = new Worker(new URL('./worker.js', import.meta.url));
+      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { jobs, next, maxSamples } satisfies WorkerInput });
       workers.push(worker);
-      let current: Job | undefined;
-      const next = (): void => {
-        current = queue.shift();
-        worker.postMessage((current === undefined ? { kind: 'finish' } : { kind: 'job', job: current, maxSamples }) satisfies ToWorker);
-      };
       worker.on('message', (msg: FromWorker) => {
         if (msg.kind === 'progress') onBytes(msg.bytes);
         else if (msg.kind === 'done') {
-          if (current !== undefined) lines.set(`${current.source}:${current.chunk}`, msg.lines);
-          next();
+          const job = jobs[msg.job] as Job;
+          lines.set(`${job.source}:${job.chunk}`, msg.lines);
         } else if (msg.kind === 'totals') {
           stats.merge(msg.snapshot);
           void worker.terminate().then(() => resolve());
         } else {
-          reject(unreadable(current, msg.message));
+          reject(unreadable(jobs[msg.job], msg.message));
         }
       });
       worker.on('error', reject);
-      next();
     });
   try {
     await Promise.all([scanHere(), ...Array.from({ length: Math.min(threads, jobs.length) - 1 }, runWorker)]);

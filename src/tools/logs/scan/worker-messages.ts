@@ -1,17 +1,22 @@
 /**
- * The messages between the scan pool and its worker threads. A worker counts all its jobs into
- * one set of totals and sends them once, when told there is no more work: merging a snapshot
- * per job cost the main thread more than the parsing it spread out.
+ * What the scan pool hands its worker threads and what they send back. Jobs are claimed through
+ * a shared counter (`Atomics.add`), not handed out by message: a message waits until the main
+ * thread, itself scanning, gets back to its event loop, and the worker idled meanwhile. A worker
+ * counts all its jobs into one set of totals and sends them once, when no job is left: merging
+ * a snapshot per job cost the main thread more than the parsing it spread out.
  */
 import type { StatsSnapshot } from '../aggregate/stats.js';
 import type { Job } from './plan.js';
 
-export type ToWorker =
-  | { readonly kind: 'job'; readonly job: Job; readonly maxSamples: number }
-  | { readonly kind: 'finish' };
+export interface WorkerInput {
+  readonly jobs: readonly Job[];
+  /** One Int32 on a SharedArrayBuffer: the index of the next job to claim. */
+  readonly next: Int32Array;
+  readonly maxSamples: number;
+}
 
 export type FromWorker =
   | { readonly kind: 'progress'; readonly bytes: number }
-  | { readonly kind: 'done'; readonly lines: number }
+  | { readonly kind: 'done'; readonly job: number; readonly lines: number }
   | { readonly kind: 'totals'; readonly snapshot: StatsSnapshot }
-  | { readonly kind: 'failed'; readonly message: string };
+  | { readonly kind: 'failed'; readonly job: number; readonly message: string };
