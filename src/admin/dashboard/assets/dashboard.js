@@ -33,25 +33,37 @@
   // --- heatmap ------------------------------------------------------------------------------
   let heatmap = { slices: [], buckets: [], sliceMs: 1000 };
   let chart;
+  // The server's buckets are ~2% wide (HDR-style precision); drawn one by one they are hairlines.
+  // The picture folds them into display bands, BANDS_PER_DECADE per power of ten of latency.
+  const BANDS_PER_DECADE = 10;
+  const bandOf = (ms) => Math.floor(Math.log10(Math.max(ms, 0.001)) * BANDS_PER_DECADE);
   const drawCells = (u) => {
     const { ctx } = u;
+    const columns = heatmap.slices.map((s) => {
+      const bands = new Map();
+      for (const [pos, n] of s.cells) {
+        const [low, high] = heatmap.buckets[pos];
+        const band = bandOf(Math.sqrt(Math.max(low, 0.001) * Math.max(high, 0.001)));
+        bands.set(band, (bands.get(band) ?? 0) + n);
+      }
+      return { start: s.start, bands };
+    });
     let max = 1;
-    for (const s of heatmap.slices) for (const [, n] of s.cells) max = Math.max(max, n);
+    for (const c of columns) for (const n of c.bands.values()) max = Math.max(max, n);
     let drawn = 0;
     ctx.save();
     ctx.beginPath();
     ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
     ctx.clip();
-    for (const s of heatmap.slices) {
-      const x0 = u.valToPos(s.start / 1000, 'x', true);
-      const x1 = u.valToPos((s.start + heatmap.sliceMs) / 1000, 'x', true);
-      for (const [pos, n] of s.cells) {
-        const [low, high] = heatmap.buckets[pos];
-        const y0 = u.valToPos(Math.max(high, 0.001), 'y', true);
-        const y1 = u.valToPos(Math.max(low, 0.001), 'y', true);
+    for (const c of columns) {
+      const x0 = u.valToPos(c.start / 1000, 'x', true);
+      const x1 = u.valToPos((c.start + heatmap.sliceMs) / 1000, 'x', true);
+      for (const [band, n] of c.bands) {
+        const y0 = u.valToPos(10 ** ((band + 1) / BANDS_PER_DECADE), 'y', true);
+        const y1 = u.valToPos(10 ** (band / BANDS_PER_DECADE), 'y', true);
         const heat = Math.log1p(n) / Math.log1p(max);
         ctx.fillStyle = `hsl(${Math.round(220 - 220 * heat)}, 85%, ${Math.round(88 - 40 * heat)}%)`;
-        ctx.fillRect(x0, y0, Math.max(1, x1 - x0 - 0.5), Math.max(1, y1 - y0));
+        ctx.fillRect(x0, y0, Math.max(1, x1 - x0 - 0.5), Math.max(1, y1 - y0 - 0.5));
         drawn++;
       }
     }
