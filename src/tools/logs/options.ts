@@ -14,7 +14,7 @@ export const DEFAULTS = {
   output: 'table' as OutputKind,
   /** Rows per top-n table. */
   top: 10,
-  /** Worker threads: one per core (SPEC section 7). */
+  /** Threads that scan, the main one included: one per core (SPEC section 7). */
   jobs: availableParallelism(),
   /** Distinct values at one path position before it is read as a parameter. */
   collapse: 20,
