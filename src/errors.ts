@@ -16,6 +16,7 @@ export const catalogue = {
   SY_ERR_CLI_USAGE: { status: 500, title: 'invalid command-line usage' },
   SY_ERR_FILE_NOT_FOUND: { status: 500, title: 'file not found' },
   SY_ERR_FILE_UNREADABLE: { status: 500, title: 'file cannot be read' },
+  SY_ERR_FILE_UNWRITABLE: { status: 500, title: 'file cannot be written' },
 
   // --- configuration ------------------------------------------------------------------------
   SY_ERR_CONFIG_SYNTAX: { status: 500, title: 'configuration is not valid YAML' },

@@ -1,5 +1,8 @@
 /** `switchyard logs`: access-log analytics (SPEC section 7). Wiring only; the work is in analyse.ts. */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { SwitchyardError } from '../../errors.js';
 import type { CommandContext } from '../../cli/io.js';
 import { analyse } from './analyse.js';
 import { follow } from './follow.js';
@@ -15,7 +18,8 @@ export function logsCommand(ctx: CommandContext): Command {
       'auto, combined, common, vhost_combined, json, w3c, an nginx log_format string ($remote_addr ...) or an Apache LogFormat string (%h ...)',
       DEFAULTS.format,
     )
-    .addOption(new Option('-o, --output <kind>', 'report format').choices(OUTPUTS).default(DEFAULTS.output))
+    .addOption(new Option('--output <kind>', 'report format').choices(OUTPUTS).default(DEFAULTS.output))
+    .option('-o, --out <file>', 'write the report to this file instead of stdout')
     .option('-n, --top <n>', 'rows per table', String(DEFAULTS.top))
     .option('-j, --jobs <n>', 'worker threads', String(DEFAULTS.jobs))
     .option('--bucket <duration>', 'requests-over-time interval (1m, 5m, 1h, 24h); default: at most 60 rows')
@@ -30,6 +34,18 @@ export function logsCommand(ctx: CommandContext): Command {
         return;
       }
       const report = await analyse(files, options, ctx.io);
-      ctx.io.stdout.write(render(report, options.output));
+      const text = render(report, options.output);
+      if (options.out === undefined) ctx.io.stdout.write(text);
+      else await writeReport(resolve(ctx.io.cwd, options.out), text);
     });
+}
+
+/** `-o FILE`: the whole report or nothing; a path that cannot be written is one line, exit 1. */
+async function writeReport(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new SwitchyardError('SY_ERR_FILE_UNWRITABLE', `cannot write the report to ${path} (${reason})`, { cause: err });
+  }
 }

@@ -34,6 +34,8 @@ export interface LogsOptions {
   readonly bucketSeconds: number | undefined;
   readonly follow: boolean;
   readonly interval: number;
+  /** `-o FILE`: where the report goes; undefined is stdout. */
+  readonly out: string | undefined;
 }
 
 /** The raw strings commander hands over. */
@@ -47,6 +49,7 @@ export interface RawOptions {
   bucket?: string;
   follow?: boolean;
   interval?: string;
+  out?: string;
 }
 
 function usage(message: string): SwitchyardError {
@@ -71,6 +74,7 @@ export function checkOptions(raw: RawOptions): LogsOptions {
   if (!OUTPUTS.includes(output)) throw usage(`--output must be one of ${OUTPUTS.join(', ')}, got "${raw.output}"`);
   const follow = raw.follow === true;
   if (follow && output !== 'table' && output !== 'json') throw usage('--follow prints table or json reports; csv and html are for finished logs');
+  if (follow && raw.out !== undefined) throw usage('--follow prints to the terminal; -o FILE is for finished logs');
   let bucketSeconds: number | undefined;
   if (raw.bucket !== undefined) {
     bucketSeconds = duration('--bucket', raw.bucket);
@@ -86,5 +90,6 @@ export function checkOptions(raw: RawOptions): LogsOptions {
     bucketSeconds,
     follow,
     interval: raw.interval === undefined ? DEFAULTS.interval : duration('--interval', raw.interval),
+    out: raw.out,
   };
 }

@@ -1,7 +1,7 @@
 // The command as a user meets it: outputs, options, and one-line errors for their mistakes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -164,6 +164,25 @@ test('the HTML report is self-contained, has charts, and escapes what the log co
   assert.doesNotMatch(run.stdout, /<script>/);
   assert.match(run.stdout, /&#60;script&#62;alert\(1\)&#60;\/script&#62;/);
   assert.doesNotMatch(run.stdout, /https?:\/\/(?!www\.w3\.org)/, 'fetches nothing from the network');
+});
+
+test('--output html -o FILE writes the report to the file and nothing to stdout', async () => {
+  const out = join(dir, 'report.html');
+  const run = await runLogs(['--output', 'html', '-o', out, fixture('nasa_aug95_100_common.log')]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, '');
+  assert.match(await readFile(out, 'utf8'), /^<!doctype html>/);
+  const json = join(dir, 'report.json');
+  assert.equal((await runLogs(['--output', 'json', '--out', json, fixture('nasa_aug95_100_common.log')])).code, 0);
+  assert.equal(JSON.parse(await readFile(json, 'utf8')).summary.requests, 100);
+});
+
+test('-o into a missing folder is one line naming the file, exit 1', async () => {
+  const out = join(dir, 'no-such-folder', 'report.html');
+  const run = await runLogs(['-o', out, fixture('nasa_aug95_100_common.log')]);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /no-such-folder\/report\.html \(ENOENT\) \(SY_ERR_FILE_UNWRITABLE\)\n$/);
+  assert.equal(run.stderr.trim().split('\n').length, 1);
 });
 
 test('several files of different formats make one report', async () => {
