@@ -14,6 +14,7 @@ import { describeFormat, reportOptions } from './analyse.js';
 import type { LogsOptions } from './options.js';
 import { buildReport } from './report/build-report.js';
 import { render } from './report/render.js';
+import { renderJson } from './report/render-json.js';
 import { LineSplitter } from './scan/line-splitter.js';
 import { openFileInput } from './scan/open-inputs.js';
 import { scanStdin } from './scan/read-stdin.js';
@@ -105,7 +106,7 @@ export async function follow(names: readonly string[], options: LogsOptions, io:
     });
     const report = buildReport(stats, { names: inputNames, formats, lines }, reportOptions(options));
     if (options.output === 'json') {
-      io.stdout.write(`${JSON.stringify(report)}\n`);
+      io.stdout.write(renderJson(report, 0));
     } else {
       // On a terminal, redraw in place like top(1); on a pipe, append reports one after another.
       io.stdout.write(io.stdout.isTTY === true ? `\x1b[2J\x1b[H${render(report, 'table')}` : `${render(report, 'table')}\n`);

@@ -20,7 +20,7 @@ test('an nginx combined log with an extra field: totals, top client and statuses
 
 test('route patterns group ids by shape and slugs by sibling count', async () => {
   const r = await reportOf([fixture('zanbil_nginx_combined_xff.log'), '--top', '50']);
-  const routes = new Map<string, number>(r.routes.map((x: any) => [x.key, x.requests]));
+  const routes = new Map<string, number>(r.routeDetails.map((x: any) => [x.key, x.requests]));
   assert.equal(routes.get('/filter/{param}'), 217); // grep -cE '^/filter/[^/]+$'
   assert.equal(routes.get('/image/{id}/productModel/200x200'), 175);
   assert.ok(routes.has('/product/{id}/{id2}/{param}'), 'two numeric segments get distinct names');
@@ -49,36 +49,36 @@ test('address lists, IPv6, empty and "-" request lines are requests, not malform
 test('a malformed line is counted and quoted with its line number; the others still count', async () => {
   const r = await reportOf([fixture('lnav_edge_missing_ident_fields.log')]);
   assert.equal(r.summary.requests, 2);
-  assert.equal(r.malformed.count, 1);
-  assert.equal(r.malformed.samples[0].line, 2);
-  assert.match(r.malformed.samples[0].text, /^192\.168\.202\.254 \[20\/Jul/);
+  assert.equal(r.malformed, 1);
+  assert.equal(r.samples.malformed[0].line, 2);
+  assert.match(r.samples.malformed[0].text, /^192\.168\.202\.254 \[20\/Jul/);
 });
 
 test('a gzip log reads like the plain one, by file name or through stdin', async () => {
   const byFile = await reportOf([fixture('basjes_mapreduce_sample.log.gz')]);
   assert.equal(byFile.summary.requests, 16);
-  assert.deepEqual(byFile.malformed.samples, [{ input: fixture('basjes_mapreduce_sample.log.gz'), line: 2, text: 'xxxxxxxxxxxx' }]);
+  assert.deepEqual(byFile.samples.malformed, [{ input: fixture('basjes_mapreduce_sample.log.gz'), line: 2, text: 'xxxxxxxxxxxx' }]);
   const byStdin = await reportOf(['-'], readFileSync(fixture('basjes_mapreduce_sample.log.gz')));
-  assert.deepEqual(byStdin.routes, byFile.routes);
-  assert.deepEqual(byStdin.malformed.samples, [{ input: 'stdin', line: 2, text: 'xxxxxxxxxxxx' }]);
+  assert.deepEqual(byStdin.routeDetails, byFile.routeDetails);
+  assert.deepEqual(byStdin.samples.malformed, [{ input: 'stdin', line: 2, text: 'xxxxxxxxxxxx' }]);
 });
 
 test('Caddy JSON gives latency percentiles from its duration in seconds', async () => {
   const r = await reportOf([fixture('lnav_caddy_json.log')]);
   assert.equal(r.summary.formats[0], 'json');
   assert.equal(r.summary.requests, 4);
-  assert.equal(r.latency.count, 4);
+  assert.equal(r.latencyMs.count, 4);
   assert.equal(r.clients.find((c: any) => c.key === '10.10.10.117')?.requests, 1, 'client_ip over the proxy remote_ip');
-  assert.ok(r.latency.maxMs > 0);
+  assert.ok(r.latencyMs.maxMs > 0);
 });
 
 test('IIS W3C logs: fields from #Fields, time-taken in ms, directive lines not malformed', async () => {
   const r = await reportOf([fixture('lnav_iis_w3c.log')]);
   assert.equal(r.summary.formats[0], 'w3c');
   assert.equal(r.summary.requests, 210); // grep -vc '^#'
-  assert.equal(r.malformed.count, 0);
-  assert.equal(r.latency.count, 210);
-  assert.equal(r.latency.maxMs, 2411); // awk '!/^#/ {print $NF}' | sort -n | tail -1
+  assert.equal(r.malformed, 0);
+  assert.equal(r.latencyMs.count, 210);
+  assert.equal(r.latencyMs.maxMs, 2411); // awk '!/^#/ {print $NF}' | sort -n | tail -1
 });
 
 test('an explicit ingress-nginx log_format brings the request time into every route', async () => {
@@ -88,8 +88,8 @@ test('an explicit ingress-nginx log_format brings the request time into every ro
     '$upstream_response_length $upstream_response_time $upstream_status $req_id';
   const r = await reportOf([fixture('beats_nginx_ingress_upstream_times.log'), '--format', format]);
   assert.equal(r.summary.requests, 29);
-  assert.equal(r.latency.count, 29);
-  const bulk = r.routes.find((x: any) => x.key === '/_bulk');
+  assert.equal(r.latencyMs.count, 29);
+  const bulk = r.routeDetails.find((x: any) => x.key === '/_bulk');
   assert.equal(bulk.latency.maxMs, 33);
 });
 

@@ -51,7 +51,7 @@ test('--follow reports appended lines, survives a rename rotation, and stops on 
     await untilRequests(2);
     await appendFile(file, line('/user/1') + line('/user/2', 500) + line('/user/3'));
     const grown = await untilRequests(5);
-    assert.equal(grown['routes'].find((r: any) => r.key === '/user/{id}').errors, 1);
+    assert.equal(grown['routeDetails'].find((r: any) => r.key === '/user/{id}').errors, 1);
 
     await rename(file, `${file}.1`);
     await writeFile(file, line('/after-rotation'));

@@ -36,7 +36,7 @@ test('a log written by nginx: every request counted, /user/N grouped as /user/{i
   assert.equal(r.summary.requests, 29);
   assert.equal(r.summary.malformed, 0);
   assert.deepEqual(r.clients, [{ key: '127.0.0.1', requests: 29, share: 1 }]);
-  const routes = new Map<string, any>(r.routes.map((x: any) => [x.key, x]));
+  const routes = new Map<string, any>(r.routeDetails.map((x: any) => [x.key, x]));
   assert.equal(routes.get('/user/{id}').requests, 25);
   assert.equal(routes.get('/boom').errors, 3);
   assert.deepEqual(r.methods.map((m: any) => [m.key, m.requests]), [['GET', 26], ['POST', 3]]);

@@ -101,6 +101,8 @@ function ranking(routes: ReadonlyMap<string, RouteTotals>, top: number): Ranking
     requests: t.requests,
     meanMs: latency?.meanMs,
     p95Ms: latency?.p95Ms,
+    p99Ms: latency?.p99Ms,
+    errors: t.errors,
     errorRate: round(t.requests === 0 ? 0 : t.errors / t.requests),
   }));
 }
@@ -144,6 +146,7 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
     summary: {
       inputs: inputs.names,
       formats: inputs.formats,
+      lines: [...inputs.lines.values()].reduce((a, b) => a + b, 0),
       requests: total,
       bytes: stats.bytes,
       malformed: stats.malformed,
@@ -163,9 +166,12 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
     routes: routeRows,
     statuses: counts(statuses.entries(), 1000).sort((a, b) => a.key.localeCompare(b.key)),
     methods: counts(stats.methods.entries()),
+    userAgents: [],
+    referrers: [],
     latency: latencySummary(stats.latency),
     timeline: timeline(stats, options.bucketSeconds),
     ranking: ranking(routes, options.top),
     malformed: { count: stats.malformed, samples: malformedRows(stats, inputs, options.maxSamples) },
+    estimated: false,
   };
 }

@@ -36,6 +36,9 @@ export interface RankingRow {
   readonly requests: number;
   readonly meanMs: number | undefined;
   readonly p95Ms: number | undefined;
+  readonly p99Ms: number | undefined;
+  /** 5xx answers. */
+  readonly errors: number;
   readonly errorRate: number;
 }
 
@@ -55,6 +58,8 @@ export interface Report {
   readonly summary: {
     readonly inputs: readonly string[];
     readonly formats: readonly string[];
+    /** Every line read: requests, malformed lines and lines that are not requests (W3C `#` lines). */
+    readonly lines: number;
     readonly requests: number;
     readonly bytes: number;
     readonly malformed: number;
@@ -69,8 +74,12 @@ export interface Report {
   readonly routes: readonly RouteRow[];
   readonly statuses: readonly CountRow[];
   readonly methods: readonly CountRow[];
+  readonly userAgents: readonly CountRow[];
+  readonly referrers: readonly CountRow[];
   readonly latency: LatencySummary | undefined;
   readonly timeline: { readonly bucketSeconds: number; readonly rows: readonly TimelineRow[] };
   readonly ranking: readonly RankingRow[];
   readonly malformed: { readonly count: number; readonly samples: readonly MalformedRow[] };
+  /** True when some count comes from a heavy-hitter sketch rather than exact counting. */
+  readonly estimated: boolean;
 }
