@@ -71,6 +71,9 @@ export interface StatsSnapshot {
   /** IPv4 clients as numbers (ipv4-key.ts): keys in a typed array, no strings to clone. */
   readonly ipv4Clients: { readonly keys: Uint32Array; readonly values: Float64Array };
   readonly methods: CountTable;
+  /** stride 1: requests. */
+  readonly userAgents: KeySnapshot;
+  readonly referrers: KeySnapshot;
   /** stride 2: requests, bytes. */
   readonly paths: KeySnapshot;
   readonly routes: Map<string, RouteTotals>;
@@ -116,6 +119,12 @@ function count(into: RouteTotals, rec: { readonly bytes: number; readonly status
 }
 
 
+/** Adds one to a stride-1 table's key; the id is taken first, as taking it may replace `values`. */
+function bump(t: KeyTable, id: number): void {
+  const o = id * t.width;
+  t.values[o] = (t.values[o] as number) + 1;
+}
+
 function increment(map: Map<string, Count>, key: string, by = 1): void {
   const c = map.get(key);
   if (c === undefined) map.set(own(key), { n: by });
@@ -127,6 +136,11 @@ export function* allClients(stats: Stats): Generator<[string, Count]> {
   const t = stats.clients;
   for (let id = 0; id < t.size; id++) yield [t.key(id), { n: t.values[id * t.width] as number }];
   for (const [k, n] of stats.ipv4Clients.entries()) yield [ipv4String(k), { n }];
+}
+
+/** Every key of a stride-1 table (user agents, referrers) with its count. */
+export function* allKeys(t: KeyTable): Generator<[string, Count]> {
+  for (let id = 0; id < t.size; id++) yield [t.key(id), { n: t.values[id * t.width] as number }];
 }
 
 /** Every distinct path (query removed) with at least `minRequests` requests, with its totals. */
@@ -149,6 +163,9 @@ export class Stats {
   readonly clients = new KeyTable(1);
   readonly ipv4Clients = new Ipv4Table();
   readonly methods = new Map<string, Count>();
+  /** Requests per User-Agent and per Referer header, as logged (`-` and empty are not counted). */
+  readonly userAgents = new KeyTable(1);
+  readonly referrers = new KeyTable(1);
   readonly routes = new Map<string, RouteTotals>();
   readonly minutes = new Map<number, MinuteTotals>();
   /** Requests and bytes per distinct path (query removed). */
@@ -181,6 +198,8 @@ export class Stats {
       if (rec.method === this.#lastMethod && this.#lastMethodCount !== undefined) this.#lastMethodCount.n++;
       else this.#method(rec.method);
     }
+    if (rec.userAgent !== '') bump(this.userAgents, this.userAgents.idOfString(rec.userAgent));
+    if (rec.referrer !== '') bump(this.referrers, this.referrers.idOfString(rec.referrer));
     this.#common(rec);
 
     const target = rec.target;
@@ -211,6 +230,8 @@ export class Stats {
       if (same) (this.#lastMethodCount as Count).n++;
       else this.#method(buf.toString('latin1', rec.methodStart, rec.methodEnd));
     }
+    if (rec.userAgentEnd > rec.userAgentStart) bump(this.userAgents, this.userAgents.idOfHashedBytes(buf, rec.userAgentStart, rec.userAgentEnd, rec.userAgentHash));
+    if (rec.referrerEnd > rec.referrerStart) bump(this.referrers, this.referrers.idOfHashedBytes(buf, rec.referrerStart, rec.referrerEnd, rec.referrerHash));
     this.#common(rec);
 
     const start = rec.targetStart;
@@ -307,6 +328,8 @@ export class Stats {
       clients: this.clients.snapshot(),
       ipv4Clients: this.ipv4Clients.toArrays(),
       methods: countTable(this.methods),
+      userAgents: this.userAgents.snapshot(),
+      referrers: this.referrers.snapshot(),
       paths: this.paths.snapshot(),
       routes: this.routes,
       minutes: this.minutes,
@@ -327,6 +350,8 @@ export class Stats {
     s.methods.keys.forEach((k, i) => increment(this.methods, k, s.methods.values[i] as number));
     for (const [k, v] of s.routes) addRouteTotals(this.#route(k), v);
     this.paths.addSnapshot(s.paths);
+    this.userAgents.addSnapshot(s.userAgents);
+    this.referrers.addSnapshot(s.referrers);
     for (const [k, v] of s.minutes) {
       const m = this.minutes.get(k);
       if (m === undefined) this.minutes.set(k, { ...v });

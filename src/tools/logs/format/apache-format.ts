@@ -44,7 +44,16 @@ function directive(letter: string, arg: string | undefined): FieldToken {
       if (arg === 'us') return field('latency', { unit: 'us' });
       return field('latency', { unit: 's' });
     case 'i':
-      return arg?.toLowerCase() === 'x-forwarded-for' ? field('forwardedFor') : field('skip');
+      switch (arg?.toLowerCase()) {
+        case 'x-forwarded-for':
+          return field('forwardedFor');
+        case 'user-agent':
+          return field('userAgent');
+        case 'referer':
+          return field('referrer');
+        default:
+          return field('skip');
+      }
     default:
       return field('skip');
   }

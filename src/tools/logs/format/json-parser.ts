@@ -15,6 +15,8 @@ const METHOD = ['method', 'request_method', 'verb'];
 const TARGET = ['path', 'uri', 'request_uri', 'url', 'target'];
 const STATUS = ['status', 'statusCode', 'status_code'];
 const BYTES = ['bytes', 'size', 'body_bytes_sent', 'bytes_sent', 'responseSize', 'response_size', 'contentLength'];
+const USER_AGENT = ['user_agent', 'userAgent', 'http_user_agent', 'agent', 'User-Agent', 'user-agent'];
+const REFERRER = ['referer', 'referrer', 'http_referer', 'Referer', 'referer_url'];
 const TIME = ['time', 'ts', 'timestamp', '@timestamp', 'time_iso8601', 'time_local', 'msec', 'date'];
 /** Duration keys with the unit each is written in (Caddy and nginx use seconds). */
 const LATENCY: readonly (readonly [string, number])[] = [
@@ -49,6 +51,11 @@ function toNum(v: unknown): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'string' && v !== '') return +v;
   return NaN;
+}
+
+function headerText(v: unknown): string {
+  const first = Array.isArray(v) ? (v[0] as unknown) : v;
+  return typeof first === 'string' && first !== '-' ? first : '';
 }
 
 export const jsonParser: LineParser = (line: string, rec: LogRecord): boolean | 'directive' => {
@@ -91,6 +98,10 @@ export const jsonParser: LineParser = (line: string, rec: LogRecord): boolean | 
       }
     }
   }
+  // Caddy and pino-http log request headers as an object (Caddy: arrays of values).
+  const headers = scopes.map((o) => asObject(o['headers'])).filter((h): h is Json => h !== undefined);
+  rec.userAgent = headerText(pick([...scopes, ...headers], USER_AGENT));
+  rec.referrer = headerText(pick([...scopes, ...headers], REFERRER));
   const route = top['route'];
   if (typeof route === 'string' && route !== '') rec.route = route;
   return true;

@@ -9,6 +9,7 @@
  * tests run both on the same lines), which stays the parser for format detection and tests.
  */
 import type { Layout, LayoutField } from './layout.js';
+import { fnv1a, hashBytes, joinLanes } from '../aggregate/key-table.js';
 import { toNumber } from './layout-parser.js';
 import { parseClfTimeBytes, parseIsoTime } from './time-syntax.js';
 
@@ -28,10 +29,17 @@ export interface ByteRecord {
   bytes: number;
   /** Microseconds; NaN when the format logs no duration. */
   latencyUs: number;
+  /** Empty when not logged or `-`; the hash is key-table.ts `fnv1a` of the bytes. */
+  userAgentStart: number;
+  userAgentEnd: number;
+  userAgentHash: number;
+  referrerStart: number;
+  referrerEnd: number;
+  referrerHash: number;
 }
 
 export function emptyByteRecord(): ByteRecord {
-  return { clientStart: 0, clientEnd: 0, time: NaN, methodStart: 0, methodEnd: 0, targetStart: 0, targetEnd: 0, status: 0, bytes: 0, latencyUs: NaN };
+  return { clientStart: 0, clientEnd: 0, time: NaN, methodStart: 0, methodEnd: 0, targetStart: 0, targetEnd: 0, status: 0, bytes: 0, latencyUs: NaN, userAgentStart: 0, userAgentEnd: 0, userAgentHash: 0, referrerStart: 0, referrerEnd: 0, referrerHash: 0 };
 }
 
 /** Parses `buf[start, end)` (one line, no line ending) into `rec`; false for a malformed line. */
@@ -102,6 +110,43 @@ export function numberOf(buf: Buffer, start: number, end: number): number {
   return toNumber(buf.toString('latin1', start, end));
 }
 
+/**
+ * The end of a header field (user agent, referrer) and its hash in one pass: these are the
+ * longest fields of a line, and reading them twice (find the end, then hash for counting) cost
+ * more than all other fields together. Returns -1 when the terminator is missing.
+ */
+function endAndHash(buf: Buffer, f: CompiledField, from: number, lineStart: number, end: number, into: Int32Array): number {
+  if (f.until.length === 1 && !f.escapes) {
+    // key-table.ts `hashBytes`, two lanes, while looking for the terminator.
+    const stop = f.until[0] as number;
+    let a = fnv1a.offset;
+    let b = fnv1a.offset2;
+    let i = from;
+    for (; i + 1 < end; i += 2) {
+      const c = buf[i] as number;
+      if (c === stop) {
+        into[0] = joinLanes(a, b);
+        return i;
+      }
+      const d = buf[i + 1] as number;
+      if (d === stop) {
+        into[0] = joinLanes(Math.imul(a ^ c, fnv1a.prime), b);
+        return i + 1;
+      }
+      a = Math.imul(a ^ c, fnv1a.prime);
+      b = Math.imul(b ^ d, fnv1a.prime);
+    }
+    if (i < end && buf[i] === stop) {
+      into[0] = joinLanes(a, b);
+      return i;
+    }
+    return -1;
+  }
+  const at = f.until.length === 0 ? end : findEnd(buf, f, from, lineStart, end);
+  if (at !== -1) into[0] = hashBytes(buf, from, at);
+  return at;
+}
+
 /** JavaScript's `trim` whitespace within latin1: tab, LF, VT, FF, CR, space, no-break space. */
 const isSpace = (c: number): boolean => (c >= 9 && c <= 13) || c === 32 || c === 160;
 
@@ -120,9 +165,11 @@ export function layoutByteParser(layout: Layout): ByteLineParser {
   const lastTimeText = new Uint8Array(64);
   let lastTimeLength = -1;
   let lastTime = NaN;
+  const hash = new Int32Array(1);
 
   return (buf, lineStart, lineEnd, rec) => {
     rec.clientStart = rec.clientEnd = rec.methodStart = rec.methodEnd = rec.targetStart = rec.targetEnd = 0;
+    rec.userAgentStart = rec.userAgentEnd = rec.referrerStart = rec.referrerEnd = 0;
     rec.time = NaN;
     rec.status = 0;
     rec.bytes = 0;
@@ -139,7 +186,10 @@ export function layoutByteParser(layout: Layout): ByteLineParser {
     for (let i = 0; i < count; i++) {
       const f = fields[i] as CompiledField;
       let end: number;
-      if (f.until.length === 0) {
+      if (f.role === 'userAgent' || f.role === 'referrer') {
+        end = endAndHash(buf, f, pos, lineStart, lineEnd, hash);
+        if (end === -1) return false;
+      } else if (f.until.length === 0) {
         end = lineEnd;
       } else {
         end = findEnd(buf, f, pos, lineStart, lineEnd);
@@ -206,6 +256,20 @@ export function layoutByteParser(layout: Layout): ByteLineParser {
         case 'target':
           rec.targetStart = pos;
           rec.targetEnd = end;
+          break;
+        case 'userAgent':
+          if (!(end - pos === 1 && buf[pos] === 45)) {
+            rec.userAgentStart = pos;
+            rec.userAgentEnd = end;
+            rec.userAgentHash = hash[0] as number;
+          }
+          break;
+        case 'referrer':
+          if (!(end - pos === 1 && buf[pos] === 45)) {
+            rec.referrerStart = pos;
+            rec.referrerEnd = end;
+            rec.referrerHash = hash[0] as number;
+          }
           break;
         case 'status': {
           const status = numberOf(buf, pos, end);

@@ -112,6 +112,12 @@ export function layoutParser(layout: Layout): LineParser {
         case 'target':
           rec.target = line.slice(pos, end);
           break;
+        case 'userAgent':
+          if (end > pos && !(end - pos === 1 && line.charCodeAt(pos) === 45)) rec.userAgent = line.slice(pos, end);
+          break;
+        case 'referrer':
+          if (end > pos && !(end - pos === 1 && line.charCodeAt(pos) === 45)) rec.referrer = line.slice(pos, end);
+          break;
         case 'status': {
           const status = toNumber(line.slice(pos, end));
           if (!(status >= 100 && status <= 999)) return false;

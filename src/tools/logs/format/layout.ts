@@ -16,6 +16,8 @@ export type FieldRole =
   | 'bytes'
   | 'latency' // $request_time, %D, %T
   | 'upstreamLatency' // $upstream_response_time, used when no request time is logged
+  | 'userAgent' // $http_user_agent, %{User-Agent}i
+  | 'referrer' // $http_referer, %{Referer}i
   | 'skip';
 
 /** How a time field is written. */

@@ -16,10 +16,13 @@ export interface LogRecord {
   latencyUs: number;
   /** Route pattern the gateway matched, when the log says so (Switchyard's JSON log). */
   route: string | undefined;
+  /** '' when not logged or `-`. */
+  userAgent: string;
+  referrer: string;
 }
 
 export function emptyRecord(): LogRecord {
-  return { client: '', time: NaN, method: '', target: '', status: 0, bytes: 0, latencyUs: NaN, route: undefined };
+  return { client: '', time: NaN, method: '', target: '', status: 0, bytes: 0, latencyUs: NaN, route: undefined, userAgent: '', referrer: '' };
 }
 
 export function resetRecord(rec: LogRecord): void {
@@ -31,6 +34,8 @@ export function resetRecord(rec: LogRecord): void {
   rec.bytes = 0;
   rec.latencyUs = NaN;
   rec.route = undefined;
+  rec.userAgent = '';
+  rec.referrer = '';
 }
 
 /**

@@ -15,6 +15,8 @@ const VARIABLES: Readonly<Record<string, FieldToken>> = {
   remote_addr: plain('client'),
   binary_remote_addr: plain('skip'),
   http_x_forwarded_for: plain('forwardedFor'),
+  http_user_agent: plain('userAgent'),
+  http_referer: plain('referrer'),
   time_local: { role: 'time', backslashEscapes: false, time: 'clf' },
   time_iso8601: { role: 'time', backslashEscapes: false, time: 'iso8601' },
   msec: { role: 'time', backslashEscapes: false, time: 'epochSeconds' },

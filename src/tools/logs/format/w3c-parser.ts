@@ -33,6 +33,8 @@ export function w3cParser(): LineParser {
         case 'sc-status': rec.status = +v; break;
         case 'sc-bytes': rec.bytes = +v || 0; break;
         case 'time-taken': rec.latencyUs = +v * 1000; break;
+        case 'cs(User-Agent)': rec.userAgent = v; break; // spaces written as '+', kept as logged
+        case 'cs(Referer)': rec.referrer = v; break;
       }
     }
     if (query !== '') rec.target += `?${query}`;

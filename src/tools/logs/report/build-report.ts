@@ -4,7 +4,7 @@
  */
 import { collapseRoutes } from '../aggregate/collapse-routes.js';
 import { percentile } from '../aggregate/histogram.js';
-import { allClients, allPaths, type Count, type RouteTotals, type Stats } from '../aggregate/stats.js';
+import { allClients, allKeys, allPaths, type Count, type RouteTotals, type Stats } from '../aggregate/stats.js';
 import type { CountRow, LatencySummary, MalformedRow, RankingRow, Report, RouteRow, TimelineRow } from './report.js';
 import { nthLargest, topN } from './top-n.js';
 
@@ -166,8 +166,8 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
     routes: routeRows,
     statuses: counts(statuses.entries(), 1000).sort((a, b) => a.key.localeCompare(b.key)),
     methods: counts(stats.methods.entries()),
-    userAgents: [],
-    referrers: [],
+    userAgents: counts(allKeys(stats.userAgents)),
+    referrers: counts(allKeys(stats.referrers)),
     latency: latencySummary(stats.latency),
     timeline: timeline(stats, options.bucketSeconds),
     ranking: ranking(routes, options.top),

@@ -26,6 +26,8 @@ export function renderCsv(r: Report): string {
   }
   for (const x of r.statuses) rows.push({ section: 'status', key: x.key, requests: x.requests, share: x.share });
   for (const x of r.methods) rows.push({ section: 'method', key: x.key, requests: x.requests, share: x.share });
+  for (const x of r.userAgents) rows.push({ section: 'user_agent', key: x.key, requests: x.requests, share: x.share });
+  for (const x of r.referrers) rows.push({ section: 'referrer', key: x.key, requests: x.requests, share: x.share });
   for (const t of r.timeline.rows) rows.push({ section: 'time', key: t.start, requests: t.requests, errors: t.errors });
   for (const x of r.ranking) {
     rows.push({ section: 'ranking', key: x.key, requests: x.requests, error_rate: x.errorRate, mean_ms: x.meanMs, p95_ms: x.p95Ms, score: x.score });

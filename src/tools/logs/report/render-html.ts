@@ -86,6 +86,10 @@ ${htmlTable(['route', 'requests', 'share', '5xx', 'p50 ms', 'p95 ms', 'p99 ms'],
 ${barChart('top clients', r.clients)}
 <h2>Top paths</h2>
 ${htmlTable(['path', 'requests', 'share', 'bytes'], r.paths.map((p) => [p.key, String(p.requests), pct(p.share), formatBytes(p.bytes)]))}
+<h2>Top user agents</h2>
+${htmlTable(['user agent', 'requests', 'share'], r.userAgents.map((x) => [x.key, String(x.requests), pct(x.share)]))}
+<h2>Top referrers</h2>
+${htmlTable(['referrer', 'requests', 'share'], r.referrers.map((x) => [x.key, String(x.requests), pct(x.share)]))}
 <h2>Methods</h2>
 ${htmlTable(['method', 'requests', 'share'], r.methods.map((x) => [x.key, String(x.requests), pct(x.share)]))}
 ${r.malformed.count === 0 ? '' : `<h2>Malformed lines (${r.malformed.count})</h2>\n${htmlTable(['input', 'line', 'text'], r.malformed.samples.map((m) => [m.input, String(m.line), m.text]))}`}

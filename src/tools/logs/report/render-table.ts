@@ -53,6 +53,8 @@ export function renderTable(r: Report): string {
     ),
   );
   out.push(table('Status codes', ['status', 'requests', 'share'], r.statuses.map((x) => [x.key, int(x.requests), pct(x.share)])));
+  if (r.userAgents.length > 0) out.push(table('Top user agents', ['user agent', 'requests', 'share'], r.userAgents.map((x) => [x.key, int(x.requests), pct(x.share)])));
+  if (r.referrers.length > 0) out.push(table('Top referrers', ['referrer', 'requests', 'share'], r.referrers.map((x) => [x.key, int(x.requests), pct(x.share)])));
   out.push(table('Methods', ['method', 'requests', 'share'], r.methods.map((x) => [x.key, int(x.requests), pct(x.share)])));
   if (r.latency !== undefined) {
     const l = r.latency;
