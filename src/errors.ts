@@ -68,6 +68,7 @@ export const catalogue = {
 
   // --- access-log analytics (switchyard logs) ----------------------------------------------
   SY_ERR_LOG_FORMAT: { status: 500, title: 'access-log format is not recognised or not valid' },
+  SY_ERR_LOG_FILTER: { status: 500, title: 'access-log filter is not valid' },
 
   // --- gateway ------------------------------------------------------------------------------
   SY_ERR_INTERNAL: { status: 500, title: 'internal gateway error' },

@@ -3,6 +3,7 @@
  * all cores and stdin on the main thread, merge, and build the report.
  */
 import type { CliIO } from '../../cli/io.js';
+import type { ScanSettings } from './aggregate/stats.js';
 import type { FormatSpec } from './format/layout.js';
 import { resolveFormat } from './format/resolve-format.js';
 import type { LogsOptions } from './options.js';
@@ -22,6 +23,10 @@ export function reportOptions(options: LogsOptions): Parameters<typeof buildRepo
   return { top: options.top, bucketSeconds: options.bucketSeconds, collapseThreshold: options.collapse, maxSamples: options.samples };
 }
 
+export function scanSettings(options: LogsOptions): ScanSettings {
+  return { maxSamples: options.samples, filter: options.filter };
+}
+
 export async function analyse(names: readonly string[], options: LogsOptions, io: CliIO): Promise<Report> {
   const explicit = resolveFormat(options.format);
   const inputs: Input[] = [];
@@ -39,7 +44,7 @@ export async function analyse(names: readonly string[], options: LogsOptions, io
   const progress = progressBar(io.stderr, inputs.reduce((sum, input) => sum + input.size, 0));
   try {
     const jobs = planJobs(inputs, options.jobs);
-    const pool = await runPool(jobs, options.jobs, options.samples, (n) => progress.add(n));
+    const pool = await runPool(jobs, options.jobs, scanSettings(options), (n) => progress.add(n));
     const lines = new Map(pool.lines);
     if (stdinSource !== -1) {
       const scan = await scanStdin(io.stdin, stdinSource, explicit, pool.stats);

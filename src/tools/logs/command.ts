@@ -25,6 +25,9 @@ export function logsCommand(ctx: CommandContext): Command {
     .option('--bucket <duration>', 'requests-over-time interval (1m, 5m, 1h, 24h); default: at most 60 rows')
     .option('--collapse <n>', 'distinct values at one path position that make it a {param}', String(DEFAULTS.collapse))
     .option('--samples <n>', 'malformed lines quoted in the report', String(DEFAULTS.samples))
+    .option('--since <time>', 'only lines at or after this ISO 8601 date or timestamp (UTC unless it says)')
+    .option('--until <time>', 'only lines before this timestamp (a bare date: up to the end of that day)')
+    .option('--filter <expr>', 'only lines where FIELD OP VALUE holds (status, method, path, ip, bytes, time; = != > >= < <= ~); repeat to AND', (v: string, all: string[] = []) => [...all, v])
     .option('-f, --follow', 'keep reading appended lines and print a fresh report every --interval')
     .option('--interval <duration>', 'time between reports under --follow', `${DEFAULTS.interval}s`)
     .action(async (files: string[], raw: RawOptions) => {

@@ -10,7 +10,7 @@ import { open, stat } from 'node:fs/promises';
 import type { CliIO } from '../../cli/io.js';
 import { Stats } from './aggregate/stats.js';
 import { resolveFormat } from './format/resolve-format.js';
-import { describeFormat, reportOptions } from './analyse.js';
+import { describeFormat, reportOptions, scanSettings } from './analyse.js';
 import type { LogsOptions } from './options.js';
 import { buildReport } from './report/build-report.js';
 import { render } from './report/render.js';
@@ -76,7 +76,7 @@ class Tail {
 
 export async function follow(names: readonly string[], options: LogsOptions, io: CliIO): Promise<void> {
   const explicit = resolveFormat(options.format);
-  const stats = new Stats(options.samples);
+  const stats = new Stats(scanSettings(options));
   const tails: Tail[] = [];
   const formats: string[] = [];
   const inputNames = names.map((n) => (n === '-' ? 'stdin' : n));

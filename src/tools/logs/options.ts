@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { parseDuration } from '../../config/units.js';
 import { SwitchyardError } from '../../errors.js';
+import { parseFilter, type FilterSpec } from './filter/filter-spec.js';
 
 export const OUTPUTS = ['table', 'json', 'csv', 'html'] as const;
 export type OutputKind = (typeof OUTPUTS)[number];
@@ -34,6 +35,8 @@ export interface LogsOptions {
   readonly bucketSeconds: number | undefined;
   readonly follow: boolean;
   readonly interval: number;
+  /** `--filter`, `--since`, `--until`, checked; undefined when none is given. */
+  readonly filter: FilterSpec | undefined;
   /** `-o FILE`: where the report goes; undefined is stdout. */
   readonly out: string | undefined;
 }
@@ -50,6 +53,9 @@ export interface RawOptions {
   follow?: boolean;
   interval?: string;
   out?: string;
+  filter?: string[];
+  since?: string;
+  until?: string;
 }
 
 function usage(message: string): SwitchyardError {
@@ -91,5 +97,6 @@ export function checkOptions(raw: RawOptions): LogsOptions {
     follow,
     interval: raw.interval === undefined ? DEFAULTS.interval : duration('--interval', raw.interval),
     out: raw.out,
+    filter: parseFilter(raw.filter ?? [], raw.since, raw.until),
   };
 }

@@ -4,6 +4,8 @@
  * a text-layout line) run once per log line, so they avoid allocation: a path seen before costs
  * one probe of a key table (key-table.ts), and its route entry is reached through its id.
  */
+import type { FilterSpec } from '../filter/filter-spec.js';
+import { RecordFilter } from '../filter/record-filter.js';
 import type { ByteRecord } from '../format/layout-bytes.js';
 import type { LogRecord } from '../format/log-record.js';
 import { addInto, BUCKETS, bucketOf } from './histogram.js';
@@ -11,6 +13,14 @@ import { ipv4Key, ipv4KeyOfBytes, ipv4String } from './ipv4-key.js';
 import { Ipv4Table } from './ipv4-table.js';
 import { KeyTable, own, type KeySnapshot } from './key-table.js';
 import { pathShape, routePattern } from './route-pattern.js';
+
+/** What a scan needs besides its input, as plain data a worker thread can be given. */
+export interface ScanSettings {
+  /** Malformed lines kept as samples. */
+  readonly maxSamples: number;
+  /** `--filter`, `--since`, `--until`; undefined when none is given. */
+  readonly filter: FilterSpec | undefined;
+}
 
 export interface RouteTotals {
   requests: number;
@@ -63,6 +73,7 @@ export interface StatsSnapshot {
   readonly requests: number;
   readonly bytes: number;
   readonly malformed: number;
+  readonly filtered: number;
   readonly samples: readonly MalformedSample[];
   readonly statuses: Float64Array;
   readonly latency: RouteTotals;
@@ -156,6 +167,10 @@ export class Stats {
   requests = 0;
   bytes = 0;
   malformed = 0;
+  /** Requests left out by `--filter`, `--since` or `--until`. */
+  filtered = 0;
+  /** Undefined without filters: then a line pays one field check for them. */
+  readonly #filter: RecordFilter | undefined;
   readonly samples: MalformedSample[] = [];
   readonly statuses = new Float64Array(1000);
   readonly latency = newRouteTotals();
@@ -185,11 +200,16 @@ export class Stats {
   #lastMethodCount: Count | undefined;
   #lastMinuteTotals: MinuteTotals | undefined;
 
-  constructor(maxSamples: number) {
-    this.#maxSamples = maxSamples;
+  constructor(settings: ScanSettings) {
+    this.#maxSamples = settings.maxSamples;
+    this.#filter = settings.filter === undefined ? undefined : new RecordFilter(settings.filter);
   }
 
   add(rec: LogRecord): void {
+    if (this.#filter !== undefined && !this.#filter.keeps(rec)) {
+      this.filtered++;
+      return;
+    }
     const v4 = ipv4Key(rec.client);
     if (v4 !== -1) this.ipv4Clients.add(v4, 1);
     else this.#countClient(this.clients.idOfString(rec.client), 1);
@@ -219,6 +239,10 @@ export class Stats {
 
   /** `add` for a line read by format/layout-bytes.ts: keys are hashed from `buf`'s bytes. */
   addBytes(buf: Buffer, rec: ByteRecord): void {
+    if (this.#filter !== undefined && !this.#filter.keepsBytes(buf, rec)) {
+      this.filtered++;
+      return;
+    }
     const v4 = ipv4KeyOfBytes(buf, rec.clientStart, rec.clientEnd);
     if (v4 !== -1) this.ipv4Clients.add(v4, 1);
     else this.#countClient(this.clients.idOfBytes(buf, rec.clientStart, rec.clientEnd), 1);
@@ -322,6 +346,7 @@ export class Stats {
       requests: this.requests,
       bytes: this.bytes,
       malformed: this.malformed,
+      filtered: this.filtered,
       samples: this.samples,
       statuses: this.statuses,
       latency: this.latency,
@@ -341,6 +366,7 @@ export class Stats {
     this.requests += s.requests;
     this.bytes += s.bytes;
     this.malformed += s.malformed;
+    this.filtered += s.filtered;
     this.samples.push(...s.samples); // each part kept at most maxSamples; the report sorts and cuts
     for (let i = 0; i < this.statuses.length; i++) this.statuses[i] = (this.statuses[i] as number) + (s.statuses[i] as number);
     addRouteTotals(this.latency, s.latency);

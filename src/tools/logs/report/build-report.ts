@@ -150,6 +150,7 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
       requests: total,
       bytes: stats.bytes,
       malformed: stats.malformed,
+      filtered: stats.filtered,
       uniqueClients: stats.clients.size + stats.ipv4Clients.size,
       uniquePaths: stats.paths.size,
       routePatterns: routes.size,

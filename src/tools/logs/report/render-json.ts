@@ -22,6 +22,7 @@ export function toJson(r: Report): Record<string, unknown> {
     lines: r.summary.lines,
     parsed: r.summary.requests,
     malformed: r.malformed.count,
+    filtered: r.summary.filtered,
     bytes: r.summary.bytes,
     top: {
       ips: values(r.clients),

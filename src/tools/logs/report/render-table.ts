@@ -38,7 +38,7 @@ export function renderTable(r: Report): string {
   const out: string[] = [];
   const span = s.from === undefined ? '' : `, ${s.from.slice(0, 16).replace('T', ' ')} to ${(s.to ?? '').slice(0, 16).replace('T', ' ')} UTC`;
   out.push(
-    `${int(s.requests)} requests, ${int(s.malformed)} malformed, ${formatBytes(s.bytes)} sent, ${int(s.uniqueClients)} clients, ` +
+    `${int(s.requests)} requests, ${int(s.malformed)} malformed, ${s.filtered > 0 ? `${int(s.filtered)} filtered out, ` : ''}${formatBytes(s.bytes)} sent, ${int(s.uniqueClients)} clients, ` +
       `${int(s.uniquePaths)} paths in ${int(s.routePatterns)} route patterns${span}\n` +
       `inputs: ${s.inputs.join(', ')} (${[...new Set(s.formats)].join(', ')})\n`,
   );

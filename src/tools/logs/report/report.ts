@@ -63,6 +63,8 @@ export interface Report {
     readonly requests: number;
     readonly bytes: number;
     readonly malformed: number;
+    /** Requests left out by `--filter`, `--since` or `--until`; not in any other count. */
+    readonly filtered: number;
     readonly uniqueClients: number;
     readonly uniquePaths: number;
     readonly routePatterns: number;

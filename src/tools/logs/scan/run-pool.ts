@@ -8,7 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { SwitchyardError } from '../../../errors.js';
-import { Stats } from '../aggregate/stats.js';
+import { Stats, type ScanSettings } from '../aggregate/stats.js';
 import type { Job } from './plan.js';
 import { scanJob } from './scan-job.js';
 import type { FromWorker, WorkerInput } from './worker-messages.js';
@@ -27,10 +27,10 @@ function unreadable(job: Job | undefined, message: string): SwitchyardError {
 export async function runPool(
   jobs: readonly Job[],
   threads: number,
-  maxSamples: number,
+  settings: ScanSettings,
   onBytes: (n: number) => void,
 ): Promise<PoolResult> {
-  const stats = new Stats(maxSamples);
+  const stats = new Stats(settings);
   const lines = new Map<string, number>();
   // Every thread claims the next job from this counter (worker-messages.ts says why).
   const next = new Int32Array(new SharedArrayBuffer(4));
@@ -38,7 +38,7 @@ export async function runPool(
   const scanHere = async (): Promise<void> => {
     for (let job = jobs[Atomics.add(next, 0, 1)]; job !== undefined; job = jobs[Atomics.add(next, 0, 1)]) {
       try {
-        const result = await scanJob(job, maxSamples, onBytes, stats);
+        const result = await scanJob(job, settings, onBytes, stats);
         lines.set(`${job.source}:${job.chunk}`, result.lines);
       } catch (err) {
         throw unreadable(job, err instanceof Error ? err.message : String(err));
@@ -51,7 +51,7 @@ export async function runPool(
   }
   const runWorker = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { jobs, next, maxSamples } satisfies WorkerInput });
+      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { jobs, next, settings } satisfies WorkerInput });
       workers.push(worker);
       worker.on('message', (msg: FromWorker) => {
         if (msg.kind === 'progress') onBytes(msg.bytes);

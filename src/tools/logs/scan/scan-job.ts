@@ -3,7 +3,7 @@
  * worker threads and, for single-thread scans, by the main thread; stdin goes through
  * `scanChunks` alone.
  */
-import { Stats } from '../aggregate/stats.js';
+import { Stats, type ScanSettings } from '../aggregate/stats.js';
 import { LineSplitter } from './line-splitter.js';
 import type { Job } from './plan.js';
 import { readJob } from './read-range.js';
@@ -26,7 +26,7 @@ export async function scanChunks(
 }
 
 /** Scans a job into `stats` (a fresh one unless given: the main thread reuses one for all jobs). */
-export async function scanJob(job: Job, maxSamples: number, onBytes: (n: number) => void, stats = new Stats(maxSamples)): Promise<JobResult> {
+export async function scanJob(job: Job, settings: ScanSettings, onBytes: (n: number) => void, stats = new Stats(settings)): Promise<JobResult> {
   const splitter = new LineSplitter(job.spec, stats, job.source, job.chunk);
   await scanChunks(readJob(job), splitter, onBytes);
   return { stats, lines: splitter.lines };

@@ -5,14 +5,14 @@
  * counts all its jobs into one set of totals and sends them once, when no job is left: merging
  * a snapshot per job cost the main thread more than the parsing it spread out.
  */
-import type { StatsSnapshot } from '../aggregate/stats.js';
+import type { ScanSettings, StatsSnapshot } from '../aggregate/stats.js';
 import type { Job } from './plan.js';
 
 export interface WorkerInput {
   readonly jobs: readonly Job[];
   /** One Int32 on a SharedArrayBuffer: the index of the next job to claim. */
   readonly next: Int32Array;
-  readonly maxSamples: number;
+  readonly settings: ScanSettings;
 }
 
 export type FromWorker =

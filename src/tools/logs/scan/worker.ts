@@ -12,14 +12,14 @@ const port = parentPort;
 if (port === null) throw new TypeError('scan/worker.js must run in a worker thread');
 
 const PROGRESS_EVERY = 4 * 1024 * 1024;
-const { jobs, next, maxSamples } = workerData as WorkerInput;
+const { jobs, next, settings } = workerData as WorkerInput;
 
 function post(msg: FromWorker): void {
   (port as NonNullable<typeof port>).postMessage(msg);
 }
 
 async function run(): Promise<void> {
-  const stats = new Stats(maxSamples);
+  const stats = new Stats(settings);
   let pending = 0;
   const onBytes = (n: number): void => {
     pending += n;
@@ -30,7 +30,7 @@ async function run(): Promise<void> {
   };
   for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1)) {
     try {
-      const result = await scanJob(jobs[i] as (typeof jobs)[number], maxSamples, onBytes, stats);
+      const result = await scanJob(jobs[i] as (typeof jobs)[number], settings, onBytes, stats);
       post({ kind: 'done', job: i, lines: result.lines });
     } catch (err) {
       post({ kind: 'failed', job: i, message: err instanceof Error ? err.message : String(err) });
