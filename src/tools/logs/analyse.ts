@@ -24,7 +24,7 @@ export function reportOptions(options: LogsOptions): Parameters<typeof buildRepo
 }
 
 export function scanSettings(options: LogsOptions): ScanSettings {
-  return { maxSamples: options.samples, filter: options.filter };
+  return { maxSamples: options.samples, filter: options.filter, maxKeys: options.maxKeys };
 }
 
 export async function analyse(names: readonly string[], options: LogsOptions, io: CliIO): Promise<Report> {

@@ -28,6 +28,7 @@ export function logsCommand(ctx: CommandContext): Command {
     .option('--since <time>', 'only lines at or after this ISO 8601 date or timestamp (UTC unless it says)')
     .option('--until <time>', 'only lines before this timestamp (a bare date: up to the end of that day)')
     .option('--filter <expr>', 'only lines where FIELD OP VALUE holds (status, method, path, ip, bytes, time; = != > >= < <= ~); repeat to AND', (v: string, all: string[] = []) => [...all, v])
+    .option('--max-keys <n>', 'distinct keys per table counted exactly; past it, top entries are estimated', String(DEFAULTS.maxKeys))
     .option('-f, --follow', 'keep reading appended lines and print a fresh report every --interval')
     .option('--interval <duration>', 'time between reports under --follow', `${DEFAULTS.interval}s`)
     .action(async (files: string[], raw: RawOptions) => {

@@ -23,6 +23,11 @@ export const DEFAULTS = {
   samples: 5,
   /** Seconds between refreshed reports under --follow. */
   interval: 2,
+  /**
+   * Distinct keys each table (clients, paths, user agents, referrers) counts exactly; past it, a
+   * Space-Saving sketch of as many counters. A million keys take ~100 MB per table and thread.
+   */
+  maxKeys: 1_000_000,
 } as const;
 
 export interface LogsOptions {
@@ -37,6 +42,7 @@ export interface LogsOptions {
   readonly interval: number;
   /** `--filter`, `--since`, `--until`, checked; undefined when none is given. */
   readonly filter: FilterSpec | undefined;
+  readonly maxKeys: number;
   /** `-o FILE`: where the report goes; undefined is stdout. */
   readonly out: string | undefined;
 }
@@ -54,6 +60,7 @@ export interface RawOptions {
   interval?: string;
   out?: string;
   filter?: string[];
+  maxKeys?: string;
   since?: string;
   until?: string;
 }
@@ -97,6 +104,7 @@ export function checkOptions(raw: RawOptions): LogsOptions {
     follow,
     interval: raw.interval === undefined ? DEFAULTS.interval : duration('--interval', raw.interval),
     out: raw.out,
+    maxKeys: integer('--max-keys', raw.maxKeys, DEFAULTS.maxKeys, 10),
     filter: parseFilter(raw.filter ?? [], raw.since, raw.until),
   };
 }

@@ -35,7 +35,7 @@ after(async () => {
 async function reportWith(workers: number, threads: number, minRange: number) {
   const input: Input = { name: 'split.log', path: file, gzip: false, size, spec: combined };
   const jobs = planJobs([input], workers, minRange);
-  const pool = await runPool(jobs, threads, { maxSamples: 5, filter: undefined }, () => {});
+  const pool = await runPool(jobs, threads, { maxSamples: 5, filter: undefined, maxKeys: Infinity }, () => {});
   const report = buildReport(pool.stats, { names: ['split.log'], formats: ['combined'], lines: pool.lines }, { top: 1000, bucketSeconds: 60, collapseThreshold: 20, maxSamples: 5 });
   return { jobs: jobs.length, report };
 }

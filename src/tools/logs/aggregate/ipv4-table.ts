@@ -11,8 +11,15 @@ export class Ipv4Table {
   /** 32 - log2(slots): the multiply's top bits pick the slot. */
   #shift = 22;
   size = 0;
+  /** Most addresses the table takes; `add` of a new one past it returns false. */
+  readonly #limit: number;
 
-  add(address: number, by: number): void {
+  constructor(limit = Infinity) {
+    this.#limit = limit;
+  }
+
+  /** Counts `by` for the address; false (nothing counted) when it is new and the table is full. */
+  add(address: number, by: number): boolean {
     const slots = this.#slots;
     const mask = this.#mask;
     // Fibonacci hashing (Knuth, TAOCP 6.4): the top bits of the product mix every address bit,
@@ -20,21 +27,22 @@ export class Ipv4Table {
     for (let slot = Math.imul(address, 0x9e3779b1) >>> this.#shift; ; slot = (slot + 1) & mask) {
       const c = slots[2 * slot + 1] as number;
       if (c === 0) {
+        if (this.size >= this.#limit) return false;
         slots[2 * slot] = address;
         slots[2 * slot + 1] = by;
         if (++this.size * 2 > mask) this.#rehash();
-        return;
+        return true;
       }
       if (slots[2 * slot] === address) {
         slots[2 * slot + 1] = c + by;
-        return;
+        return true;
       }
     }
   }
 
   /** Makes room for `more` addresses so that adding them does not grow the table step by step. */
   reserve(more: number): void {
-    while ((this.size + more) * 2 > this.#mask) this.#rehash();
+    while ((Math.min(this.size + more, this.#limit)) * 2 > this.#mask) this.#rehash();
   }
 
   /** Every address with its count, in no particular order. */

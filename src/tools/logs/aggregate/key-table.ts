@@ -69,7 +69,11 @@ export class KeyTable {
    */
   #wide: Map<string, number> | undefined;
 
-  constructor(stride: number, local = 0) {
+  /** Most keys the table takes; past it the ids of new keys are -1 (stats.ts counts them in a sketch). */
+  readonly #limit: number;
+
+  constructor(stride: number, local = 0, limit = Infinity) {
+    this.#limit = limit;
     this.stride = stride;
     this.width = stride + local + 3;
     this.values = new Float64Array(512 * this.width);
@@ -90,7 +94,7 @@ export class KeyTable {
     return key;
   }
 
-  /** The id of the key in `buf[start, end)`, added (values 0) if new. */
+  /** The id of the key in `buf[start, end)`, added (values 0) if new; -1 if new and the table is full. */
   idOfBytes(buf: Buffer, start: number, end: number): number {
     return this.idOfHashedBytes(buf, start, end, hashBytes(buf, start, end));
   }
@@ -173,8 +177,11 @@ export class KeyTable {
     return { bytes: this.#arena.subarray(0, this.#arenaUsed).slice(), starts, values: counts, wide };
   }
 
-  /** Adds a snapshot's counts key by key (same stride), hashing its keys from their bytes. */
-  addSnapshot(s: KeySnapshot): void {
+  /**
+   * Adds a snapshot's counts key by key (same stride), hashing its keys from their bytes. Keys
+   * that find the table full go to `overflow` with their counts.
+   */
+  addSnapshot(s: KeySnapshot, overflow?: (key: string, counts: Float64Array) => void): void {
     const bytes = Buffer.from(s.bytes.buffer, s.bytes.byteOffset, s.bytes.length);
     const wide = new Map(s.wide);
     const { stride, width } = this;
@@ -182,6 +189,11 @@ export class KeyTable {
     for (let i = 0; i < n; i++) {
       const w = wide.get(i);
       const id = w === undefined ? this.idOfBytes(bytes, s.starts[i] as number, s.starts[i + 1] as number) : this.idOfString(w);
+      if (id === -1) {
+        const key = w ?? bytes.toString('latin1', s.starts[i] as number, s.starts[i + 1] as number);
+        overflow?.(key, s.values.subarray(i * stride, i * stride + stride));
+        continue;
+      }
       const values = this.values;
       for (let k = 0; k < stride; k++) values[id * width + k] = (values[id * width + k] as number) + (s.values[i * stride + k] as number);
     }
@@ -191,6 +203,7 @@ export class KeyTable {
     this.#wide ??= new Map();
     let id = this.#wide.get(key);
     if (id === undefined) {
+      if (this.#size >= this.#limit) return -1;
       id = this.#newId(0, new Uint8Array(0), 0, 0, own(key));
       this.#wide.set(key, id);
     }
@@ -198,6 +211,7 @@ export class KeyTable {
   }
 
   #insert(slot: number, hash: number, bytes: Uint8Array, start: number, end: number, key: string | undefined): number {
+    if (this.#size >= this.#limit) return -1;
     const id = this.#newId(hash, bytes, start, end, key);
     this.#slots[2 * slot] = hash;
     this.#slots[2 * slot + 1] = id + 1;

@@ -12,6 +12,7 @@ import { addInto, BUCKETS, bucketOf } from './histogram.js';
 import { ipv4Key, ipv4KeyOfBytes, ipv4String } from './ipv4-key.js';
 import { Ipv4Table } from './ipv4-table.js';
 import { KeyTable, own, type KeySnapshot } from './key-table.js';
+import { SpaceSaving, type SketchSnapshot } from './space-saving.js';
 import { pathShape, routePattern } from './route-pattern.js';
 
 /** What a scan needs besides its input, as plain data a worker thread can be given. */
@@ -20,7 +21,12 @@ export interface ScanSettings {
   readonly maxSamples: number;
   /** `--filter`, `--since`, `--until`; undefined when none is given. */
   readonly filter: FilterSpec | undefined;
+  /** `--max-keys`: distinct keys a table counts exactly; later keys go to a Space-Saving sketch. */
+  readonly maxKeys: number;
 }
+
+/** The tables that may overflow into a sketch. */
+export type SketchedTable = 'clients' | 'paths' | 'userAgents' | 'referrers';
 
 export interface RouteTotals {
   requests: number;
@@ -89,6 +95,7 @@ export interface StatsSnapshot {
   readonly paths: KeySnapshot;
   readonly routes: Map<string, RouteTotals>;
   readonly minutes: Map<number, MinuteTotals>;
+  readonly sketches: Partial<Record<SketchedTable, SketchSnapshot>>;
 }
 
 function countTable(map: ReadonlyMap<string, Count>): CountTable {
@@ -144,14 +151,18 @@ function increment(map: Map<string, Count>, key: string, by = 1): void {
 
 /** Every client with its count, IPv4 ones turned back into text. */
 export function* allClients(stats: Stats): Generator<[string, Count]> {
-  const t = stats.clients;
-  for (let id = 0; id < t.size; id++) yield [t.key(id), { n: t.values[id * t.width] as number }];
+  yield* allKeys(stats, 'clients');
   for (const [k, n] of stats.ipv4Clients.entries()) yield [ipv4String(k), { n }];
 }
 
-/** Every key of a stride-1 table (user agents, referrers) with its count. */
-export function* allKeys(t: KeyTable): Generator<[string, Count]> {
+/**
+ * Every key of a stride-1 table with its count, then the keys its sketch holds (a key is in one
+ * or the other: once in the table it is always found there).
+ */
+export function* allKeys(stats: Stats, table: 'clients' | 'userAgents' | 'referrers'): Generator<[string, Count]> {
+  const t = stats[table];
   for (let id = 0; id < t.size; id++) yield [t.key(id), { n: t.values[id * t.width] as number }];
+  for (const e of stats.sketches.get(table)?.entries() ?? []) yield [e.key, { n: e.count }];
 }
 
 /** Every distinct path (query removed) with at least `minRequests` requests, with its totals. */
@@ -161,6 +172,7 @@ export function* allPaths(stats: Stats, minRequests = 0): Generator<[string, Pat
     const requests = t.values[id * t.width] as number;
     if (requests >= minRequests) yield [t.key(id), { requests, bytes: t.values[id * t.width + 1] as number }];
   }
+  for (const e of stats.sketches.get('paths')?.entries() ?? []) yield [e.key, { requests: e.count, bytes: e.extra }];
 }
 
 export class Stats {
@@ -175,16 +187,19 @@ export class Stats {
   readonly statuses = new Float64Array(1000);
   readonly latency = newRouteTotals();
   /** Requests per client that is not a plain IPv4 address; those are counted in `ipv4Clients`. */
-  readonly clients = new KeyTable(1);
-  readonly ipv4Clients = new Ipv4Table();
+  readonly clients: KeyTable;
+  readonly ipv4Clients: Ipv4Table;
   readonly methods = new Map<string, Count>();
   /** Requests per User-Agent and per Referer header, as logged (`-` and empty are not counted). */
-  readonly userAgents = new KeyTable(1);
-  readonly referrers = new KeyTable(1);
+  readonly userAgents: KeyTable;
+  readonly referrers: KeyTable;
+  /** Keys that arrived once their table was full (`--max-keys`); made on the first one. */
+  readonly sketches = new Map<SketchedTable, SpaceSaving>();
+  readonly #maxKeys: number;
   readonly routes = new Map<string, RouteTotals>();
   readonly minutes = new Map<number, MinuteTotals>();
   /** Requests and bytes per distinct path (query removed). */
-  readonly paths = new KeyTable(2, 1);
+  readonly paths: KeyTable;
   /**
    * The routes by number; a path's record keeps its route's number + 1 (0: not known yet, as
    * for paths merged in) next to its counts, so a line reaches both in one cache line.
@@ -202,6 +217,12 @@ export class Stats {
 
   constructor(settings: ScanSettings) {
     this.#maxSamples = settings.maxSamples;
+    const limit = (this.#maxKeys = settings.maxKeys);
+    this.clients = new KeyTable(1, 0, limit);
+    this.ipv4Clients = new Ipv4Table(limit);
+    this.userAgents = new KeyTable(1, 0, limit);
+    this.referrers = new KeyTable(1, 0, limit);
+    this.paths = new KeyTable(2, 1, limit);
     this.#filter = settings.filter === undefined ? undefined : new RecordFilter(settings.filter);
   }
 
@@ -211,15 +232,16 @@ export class Stats {
       return;
     }
     const v4 = ipv4Key(rec.client);
-    if (v4 !== -1) this.ipv4Clients.add(v4, 1);
-    else this.#countClient(this.clients.idOfString(rec.client), 1);
+    if (v4 !== -1) {
+      if (!this.ipv4Clients.add(v4, 1)) this.#overflow('clients', rec.client, 1);
+    } else this.#countKey('clients', this.clients.idOfString(rec.client), rec.client);
     if (rec.method !== '') {
       // Nearly every line repeats one of a handful of methods: compare before hashing.
       if (rec.method === this.#lastMethod && this.#lastMethodCount !== undefined) this.#lastMethodCount.n++;
       else this.#method(rec.method);
     }
-    if (rec.userAgent !== '') bump(this.userAgents, this.userAgents.idOfString(rec.userAgent));
-    if (rec.referrer !== '') bump(this.referrers, this.referrers.idOfString(rec.referrer));
+    if (rec.userAgent !== '') this.#countKey('userAgents', this.userAgents.idOfString(rec.userAgent), rec.userAgent);
+    if (rec.referrer !== '') this.#countKey('referrers', this.referrers.idOfString(rec.referrer), rec.referrer);
     this.#common(rec);
 
     const target = rec.target;
@@ -227,6 +249,11 @@ export class Stats {
     const q = target.indexOf('?');
     const path = q === -1 ? target : target.slice(0, q);
     const id = this.paths.idOfString(path);
+    if (id === -1) {
+      this.#overflow('paths', path, 1, rec.bytes);
+      count(this.#route(rec.route ?? routePattern(path)), rec);
+      return;
+    }
     const o = this.#countPath(id, rec);
     // A route the gateway logged wins over the one guessed from the path's shape.
     if (rec.route !== undefined) count(this.#route(rec.route), rec);
@@ -244,8 +271,8 @@ export class Stats {
       return;
     }
     const v4 = ipv4KeyOfBytes(buf, rec.clientStart, rec.clientEnd);
-    if (v4 !== -1) this.ipv4Clients.add(v4, 1);
-    else this.#countClient(this.clients.idOfBytes(buf, rec.clientStart, rec.clientEnd), 1);
+    if (v4 === -1) this.#countBytes('clients', buf, rec.clientStart, rec.clientEnd, this.clients.idOfBytes(buf, rec.clientStart, rec.clientEnd));
+    else if (!this.ipv4Clients.add(v4, 1)) this.#overflow('clients', ipv4String(v4), 1);
     const methodLength = rec.methodEnd - rec.methodStart;
     if (methodLength > 0) {
       const last = this.#lastMethod;
@@ -254,8 +281,14 @@ export class Stats {
       if (same) (this.#lastMethodCount as Count).n++;
       else this.#method(buf.toString('latin1', rec.methodStart, rec.methodEnd));
     }
-    if (rec.userAgentEnd > rec.userAgentStart) bump(this.userAgents, this.userAgents.idOfHashedBytes(buf, rec.userAgentStart, rec.userAgentEnd, rec.userAgentHash));
-    if (rec.referrerEnd > rec.referrerStart) bump(this.referrers, this.referrers.idOfHashedBytes(buf, rec.referrerStart, rec.referrerEnd, rec.referrerHash));
+    if (rec.userAgentEnd > rec.userAgentStart) {
+      const { userAgentStart: from, userAgentEnd: to } = rec;
+      this.#countBytes('userAgents', buf, from, to, this.userAgents.idOfHashedBytes(buf, from, to, rec.userAgentHash));
+    }
+    if (rec.referrerEnd > rec.referrerStart) {
+      const { referrerStart: from, referrerEnd: to } = rec;
+      this.#countBytes('referrers', buf, from, to, this.referrers.idOfHashedBytes(buf, from, to, rec.referrerHash));
+    }
     this.#common(rec);
 
     const start = rec.targetStart;
@@ -263,7 +296,12 @@ export class Stats {
     if (end === start) return; // an unreadable request line has no path to count
     let pathEnd = start;
     while (pathEnd < end && buf[pathEnd] !== 63) pathEnd++; // '?'
-    const o = this.#countPath(this.paths.idOfBytes(buf, start, pathEnd), rec);
+    const id = this.paths.idOfBytes(buf, start, pathEnd);
+    if (id === -1) {
+      this.#pathOverflow(buf, start, pathEnd, rec);
+      return;
+    }
+    const o = this.#countPath(id, rec);
     let r = this.paths.values[o + 2] as number;
     if (r === 0) this.paths.values[o + 2] = r = this.#routeOfShape(buf, start, pathEnd) + 1;
     count(this.#routeList[r - 1] as RouteTotals, rec);
@@ -314,11 +352,34 @@ export class Stats {
     this.#lastMethodCount = this.methods.get(method);
   }
 
-  /** Called with the id already taken: taking it may replace the values array. */
-  #countClient(id: number, by: number): void {
-    const values = this.clients.values;
-    const o = id * this.clients.width;
-    values[o] = (values[o] as number) + by;
+  /** Counts a key of a stride-1 table given as a string, or in its sketch when the table is full. */
+  #countKey(table: 'clients' | 'userAgents' | 'referrers', id: number, key: string): void {
+    if (id === -1) this.#overflow(table, own(key), 1);
+    else bump(this[table], id);
+  }
+
+  /** Counts a key of a stride-1 table read from bytes, or in its sketch when the table is full. */
+  #countBytes(table: 'clients' | 'userAgents' | 'referrers', buf: Buffer, start: number, end: number, id: number): void {
+    if (id === -1) this.#overflow(table, buf.toString('latin1', start, end), 1);
+    else bump(this[table], id);
+  }
+
+  /** A path its table had no room for: counted in the sketch, its route found through its shape. */
+  #pathOverflow(buf: Buffer, start: number, end: number, rec: ByteRecord): void {
+    this.#overflow('paths', buf.toString('latin1', start, end), 1, rec.bytes);
+    count(this.#routeList[this.#routeOfShape(buf, start, end)] as RouteTotals, rec);
+  }
+
+  /** Counts a key its table had no room for in the table's Space-Saving sketch. */
+  #overflow(table: SketchedTable, key: string, by: number, extra = 0): void {
+    let sketch = this.sketches.get(table);
+    if (sketch === undefined) this.sketches.set(table, (sketch = new SpaceSaving(this.#maxKeys)));
+    sketch.add(key, by, extra);
+  }
+
+  /** Whether some count comes from a sketch, so may be over the truth. */
+  get estimated(): boolean {
+    return this.sketches.size > 0;
   }
 
   /** Counts a line for a path; returns where the path's record starts in `paths.values`. */
@@ -358,6 +419,7 @@ export class Stats {
       paths: this.paths.snapshot(),
       routes: this.routes,
       minutes: this.minutes,
+      sketches: Object.fromEntries([...this.sketches].map(([k, s]) => [k, s.snapshot()])),
     };
   }
 
@@ -370,14 +432,21 @@ export class Stats {
     this.samples.push(...s.samples); // each part kept at most maxSamples; the report sorts and cuts
     for (let i = 0; i < this.statuses.length; i++) this.statuses[i] = (this.statuses[i] as number) + (s.statuses[i] as number);
     addRouteTotals(this.latency, s.latency);
-    this.clients.addSnapshot(s.clients);
+    this.clients.addSnapshot(s.clients, (k, c) => this.#overflow('clients', k, c[0] as number));
     this.ipv4Clients.reserve(s.ipv4Clients.keys.length);
-    s.ipv4Clients.keys.forEach((k, i) => this.ipv4Clients.add(k, s.ipv4Clients.values[i] as number));
+    s.ipv4Clients.keys.forEach((k, i) => {
+      const n = s.ipv4Clients.values[i] as number;
+      if (!this.ipv4Clients.add(k, n)) this.#overflow('clients', ipv4String(k), n);
+    });
     s.methods.keys.forEach((k, i) => increment(this.methods, k, s.methods.values[i] as number));
     for (const [k, v] of s.routes) addRouteTotals(this.#route(k), v);
-    this.paths.addSnapshot(s.paths);
-    this.userAgents.addSnapshot(s.userAgents);
-    this.referrers.addSnapshot(s.referrers);
+    this.paths.addSnapshot(s.paths, (k, c) => this.#overflow('paths', k, c[0] as number, c[1] as number));
+    this.userAgents.addSnapshot(s.userAgents, (k, c) => this.#overflow('userAgents', k, c[0] as number));
+    this.referrers.addSnapshot(s.referrers, (k, c) => this.#overflow('referrers', k, c[0] as number));
+    for (const [table, sketch] of Object.entries(s.sketches) as [SketchedTable, SketchSnapshot][]) {
+      if (!this.sketches.has(table)) this.sketches.set(table, new SpaceSaving(this.#maxKeys));
+      (this.sketches.get(table) as SpaceSaving).merge(sketch);
+    }
     for (const [k, v] of s.minutes) {
       const m = this.minutes.get(k);
       if (m === undefined) this.minutes.set(k, { ...v });

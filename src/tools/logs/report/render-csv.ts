@@ -37,5 +37,6 @@ export function renderCsv(r: Report): string {
     rows.push({ section: 'latency', key: 'all', requests: l.count, mean_ms: l.meanMs, p50_ms: l.p50Ms, p95_ms: l.p95Ms, p99_ms: l.p99Ms });
   }
   rows.push({ section: 'malformed', key: 'lines', requests: r.malformed.count });
+  if (r.estimated) rows.push({ section: 'estimated', key: 'counts' }); // a table outgrew --max-keys
   return [COLUMNS.join(','), ...rows.map((row) => COLUMNS.map((c) => cell(row[c])).join(','))].join('\r\n') + '\r\n';
 }

@@ -40,7 +40,8 @@ export function renderTable(r: Report): string {
   out.push(
     `${int(s.requests)} requests, ${int(s.malformed)} malformed, ${s.filtered > 0 ? `${int(s.filtered)} filtered out, ` : ''}${formatBytes(s.bytes)} sent, ${int(s.uniqueClients)} clients, ` +
       `${int(s.uniquePaths)} paths in ${int(s.routePatterns)} route patterns${span}\n` +
-      `inputs: ${s.inputs.join(', ')} (${[...new Set(s.formats)].join(', ')})\n`,
+      `inputs: ${s.inputs.join(', ')} (${[...new Set(s.formats)].join(', ')})\n` +
+      (r.estimated ? 'counts are estimates: a table outgrew --max-keys; top entries may be over by a little, distinct counts are at least\n' : ''),
   );
   out.push(table('Top clients', ['client', 'requests', 'share'], r.clients.map((c) => [c.key, int(c.requests), pct(c.share)])));
   out.push(table('Top paths', ['path', 'requests', 'share', 'bytes'], r.paths.map((p) => [p.key, int(p.requests), pct(p.share), formatBytes(p.bytes)])));
