@@ -9,7 +9,7 @@
  * tests run both on the same lines), which stays the parser for format detection and tests.
  */
 import type { Layout, LayoutField } from './layout.js';
-import { fnv1a, hashBytes, joinLanes } from '../aggregate/key-table.js';
+import { hashBytes } from '../aggregate/key-table.js';
 import { toNumber } from './layout-parser.js';
 import { parseClfTimeBytes, parseIsoTime } from './time-syntax.js';
 
@@ -29,7 +29,7 @@ export interface ByteRecord {
   bytes: number;
   /** Microseconds; NaN when the format logs no duration. */
   latencyUs: number;
-  /** Empty when not logged or `-`; the hash is key-table.ts `fnv1a` of the bytes. */
+  /** Empty when not logged or `-`; the hash is key-table.ts `hashBytes` of the bytes. */
   userAgentStart: number;
   userAgentEnd: number;
   userAgentHash: number;
@@ -111,37 +111,10 @@ export function numberOf(buf: Buffer, start: number, end: number): number {
 }
 
 /**
- * The end of a header field (user agent, referrer) and its hash in one pass: these are the
- * longest fields of a line, and reading them twice (find the end, then hash for counting) cost
- * more than all other fields together. Returns -1 when the terminator is missing.
+ * The end of a header field (user agent, referrer) and its key-table.ts `hashBytes` hash, which
+ * counting would otherwise take again. Returns -1 when the terminator is missing.
  */
 function endAndHash(buf: Buffer, f: CompiledField, from: number, lineStart: number, end: number, into: Int32Array): number {
-  if (f.until.length === 1 && !f.escapes) {
-    // key-table.ts `hashBytes`, two lanes, while looking for the terminator.
-    const stop = f.until[0] as number;
-    let a = fnv1a.offset;
-    let b = fnv1a.offset2;
-    let i = from;
-    for (; i + 1 < end; i += 2) {
-      const c = buf[i] as number;
-      if (c === stop) {
-        into[0] = joinLanes(a, b);
-        return i;
-      }
-      const d = buf[i + 1] as number;
-      if (d === stop) {
-        into[0] = joinLanes(Math.imul(a ^ c, fnv1a.prime), b);
-        return i + 1;
-      }
-      a = Math.imul(a ^ c, fnv1a.prime);
-      b = Math.imul(b ^ d, fnv1a.prime);
-    }
-    if (i < end && buf[i] === stop) {
-      into[0] = joinLanes(a, b);
-      return i;
-    }
-    return -1;
-  }
   const at = f.until.length === 0 ? end : findEnd(buf, f, from, lineStart, end);
   if (at !== -1) into[0] = hashBytes(buf, from, at);
   return at;
