@@ -7,32 +7,15 @@
 
 /** The address as an unsigned 32-bit number, or -1 if it is not a plain dotted quad. */
 export function ipv4Key(s: string): number {
-  const len = s.length;
-  if (len < 7 || len > 15) return -1;
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < len; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || dots === 3) return -1;
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else if (c >= 48 && c <= 57) {
-      // A leading zero would not print back the same: keep such text as it was logged.
-      if (digits > 0 && part === 0) return -1;
-      part = part * 10 + (c - 48);
-      if (part > 255 || ++digits > 3) return -1;
-    } else {
-      return -1;
-    }
-  }
-  if (dots !== 3 || digits === 0) return -1;
-  return value * 256 + part;
+  // One parser for both paths: the text is at most 15 latin1 bytes, copied into a scratch buffer.
+  if (s.length < 7 || s.length > 15) return -1;
+  // latin1 keeps only a character's low byte: anything past ASCII could pose as a digit.
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return -1;
+  const len = SCRATCH.write(s, 0, 'latin1');
+  return ipv4KeyOfBytes(SCRATCH, 0, len);
 }
+
+const SCRATCH = Buffer.alloc(16);
 
 export function ipv4String(key: number): string {
   return `${Math.floor(key / 16777216)}.${Math.floor(key / 65536) % 256}.${Math.floor(key / 256) % 256}.${key % 256}`;
