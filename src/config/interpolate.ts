@@ -13,7 +13,7 @@ export interface Interpolation {
 
 export function interpolate(text: string, env: NodeJS.ProcessEnv): Interpolation {
   const missing: string[] = [];
-  const value = text.replace(REFERENCE, (whole, name: string | undefined, fallback: string | undefined) => {
+  const value = text.replace(REFERENCE, (_match, name: string | undefined, fallback: string | undefined) => {
     if (name === undefined) return '${';
     const set = env[name];
     if (set !== undefined && set !== '') return set;

@@ -3,7 +3,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { bufBinary } from '../../../src/proto/buf-binary.js';
 import { runCliCaptured } from '../../helpers/run-cli.js';
 import { gitRepo, type GitRepo } from './git-repo.js';
@@ -51,7 +50,6 @@ describe('proto breaking command', () => {
   });
 
   test('against a directory and against descriptor sets on both sides', async () => {
-    const old = join(repo.dir, 'old');
     await repo.write({ 'old/acme/shop/v1/item.proto': V2_SAFE.replace('  string note = 3;\n', '  string note = 3;\n  string gone = 4;\n') });
     const dir = await runCliCaptured(['proto', 'breaking', 'proto', '--against', 'old'], { cwd: repo.dir });
     assert.equal(dir.code, 100);
