@@ -6,13 +6,12 @@
  * This is the proxy core loop; docs/lifecycle.md names each stage and its failure status.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { SwitchyardError } from '../errors.js';
 import { Exchange } from '../listener/exchange.js';
 import { sendProblem } from '../listener/problem.js';
 import { requestIdFrom } from '../listener/request-id.js';
-import { createListener, listen } from '../listener/http-listener.js';
+import { createListener, listen, serverUrl } from '../listener/http-listener.js';
 import { createAccessLog, type AccessLog } from '../telemetry/access-log.js';
 import type { Runtime } from './build.js';
 import { channels, type RequestEndMessage, type RequestStartMessage } from '../telemetry/channels.js';
@@ -47,12 +46,7 @@ export class Gateway {
 
   /** Bound addresses as URLs (with the real port when 0 was configured). */
   urls(): string[] {
-    return this.#servers.map((s) => {
-      const a = s.address();
-      if (typeof a === 'string') return `unix:${a}`;
-      const info = a as AddressInfo;
-      return `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`;
-    });
+    return this.#servers.map(serverUrl);
   }
 
   /** Swaps in a runtime built from a new config; the old upstreams close once idle. */

@@ -13,7 +13,7 @@ import { startAdminServer } from '../admin/admin-server.js';
 import { adminEndpoints } from '../admin/endpoints.js';
 import { startTelemetry } from '../telemetry/telemetry.js';
 import type { ReloadOutcome } from '../admin/endpoint.js';
-import { formatAddress } from '../config/address.js';
+import { serverUrl } from '../listener/http-listener.js';
 import type { ListenAddress } from '../config/types.js';
 import type { Server } from 'node:http';
 
@@ -41,6 +41,8 @@ export interface RunningGateway {
   reload(): Promise<ReloadOutcome>;
   /** The admin server, when `admin` is configured. */
   readonly admin: Server | undefined;
+  /** Its URL (`http://127.0.0.1:9901`), when `admin` is configured. */
+  readonly adminUrl: string | undefined;
 }
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
@@ -82,12 +84,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const adminConfig = configured === undefined || options.adminListen === undefined ? configured : { ...configured, listen: options.adminListen };
   const telemetry = startTelemetry(gateway.runtime.config.telemetry, gateway, log);
   const admin = adminConfig === undefined ? undefined : await startAdminServer(adminConfig, adminEndpoints, { gateway, reload, telemetry }, log);
-  if (admin !== undefined) announce({ admin: formatAddress(adminConfig?.listen as ListenAddress) }, 'admin listening');
+  const adminUrl = admin === undefined ? undefined : serverUrl(admin);
+  if (adminUrl !== undefined) announce({ admin: adminUrl }, 'admin listening');
   const onStop = () => void stop();
   const onReload = () => void reload().catch((err: unknown) => log.error({ err }, 'reload failed'));
   const removeSignals = () => {
     process.off('SIGTERM', onStop).off('SIGINT', onStop).off('SIGHUP', onReload);
   };
   if (options.signals !== false) process.on('SIGTERM', onStop).on('SIGINT', onStop).on('SIGHUP', onReload);
-  return { gateway, log, stopped, stop, reload, admin };
+  return { gateway, log, stopped, stop, reload, admin, adminUrl };
 }

@@ -5,7 +5,7 @@
  * request exists are answered here as problem+json, and the connection is closed.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { unlink } from 'node:fs/promises';
 import type { LimitsConfig, ListenAddress, TimeoutsConfig } from '../config/types.js';
 import { SwitchyardError, type ErrorCode } from '../errors.js';
@@ -66,6 +66,14 @@ function classify(err: NodeJS.ErrnoException): [ErrorCode, string] {
       // Transfer-Encoding (RFC 9112 §6.3), obs-fold, bare LF, invalid header token...
       return ['SY_ERR_BAD_REQUEST', `malformed request: ${(err as { reason?: string }).reason ?? err.message}`.toLowerCase()];
   }
+}
+
+/** The URL a listening server answers on, with the real port when 0 was configured. */
+export function serverUrl(server: Server): string {
+  const a = server.address();
+  if (typeof a === 'string') return `unix:${a}`;
+  const info = a as AddressInfo;
+  return `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`;
 }
 
 /** Starts listening; a unix socket left by a previous run is replaced. */

@@ -24,7 +24,6 @@ process.on('message', (message: PrimaryMessage) => {
   if (message.type === 'upstreams') send({ type: 'upstreams', id: message.id, pid: process.pid, views: upstreamViews(running.gateway) });
   else if (message.type === 'reload') void running.reload().then((outcome) => send({ type: 'reload', id: message.id, outcome }));
 });
-const adminAddress = running.admin?.address();
-send({ type: 'ready', listen: running.gateway.urls(), admin: adminAddress !== null && typeof adminAddress === 'object' ? `http://127.0.0.1:${adminAddress.port}` : undefined });
+send({ type: 'ready', listen: running.gateway.urls(), admin: running.adminUrl });
 await running.stopped;
 process.exit(0);

@@ -52,8 +52,7 @@ export function demoCommand(ctx: CommandContext): Command {
         await writeFile(file, demoConfig({ listen: opts.listen, admin: opts.admin, usersUrl: users.url, phpSocket, legacyRoot: LEGACY_ROOT, accessLog: join(dir, 'access.log') }));
         const running = await startGateway({ file, env: ctx.io.env, logLevel: opts.logLevel, logStream: ctx.io.stderr });
         const [url] = running.gateway.urls();
-        const adminAddress = running.admin?.address();
-        const admin = adminAddress !== null && typeof adminAddress === 'object' ? `http://127.0.0.1:${adminAddress?.port}` : undefined;
+        const admin = running.adminUrl;
         ctx.io.stdout.write(
           [
             'Switchyard demo is running (Ctrl-C stops it).',
