@@ -136,7 +136,6 @@ function count(into: RouteTotals, rec: { readonly bytes: number; readonly status
   }
 }
 
-
 /** Adds one to a stride-1 table's key; the id is taken first, as taking it may replace `values`. */
 function bump(t: KeyTable, id: number): void {
   const o = id * t.width;
@@ -372,9 +371,14 @@ export class Stats {
 
   /** Counts a key its table had no room for in the table's Space-Saving sketch. */
   #overflow(table: SketchedTable, key: string, by: number, extra = 0): void {
+    this.#sketch(table).add(key, by, extra);
+  }
+
+  /** A table's sketch, made on first use. */
+  #sketch(table: SketchedTable): SpaceSaving {
     let sketch = this.sketches.get(table);
     if (sketch === undefined) this.sketches.set(table, (sketch = new SpaceSaving(this.#maxKeys)));
-    sketch.add(key, by, extra);
+    return sketch;
   }
 
   /** Whether some count comes from a sketch, so may be over the truth. */
@@ -443,10 +447,7 @@ export class Stats {
     this.paths.addSnapshot(s.paths, (k, c) => this.#overflow('paths', k, c[0] as number, c[1] as number));
     this.userAgents.addSnapshot(s.userAgents, (k, c) => this.#overflow('userAgents', k, c[0] as number));
     this.referrers.addSnapshot(s.referrers, (k, c) => this.#overflow('referrers', k, c[0] as number));
-    for (const [table, sketch] of Object.entries(s.sketches) as [SketchedTable, SketchSnapshot][]) {
-      if (!this.sketches.has(table)) this.sketches.set(table, new SpaceSaving(this.#maxKeys));
-      (this.sketches.get(table) as SpaceSaving).merge(sketch);
-    }
+    for (const [table, sketch] of Object.entries(s.sketches) as [SketchedTable, SketchSnapshot][]) this.#sketch(table).merge(sketch);
     for (const [k, v] of s.minutes) {
       const m = this.minutes.get(k);
       if (m === undefined) this.minutes.set(k, { ...v });
