@@ -1,9 +1,11 @@
 /**
  * The dashboard's files: the page, its script and style from `assets/` (read from the source
  * tree beside the compiled output, as tsc does not copy them), and uPlot from the installed
- * package — served by the gateway itself, no CDN. Read once, on first request.
+ * package — served by the gateway itself, no CDN. Read once, on first request, asynchronously so
+ * the read never blocks the event loop.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -30,12 +32,12 @@ const SOURCES: Record<string, { type: string; path: () => string }> = {
 
 const cache = new Map<string, Asset>();
 
-export function dashboardAsset(name: string): Asset {
+export async function dashboardAsset(name: string): Promise<Asset> {
   let asset = cache.get(name);
   if (asset === undefined) {
     const source = SOURCES[name];
     if (source === undefined) throw new RangeError(`no dashboard asset ${name}`);
-    asset = { type: source.type, body: readFileSync(source.path()) };
+    asset = { type: source.type, body: await readFile(source.path()) };
     cache.set(name, asset);
   }
   return asset;

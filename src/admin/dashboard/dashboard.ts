@@ -13,8 +13,8 @@ import { requireTelemetry } from '../metrics.js';
 import { DASHBOARD_ASSETS, dashboardAsset } from './assets.js';
 import { dashboardState } from './dashboard-state.js';
 
-function send(exchange: Exchange, name: string): void {
-  const asset = dashboardAsset(name);
+async function send(exchange: Exchange, name: string): Promise<void> {
+  const asset = await dashboardAsset(name);
   exchange.res.writeHead(200, { 'content-type': asset.type, 'content-length': asset.body.length, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }).end(asset.body);
 }
 
@@ -37,7 +37,7 @@ const page: AdminEndpoint = {
       throw new SwitchyardError('SY_ERR_ADMIN_UNAUTHORIZED', 'open /dashboard?token=<admin token>, or send it as Authorization: Bearer <token>', { headers: { 'www-authenticate': 'Bearer realm="switchyard-admin"' } });
     }
     requireTelemetry(context);
-    send(exchange, 'index.html');
+    await send(exchange, 'index.html');
   },
 };
 
@@ -46,7 +46,7 @@ const files: AdminEndpoint[] = DASHBOARD_ASSETS.filter((n) => n !== 'index.html'
   path: `/dashboard/${name}`,
   open: true,
   async handle(exchange) {
-    send(exchange, name);
+    await send(exchange, name);
   },
 }));
 
