@@ -1,11 +1,18 @@
 /** buf's service rules: service suffix, standard request/response names, one RPC per message. */
 import { elementsOf, type MethodElement } from '../../elements.js';
 import { METHOD, SERVICE } from '../../descriptor-paths.js';
+import type { LintOptions } from '../../config.js';
 import { STANDARD, type LintRule } from '../rule.js';
 
 const EMPTY = 'google.protobuf.Empty';
 const shortName = (typeName: string): string => typeName.split('.').pop() ?? '';
 const fqn = (typeName: string | undefined): string => (typeName ?? '').replace(/^\./, '');
+
+/** The two sides of an RPC, for rules that read either one the same way. */
+const SIDES = {
+  Request: { word: 'request', type: (m: MethodElement) => m.desc.inputType, at: METHOD.inputType, allowEmpty: (o: LintOptions) => o.rpcAllowEmptyRequests },
+  Response: { word: 'response', type: (m: MethodElement) => m.desc.outputType, at: METHOD.outputType, allowEmpty: (o: LintOptions) => o.rpcAllowEmptyResponses },
+} as const;
 
 export const rpcRules: readonly LintRule[] = [
   {
@@ -22,36 +29,8 @@ export const rpcRules: readonly LintRule[] = [
       }
     },
   },
-  {
-    id: 'RPC_REQUEST_STANDARD_NAME',
-    categories: STANDARD,
-    purpose: 'request messages are named RpcNameRequest or ServiceNameRpcNameRequest',
-    check(ctx) {
-      for (const file of ctx.targets) {
-        for (const m of elementsOf(file).methods) {
-          const type = fqn(m.desc.inputType);
-          if (ctx.options.rpcAllowEmptyRequests && type === EMPTY) continue;
-          if (standardName(m, type, 'Request')) continue;
-          ctx.report(file, [...m.path, METHOD.inputType], `RPC request type "${shortName(type)}" should be named "${m.desc.name}Request" or "${m.service.desc.name}${m.desc.name}Request".`, [m.path]);
-        }
-      }
-    },
-  },
-  {
-    id: 'RPC_RESPONSE_STANDARD_NAME',
-    categories: STANDARD,
-    purpose: 'response messages are named RpcNameResponse or ServiceNameRpcNameResponse',
-    check(ctx) {
-      for (const file of ctx.targets) {
-        for (const m of elementsOf(file).methods) {
-          const type = fqn(m.desc.outputType);
-          if (ctx.options.rpcAllowEmptyResponses && type === EMPTY) continue;
-          if (standardName(m, type, 'Response')) continue;
-          ctx.report(file, [...m.path, METHOD.outputType], `RPC response type "${shortName(type)}" should be named "${m.desc.name}Response" or "${m.service.desc.name}${m.desc.name}Response".`, [m.path]);
-        }
-      }
-    },
-  },
+  standardNameRule('Request'),
+  standardNameRule('Response'),
   {
     id: 'RPC_REQUEST_RESPONSE_UNIQUE',
     categories: STANDARD,
@@ -81,9 +60,28 @@ export const rpcRules: readonly LintRule[] = [
   },
 ];
 
-function standardName(m: MethodElement, type: string, suffix: string): boolean {
-  const name = shortName(type);
-  return name === `${m.desc.name}${suffix}` || name === `${m.service.desc.name}${m.desc.name}${suffix}`;
+/** RPC_REQUEST_STANDARD_NAME and RPC_RESPONSE_STANDARD_NAME. */
+function standardNameRule(suffix: keyof typeof SIDES): LintRule {
+  const side = SIDES[suffix];
+  return {
+    id: `RPC_${suffix.toUpperCase()}_STANDARD_NAME`,
+    categories: STANDARD,
+    purpose: `${side.word} messages are named RpcName${suffix} or ServiceNameRpcName${suffix}`,
+    check(ctx) {
+      const allowEmpty = side.allowEmpty(ctx.options);
+      for (const file of ctx.targets) {
+        for (const m of elementsOf(file).methods) {
+          const type = fqn(side.type(m));
+          if (allowEmpty && type === EMPTY) continue;
+          const name = shortName(type);
+          const short = `${m.desc.name}${suffix}`;
+          const long = `${m.service.desc.name}${short}`;
+          if (name === short || name === long) continue;
+          ctx.report(file, [...m.path, side.at], `RPC ${side.word} type "${name}" should be named "${short}" or "${long}".`, [m.path]);
+        }
+      }
+    },
+  };
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
