@@ -13,7 +13,6 @@ type Fail = (code: ErrorCode, segments: (string | number)[], message: string) =>
 
 export function normalizeHttpUpstream(name: string, value: Raw, at: (string | number)[], fail: Fail): HttpUpstreamConfig {
   const d = defaults.http;
-  const duration = (v: unknown, fallback: number) => (v === undefined ? fallback : (parseDuration(v) ?? fallback));
 
   const endpoints = (value['endpoints'] as (string | Raw)[]).map((e, i): HttpEndpointConfig => {
     const raw: Raw = typeof e === 'string' ? { url: e } : e;
@@ -50,8 +49,8 @@ export function normalizeHttpUpstream(name: string, value: Raw, at: (string | nu
     const statuses = (hc['expectedStatuses'] as string[] | undefined) ?? d.healthCheck.expectedStatuses;
     healthCheck = {
       path: hc['path'] as string,
-      interval: duration(hc['interval'], d.healthCheck.interval),
-      timeout: duration(hc['timeout'], d.healthCheck.timeout),
+      interval: parseDuration(hc['interval']) ?? d.healthCheck.interval,
+      timeout: parseDuration(hc['timeout']) ?? d.healthCheck.timeout,
       healthyThreshold: (hc['healthyThreshold'] as number | undefined) ?? d.healthCheck.healthyThreshold,
       unhealthyThreshold: (hc['unhealthyThreshold'] as number | undefined) ?? d.healthCheck.unhealthyThreshold,
       expectedStatuses: statuses.map((s, i) => {
@@ -72,8 +71,8 @@ export function normalizeHttpUpstream(name: string, value: Raw, at: (string | nu
   const retryOnRaw = (retry['retryOn'] as string[] | undefined) ?? d.retry.retryOn;
   const retryOn = retryOnRaw.filter((c): c is RetryCondition => !c.startsWith('retriable-status:'));
   const retriableStatuses = retryOnRaw.filter((c) => c.startsWith('retriable-status:')).map((c) => Number(c.slice('retriable-status:'.length)));
-  const base = duration(backoff['base'], d.retry.backoff.base);
-  const max = duration(backoff['max'], Math.max(d.retry.backoff.max, base));
+  const base = parseDuration(backoff['base']) ?? d.retry.backoff.base;
+  const max = parseDuration(backoff['max']) ?? Math.max(d.retry.backoff.max, base);
   if (max < base) fail('SY_ERR_CONFIG_UPSTREAM', [...at, 'retry', 'backoff', 'max'], `backoff max (${max} ms) is below base (${base} ms)`);
 
   const timeouts = (value['timeouts'] ?? {}) as Raw;
@@ -92,9 +91,9 @@ export function normalizeHttpUpstream(name: string, value: Raw, at: (string | nu
     outlierDetection: {
       consecutive5xx: num(od, 'consecutive5xx', odd.consecutive5xx),
       consecutiveGatewayFailure: num(od, 'consecutiveGatewayFailure', odd.consecutiveGatewayFailure),
-      interval: duration(od['interval'], odd.interval),
-      baseEjectionTime: duration(od['baseEjectionTime'], odd.baseEjectionTime),
-      maxEjectionTime: duration(od['maxEjectionTime'], odd.maxEjectionTime),
+      interval: parseDuration(od['interval']) ?? odd.interval,
+      baseEjectionTime: parseDuration(od['baseEjectionTime']) ?? odd.baseEjectionTime,
+      maxEjectionTime: parseDuration(od['maxEjectionTime']) ?? odd.maxEjectionTime,
       maxEjectionPercent: num(od, 'maxEjectionPercent', odd.maxEjectionPercent),
       successRateMinimumHosts: num(od, 'successRateMinimumHosts', odd.successRateMinimumHosts),
       successRateRequestVolume: num(od, 'successRateRequestVolume', odd.successRateRequestVolume),
@@ -109,12 +108,12 @@ export function normalizeHttpUpstream(name: string, value: Raw, at: (string | nu
     },
     retry: { attempts: num(retry, 'attempts', d.retry.attempts), retryOn, retriableStatuses, budget: num(retry, 'budget', d.retry.budget), backoff: { base, max } },
     timeouts: {
-      connect: duration(timeouts['connect'], d.timeouts.connect),
-      firstByte: duration(timeouts['firstByte'], d.timeouts.firstByte),
-      idle: duration(timeouts['idle'], d.timeouts.idle),
-      total: duration(timeouts['total'], d.timeouts.total),
+      connect: parseDuration(timeouts['connect']) ?? d.timeouts.connect,
+      firstByte: parseDuration(timeouts['firstByte']) ?? d.timeouts.firstByte,
+      idle: parseDuration(timeouts['idle']) ?? d.timeouts.idle,
+      total: parseDuration(timeouts['total']) ?? d.timeouts.total,
     },
-    keepAliveTimeout: duration(value['keepAliveTimeout'], d.keepAliveTimeout),
-    maxResponseHeaderSize: value['maxResponseHeaderSize'] === undefined ? d.maxResponseHeaderSize : (parseSize(value['maxResponseHeaderSize']) ?? d.maxResponseHeaderSize),
+    keepAliveTimeout: parseDuration(value['keepAliveTimeout']) ?? d.keepAliveTimeout,
+    maxResponseHeaderSize: parseSize(value['maxResponseHeaderSize']) ?? d.maxResponseHeaderSize,
   };
 }

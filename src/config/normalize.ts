@@ -45,8 +45,6 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
     }
     return parsed;
   };
-  const duration = (value: unknown, fallback: number) => (value === undefined ? fallback : (parseDuration(value) ?? fallback));
-  const size = (value: unknown, fallback: number) => (value === undefined ? fallback : (parseSize(value) ?? fallback));
 
   const listenRaw = raw['listen'] ?? defaults.listen;
   const listen = (Array.isArray(listenRaw) ? listenRaw : [listenRaw]).map((v, i) => address(v, Array.isArray(listenRaw) ? ['listen', i] : ['listen']));
@@ -59,16 +57,16 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
 
   const limitsRaw = (raw['limits'] ?? {}) as Raw;
   const limits = {
-    headerSize: size(limitsRaw['headerSize'], defaults.limits.headerSize),
+    headerSize: parseSize(limitsRaw['headerSize']) ?? defaults.limits.headerSize,
     headerCount: (limitsRaw['headerCount'] as number | undefined) ?? defaults.limits.headerCount,
-    bodySize: size(limitsRaw['bodySize'], defaults.limits.bodySize),
+    bodySize: parseSize(limitsRaw['bodySize']) ?? defaults.limits.bodySize,
   };
   const timeoutsRaw = (raw['timeouts'] ?? {}) as Raw;
   const timeouts = {
-    headers: duration(timeoutsRaw['headers'], defaults.timeouts.headers),
-    body: duration(timeoutsRaw['body'], defaults.timeouts.body),
-    idle: duration(timeoutsRaw['idle'], defaults.timeouts.idle),
-    shutdown: duration(timeoutsRaw['shutdown'], defaults.timeouts.shutdown),
+    headers: parseDuration(timeoutsRaw['headers']) ?? defaults.timeouts.headers,
+    body: parseDuration(timeoutsRaw['body']) ?? defaults.timeouts.body,
+    idle: parseDuration(timeoutsRaw['idle']) ?? defaults.timeouts.idle,
+    shutdown: parseDuration(timeoutsRaw['shutdown']) ?? defaults.timeouts.shutdown,
   };
 
   const upstreams = new Map<string, UpstreamConfig>();
@@ -92,12 +90,12 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
         maxConnections: (value['maxConnections'] as number | undefined) ?? defaults.fastcgi.maxConnections,
         queue: {
           max: (queue['max'] as number | undefined) ?? defaults.fastcgi.queue.max,
-          timeout: duration(queue['timeout'], defaults.fastcgi.queue.timeout),
+          timeout: parseDuration(queue['timeout']) ?? defaults.fastcgi.queue.timeout,
         },
         keepAlive: (value['keepAlive'] as boolean | undefined) ?? defaults.fastcgi.keepAlive,
-        connectTimeout: duration(value['connectTimeout'], defaults.fastcgi.connectTimeout),
-        readTimeout: duration(value['readTimeout'], defaults.fastcgi.readTimeout),
-        spoolMemory: size(value['spoolMemory'], defaults.fastcgi.spoolMemory),
+        connectTimeout: parseDuration(value['connectTimeout']) ?? defaults.fastcgi.connectTimeout,
+        readTimeout: parseDuration(value['readTimeout']) ?? defaults.fastcgi.readTimeout,
+        spoolMemory: parseSize(value['spoolMemory']) ?? defaults.fastcgi.spoolMemory,
         status: value['status'] as string | undefined,
         slowlog: value['slowlog'] === undefined ? undefined : resolve(baseDir, value['slowlog'] as string),
         params,
@@ -186,7 +184,7 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
         to,
         middleware: [...group.middleware, ...own],
         static: isStatic,
-        bodySize: size(item['bodyLimit'], limits.bodySize),
+        bodySize: parseSize(item['bodyLimit']) ?? limits.bodySize,
         stripPrefix: item['stripPrefix'] as string | undefined,
         rewrite: item['rewrite'] as string | undefined,
         hostHeader: (item['hostHeader'] as string | undefined) ?? defaults.http.hostHeader,
@@ -206,14 +204,14 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
       middleware,
       routes,
       accessLog: { target: accessLogTarget((raw['accessLog'] as string | undefined) ?? defaults.accessLog, baseDir) },
-      telemetry: telemetryConfig((raw['telemetry'] ?? {}) as Raw, duration),
+      telemetry: telemetryConfig((raw['telemetry'] ?? {}) as Raw),
       source,
     },
     problems,
   };
 }
 
-function telemetryConfig(raw: Raw, duration: (value: unknown, fallback: number) => number): TelemetryConfig {
+function telemetryConfig(raw: Raw): TelemetryConfig {
   const tracing = raw['tracing'] as Raw | undefined;
   const heatmap = (raw['heatmap'] ?? {}) as Raw;
   const d = defaults.telemetry;
@@ -227,7 +225,7 @@ function telemetryConfig(raw: Raw, duration: (value: unknown, fallback: number) 
             sampleRatio: (tracing['sampleRatio'] as number | undefined) ?? d.sampleRatio,
             serviceName: (tracing['serviceName'] as string | undefined) ?? d.serviceName,
           },
-    heatmap: { slice: duration(heatmap['slice'], d.heatmap.slice), keep: duration(heatmap['keep'], d.heatmap.keep) },
+    heatmap: { slice: parseDuration(heatmap['slice']) ?? d.heatmap.slice, keep: parseDuration(heatmap['keep']) ?? d.heatmap.keep },
   };
 }
 
