@@ -37,17 +37,18 @@ export function settleFormat(name: string, explicit: FormatSpec | undefined, hea
   );
 }
 
-async function readHead(path: string, gzip: boolean): Promise<Buffer> {
-  if (!gzip) {
-    const fh = await open(path, 'r');
-    try {
-      const buf = Buffer.alloc(SAMPLE_BYTES);
-      const { bytesRead } = await fh.read(buf, 0, SAMPLE_BYTES, 0);
-      return buf.subarray(0, bytesRead);
-    } finally {
-      await fh.close();
-    }
+/** The first 64 KiB of a file, inflated when its first bytes are gzip's magic (RFC 1952 §2.3.1). */
+async function readHead(path: string): Promise<{ gzip: boolean; head: Buffer }> {
+  const fh = await open(path, 'r');
+  let raw: Buffer;
+  try {
+    const buf = Buffer.alloc(SAMPLE_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, SAMPLE_BYTES, 0);
+    raw = buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
   }
+  if (!(raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b)) return { gzip: false, head: raw };
   const parts: Buffer[] = [];
   let size = 0;
   const stream = createReadStream(path).pipe(createGunzip());
@@ -62,18 +63,7 @@ async function readHead(path: string, gzip: boolean): Promise<Buffer> {
   } finally {
     stream.destroy();
   }
-  return Buffer.concat(parts).subarray(0, SAMPLE_BYTES);
-}
-
-async function isGzip(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
-  try {
-    const magic = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(magic, 0, 2, 0);
-    return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-  } finally {
-    await fh.close();
-  }
+  return { gzip: true, head: Buffer.concat(parts).subarray(0, SAMPLE_BYTES) };
 }
 
 export async function openFileInput(name: string, cwd: string, explicit: FormatSpec | undefined): Promise<Input> {
@@ -90,8 +80,7 @@ export async function openFileInput(name: string, cwd: string, explicit: FormatS
     throw new SwitchyardError('SY_ERR_FILE_UNREADABLE', `cannot read ${name}: ${code ?? String(err)}`);
   }
   try {
-    const gzip = await isGzip(path);
-    const head = await readHead(path, gzip);
+    const { gzip, head } = await readHead(path);
     return { name, path, gzip, size, spec: settleFormat(name, explicit, head) };
   } catch (err) {
     if (err instanceof SwitchyardError) throw err;
