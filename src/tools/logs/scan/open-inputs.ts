@@ -37,7 +37,12 @@ export function settleFormat(name: string, explicit: FormatSpec | undefined, hea
   );
 }
 
-/** The first 64 KiB of a file, inflated when its first bytes are gzip's magic (RFC 1952 §2.3.1). */
+/** Whether bytes start with gzip's magic ID1 ID2 (RFC 1952 §2.3.1): files and stdin are told apart by it. */
+export function isGzip(head: Uint8Array): boolean {
+  return head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/** The first 64 KiB of a file, inflated when it is gzip. */
 async function readHead(path: string): Promise<{ gzip: boolean; head: Buffer }> {
   const fh = await open(path, 'r');
   let raw: Buffer;
@@ -48,7 +53,7 @@ async function readHead(path: string): Promise<{ gzip: boolean; head: Buffer }> 
   } finally {
     await fh.close();
   }
-  if (!(raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b)) return { gzip: false, head: raw };
+  if (!isGzip(raw)) return { gzip: false, head: raw };
   const parts: Buffer[] = [];
   let size = 0;
   const stream = createReadStream(path).pipe(createGunzip());

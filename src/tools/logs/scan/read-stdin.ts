@@ -8,7 +8,7 @@ import { createGunzip } from 'node:zlib';
 import type { Stats } from '../aggregate/stats.js';
 import type { FormatSpec } from '../format/layout.js';
 import { LineSplitter } from './line-splitter.js';
-import { settleFormat } from './open-inputs.js';
+import { isGzip, settleFormat } from './open-inputs.js';
 import { scanChunks } from './scan-job.js';
 
 export interface StdinScan {
@@ -43,7 +43,7 @@ export async function scanStdin(
   }
   stream = rest();
   let first: Buffer = Buffer.concat(head);
-  if (first[0] === 0x1f && first[1] === 0x8b) {
+  if (isGzip(first)) {
     const inflated = Readable.from(stream).pipe(createGunzip());
     stream = inflated as AsyncIterable<Buffer>;
     const inflatedIterator = stream[Symbol.asyncIterator]();
