@@ -168,7 +168,10 @@ export class GatewayMetrics {
       registers,
       collect() {
         this.reset();
-        for (const [name, state] of fpm.states) if (gateway.runtime.config.upstreams.get(name)?.type === 'fastcgi' && (gateway.runtime.config.upstreams.get(name) as { status?: string }).status !== undefined) this.set({ upstream: name }, state.status === undefined ? 0 : 1);
+        for (const [name, state] of fpm.states) {
+          const config = gateway.runtime.config.upstreams.get(name);
+          if (config?.type === 'fastcgi' && config.status !== undefined) this.set({ upstream: name }, state.status === undefined ? 0 : 1);
+        }
       },
     });
     new Gauge({
