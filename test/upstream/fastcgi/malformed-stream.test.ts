@@ -12,7 +12,7 @@ import { RecordType, encodeEndRequest, encodeHeader, encodeStream } from '../../
 import { startExchangeServer, type ExchangeServer } from '../../helpers/exchange-server.js';
 import { httpRequest } from '../../helpers/http-request.js';
 import { fastcgiConfig } from './php-app.js';
-import { okResponse, startFakeFastcgi, type FakeFastcgi } from './fake-fastcgi.js';
+import { okResponse, startFakeFastcgi, type FakeBehaviour, type FakeFastcgi, type FakeOptions } from './fake-fastcgi.js';
 
 const HEAD = 'Content-Type: text/plain\r\n\r\n';
 
@@ -48,22 +48,23 @@ const ANSWERS: Record<string, () => Answer> = {
   '/hang': () => ({ bytes: Buffer.concat(encodeStream(RecordType.STDOUT, 1, Buffer.from(HEAD))) }),
 };
 
-describe('malformed FastCGI streams (scripted fake server)', () => {
+/**
+ * A fake php-fpm scripted by `behaviour`, an upstream on it and an exchange server in front,
+ * started before the tests of the enclosing describe and closed after them.
+ */
+function useFakeUpstream(
+  behaviour: FakeBehaviour,
+  options: { fake?: FakeOptions; upstream?: Parameters<typeof fastcgiConfig>[0] } = {},
+): { readonly fake: FakeFastcgi; readonly port: number } {
   let fake: FakeFastcgi;
   let gw: ExchangeServer;
   let root: string;
-
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'switchyard-fake-root-'));
     await writeFile(join(root, 'index.php'), '<?php // never run: the fake answers');
-    fake = await startFakeFastcgi(({ params, socket }) => {
-      const uri = params.get('REQUEST_URI') ?? '';
-      const answer = (ANSWERS[uri] ?? fine)();
-      if (answer.end === true) socket.end(answer.bytes);
-      else socket.write(answer.bytes);
-    });
+    fake = await startFakeFastcgi(behaviour, options.fake);
     gw = await startExchangeServer({
-      handler: createFastcgiUpstream(fastcgiConfig({ root, readTimeout: 300, address: { kind: 'unix', path: fake.socketPath } }), pino({ level: 'silent' })),
+      handler: createFastcgiUpstream(fastcgiConfig({ root, ...options.upstream, address: { kind: 'unix', path: fake.socketPath } }), pino({ level: 'silent' })),
     });
   });
   after(async () => {
@@ -71,6 +72,26 @@ describe('malformed FastCGI streams (scripted fake server)', () => {
     await fake?.close();
     await rm(root, { recursive: true, force: true });
   });
+  return {
+    get fake() {
+      return fake;
+    },
+    get port() {
+      return gw.port;
+    },
+  };
+}
+
+describe('malformed FastCGI streams (scripted fake server)', () => {
+  const gw = useFakeUpstream(
+    ({ params, socket }) => {
+      const uri = params.get('REQUEST_URI') ?? '';
+      const answer = (ANSWERS[uri] ?? fine)();
+      if (answer.end === true) socket.end(answer.bytes);
+      else socket.write(answer.bytes);
+    },
+    { upstream: { readTimeout: 300 } },
+  );
 
   const cases: [path: string, code: string, detail: RegExp][] = [
     ['/truncated', 'SY_ERR_UPSTREAM_PROTOCOL', /stream ended inside a record: it declared 200 bytes/],
@@ -130,35 +151,22 @@ describe('malformed FastCGI streams (scripted fake server)', () => {
 });
 
 describe('a kept connection that php-fpm closed while idle', () => {
-  let fake: FakeFastcgi;
-  let gw: ExchangeServer;
-  let root: string;
-
-  before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'switchyard-fake-root-'));
-    await writeFile(join(root, 'index.php'), '');
-    // Answers the first request of each connection, then drops the connection on the second,
-    // as a recycled php-fpm child would.
-    fake = await startFakeFastcgi(({ indexOnConnection, socket, params }) => {
+  // Answers the first request of each connection, then drops the connection on the second,
+  // as a recycled php-fpm child would.
+  const gw = useFakeUpstream(
+    ({ indexOnConnection, socket, params }) => {
       if (indexOnConnection === 0) socket.write(okResponse(`${HEAD}${params.get('REQUEST_METHOD')} ok`));
       else socket.destroy();
-    });
-    gw = await startExchangeServer({
-      handler: createFastcgiUpstream(fastcgiConfig({ root, maxConnections: 1, address: { kind: 'unix', path: fake.socketPath } }), pino({ level: 'silent' })),
-    });
-  });
-  after(async () => {
-    await gw?.close();
-    await fake?.close();
-    await rm(root, { recursive: true, force: true });
-  });
+    },
+    { upstream: { maxConnections: 1 } },
+  );
 
   test('a GET is replayed once on a new connection and succeeds', async () => {
     assert.equal((await httpRequest(gw.port, '/a')).text, 'GET ok');
     const res = await httpRequest(gw.port, '/b');
     assert.equal(res.status, 200);
     assert.equal(res.text, 'GET ok');
-    assert.equal(fake.connections(), 2);
+    assert.equal(gw.fake.connections(), 2);
   });
 
   test('a POST is never replayed: 502', async () => {
@@ -169,23 +177,7 @@ describe('a kept connection that php-fpm closed while idle', () => {
 });
 
 describe('an application that answers before reading the request body', () => {
-  let fake: FakeFastcgi;
-  let gw: ExchangeServer;
-  let root: string;
-
-  before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'switchyard-fake-root-'));
-    await writeFile(join(root, 'index.php'), '');
-    fake = await startFakeFastcgi(({ socket }) => socket.write(okResponse(`${HEAD}early`)), { answerBeforeStdin: true });
-    gw = await startExchangeServer({
-      handler: createFastcgiUpstream(fastcgiConfig({ root, maxConnections: 1, address: { kind: 'unix', path: fake.socketPath } }), pino({ level: 'silent' })),
-    });
-  });
-  after(async () => {
-    await gw?.close();
-    await fake?.close();
-    await rm(root, { recursive: true, force: true });
-  });
+  const gw = useFakeUpstream(({ socket }) => socket.write(okResponse(`${HEAD}early`)), { fake: { answerBeforeStdin: true }, upstream: { maxConnections: 1 } });
 
   // Regression: the connection went back to the pool while the rest of the body was still
   // being written to it, so those STDIN records landed in the next request.
@@ -194,6 +186,6 @@ describe('an application that answers before reading the request body', () => {
     assert.equal(res.text, 'early');
     const next = await httpRequest(gw.port, '/next');
     assert.equal(next.text, 'early');
-    assert.equal(fake.connections(), 2, 'the second request had a connection of its own');
+    assert.equal(gw.fake.connections(), 2, 'the second request had a connection of its own');
   });
 });
