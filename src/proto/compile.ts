@@ -9,7 +9,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { FileDescriptorSet } from '@bufbuild/protobuf/wkt';
 import { SwitchyardError } from '../errors.js';
@@ -19,6 +19,7 @@ import { decodeImage } from './image.js';
 import { findProtoFiles } from './find-protos.js';
 import { builtinIncludeDir } from './include-dir.js';
 import type { CompileDiagnostic } from './proto-file.js';
+import { toPosix } from './posix-path.js';
 
 const run = promisify(execFile);
 // Names of the throw-away workspace's modules: module0, module1... and the built-in include.
@@ -139,6 +140,5 @@ function parseDiagnostics(stderr: string, toDisplay: (p: string) => string): Com
 /** Paths below the working directory print relative to it (as buf prints them), others absolute. */
 function displayOf(cwd: string, absolute: string): string {
   const rel = relative(cwd, absolute);
-  if (rel.startsWith('..')) return sep === '/' ? absolute : absolute.split(sep).join('/');
-  return sep === '/' ? rel : rel.split(sep).join('/');
+  return toPosix(rel.startsWith('..') ? absolute : rel);
 }

@@ -13,6 +13,7 @@ import { SwitchyardError } from '../errors.js';
 import { compileModules, type CompileOptions } from './compile.js';
 import { readWorkspace } from './workspace.js';
 import { decodeImage, imageFileInfo } from './image.js';
+import { toPosix } from './posix-path.js';
 import type { ProtoFile } from './proto-file.js';
 import { SourceIndex } from './source-info.js';
 
@@ -65,7 +66,7 @@ export async function loadProtoInput(input: string, options: LoadOptions): Promi
     const dirs = workspace === undefined ? [root] : workspace.modules.map((m) => m.dir);
     const module = dirs.findIndex((d) => !relative(d, absolute).startsWith('..'));
     if (module < 0) throw new SwitchyardError('SY_ERR_CLI_USAGE', `${input} is in none of the modules of the workspace at ${root}`);
-    const path = relative(dirs[module] as string, absolute).split(sep).join('/');
+    const path = toPosix(relative(dirs[module] as string, absolute));
     return loadModules(workspace?.root ?? root, dirs, { module, path }, options);
   }
   throw new SwitchyardError('SY_ERR_CLI_USAGE', `${input} is neither a directory, a .proto file nor a .binpb descriptor set`);

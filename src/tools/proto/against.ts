@@ -8,10 +8,11 @@ import { spawn, execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { isSwitchyardError, SwitchyardError } from '../../errors.js';
 import { emptyImage, isImagePath, loadProtoInput, type LoadOptions, type ProtoImage } from '../../proto/load.js';
+import { toPosix } from '../../proto/posix-path.js';
 
 const run = promisify(execFile);
 
@@ -105,8 +106,4 @@ function exportTree(root: string, ref: string, subdir: string, dir: string): Pro
     archive.on('close', done('git'));
     tar.on('close', done('tar'));
   });
-}
-
-function toPosix(p: string): string {
-  return sep === '/' ? p : p.split(sep).join('/');
 }

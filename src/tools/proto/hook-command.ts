@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import type { CommandContext } from '../../cli/io.js';
+import { toPosix } from '../../proto/posix-path.js';
 import { SwitchyardError } from '../../errors.js';
 
 const run = promisify(execFile);
@@ -39,7 +40,7 @@ export function hookCommand(ctx: CommandContext): Command {
       if (existing !== undefined && !existing.includes(MARKER) && flags.force !== true) {
         throw new SwitchyardError('SY_ERR_PROTO_HOOK', `${hookPath} already exists and was not written by switchyard; use --force to replace it`);
       }
-      const moduleInRepo = relative(top, moduleDir).split('\\').join('/') || '.';
+      const moduleInRepo = toPosix(relative(top, moduleDir)) || '.';
       if (moduleInRepo.startsWith('..')) throw new SwitchyardError('SY_ERR_PROTO_HOOK', `${module} is outside the git repository ${top}`);
       await mkdir(dirname(hookPath), { recursive: true });
       await writeFile(hookPath, hookScript(moduleInRepo));

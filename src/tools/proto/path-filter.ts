@@ -5,6 +5,7 @@
  */
 import { relative, resolve } from 'node:path';
 import type { ProtoImage } from '../../proto/load.js';
+import { toPosix } from '../../proto/posix-path.js';
 import { pathMatches } from './config.js';
 
 export interface PathFilter {
@@ -20,7 +21,7 @@ export function pathFilter(image: ProtoImage, filter: PathFilter, cwd: string): 
   const toNames = (p: string): string[] => {
     if (image.modules.length === 0) return [p];
     return image.modules.flatMap((m) => {
-      const rel = relative(m.dir, resolve(cwd, p)).split('\\').join('/');
+      const rel = toPosix(relative(m.dir, resolve(cwd, p)));
       return rel.startsWith('..') ? [] : [rel];
     });
   };
