@@ -16,7 +16,7 @@ export function bucketOf(us: number): number {
 }
 
 /** The geometric middle of a bucket, the value it stands for. */
-export function bucketValue(b: number): number {
+function bucketValue(b: number): number {
   if (b === 0) return 0;
   return Math.pow(BASE, b - 0.5);
 }

@@ -6,8 +6,8 @@
  */
 import { SwitchyardError } from '../../../errors.js';
 
-export const NUMBER_FIELDS = ['status', 'bytes', 'time'] as const;
-export const STRING_FIELDS = ['method', 'path', 'ip'] as const;
+const NUMBER_FIELDS = ['status', 'bytes', 'time'] as const;
+const STRING_FIELDS = ['method', 'path', 'ip'] as const;
 export type FilterField = (typeof NUMBER_FIELDS)[number] | (typeof STRING_FIELDS)[number];
 export type FilterOp = '=' | '!=' | '>' | '>=' | '<' | '<=' | '~';
 
@@ -34,7 +34,7 @@ const FIELDS: readonly string[] = [...NUMBER_FIELDS, ...STRING_FIELDS];
 // Longest operators first, so `>=` is not read as `>` then `=...`.
 const EXPRESSION = /^\s*([a-z]+)\s*(!=|>=|<=|=|>|<|~)\s*(.*?)\s*$/;
 
-export function parseClause(text: string): Clause {
+function parseClause(text: string): Clause {
   const m = EXPRESSION.exec(text);
   if (m === null) throw filterError(`--filter "${text}" must be FIELD OP VALUE, e.g. status>=500 or path~^/api (fields: ${FIELDS.join(', ')}; operators: = != > >= < <= ~)`);
   const [, field = '', op = '', raw = ''] = m;

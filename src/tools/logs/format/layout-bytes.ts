@@ -90,7 +90,7 @@ function findEnd(buf: Buffer, f: CompiledField, from: number, lineStart: number,
  * bytes; anything else goes through the string rule. An integer of up to 15 digits divided by a
  * power of ten is exact then correctly rounded, the same double `+text` gives.
  */
-export function numberOf(buf: Buffer, start: number, end: number): number {
+function numberOf(buf: Buffer, start: number, end: number): number {
   let mantissa = 0;
   let scale = 1;
   let dot = -1;

@@ -30,7 +30,7 @@ export function display(key: string): string {
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
 
-export function latencySummary(t: RouteTotals): LatencySummary | undefined {
+function latencySummary(t: RouteTotals): LatencySummary | undefined {
   if (t.latencyCount === 0 || t.hist === undefined) return undefined;
   const ms = (q: number): number => round(percentile(t.hist as Uint32Array, t.latencyCount, q, t.latencyMaxUs) / 1000);
   return {

@@ -16,7 +16,7 @@ import type { Input } from './plan.js';
 const SAMPLE_BYTES = 64 * 1024;
 const SAMPLE_LINES = 50;
 
-export function sampleLines(head: Buffer): string[] {
+function sampleLines(head: Buffer): string[] {
   const text = head.toString('latin1');
   const lines = text.split('\n');
   if (head.length >= SAMPLE_BYTES) lines.pop(); // the last one is probably cut
