@@ -8,7 +8,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCliCaptured(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<CliResult> {
+export async function runCliCaptured(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string | Buffer } = {}): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];
@@ -18,5 +18,5 @@ export async function runCliCaptured(argv: string[], options: { cwd?: string; en
   const stdin = new PassThrough();
   stdin.end(options.stdin ?? '');
   const code = await runCli(argv, { stdout, stderr, stdin, env: options.env ?? {}, cwd: options.cwd ?? process.cwd() });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }
