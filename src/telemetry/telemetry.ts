@@ -38,7 +38,7 @@ export interface Telemetry {
 }
 
 /** The key a route is known by in metrics, heatmaps and traces: its name, else its path. */
-export function routeKey(route: { readonly name: string | undefined; readonly path: string } | undefined): string {
+function routeKey(route: { readonly name: string | undefined; readonly path: string } | undefined): string {
   return route === undefined ? UNMATCHED_ROUTE : (route.name ?? route.path);
 }
 

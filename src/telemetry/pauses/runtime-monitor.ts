@@ -8,7 +8,7 @@ import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf
 import { nowMs, type PauseTimeline } from './pause-timeline.js';
 
 /** A tick this much later than due is a stall worth lining up against slow requests. */
-export const STALL_MS = 20;
+const STALL_MS = 20;
 const TICK_MS = 10;
 /** GC pauses shorter than this are counted in metrics but kept off the timeline. */
 const TIMELINE_GC_MS = 2;

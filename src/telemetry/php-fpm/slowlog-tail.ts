@@ -103,7 +103,7 @@ async function readHead(handle: FileHandle, size: number): Promise<string> {
   return buf.toString('latin1', 0, bytesRead);
 }
 
-export function parseSlowlogEntry(block: string): SlowlogEntry | undefined {
+function parseSlowlogEntry(block: string): SlowlogEntry | undefined {
   const lines = block.trim().split('\n');
   const m = HEADER.exec(lines[0] ?? '');
   if (m === null) return undefined;
