@@ -118,12 +118,12 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
 
   /** Waits for a php-fpm slot; telemetry hears how long (queue wait is a tier of its own). */
   async #admit(exchange: Exchange): Promise<void> {
-    if (!channels.fastcgiQueueWait.hasSubscribers) return this.#pool.admit(exchange.signal);
+    if (!channels.fastcgiQueueWait.hasSubscribers) return this.#pool.admit(() => exchange.signal);
     const since = process.hrtime.bigint();
     const publish = (admitted: boolean) =>
       channels.fastcgiQueueWait.publish({ exchange, upstream: this.name, waitNs: process.hrtime.bigint() - since, admitted } satisfies FastcgiQueueWaitMessage);
     try {
-      await this.#pool.admit(exchange.signal);
+      await this.#pool.admit(() => exchange.signal);
     } catch (err) {
       publish(false);
       throw err;

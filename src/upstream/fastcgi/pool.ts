@@ -56,7 +56,7 @@ export class FastcgiPool {
   }
 
   /** Waits for a slot (one in-flight request). Pair with `leave()`. */
-  admit(signal: AbortSignal): Promise<void> {
+  admit(abortSignal: () => AbortSignal): Promise<void> {
     if (this.#closed) return Promise.reject(new SwitchyardError('SY_ERR_SHUTTING_DOWN', `${this.#opts.label} is closing`));
     if (this.#active < this.#opts.maxConnections) {
       this.#active++;
@@ -72,6 +72,8 @@ export class FastcgiPool {
         ),
       );
     }
+    // Only a request that has to wait needs its abort signal (making one costs every request).
+    const signal = abortSignal();
     return new Promise((resolve, reject) => {
       const onAbort = (): void => {
         remove();
