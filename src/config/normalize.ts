@@ -10,6 +10,7 @@ import { isLoopback, parseAddress } from './address.js';
 import { parseDuration, parseSize } from './units.js';
 import { closest } from './did-you-mean.js';
 import { normalizeHttpUpstream } from './normalize-http.js';
+import { RESERVED_PARAMS } from '../upstream/fastcgi/params.js';
 import type { ErrorCode } from '../errors.js';
 import type {
   FastcgiUpstreamConfig,
@@ -78,7 +79,7 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
       const queue = (value['queue'] ?? {}) as Raw;
       const params = (value['params'] ?? {}) as Record<string, string>;
       for (const key of Object.keys(params)) {
-        if (/^PHP_(ADMIN_)?VALUE$/i.test(key)) fail('SY_ERR_CONFIG_UPSTREAM', [...at, 'params', key], `${key} cannot be set through params: configure it in the php-fpm pool`);
+        if (RESERVED_PARAMS.has(key.toUpperCase())) fail('SY_ERR_CONFIG_UPSTREAM', [...at, 'params', key], `${key} cannot be set through params: configure it in the php-fpm pool`);
       }
       const fastcgi: FastcgiUpstreamConfig = {
         type: 'fastcgi',
