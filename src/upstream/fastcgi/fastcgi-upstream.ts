@@ -12,6 +12,7 @@ import type { FastcgiUpstreamConfig } from '../../config/types.js';
 import type { Exchange } from '../../listener/exchange.js';
 import { SwitchyardError, isSwitchyardError } from '../../errors.js';
 import { VERSION } from '../../version.js';
+import { defaults } from '../../config/defaults.js';
 import type { Upstream } from '../upstream.js';
 import { serveStaticFile } from '../static/static-files.js';
 import { buildParams, encodeParams, RESERVED_PARAMS } from './params.js';
@@ -23,9 +24,6 @@ import { prepareRequestBody, type RequestBody } from './request-body.js';
 import { ScriptResolver, type Resolution } from './script-resolver.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** Body limit when the exchange carries no route (the listener's default is the same). */
-const DEFAULT_BODY_SIZE = 100 * 1024 * 1024;
 
 /** Headers of PHP's response that survive an X-Accel-Redirect, as in nginx. */
 const ACCEL_KEPT = ['content-type', 'content-disposition', 'cache-control', 'expires', 'set-cookie'] as const;
@@ -93,7 +91,7 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
       await serveStaticFile(exchange, resolution.file, resolution.stats);
       return;
     }
-    const body = await prepareRequestBody(exchange.req, route?.bodySize ?? DEFAULT_BODY_SIZE, this.#config.spoolMemory);
+    const body = await prepareRequestBody(exchange.req, route?.bodySize ?? defaults.limits.bodySize, this.#config.spoolMemory);
     let outcome: RelayOutcome;
     try {
       await this.#admit(exchange);
