@@ -36,19 +36,6 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   return finish(h);
 }
 
-/** `hashBytes` of a string whose char codes are all below 256 (latin1, as keys are decoded). */
-function hashLatin1(key: string): number {
-  let h = FNV_OFFSET;
-  const end = key.length;
-  let i = 0;
-  for (; i + 3 < end; i += 4) {
-    const w = key.charCodeAt(i) | (key.charCodeAt(i + 1) << 8) | (key.charCodeAt(i + 2) << 16) | (key.charCodeAt(i + 3) << 24);
-    h = Math.imul(h ^ w, FNV_PRIME);
-  }
-  for (; i < end; i++) h = Math.imul(h ^ key.charCodeAt(i), FNV_PRIME);
-  return finish(h);
-}
-
 function finish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -72,6 +59,8 @@ export class KeyTable {
    */
   #slots = new Int32Array(2048);
   #mask = 1023;
+  /** Where `idOfString` writes a key's bytes to look it up. */
+  #scratch = Buffer.allocUnsafe(256);
   /** Key bytes back to back. */
   #arena = Buffer.alloc(16384);
   #arenaUsed = 0;
@@ -117,6 +106,11 @@ export class KeyTable {
    * are then read once, not twice. Long keys are compared natively (memcmp).
    */
   idOfHashedBytes(buf: Buffer, start: number, end: number, h: number): number {
+    return this.#idOf(buf, start, end, h, undefined);
+  }
+
+  /** The probe behind both forms; `key`, when given, is kept as the new key's string. */
+  #idOf(buf: Buffer, start: number, end: number, h: number, key: string | undefined): number {
     const len = end - start;
     const slots = this.#slots;
     const mask = this.#mask;
@@ -125,7 +119,7 @@ export class KeyTable {
     const at = this.width - 3;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const entry = slots[2 * slot + 1] as number;
-      if (entry === 0) return this.#insert(slot, h, buf, start, end, undefined);
+      if (entry === 0) return this.#insert(slot, h, buf, start, end, key === undefined ? undefined : own(key));
       if (slots[2 * slot] !== h) continue;
       const id = entry - 1;
       const o = id * this.width + at;
@@ -141,28 +135,21 @@ export class KeyTable {
     }
   }
 
-  /** The id of a key given as a string, added (values 0) if new. */
+  /**
+   * The id of a key given as a string, added (values 0) if new. A latin1 key is written into a
+   * scratch buffer and looked up as bytes, so both forms share one hash and one probe loop.
+   */
   idOfString(key: string): number {
     const len = key.length;
-    for (let i = 0; i < len; i++) if (key.charCodeAt(i) > 255) return this.#wideId(key);
-    const h = hashLatin1(key);
-    const slots = this.#slots;
-    const mask = this.#mask;
-    const arena = this.#arena;
-    const values = this.values;
-    const at = this.width - 3;
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const entry = slots[2 * slot + 1] as number;
-      if (entry === 0) return this.#insert(slot, h, Buffer.from(key, 'latin1'), 0, len, own(key));
-      if (slots[2 * slot] !== h) continue;
-      const id = entry - 1;
-      const o = id * this.width + at;
-      if (values[o + 1] !== len) continue;
-      const from = values[o] as number;
-      let i = 0;
-      while (i < len && arena[from + i] === key.charCodeAt(i)) i++;
-      if (i === len) return id;
+    if (this.#scratch.length < len) this.#scratch = Buffer.allocUnsafe(Math.max(2 * this.#scratch.length, len));
+    const scratch = this.#scratch;
+    // Keys are short: copying in the loop that looks for wide characters beats a native write.
+    for (let i = 0; i < len; i++) {
+      const c = key.charCodeAt(i);
+      if (c > 255) return this.#wideId(key);
+      scratch[i] = c;
     }
+    return this.#idOf(scratch, 0, len, hashBytes(scratch, 0, len), key);
   }
 
   /** The keys as bytes and their counts, for postMessage; `addSnapshot` adds one in. */
