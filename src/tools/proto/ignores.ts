@@ -15,10 +15,16 @@ export function ignoredByConfig(selection: RuleSelection, rule: { id: string; ca
 
 /** Checks the element and every element enclosing it: an ignore on a message covers its fields (as buf does). */
 export function ignoredByComment(file: ProtoFile, ruleId: string, paths: readonly (readonly number[])[]): boolean {
-  const candidates = new Set<string>();
-  for (const path of paths) for (let n = path.length; n > 0; n--) candidates.add(path.slice(0, n).join('.'));
-  for (const key of candidates) {
-    const comments = file.source.get(key === '' ? [] : key.split('.').map(Number))?.leadingComments ?? '';
+  // The same enclosing element is reached from several paths; each is read once.
+  const candidates = new Map<string, readonly number[]>();
+  for (const path of paths) {
+    for (let n = path.length; n > 0; n--) {
+      const element = path.slice(0, n);
+      candidates.set(element.join('.'), element);
+    }
+  }
+  for (const element of candidates.values()) {
+    const comments = file.source.get(element)?.leadingComments ?? '';
     for (const line of comments.split('\n')) {
       const words = line.trim().split(/\s+/);
       if (words[0] === 'buf:lint:ignore' && words[1] === ruleId) return true;
