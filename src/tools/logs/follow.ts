@@ -27,6 +27,8 @@ class Tail {
   #offset = 0;
   #ino = -1;
   #reading: Promise<void> = Promise.resolve();
+  /** Read into by every drain (the splitter copies what it keeps); made on the first read. */
+  #buf: Buffer | undefined;
 
   constructor(path: string, splitter: LineSplitter) {
     this.#path = path;
@@ -61,7 +63,7 @@ class Tail {
     if (st.size === this.#offset) return;
     const fh = await open(this.#path, 'r');
     try {
-      const buf = Buffer.allocUnsafe(1024 * 1024);
+      const buf = (this.#buf ??= Buffer.allocUnsafe(1024 * 1024));
       for (;;) {
         const { bytesRead } = await fh.read(buf, 0, buf.length, this.#offset);
         if (bytesRead === 0) return;
