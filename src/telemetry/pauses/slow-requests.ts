@@ -4,6 +4,7 @@
  * level with bounded memory. Each record carries what the request itself measured: queue wait
  * for a php-fpm slot and time spent in upstream attempts.
  */
+import { SliceRing } from '../slice-ring.js';
 
 export interface RequestRecord {
   /** Epoch ms. */
@@ -26,24 +27,16 @@ export interface RequestRecord {
 const PER_SLICE = 8;
 
 export class SlowRequests {
-  readonly #sliceMs: number;
-  readonly #slots: { index: number; top: RequestRecord[] }[];
+  /** Per slice, its slowest requests, slowest first. */
+  readonly #ring: SliceRing<RequestRecord[]>;
 
   constructor(sliceMs: number, keepMs: number) {
-    this.#sliceMs = sliceMs;
-    const n = Math.max(1, Math.ceil(keepMs / sliceMs));
-    this.#slots = Array.from({ length: n }, () => ({ index: -1, top: [] }));
+    this.#ring = new SliceRing<RequestRecord[]>(sliceMs, keepMs, () => [], () => []);
   }
 
   /** Cheap for the common case: a request faster than the slice's slowest few is one compare. */
   offer(record: RequestRecord): void {
-    const index = Math.floor(record.end / this.#sliceMs);
-    const slot = this.#slots[index % this.#slots.length] as { index: number; top: RequestRecord[] };
-    if (slot.index !== index) {
-      slot.index = index;
-      slot.top = [];
-    }
-    const top = slot.top;
+    const top = this.#ring.at(record.end);
     if (top.length === PER_SLICE && (top[top.length - 1] as RequestRecord).durationMs >= record.durationMs) return;
     let i = top.length;
     while (i > 0 && (top[i - 1] as RequestRecord).durationMs < record.durationMs) i--;
@@ -54,7 +47,7 @@ export class SlowRequests {
   /** The `limit` slowest requests that ended in [from, to], slowest first. */
   slowest(from: number, to: number, limit: number): RequestRecord[] {
     const out: RequestRecord[] = [];
-    for (const slot of this.#slots) for (const r of slot.top) if (r.end >= from && r.end <= to) out.push(r);
+    for (const top of this.#ring.values()) for (const r of top) if (r.end >= from && r.end <= to) out.push(r);
     return out.sort((a, b) => b.durationMs - a.durationMs).slice(0, limit);
   }
 }
