@@ -37,29 +37,21 @@ export const commentRules: readonly LintRule[] = [
   commentRule('COMMENT_SERVICE', 'service', (f) => elementsOf(f).services),
 ];
 
-export const unaryRules: readonly LintRule[] = [
-  {
-    id: 'RPC_NO_CLIENT_STREAMING',
+/** RPC_NO_CLIENT_STREAMING and RPC_NO_SERVER_STREAMING. */
+function noStreamingRule(side: 'client' | 'server'): LintRule {
+  return {
+    id: `RPC_NO_${side.toUpperCase()}_STREAMING`,
     categories: ['UNARY_RPC'],
-    purpose: 'RPCs are not client streaming',
+    purpose: `RPCs are not ${side} streaming`,
     check(ctx) {
       for (const file of ctx.targets) {
         for (const m of elementsOf(file).methods) {
-          if (m.desc.clientStreaming === true) ctx.report(file, m.path, `RPC "${m.desc.name}" is client streaming.`);
+          const streaming = side === 'client' ? m.desc.clientStreaming : m.desc.serverStreaming;
+          if (streaming === true) ctx.report(file, m.path, `RPC "${m.desc.name}" is ${side} streaming.`);
         }
       }
     },
-  },
-  {
-    id: 'RPC_NO_SERVER_STREAMING',
-    categories: ['UNARY_RPC'],
-    purpose: 'RPCs are not server streaming',
-    check(ctx) {
-      for (const file of ctx.targets) {
-        for (const m of elementsOf(file).methods) {
-          if (m.desc.serverStreaming === true) ctx.report(file, m.path, `RPC "${m.desc.name}" is server streaming.`);
-        }
-      }
-    },
-  },
-];
+  };
+}
+
+export const unaryRules: readonly LintRule[] = [noStreamingRule('client'), noStreamingRule('server')];
