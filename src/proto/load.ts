@@ -77,7 +77,7 @@ export function emptyImage(): ProtoImage {
   return image(create(FileDescriptorSetSchema), [], [], undefined, []);
 }
 
-export async function loadImageFile(input: string, options: LoadOptions): Promise<ProtoImage> {
+async function loadImageFile(input: string, options: LoadOptions): Promise<ProtoImage> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(resolve(options.cwd, input));
