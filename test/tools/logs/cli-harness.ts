@@ -5,14 +5,15 @@
 import { fileURLToPath } from 'node:url';
 import { runCliCaptured, type CliResult } from '../../helpers/run-cli.js';
 
-export type CliRun = CliResult;
+/** The built CLI entry, for tests that need a real process (signals, --follow, worker threads). */
+export const BIN = fileURLToPath(new URL('../../../src/cli/bin.js', import.meta.url));
 
 /** Absolute path of a file in test/fixtures/logs (tests run from dist/test/...). */
 export function fixture(name: string): string {
   return fileURLToPath(new URL(`../../../../test/fixtures/logs/${name}`, import.meta.url));
 }
 
-export function runLogs(args: readonly string[], stdin: string | Buffer = '', cwd = process.cwd()): Promise<CliRun> {
+export function runLogs(args: readonly string[], stdin: string | Buffer = '', cwd = process.cwd()): Promise<CliResult> {
   return runCliCaptured(['logs', ...args], { stdin, cwd });
 }
 

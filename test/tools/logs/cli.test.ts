@@ -9,10 +9,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { runCli } from '../../../src/cli/run-cli.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-
-const BIN = fileURLToPath(new URL('../../../src/cli/bin.js', import.meta.url));
-import { fixture, reportOf, runLogs } from './cli-harness.js';
+import { BIN, fixture, reportOf, runLogs } from './cli-harness.js';
 
 let dir: string;
 before(async () => {

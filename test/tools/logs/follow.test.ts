@@ -7,9 +7,8 @@ import { appendFile, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BIN } from './cli-harness.js';
 
-const BIN = fileURLToPath(new URL('../../../src/cli/bin.js', import.meta.url));
 const line = (path: string, status = 200): string =>
   `127.0.0.1 - - [23/Nov/2026:20:00:00 +0000] "GET ${path} HTTP/1.1" ${status} 10 "-" "curl/8"\n`;
 
