@@ -21,7 +21,9 @@ export class ImageIndex {
     for (const file of files) {
       this.fileByName.set(file.name, file);
       const pkg = file.proto.package ?? '';
-      this.packages.set(pkg, [...(this.packages.get(pkg) ?? []), file]);
+      const siblings = this.packages.get(pkg);
+      if (siblings === undefined) this.packages.set(pkg, [file]);
+      else siblings.push(file);
       const e = elementsOf(file);
       for (const m of e.messages) this.messages.set(m.fullName, m);
       for (const en of e.enums) this.enums.set(en.fullName, en);
@@ -47,7 +49,7 @@ export class ImageIndex {
   /** The messages enclosing `message` and itself, outermost first. */
   messageChain(message: MessageElement): MessageElement[] {
     const pkg = message.file.proto.package ?? '';
-    const parts = (pkg === '' ? message.fullName : message.fullName.slice(pkg.length + 1)).split('.');
+    const parts = nestedName(message.fullName, message.file).split('.');
     const out: MessageElement[] = [];
     for (let i = 1; i <= parts.length; i++) {
       const name = [pkg, ...parts.slice(0, i)].filter((s) => s !== '').join('.');
