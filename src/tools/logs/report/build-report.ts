@@ -44,16 +44,27 @@ function latencySummary(t: RouteTotals): LatencySummary | undefined {
   };
 }
 
-const BUCKET_CHOICES = [60, 300, 900, 3600, 3 * 3600, 6 * 3600, 86400, 7 * 86400];
+/** Share of a route's requests that got a 5xx. */
+function errorRate(t: RouteTotals): number {
+  return t.requests === 0 ? 0 : t.errors / t.requests;
+}
 
-function timeline(stats: Stats, bucketSeconds: number | undefined): Report['timeline'] {
-  if (stats.minutes.size === 0) return { bucketSeconds: bucketSeconds ?? 60, rows: [] };
+/** The first and last minute with a request (Infinity and -Infinity when none has a time). */
+function minuteSpan(stats: Stats): [first: number, last: number] {
   let first = Infinity;
   let last = -Infinity;
   for (const m of stats.minutes.keys()) {
     if (m < first) first = m;
     if (m > last) last = m;
   }
+  return [first, last];
+}
+
+const BUCKET_CHOICES = [60, 300, 900, 3600, 3 * 3600, 6 * 3600, 86400, 7 * 86400];
+
+function timeline(stats: Stats, bucketSeconds: number | undefined): Report['timeline'] {
+  if (stats.minutes.size === 0) return { bucketSeconds: bucketSeconds ?? 60, rows: [] };
+  const [first, last] = minuteSpan(stats);
   const spanSeconds = (last - first + 1) * 60;
   const bucket = bucketSeconds ?? BUCKET_CHOICES.find((b) => spanSeconds / b <= 60) ?? 30 * 86400;
   const perBucket = bucket / 60;
@@ -89,8 +100,7 @@ function ranking(routes: ReadonlyMap<string, RouteTotals>, top: number): Ranking
   const scored: [string, { t: RouteTotals; raw: number; latency: LatencySummary | undefined }][] = [];
   for (const [key, t] of routes) {
     const latency = latencySummary(t);
-    const errorRate = t.requests === 0 ? 0 : t.errors / t.requests;
-    const raw = t.requests * (latency === undefined ? 1 : Math.max(latency.meanMs, 0.001)) * (1 + 4 * errorRate);
+    const raw = t.requests * (latency === undefined ? 1 : Math.max(latency.meanMs, 0.001)) * (1 + 4 * errorRate(t));
     scored.push([key, { t, raw, latency }]);
   }
   const best = topN(scored, top, (v) => v.raw);
@@ -103,7 +113,7 @@ function ranking(routes: ReadonlyMap<string, RouteTotals>, top: number): Ranking
     p95Ms: latency?.p95Ms,
     p99Ms: latency?.p99Ms,
     errors: t.errors,
-    errorRate: round(t.requests === 0 ? 0 : t.errors / t.requests),
+    errorRate: round(errorRate(t)),
   }));
 }
 
@@ -127,7 +137,7 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
     requests: t.requests,
     share: share(t.requests),
     errors: t.errors,
-    errorRate: round(t.requests === 0 ? 0 : t.errors / t.requests),
+    errorRate: round(errorRate(t)),
     bytes: t.bytes,
     latency: latencySummary(t),
   }));
@@ -135,12 +145,7 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
   stats.statuses.forEach((n, status) => {
     if (n > 0) statuses.set(status === 0 ? '-' : String(status), { n });
   });
-  let first = Infinity;
-  let last = -Infinity;
-  for (const m of stats.minutes.keys()) {
-    if (m < first) first = m;
-    if (m > last) last = m;
-  }
+  const [first, last] = minuteSpan(stats);
   const iso = (minute: number): string | undefined => (Number.isFinite(minute) ? new Date(minute * 60_000).toISOString() : undefined);
   return {
     summary: {
