@@ -62,9 +62,8 @@ function minuteSpan(stats: Stats): [first: number, last: number] {
 
 const BUCKET_CHOICES = [60, 300, 900, 3600, 3 * 3600, 6 * 3600, 86400, 7 * 86400];
 
-function timeline(stats: Stats, bucketSeconds: number | undefined): Report['timeline'] {
+function timeline(stats: Stats, bucketSeconds: number | undefined, [first, last]: [number, number]): Report['timeline'] {
   if (stats.minutes.size === 0) return { bucketSeconds: bucketSeconds ?? 60, rows: [] };
-  const [first, last] = minuteSpan(stats);
   const spanSeconds = (last - first + 1) * 60;
   const bucket = bucketSeconds ?? BUCKET_CHOICES.find((b) => spanSeconds / b <= 60) ?? 30 * 86400;
   const perBucket = bucket / 60;
@@ -145,7 +144,8 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
   stats.statuses.forEach((n, status) => {
     if (n > 0) statuses.set(status === 0 ? '-' : String(status), { n });
   });
-  const [first, last] = minuteSpan(stats);
+  const span = minuteSpan(stats);
+  const [first, last] = span;
   const iso = (minute: number): string | undefined => (Number.isFinite(minute) ? new Date(minute * 60_000).toISOString() : undefined);
   return {
     summary: {
@@ -175,7 +175,7 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
     userAgents: counts(allKeys(stats, 'userAgents')),
     referrers: counts(allKeys(stats, 'referrers')),
     latency: latencySummary(stats.latency),
-    timeline: timeline(stats, options.bucketSeconds),
+    timeline: timeline(stats, options.bucketSeconds, span),
     ranking: ranking(routes, options.top),
     malformed: { count: stats.malformed, samples: malformedRows(stats, inputs, options.maxSamples) },
     estimated: stats.estimated,
