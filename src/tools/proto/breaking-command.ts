@@ -9,7 +9,7 @@ import { breakingFindings } from './breaking/run-breaking.js';
 import { loadProtoConfig } from './config.js';
 import type { Finding } from './finding.js';
 import { ERROR_FORMATS } from './output/error-format.js';
-import { filterTargets, pathFilter } from './path-filter.js';
+import { collectPaths, filterTargets, pathFilter } from './path-filter.js';
 import { parseErrorFormat, reportCompileError, reportFindings } from './report.js';
 
 interface BreakingFlags {
@@ -21,8 +21,6 @@ interface BreakingFlags {
   excludePath: string[];
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
 export function breakingCommand(ctx: CommandContext): Command {
   return new Command('breaking')
     .description('report changes that break generated code, the wire format or JSON (exit 100 on findings)')
@@ -31,8 +29,8 @@ export function breakingCommand(ctx: CommandContext): Command {
     .addOption(new Option('--error-format <format>', 'output format').choices([...ERROR_FORMATS]).default('text'))
     .option('--exclude-imports', 'compare only the inputs\' own files, not the files they import')
     .option('--config <file>', 'configuration file (default: switchyard.proto.yaml or buf.yaml in the module root)')
-    .option('--path <path>', 'limit to these files or directories, on both sides (repeatable)', collect, [])
-    .option('--exclude-path <path>', 'leave out these files or directories, on both sides (repeatable)', collect, [])
+    .option('--path <path>', 'limit to these files or directories, on both sides (repeatable)', collectPaths, [])
+    .option('--exclude-path <path>', 'leave out these files or directories, on both sides (repeatable)', collectPaths, [])
     .action(async (paths: string[], flags: BreakingFlags) => {
       const format = parseErrorFormat(flags.errorFormat);
       const options = { cwd: ctx.io.cwd, env: ctx.io.env };

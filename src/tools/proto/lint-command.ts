@@ -6,7 +6,7 @@ import { loadProtoConfig } from './config.js';
 import { compareFindings, type Finding } from './finding.js';
 import { lintImage } from './lint/run-lint.js';
 import { progressOn } from './output/progress.js';
-import { filterTargets, pathFilter } from './path-filter.js';
+import { collectPaths, filterTargets, pathFilter } from './path-filter.js';
 import { ERROR_FORMATS } from './output/error-format.js';
 import { parseErrorFormat, reportCompileError, reportFindings } from './report.js';
 
@@ -17,16 +17,14 @@ interface LintFlags {
   excludePath: string[];
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
 export function lintCommand(ctx: CommandContext): Command {
   return new Command('lint')
     .description("lint .proto files with buf's STANDARD rules plus Switchyard's (exit 100 on findings)")
     .argument('[PATH...]', 'module directories, .proto files inside a module, or .binpb descriptor sets', ['.'])
     .addOption(new Option('--error-format <format>', 'output format').choices([...ERROR_FORMATS]).default('text'))
     .option('--config <file>', 'configuration file (default: switchyard.proto.yaml or buf.yaml in the module root)')
-    .option('--path <path>', 'limit to these files or directories (repeatable)', collect, [])
-    .option('--exclude-path <path>', 'leave out these files or directories (repeatable)', collect, [])
+    .option('--path <path>', 'limit to these files or directories (repeatable)', collectPaths, [])
+    .option('--exclude-path <path>', 'leave out these files or directories (repeatable)', collectPaths, [])
     .action(async (paths: string[], flags: LintFlags) => {
       const format = parseErrorFormat(flags.errorFormat);
       const findings: Finding[] = [];

@@ -13,6 +13,9 @@ export interface PathFilter {
   readonly excludePaths: readonly string[];
 }
 
+/** commander's collector for the repeatable `--path` / `--exclude-path` flags. */
+export const collectPaths = (value: string, previous: string[]): string[] => [...previous, value];
+
 /**
  * A predicate on import paths (`acme/v1/x.proto`) for files of `image`: each value becomes an
  * import-path prefix within whichever module directory holds it (images take import paths).
