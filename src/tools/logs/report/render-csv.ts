@@ -24,10 +24,8 @@ export function renderCsv(r: Report): string {
       mean_ms: x.latency?.meanMs, p50_ms: x.latency?.p50Ms, p95_ms: x.latency?.p95Ms, p99_ms: x.latency?.p99Ms,
     });
   }
-  for (const x of r.statuses) rows.push({ section: 'status', key: x.key, requests: x.requests, share: x.share });
-  for (const x of r.methods) rows.push({ section: 'method', key: x.key, requests: x.requests, share: x.share });
-  for (const x of r.userAgents) rows.push({ section: 'user_agent', key: x.key, requests: x.requests, share: x.share });
-  for (const x of r.referrers) rows.push({ section: 'referrer', key: x.key, requests: x.requests, share: x.share });
+  const counted = [['status', r.statuses], ['method', r.methods], ['user_agent', r.userAgents], ['referrer', r.referrers]] as const;
+  for (const [section, list] of counted) for (const x of list) rows.push({ section, key: x.key, requests: x.requests, share: x.share });
   for (const t of r.timeline.rows) rows.push({ section: 'time', key: t.start, requests: t.requests, errors: t.errors });
   for (const x of r.ranking) {
     rows.push({ section: 'ranking', key: x.key, requests: x.requests, error_rate: x.errorRate, mean_ms: x.meanMs, p95_ms: x.p95Ms, score: x.score });

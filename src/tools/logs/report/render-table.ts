@@ -1,5 +1,5 @@
 /** The terminal report: one aligned table per section, numbers right-aligned. */
-import type { LatencySummary, Report } from './report.js';
+import type { CountRow, LatencySummary, Report } from './report.js';
 
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -29,6 +29,11 @@ function table(title: string, head: readonly string[], rows: readonly (readonly 
   return [title, line(head), ...rows.map(line)].join('\n') + '\n';
 }
 
+/** A top-n table of counted keys: key, requests, share. */
+function countTable(title: string, keyHead: string, rows: readonly CountRow[]): string {
+  return table(title, [keyHead, 'requests', 'share'], rows.map((x) => [x.key, int(x.requests), pct(x.share)]));
+}
+
 function latencyCells(l: LatencySummary | undefined): string[] {
   return [ms(l?.p50Ms), ms(l?.p95Ms), ms(l?.p99Ms)];
 }
@@ -43,7 +48,7 @@ export function renderTable(r: Report): string {
       `inputs: ${s.inputs.join(', ')} (${[...new Set(s.formats)].join(', ')})\n` +
       (r.estimated ? 'counts are estimates: a table outgrew --max-keys; top entries may be over by a little, distinct counts are at least\n' : ''),
   );
-  out.push(table('Top clients', ['client', 'requests', 'share'], r.clients.map((c) => [c.key, int(c.requests), pct(c.share)])));
+  out.push(countTable('Top clients', 'client', r.clients));
   out.push(table('Top paths', ['path', 'requests', 'share', 'bytes'], r.paths.map((p) => [p.key, int(p.requests), pct(p.share), formatBytes(p.bytes)])));
   const hasLatency = r.latency !== undefined;
   out.push(
@@ -53,10 +58,10 @@ export function renderTable(r: Report): string {
       r.routes.map((x) => [x.key, int(x.requests), pct(x.share), pct(x.errorRate), ...(hasLatency ? latencyCells(x.latency) : [])]),
     ),
   );
-  out.push(table('Status codes', ['status', 'requests', 'share'], r.statuses.map((x) => [x.key, int(x.requests), pct(x.share)])));
-  if (r.userAgents.length > 0) out.push(table('Top user agents', ['user agent', 'requests', 'share'], r.userAgents.map((x) => [x.key, int(x.requests), pct(x.share)])));
-  if (r.referrers.length > 0) out.push(table('Top referrers', ['referrer', 'requests', 'share'], r.referrers.map((x) => [x.key, int(x.requests), pct(x.share)])));
-  out.push(table('Methods', ['method', 'requests', 'share'], r.methods.map((x) => [x.key, int(x.requests), pct(x.share)])));
+  out.push(countTable('Status codes', 'status', r.statuses));
+  if (r.userAgents.length > 0) out.push(countTable('Top user agents', 'user agent', r.userAgents));
+  if (r.referrers.length > 0) out.push(countTable('Top referrers', 'referrer', r.referrers));
+  out.push(countTable('Methods', 'method', r.methods));
   if (r.latency !== undefined) {
     const l = r.latency;
     out.push(
