@@ -4,10 +4,9 @@
  * would need one or the other, and a bar chart is a few rectangles).
  */
 import type { CountRow, Report } from './report.js';
-import { describeSeconds, formatBytes } from './render-table.js';
+import { describeSeconds, formatBytes, pct } from './render-table.js';
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const pct = (f: number): string => `${(f * 100).toFixed(1)}%`;
 const num = (n: number | undefined): string => (n === undefined ? '-' : String(n));
 
 function timelineChart(r: Report): string {
@@ -57,6 +56,11 @@ function htmlTable(head: readonly string[], rows: readonly (readonly string[])[]
   return `<table><thead><tr>${th}</tr></thead><tbody>${trs}</tbody></table>`;
 }
 
+/** A table of counted keys: key, requests, share. */
+function countHtmlTable(keyHead: string, rows: readonly CountRow[]): string {
+  return htmlTable([keyHead, 'requests', 'share'], rows.map((x) => [x.key, String(x.requests), pct(x.share)]));
+}
+
 export function renderHtml(r: Report): string {
   const s = r.summary;
   const l = r.latency;
@@ -87,11 +91,11 @@ ${barChart('top clients', r.clients)}
 <h2>Top paths</h2>
 ${htmlTable(['path', 'requests', 'share', 'bytes'], r.paths.map((p) => [p.key, String(p.requests), pct(p.share), formatBytes(p.bytes)]))}
 <h2>Top user agents</h2>
-${htmlTable(['user agent', 'requests', 'share'], r.userAgents.map((x) => [x.key, String(x.requests), pct(x.share)]))}
+${countHtmlTable('user agent', r.userAgents)}
 <h2>Top referrers</h2>
-${htmlTable(['referrer', 'requests', 'share'], r.referrers.map((x) => [x.key, String(x.requests), pct(x.share)]))}
+${countHtmlTable('referrer', r.referrers)}
 <h2>Methods</h2>
-${htmlTable(['method', 'requests', 'share'], r.methods.map((x) => [x.key, String(x.requests), pct(x.share)]))}
+${countHtmlTable('method', r.methods)}
 ${r.malformed.count === 0 ? '' : `<h2>Malformed lines (${r.malformed.count})</h2>\n${htmlTable(['input', 'line', 'text'], r.malformed.samples.map((m) => [m.input, String(m.line), m.text]))}`}
 </body></html>
 `;

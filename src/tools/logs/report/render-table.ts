@@ -13,7 +13,8 @@ export function formatBytes(n: number): string {
 }
 
 const int = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-const pct = (f: number): string => `${(f * 100).toFixed(1)}%`;
+/** A share as a percentage with one decimal. */
+export const pct = (f: number): string => `${(f * 100).toFixed(1)}%`;
 const ms = (n: number | undefined): string => (n === undefined ? '-' : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 
 function table(title: string, head: readonly string[], rows: readonly (readonly string[])[], leftColumns = 1): string {
