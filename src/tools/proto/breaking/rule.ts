@@ -18,6 +18,14 @@ export interface BreakingRule {
   check(ctx: BreakingRuleContext): void;
 }
 
+/** Calls `fn` for every key present on both sides, with the element now and as it was (buf's pairs). */
+export function forPairs<K, E>(previous: ReadonlyMap<K, E>, current: ReadonlyMap<K, E>, fn: (now: E, before: E) => void): void {
+  for (const [key, before] of previous) {
+    const now = current.get(key);
+    if (now !== undefined) fn(now, before);
+  }
+}
+
 // buf's category sets; every rule is in the CSR category too when it is in FILE and PACKAGE.
 export const FILE_ONLY = ['FILE'] as const;
 export const FILE_CSR = ['CSR', 'FILE'] as const;

@@ -4,16 +4,13 @@ import type { EnumElement } from '../elements.js';
 import { FEATURE, FEATURES_IN, featurePath, fileFeatures, JSON_FORMAT_NAMES, overlay, type Features } from './features.js';
 import type { ImageIndex } from './image-index.js';
 import { collapse, missing, rangeText, type Range } from './tag-ranges.js';
-import { CSR_FILE_PACKAGE, FILE_PACKAGE, WIRE_AND_UP, WIRE_JSON_AND_UP, type BreakingRule, type BreakingRuleContext } from './rule.js';
+import { CSR_FILE_PACKAGE, FILE_PACKAGE, WIRE_AND_UP, WIRE_JSON_AND_UP, forPairs, type BreakingRule, type BreakingRuleContext } from './rule.js';
 
 // Enum numbers are int32 (descriptor.proto).
 const MAX_ENUM = 2147483647;
 
 function forEnumPairs(ctx: BreakingRuleContext, fn: (en: EnumElement, previous: EnumElement) => void): void {
-  for (const [name, previous] of ctx.previous.enums) {
-    const en = ctx.current.enums.get(name);
-    if (en !== undefined) fn(en, previous);
-  }
+  forPairs(ctx.previous.enums, ctx.current.enums, fn);
 }
 
 function namesByNumber(en: EnumElement): Map<number, string[]> {

@@ -27,7 +27,7 @@ import {
 } from './field-semantics.js';
 import { forMessagePairs } from './rules-messages.js';
 import type { ImageIndex } from './image-index.js';
-import { CSR_FILE_PACKAGE, FILE_PACKAGE, WIRE_AND_UP, WIRE_JSON_AND_UP, type BreakingRule, type BreakingRuleContext } from './rule.js';
+import { CSR_FILE_PACKAGE, FILE_PACKAGE, WIRE_AND_UP, WIRE_JSON_AND_UP, forPairs, type BreakingRule, type BreakingRuleContext } from './rule.js';
 
 type AnyField = FieldElement | ExtensionElement;
 type FieldCheck = (ctx: BreakingRuleContext, field: AnyField, previous: AnyField) => void;
@@ -46,17 +46,8 @@ function describe(f: AnyField, withName = true): string {
 }
 
 function forFieldPairs(ctx: BreakingRuleContext, fn: (field: AnyField, previous: AnyField) => void): void {
-  forMessagePairs(ctx, (message, previous) => {
-    const fields = ctx.current.fieldsOf(message);
-    for (const prev of ctx.previous.fieldsOf(previous).values()) {
-      const field = fields.get(prev.desc.number ?? 0);
-      if (field !== undefined) fn(field, prev);
-    }
-  });
-  for (const [key, prev] of ctx.previous.extensions) {
-    const ext = ctx.current.extensions.get(key);
-    if (ext !== undefined) fn(ext, prev);
-  }
+  forMessagePairs(ctx, (message, previous) => forPairs(ctx.previous.fieldsOf(previous), ctx.current.fieldsOf(message), fn));
+  forPairs(ctx.previous.extensions, ctx.current.extensions, fn);
 }
 
 function fieldRule(id: string, categories: readonly string[], check: FieldCheck): BreakingRule {

@@ -5,7 +5,7 @@ import type { MessageElement } from '../elements.js';
 import { FEATURE, FEATURES_IN, featurePath, fileFeatures, JSON_FORMAT_NAMES, overlay } from './features.js';
 import { hasOneof } from './field-semantics.js';
 import { collapse, missing, rangeText, type Range } from './tag-ranges.js';
-import { WIRE_AND_UP, WIRE_JSON_AND_UP, CSR_FILE_PACKAGE, type BreakingRule, type BreakingRuleContext } from './rule.js';
+import { WIRE_AND_UP, WIRE_JSON_AND_UP, CSR_FILE_PACKAGE, forPairs, type BreakingRule, type BreakingRuleContext } from './rule.js';
 
 const LABEL_REQUIRED = 2;
 // Field numbers end at 2^29-1; message-set wire format allows up to 2^31-2 (descriptor.proto).
@@ -14,10 +14,7 @@ const MAX_MESSAGE_SET = 2147483646;
 
 /** Pairs messages by fully-qualified name across the whole image (buf's message pairs). */
 export function forMessagePairs(ctx: BreakingRuleContext, fn: (message: MessageElement, previous: MessageElement) => void): void {
-  for (const [name, previous] of ctx.previous.messages) {
-    const message = ctx.current.messages.get(name);
-    if (message !== undefined) fn(message, previous);
-  }
+  forPairs(ctx.previous.messages, ctx.current.messages, fn);
 }
 
 function fieldNoDelete(id: string, categories: readonly string[], unless: 'number' | 'name' | undefined): BreakingRule {

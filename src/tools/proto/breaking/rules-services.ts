@@ -2,7 +2,7 @@
 import { MethodOptionsSchema } from '@bufbuild/protobuf/wkt';
 import { METHOD } from '../descriptor-paths.js';
 import { elementsOf, type MethodElement, type ServiceElement } from '../elements.js';
-import { FILE_PACKAGE, WIRE_AND_UP, type BreakingRule, type BreakingRuleContext } from './rule.js';
+import { FILE_PACKAGE, WIRE_AND_UP, forPairs, type BreakingRule, type BreakingRuleContext } from './rule.js';
 
 const IDEMPOTENCY = ['IDEMPOTENCY_UNKNOWN', 'NO_SIDE_EFFECTS', 'IDEMPOTENT'];
 
@@ -11,15 +11,7 @@ function methodsOf(service: ServiceElement): Map<string, MethodElement> {
 }
 
 function forMethodPairs(ctx: BreakingRuleContext, fn: (method: MethodElement, previous: MethodElement) => void): void {
-  for (const [name, previousService] of ctx.previous.services) {
-    const service = ctx.current.services.get(name);
-    if (service === undefined) continue;
-    const methods = methodsOf(service);
-    for (const [methodName, previous] of methodsOf(previousService)) {
-      const method = methods.get(methodName);
-      if (method !== undefined) fn(method, previous);
-    }
-  }
+  forPairs(ctx.previous.services, ctx.current.services, (service, previous) => forPairs(methodsOf(previous), methodsOf(service), fn));
 }
 
 function streaming(id: string, side: 'client' | 'server'): BreakingRule {
@@ -57,14 +49,12 @@ export const serviceRules: readonly BreakingRule[] = [
     id: 'RPC_NO_DELETE',
     categories: FILE_PACKAGE,
     check(ctx) {
-      for (const [name, previous] of ctx.previous.services) {
-        const service = ctx.current.services.get(name);
-        if (service === undefined) continue;
+      forPairs(ctx.previous.services, ctx.current.services, (service, previous) => {
         const methods = methodsOf(service);
         for (const m of previous.desc.method) {
           if (!methods.has(m.name ?? '')) ctx.report(service.file, service.path, `Previously present RPC "${m.name}" on service "${service.desc.name}" was deleted.`, previous.file);
         }
-      }
+      });
     },
   },
   streaming('RPC_SAME_CLIENT_STREAMING', 'client'),
