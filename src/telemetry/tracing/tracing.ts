@@ -108,22 +108,19 @@ export class Tracing {
   }
 
   attemptEnd(message: UpstreamAttemptEndMessage, attempt: AttemptState): void {
-    const error = message.error === undefined ? undefined : errorType(message.error);
+    const error = attemptErrorType(message);
     if (attempt.deferred !== undefined) {
       attempt.deferred.end = nowMs();
       if (message.statusCode !== undefined) attempt.deferred.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = message.statusCode;
-      attempt.deferred.error = error ?? (message.statusCode !== undefined && message.statusCode >= 500 ? String(message.statusCode) : undefined);
+      attempt.deferred.error = error;
       return;
     }
     const span = attempt.span;
     if (span === undefined) return;
     if (message.statusCode !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, message.statusCode);
     if (error !== undefined) {
-      span.setAttribute(ATTR_ERROR_TYPE, error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: message.error instanceof Error ? message.error.message : String(message.error) });
-    } else if (message.statusCode !== undefined && message.statusCode >= 500) {
-      span.setAttribute(ATTR_ERROR_TYPE, String(message.statusCode));
-      span.setStatus({ code: SpanStatusCode.ERROR });
+      const thrown = message.error;
+      markError(span, error, thrown === undefined ? undefined : thrown instanceof Error ? thrown.message : String(thrown));
     }
     span.end();
   }
@@ -161,10 +158,7 @@ export class Tracing {
       this.#ids.preset(undefined, d.spanId);
       const client = this.#tracer.startSpan(d.name, { kind: SpanKind.CLIENT, startTime: d.start, attributes: d.attributes }, trace.setSpan(ROOT_CONTEXT, server));
       if (open.has(attempt)) client.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-      if (d.error !== undefined) {
-        client.setAttribute(ATTR_ERROR_TYPE, d.error);
-        client.setStatus({ code: SpanStatusCode.ERROR });
-      }
+      if (d.error !== undefined) markError(client, d.error);
       client.end(d.end === 0 ? end : d.end);
     }
     server.end(end);
@@ -208,10 +202,19 @@ function finishServerSpan(span: Span, exchange: Exchange, state: RequestState, s
   if (exchange.upstream !== undefined) span.setAttribute('switchyard.upstream', exchange.upstream);
   if (state.queueWaitNs > 0n) span.setAttribute('switchyard.fastcgi.queue_wait_ms', Number(state.queueWaitNs) / 1e6);
   // Semantic conventions: a server span is an error for 5xx only (4xx is the client's).
-  if (status >= 500) {
-    span.setAttribute(ATTR_ERROR_TYPE, String(status));
-    span.setStatus({ code: SpanStatusCode.ERROR });
-  }
+  if (status >= 500) markError(span, String(status));
+}
+
+/** Semantic conventions: `error.type` names what failed, and the span's status is ERROR. */
+function markError(span: Span, type: string, message?: string): void {
+  span.setAttribute(ATTR_ERROR_TYPE, type);
+  span.setStatus(message === undefined ? { code: SpanStatusCode.ERROR } : { code: SpanStatusCode.ERROR, message });
+}
+
+/** An attempt failed when it threw (the error's code), or when the upstream answered 5xx. */
+function attemptErrorType(message: UpstreamAttemptEndMessage): string | undefined {
+  if (message.error !== undefined) return errorType(message.error);
+  return message.statusCode !== undefined && message.statusCode >= 500 ? String(message.statusCode) : undefined;
 }
 
 function errorType(err: unknown): string {
