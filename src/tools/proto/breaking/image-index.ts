@@ -4,6 +4,7 @@
  */
 import type { ProtoFile } from '../../../proto/proto-file.js';
 import { elementsOf, type EnumElement, type ExtensionElement, type FieldElement, type MessageElement, type ServiceElement } from '../elements.js';
+import { addTo } from '../group-by.js';
 
 export class ImageIndex {
   readonly files: readonly ProtoFile[];
@@ -21,9 +22,7 @@ export class ImageIndex {
     for (const file of files) {
       this.fileByName.set(file.name, file);
       const pkg = file.proto.package ?? '';
-      const siblings = this.packages.get(pkg);
-      if (siblings === undefined) this.packages.set(pkg, [file]);
-      else siblings.push(file);
+      addTo(this.packages, pkg, file);
       const e = elementsOf(file);
       for (const m of e.messages) this.messages.set(m.fullName, m);
       for (const en of e.enums) this.enums.set(en.fullName, en);

@@ -1,6 +1,7 @@
 /** Breaking rules about enums kept under the same full name: values, names, reserved ranges, open/closed, JSON. */
 import { ENUM_VALUE, ENUM } from '../descriptor-paths.js';
 import type { EnumElement } from '../elements.js';
+import { addTo } from '../group-by.js';
 import { FEATURE, FEATURES_IN, featurePath, fileFeatures, JSON_FORMAT_NAMES, overlay, type Features } from './features.js';
 import type { ImageIndex } from './image-index.js';
 import { collapse, missing, rangeText, type Range } from './tag-ranges.js';
@@ -15,7 +16,7 @@ function forEnumPairs(ctx: BreakingRuleContext, fn: (en: EnumElement, previous: 
 
 function namesByNumber(en: EnumElement): Map<number, string[]> {
   const out = new Map<number, string[]>();
-  for (const v of en.desc.value) out.set(v.number ?? 0, [...(out.get(v.number ?? 0) ?? []), v.name ?? '']);
+  for (const v of en.desc.value) addTo(out, v.number ?? 0, v.name ?? '');
   return out;
 }
 

@@ -4,6 +4,7 @@
  * line), github-actions (workflow commands), junit (one suite per file), msvs (Visual Studio).
  */
 import type { Finding } from '../finding.js';
+import { groupBy } from '../group-by.js';
 
 export const ERROR_FORMATS = ['text', 'json', 'github-actions', 'junit', 'msvs'] as const;
 export type ErrorFormat = (typeof ERROR_FORMATS)[number];
@@ -52,8 +53,7 @@ function toJson(f: Finding): string {
 
 function junit(findings: readonly Finding[]): string {
   if (findings.length === 0) return '';
-  const byFile = new Map<string, Finding[]>();
-  for (const f of findings) byFile.set(pathOf(f), [...(byFile.get(pathOf(f)) ?? []), f]);
+  const byFile = groupBy(findings, pathOf);
   const out = ['<testsuites>'];
   for (const [path, list] of byFile) {
     out.push(`  <testsuite name="${xml(path.replace(/\.proto$/, ''))}" tests="${list.length}" failures="${list.length}" errors="0">`);

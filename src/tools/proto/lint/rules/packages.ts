@@ -7,6 +7,7 @@ import { isFieldSet } from '@bufbuild/protobuf';
 import { FileOptionsSchema, type FileOptions } from '@bufbuild/protobuf/wkt';
 import type { ProtoFile } from '../../../../proto/proto-file.js';
 import { FILE } from '../../descriptor-paths.js';
+import { groupBy } from '../../group-by.js';
 import { BASIC, MINIMAL, STANDARD, type LintRule, type LintRuleContext } from '../rule.js';
 
 const dirOf = (file: ProtoFile): string => file.name.split('/').slice(0, -1).join('/');
@@ -14,17 +15,6 @@ const display = (dir: string): string => (dir === '' ? '.' : dir);
 
 // buf's version suffixes: v1, v1test..., v1alpha1 / v1beta1, v1p1alpha1 / v1p1beta1, all numbers >= 1.
 const VERSION = /^v([1-9][0-9]*)(test.*|(alpha|beta)[1-9][0-9]*|p[1-9][0-9]*(alpha|beta)[1-9][0-9]*)?$/;
-
-function groupBy<K>(files: readonly ProtoFile[], key: (f: ProtoFile) => K): Map<K, ProtoFile[]> {
-  const out = new Map<K, ProtoFile[]>();
-  for (const f of files) {
-    const k = key(f);
-    const list = out.get(k);
-    if (list === undefined) out.set(k, [f]);
-    else list.push(f);
-  }
-  return out;
-}
 
 /**
  * PACKAGE_SAME_* : files of one package agree on a file option, where "unset" is a value of its

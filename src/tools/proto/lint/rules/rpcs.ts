@@ -2,6 +2,7 @@
 import { elementsOf, type MethodElement } from '../../elements.js';
 import { METHOD, SERVICE } from '../../descriptor-paths.js';
 import type { LintOptions } from '../../config.js';
+import { addTo } from '../../group-by.js';
 import { STANDARD, type LintRule } from '../rule.js';
 
 const EMPTY = 'google.protobuf.Empty';
@@ -42,8 +43,8 @@ export const rpcRules: readonly LintRule[] = [
           const req = fqn(m.desc.inputType);
           const res = fqn(m.desc.outputType);
           const same = req === res && ctx.options.rpcAllowSameRequestResponse;
-          if (!(ctx.options.rpcAllowEmptyRequests && req === EMPTY)) push(uses, req, m);
-          if (!same && !(ctx.options.rpcAllowEmptyResponses && res === EMPTY)) push(uses, res, m);
+          if (!(ctx.options.rpcAllowEmptyRequests && req === EMPTY)) addTo(uses, req, m);
+          if (!same && !(ctx.options.rpcAllowEmptyResponses && res === EMPTY)) addTo(uses, res, m);
         }
       }
       // Reported once per RPC, at the RPC (as buf does), however many of its types are shared.
@@ -82,10 +83,4 @@ function standardNameRule(suffix: keyof typeof SIDES): LintRule {
       }
     },
   };
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
 }
