@@ -11,12 +11,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { wrk, type WrkResult } from '../lib/wrk.js';
+import { processTreeCpuSeconds } from '../proxy/process-cpu.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 2);
@@ -45,22 +46,6 @@ async function startGateway(dir: string, name: string, servicePort: number, tele
 const row = (name: string, r: WrkResult, cpuUs: number) =>
   `${name.padEnd(16)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(6)} ms   ${cpuUs.toFixed(1).padStart(6)} µs CPU/request   failures ${r.failures}`;
 
-/**
- * User plus system CPU seconds so far of a process and its descendants (a gateway may run
- * worker processes). proc(5): fields 14 and 15 of stat, in clock ticks of 1/100 s; children
- * listed per thread in task/<tid>/children.
- */
-async function cpuSeconds(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).split(') ')[1]?.split(' ') ?? [];
-  let total = (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
-  const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
-  for (const tid of tasks) {
-    const children = (await readFile(`/proc/${pid}/task/${tid}/children`, 'utf8').catch(() => '')).trim();
-    for (const child of children === '' ? [] : children.split(' ')) total += await cpuSeconds(Number(child));
-  }
-  return total;
-}
-
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-telemetry-'));
   // The collector: accepts every export (what a healthy Jaeger or collector does).
@@ -87,9 +72,9 @@ async function main(): Promise<void> {
     const totals = { off: { rps: 0, cpu: 0, requests: 0 }, on: { rps: 0, cpu: 0, requests: 0 } };
     for (let i = 0; i < rounds; i++) {
       for (const [name, gw] of i % 2 === 0 ? ([['off', off], ['on', on]] as const) : ([['on', on], ['off', off]] as const)) {
-        const cpuBefore = await cpuSeconds(gw.child.pid as number);
+        const cpuBefore = await processTreeCpuSeconds(gw.child.pid as number);
         const r = await wrk(`${gw.url}/api/1`, { connections, durationSeconds: seconds });
-        const cpu = (await cpuSeconds(gw.child.pid as number)) - cpuBefore;
+        const cpu = (await processTreeCpuSeconds(gw.child.pid as number)) - cpuBefore;
         const requests = r.requestsPerSecond * seconds;
         totals[name].rps += r.requestsPerSecond;
         totals[name].cpu += cpu;
