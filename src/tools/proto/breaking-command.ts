@@ -36,7 +36,7 @@ export function breakingCommand(ctx: CommandContext): Command {
       const options = { cwd: ctx.io.cwd, env: ctx.io.env };
       const findings: Finding[] = [];
       try {
-        for (const path of paths.length === 0 ? ['.'] : paths) {
+        for (const path of paths) {
           // Both sides compile at once when the module root is known up front (a directory input).
           const isDir = await stat(resolve(ctx.io.cwd, path)).then((s) => s.isDirectory(), () => false);
           const [current, against] = isDir

@@ -30,7 +30,7 @@ export function lintCommand(ctx: CommandContext): Command {
       const findings: Finding[] = [];
       const progress = progressOn(ctx.io.stderr, 'lint');
       try {
-        for (const path of paths.length === 0 ? ['.'] : paths) {
+        for (const path of paths) {
           const loaded = await loadProtoInput(path, { cwd: ctx.io.cwd, env: ctx.io.env });
           const image = filterTargets(loaded, pathFilter(loaded, { paths: flags.path, excludePaths: flags.excludePath }, ctx.io.cwd));
           // Each module of a workspace is linted with its own configuration; an image with the one found here.
