@@ -14,18 +14,19 @@ export interface Asset {
   readonly body: Buffer;
 }
 
-function assetsDir(): string {
+/** Looked up once, when the module loads, rather than with a sync stat on each first request. */
+const ASSETS_DIR = (() => {
   const fromDist = fileURLToPath(new URL('../../../../src/admin/dashboard/assets', import.meta.url));
   if (existsSync(fromDist)) return fromDist;
   return fileURLToPath(new URL('./assets', import.meta.url));
-}
+})();
 
 const require = createRequire(import.meta.url);
 
 const SOURCES: Record<string, { type: string; path: () => string }> = {
-  'index.html': { type: 'text/html; charset=utf-8', path: () => `${assetsDir()}/index.html` },
-  'dashboard.js': { type: 'text/javascript; charset=utf-8', path: () => `${assetsDir()}/dashboard.js` },
-  'dashboard.css': { type: 'text/css; charset=utf-8', path: () => `${assetsDir()}/dashboard.css` },
+  'index.html': { type: 'text/html; charset=utf-8', path: () => `${ASSETS_DIR}/index.html` },
+  'dashboard.js': { type: 'text/javascript; charset=utf-8', path: () => `${ASSETS_DIR}/dashboard.js` },
+  'dashboard.css': { type: 'text/css; charset=utf-8', path: () => `${ASSETS_DIR}/dashboard.css` },
   'uplot.js': { type: 'text/javascript; charset=utf-8', path: () => require.resolve('uplot/dist/uPlot.iife.min.js') },
   'uplot.css': { type: 'text/css; charset=utf-8', path: () => require.resolve('uplot/dist/uPlot.min.css') },
 };
