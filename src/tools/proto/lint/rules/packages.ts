@@ -133,27 +133,25 @@ export const packageRules: readonly LintRule[] = [
  */
 function checkPackageCycles(ctx: LintRuleContext): void {
   const byName = new Map(ctx.targets.map((f) => [f.name, f]));
+  // Every import that crosses packages, found once and used for the graph and then the reports.
+  const imports: { file: ProtoFile; index: number; from: string; to: string }[] = [];
   const edges = new Map<string, Set<string>>();
-  for (const f of ctx.targets) {
-    const from = f.proto.package ?? '';
-    for (const dep of f.proto.dependency) {
+  for (const file of ctx.targets) {
+    const from = file.proto.package ?? '';
+    file.proto.dependency.forEach((dep, index) => {
       const to = byName.get(dep)?.proto.package;
-      if (to === undefined || to === from) continue;
+      if (to === undefined || to === from) return;
+      imports.push({ file, index, from, to });
       let set = edges.get(from);
       if (set === undefined) edges.set(from, (set = new Set()));
       set.add(to);
-    }
+    });
   }
   const component = stronglyConnected(edges);
-  for (const f of ctx.targets) {
-    const from = f.proto.package ?? '';
-    f.proto.dependency.forEach((dep, i) => {
-      const to = byName.get(dep)?.proto.package;
-      if (to === undefined || to === from) return;
-      const c = component.get(from);
-      if (c === undefined || c !== component.get(to)) return;
-      ctx.report(f, [FILE.dependency, i], `Package import cycle: ${[from, to].join(' -> ')} -> ${from}`);
-    });
+  for (const { file, index, from, to } of imports) {
+    const c = component.get(from);
+    if (c === undefined || c !== component.get(to)) continue;
+    ctx.report(file, [FILE.dependency, index], `Package import cycle: ${[from, to].join(' -> ')} -> ${from}`);
   }
 }
 
