@@ -14,6 +14,16 @@ async function lint(tree: ProtoTree, ...args: string[]) {
   return runCliCaptured(['proto', 'lint', ...args], { cwd: tree.dir });
 }
 
+/** Lints a throw-away tree of `files` once, then removes it. */
+async function lintFresh(files: Record<string, string>, ...args: string[]) {
+  const tree = await protoTree(files);
+  try {
+    return await lint(tree, ...args);
+  } finally {
+    await tree.remove();
+  }
+}
+
 describe('proto lint command', () => {
   let tree: ProtoTree;
   before(async () => {
@@ -83,40 +93,33 @@ describe('proto lint command', () => {
   });
 
   test('compile errors print file:line:col: message on stderr and exit 1', async () => {
-    const broken = await protoTree({ 'a/v1/a.proto': 'syntax = "proto3";\npackage a.v1;\nmessage A { string x = 1 }\n' });
-    try {
-      const r = await lint(broken);
-      assert.equal(r.code, 1);
-      assert.equal(r.stdout, '');
-      assert.match(r.stderr, /^a\/v1\/a\.proto:3:26: .+\n$/);
-    } finally {
-      await broken.remove();
-    }
+    const r = await lintFresh({ 'a/v1/a.proto': 'syntax = "proto3";\npackage a.v1;\nmessage A { string x = 1 }\n' });
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^a\/v1\/a\.proto:3:26: .+\n$/);
   });
 
   test('one named file builds alone with its imports, its root found from its package path', async () => {
-    const nested = await protoTree({
-      'mod/acme/shop/v1/cart.proto': CLEAN,
-      'mod/acme/shop/v1/order.proto': proto3('acme.shop.v1', 'message Order {\n  Cart cart = 1;\n  string orderRef = 2;\n}', ['acme/shop/v1/cart.proto']),
-      'mod/scratch/broken.proto': 'this does not parse',
-    });
-    try {
-      const r = await runCliCaptured(['proto', 'lint', 'mod/acme/shop/v1/order.proto'], { cwd: nested.dir });
-      assert.equal(r.stderr, '');
-      assert.equal(r.code, 100);
-      assert.deepEqual(r.stdout.trim().split('\n'), ['mod/acme/shop/v1/order.proto:9:10:Field name "orderRef" should be lower_snake_case, such as "order_ref".']);
-    } finally {
-      await nested.remove();
-    }
+    const r = await lintFresh(
+      {
+        'mod/acme/shop/v1/cart.proto': CLEAN,
+        'mod/acme/shop/v1/order.proto': proto3('acme.shop.v1', 'message Order {\n  Cart cart = 1;\n  string orderRef = 2;\n}', ['acme/shop/v1/cart.proto']),
+        'mod/scratch/broken.proto': 'this does not parse',
+      },
+      'mod/acme/shop/v1/order.proto',
+    );
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 100);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['mod/acme/shop/v1/order.proto:9:10:Field name "orderRef" should be lower_snake_case, such as "order_ref".']);
   });
 
   test('a directory with no protos and a missing path are one line each', async () => {
     const empty = await protoTree({ 'notes.txt': '' });
     try {
-      const r = await runCliCaptured(['proto', 'lint'], { cwd: empty.dir });
+      const r = await lint(empty);
       assert.equal(r.code, 1);
       assert.equal(r.stderr, 'switchyard: no .proto files in . (SY_ERR_PROTO_NO_FILES)\n');
-      const missing = await runCliCaptured(['proto', 'lint', 'nope'], { cwd: empty.dir });
+      const missing = await lint(empty, 'nope');
       assert.equal(missing.stderr, 'switchyard: nope does not exist (SY_ERR_FILE_NOT_FOUND)\n');
     } finally {
       await empty.remove();
@@ -126,7 +129,7 @@ describe('proto lint command', () => {
 
 describe('proto lint configuration', () => {
   test('switchyard.proto.yaml: use, except, ignore and ignore_only', async () => {
-    const tree = await protoTree({
+    const r = await lintFresh({
       'acme/shop/v1/item.proto': DIRTY,
       'acme/shop/v1/legacy.proto': proto3('acme.shop.v1', 'message Old {\n  string oldName = 1;\n}'),
       'switchyard.proto.yaml': [
@@ -139,40 +142,25 @@ describe('proto lint configuration', () => {
         '',
       ].join('\n'),
     });
-    try {
-      const r = await runCliCaptured(['proto', 'lint'], { cwd: tree.dir });
-      assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', '']);
-    } finally {
-      await tree.remove();
-    }
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', '']);
   });
 
   test("buf.yaml's lint section is honoured, with buf's rule options", async () => {
-    const tree = await protoTree({
+    const r = await lintFresh({
       'acme/shop/v1/item.proto': proto3('acme.shop.v1', 'enum Kind {\n  KIND_NONE = 0;\n}\nservice Shop {}'),
       'buf.yaml': 'version: v2\nlint:\n  enum_zero_value_suffix: _NONE\n  service_suffix: Shop\n',
     });
-    try {
-      const r = await runCliCaptured(['proto', 'lint'], { cwd: tree.dir });
-      assert.deepEqual([r.code, r.stdout], [0, '']);
-    } finally {
-      await tree.remove();
-    }
+    assert.deepEqual([r.code, r.stdout], [0, '']);
   });
 
   test('an unknown rule in the configuration is one line, exit 1', async () => {
-    const tree = await protoTree({ 'a/v1/a.proto': proto3('a.v1', 'message A {}'), 'buf.yaml': 'version: v2\nlint:\n  use: [NOT_A_RULE]\n' });
-    try {
-      const r = await runCliCaptured(['proto', 'lint'], { cwd: tree.dir });
-      assert.equal(r.code, 1);
-      assert.equal(r.stderr, 'switchyard: unknown lint rule or category "NOT_A_RULE" (SY_ERR_PROTO_LINT_CONFIG)\n');
-    } finally {
-      await tree.remove();
-    }
+    const r = await lintFresh({ 'a/v1/a.proto': proto3('a.v1', 'message A {}'), 'buf.yaml': 'version: v2\nlint:\n  use: [NOT_A_RULE]\n' });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'switchyard: unknown lint rule or category "NOT_A_RULE" (SY_ERR_PROTO_LINT_CONFIG)\n');
   });
 
   test('// buf:lint:ignore on an element or an enclosing element silences that rule only', async () => {
-    const tree = await protoTree({
+    const r = await lintFresh({
       'a/v1/a.proto': proto3(
         'a.v1',
         [
@@ -189,13 +177,8 @@ describe('proto lint configuration', () => {
         ].join('\n'),
       ),
     });
-    try {
-      const r = await runCliCaptured(['proto', 'lint'], { cwd: tree.dir });
-      assert.equal(r.code, 100);
-      // Only fieldTwo (line 9): fieldOne is ignored on itself, FieldFour through message B.
-      assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.split(':')[1]), ['9']);
-    } finally {
-      await tree.remove();
-    }
+    assert.equal(r.code, 100);
+    // Only fieldTwo (line 9): fieldOne is ignored on itself, FieldFour through message B.
+    assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.split(':')[1]), ['9']);
   });
 });
