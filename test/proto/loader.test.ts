@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { getExtension, hasExtension } from '@bufbuild/protobuf';
 import { MethodOptionsSchema } from '@bufbuild/protobuf/wkt';
-import { loadProtoInput } from '../../src/proto/load.js';
+import { loadProtoInput, type ProtoImage } from '../../src/proto/load.js';
 import { isProtoCompileError } from '../../src/proto/compile-error.js';
 import { bufBinary } from '../../src/proto/buf-binary.js';
 import { isSwitchyardError } from '../../src/errors.js';
@@ -27,13 +27,15 @@ message GetOrderResponse { google.protobuf.Timestamp created_at = 1; }`,
 
 describe('proto loader', () => {
   let tree: ProtoTree;
+  // Compiled once: the tests below only read it.
+  let image: ProtoImage;
   before(async () => {
     tree = await protoTree({ 'acme/orders/v1/orders.proto': ORDERS });
+    image = await loadProtoInput('.', { cwd: tree.dir });
   });
   after(() => tree.remove());
 
   test('compiles a module importing google/api and well-known types without vendoring them', async () => {
-    const image = await loadProtoInput('.', { cwd: tree.dir });
     assert.deepEqual(image.targets.map((f) => f.name), ['acme/orders/v1/orders.proto']);
     const names = image.files.map((f) => f.name);
     for (const dep of ['google/api/annotations.proto', 'google/api/http.proto', 'google/protobuf/timestamp.proto']) {
@@ -43,7 +45,6 @@ describe('proto loader', () => {
   });
 
   test('the registry decodes the google.api.http option with the public extension number', async () => {
-    const image = await loadProtoInput('.', { cwd: tree.dir });
     const registry = image.registry();
     const method = registry.getService('acme.orders.v1.OrderService')?.methods[0];
     const http = registry.getExtension('google.api.http');
@@ -57,7 +58,6 @@ describe('proto loader', () => {
   });
 
   test('keeps 1-based source positions for elements', async () => {
-    const image = await loadProtoInput('.', { cwd: tree.dir });
     const file = image.targets[0];
     assert.ok(file !== undefined);
     // message_type[0] (GetOrderRequest) field[0] name: line 13, column 34 of the file above.
