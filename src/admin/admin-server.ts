@@ -29,8 +29,9 @@ export async function startAdminServer(config: AdminConfig, endpoints: readonly 
       if (endpoint === undefined) {
         throw new SwitchyardError('SY_ERR_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${exchange.path}`, { headers: { allow: candidates.map((e) => e.method).join(', ') } });
       }
-      if (endpoint.open !== true && expected !== undefined && !authorized(req, expected)) {
-        throw new SwitchyardError('SY_ERR_ADMIN_UNAUTHORIZED', 'send the admin token as Authorization: Bearer <token>', { headers: { 'www-authenticate': 'Bearer realm="switchyard-admin"' } });
+      if (endpoint.open !== true && expected !== undefined && !authorized(req, expected, endpoint.tokenInQuery === true ? exchange.query : undefined)) {
+        const how = endpoint.tokenInQuery === true ? `open ${exchange.path}?token=<admin token>, or send it` : 'send the admin token';
+        throw new SwitchyardError('SY_ERR_ADMIN_UNAUTHORIZED', `${how} as Authorization: Bearer <token>`, { headers: { 'www-authenticate': 'Bearer realm="switchyard-admin"' } });
       }
       await endpoint.handle(exchange, context);
     };
@@ -40,7 +41,9 @@ export async function startAdminServer(config: AdminConfig, endpoints: readonly 
   return server;
 }
 
-function authorized(req: IncomingMessage, expected: Buffer): boolean {
-  const given = Buffer.from(req.headers.authorization ?? '');
+/** Constant-time check of `Authorization: Bearer <token>`, or of `?token=` where the endpoint allows it. */
+function authorized(req: IncomingMessage, expected: Buffer, query: string | undefined): boolean {
+  const fromQuery = query === undefined || req.headers.authorization !== undefined ? null : new URLSearchParams(query).get('token');
+  const given = Buffer.from(fromQuery === null ? (req.headers.authorization ?? '') : `Bearer ${fromQuery}`);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

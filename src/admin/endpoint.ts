@@ -24,6 +24,8 @@ export interface AdminEndpoint {
   readonly path: string;
   /** Reachable without the admin token (health probes). */
   readonly open?: boolean;
+  /** The token may also come as `?token=` (a page opened from a link, like the dashboard). */
+  readonly tokenInQuery?: boolean;
   handle(exchange: Exchange, context: AdminContext): Promise<void>;
 }
 
