@@ -116,7 +116,7 @@ export class EndpointPool {
       this.#breaker.endPending();
       w.reject(new SwitchyardError('SY_ERR_SHUTTING_DOWN', `upstream ${this.#opts.upstream} is closing`));
     }
-    await Promise.all(this.#idle.splice(0).map((c) => this.#kill(c)));
+    for (const conn of this.#idle.splice(0)) this.#kill(conn);
   }
 
   #start(conn: PooledConnection): PooledConnection {
@@ -181,11 +181,10 @@ export class EndpointPool {
     if (waiter !== undefined) this.#handOver(waiter, this.#connect());
   }
 
-  #kill(conn: PooledConnection): Promise<void> {
-    if (conn.dead) return Promise.resolve();
+  #kill(conn: PooledConnection): void {
+    if (conn.dead) return;
     conn.entry.drain();
     this.#drop(conn, undefined, 'normal');
-    return Promise.resolve();
   }
 }
 
