@@ -6,11 +6,11 @@
  * than `request()` so the body goes straight from the upstream socket to the client's, with no
  * Readable in between.
  */
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Exchange } from '../../listener/exchange.js';
 import { SwitchyardError } from '../../errors.js';
-import { endToEndHeaders } from './hop-by-hop.js';
+import { appendVia, endToEndHeaders } from './hop-by-hop.js';
 
 export type HeadDecision = 'forward' | 'retry';
 
@@ -86,9 +86,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.#opts.onHead(statusCode);
     this.#mode = this.#opts.decide(statusCode);
     if (this.#mode === 'retry') return;
-    const out: OutgoingHttpHeaders = endToEndHeaders(headers);
-    // RFC 9110 §7.6.3: a proxy adds itself to Via on responses too.
-    out['via'] = out['via'] === undefined ? '1.1 switchyard' : `${String(out['via'])}, 1.1 switchyard`;
+    const out = endToEndHeaders(headers);
+    appendVia(out);
     const { exchange } = this.#opts;
     try {
       exchange.writeHead(statusCode, out);

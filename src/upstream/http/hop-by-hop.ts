@@ -35,5 +35,11 @@ export function addForwardingHeaders(headers: Record<string, string | string[]>,
   const node = client.address.includes(':') ? `"[${client.address}]"` : client.address;
   const forwarded = `for=${node};proto=${client.proto}${client.host === undefined ? '' : `;host="${client.host}"`}`;
   headers['forwarded'] = headers['forwarded'] === undefined ? forwarded : `${String(headers['forwarded'])}, ${forwarded}`;
-  headers['via'] = headers['via'] === undefined ? '1.1 switchyard' : `${String(headers['via'])}, 1.1 switchyard`;
+  appendVia(headers);
+}
+
+/** RFC 9110 §7.6.3: a proxy adds itself to Via, on requests and on responses. */
+export function appendVia(headers: Record<string, string | string[]>): void {
+  const prior = headers['via'];
+  headers['via'] = prior === undefined ? '1.1 switchyard' : `${String(prior)}, 1.1 switchyard`;
 }
