@@ -12,6 +12,14 @@ import type { LocalFailure } from './outlier-detector.js';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
+/** The gateway-side failures each `retryOn` condition covers; a protocol failure none. */
+const FAILURES_COVERED: Readonly<Record<RetryCondition, readonly LocalFailure[]>> = {
+  'connect-failure': ['connect'],
+  reset: ['reset'],
+  'gateway-error': ['connect', 'reset', 'timeout'],
+  '5xx': ['connect', 'reset', 'timeout'],
+};
+
 export interface AttemptFailure {
   /** Gateway-side failure, or undefined when the upstream answered with `status`. */
   readonly failure: LocalFailure | undefined;
@@ -24,11 +32,13 @@ export class RetryPolicy {
   readonly #config: RetryConfig;
   readonly #on: ReadonlySet<RetryCondition>;
   readonly #statuses: ReadonlySet<number>;
+  readonly #failures: ReadonlySet<LocalFailure>;
 
   constructor(config: RetryConfig) {
     this.#config = config;
     this.#on = new Set(config.retryOn);
     this.#statuses = new Set(config.retriableStatuses);
+    this.#failures = new Set(config.retryOn.flatMap((c) => FAILURES_COVERED[c]));
   }
 
   get attempts(): number {
@@ -62,10 +72,7 @@ export class RetryPolicy {
   }
 
   #matches(f: AttemptFailure): boolean {
-    if (f.failure === 'connect') return this.#on.has('connect-failure') || this.#on.has('gateway-error') || this.#on.has('5xx');
-    if (f.failure === 'reset') return this.#on.has('reset') || this.#on.has('gateway-error') || this.#on.has('5xx');
-    if (f.failure === 'timeout') return this.#on.has('gateway-error') || this.#on.has('5xx');
-    if (f.status !== undefined) return this.retriesStatus(f.status);
-    return false;
+    if (f.failure !== undefined) return this.#failures.has(f.failure);
+    return f.status !== undefined && this.retriesStatus(f.status);
   }
 }
