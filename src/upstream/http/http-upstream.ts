@@ -95,6 +95,13 @@ class HttpUpstreamImpl implements HttpUpstream {
     const policy = this.cluster.retry;
     let tried: Set<Endpoint> | undefined;
     let holdingRetry = false;
+    // A retry slot is taken when a retry is decided and held until that retry is over.
+    const takeRetry = () => {
+      if (!this.cluster.breaker.tryRetry(policy.budget)) return false;
+      if (holdingRetry) this.cluster.breaker.endRetry();
+      holdingRetry = true;
+      return true;
+    };
     try {
       for (let attempt = 1; ; attempt++) {
         const endpoint = this.cluster.choose(req, exchange.remoteAddress, tried);
@@ -111,13 +118,6 @@ class HttpUpstreamImpl implements HttpUpstream {
             : undefined;
         if (start !== undefined && channels.upstreamAttemptStart.hasSubscribers) channels.upstreamAttemptStart.publish(start);
         const canRetry = attempt < policy.attempts;
-        // A retry slot is taken when a retry is decided and held until that retry is over.
-        const takeRetry = () => {
-          if (!this.cluster.breaker.tryRetry(policy.budget)) return false;
-          if (holdingRetry) this.cluster.breaker.endRetry();
-          holdingRetry = true;
-          return true;
-        };
         const outcome = await this.#attempt(exchange, endpoint, method, path, headers, hasBody, canRetry, takeRetry);
         if (start !== undefined && channels.upstreamAttemptEnd.hasSubscribers) {
           channels.upstreamAttemptEnd.publish((outcome.kind === 'failed' ? { start, error: outcome.error } : { start, statusCode: outcome.status }) satisfies UpstreamAttemptEndMessage);
