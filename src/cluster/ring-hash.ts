@@ -10,7 +10,7 @@ import type { Endpoint } from './endpoint.js';
 
 const POINTS_PER_WEIGHT = 100;
 
-export function hash32(text: string): number {
+function hash32(text: string): number {
   return createHash('md5').update(text).digest().readUInt32BE(0);
 }
 
