@@ -22,7 +22,11 @@ export class PrioritySet {
 
   constructor(endpoints: readonly Endpoint[], localZone: string | undefined) {
     const byPriority = new Map<number, Endpoint[]>();
-    for (const e of endpoints) byPriority.set(e.priority, [...(byPriority.get(e.priority) ?? []), e]);
+    for (const e of endpoints) {
+      const level = byPriority.get(e.priority);
+      if (level === undefined) byPriority.set(e.priority, [e]);
+      else level.push(e);
+    }
     this.#levels = [...byPriority.entries()].sort((a, b) => a[0] - b[0]).map((x) => x[1]);
     this.#localZone = localZone;
   }
