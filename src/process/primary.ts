@@ -24,6 +24,7 @@ import { forwardedEndpoint } from './admin-proxy.js';
 import type { AdminContext, ReloadOutcome } from '../admin/endpoint.js';
 import type { UpstreamView } from '../cluster/upstream-view.js';
 import type { PrimaryMessage, WorkerMessage } from './messages.js';
+import { workerExecArgv } from './worker-flags.js';
 
 export interface PrimaryOptions {
   readonly file: string;
@@ -51,7 +52,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   // passes it on. The kernel may spread connections less evenly; with kept-alive clients that
   // matters less than the primary being in every connection's path.
   if (options.env['NODE_CLUSTER_SCHED_POLICY'] === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE;
-  cluster.setupPrimary({ exec: WORKER_MAIN, args: [options.file, options.logLevel, String(options.workers)], silent: false });
+  cluster.setupPrimary({ exec: WORKER_MAIN, execArgv: workerExecArgv(process.execArgv, options.env), args: [options.file, options.logLevel, String(options.workers)], silent: false });
   const workers = new Map<number, { worker: Worker; bornAt: number; admin?: string | undefined }>();
   let stopping = false;
   let pause = 100;

@@ -53,6 +53,10 @@ it('serves from two workers and the admin lists both workers’ views', async ()
   for (let i = 0; i < 10; i++) assert.equal(await (await fetch(`${url}/a`)).text(), 'svc /a');
   const workers = new Set((await views()).map((v) => v.worker));
   assert.equal(workers.size, 2);
+  for (const pid of workers) {
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+    assert.ok(argv.includes('--max-semi-space-size=64'), `worker ${pid} runs with a 64 MB young generation: ${argv.join(' ')}`);
+  }
   const metrics = await fetch(`${admin}/metrics`);
   assert.equal(metrics.status, 200, 'endpoints the primary does not gather are forwarded to a worker');
   assert.match(await metrics.text(), /switchyard_/);
