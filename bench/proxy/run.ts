@@ -2,7 +2,8 @@
  * bench:proxy — Switchyard's http upstream against nginx, HAProxy, `http-proxy` and
  * `@fastify/http-proxy`, all in front of the same upstream (nginx answering a fixed 13-byte body
  * from memory), measured with wrk one after the other in the same run. Prints req/s, p50, p99,
- * failures, and the ratios against the fastest Node proxy and against nginx.
+ * failures, and the ratios against the fastest Node proxy and against nginx. A Node TCP relay
+ * (bytes copied, no HTTP) on the same number of workers shows the ceiling for a proxy in Node.
  *
  *   npm run bench:proxy                         # 3 rounds of 5 s per proxy, switchyard --workers 2
  *   BENCH_SECONDS=5 BENCH_ROUNDS=3 BENCH_CONNECTIONS=64 BENCH_WORKERS=2 npm run bench:proxy
@@ -27,6 +28,8 @@ const workers = Number(process.env['BENCH_WORKERS'] ?? 2);
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 const nodeProxies = fileURLToPath(new URL('./node-proxies.js', import.meta.url));
+/** The floor runs with the young-generation size Switchyard's workers get (src/process/worker-flags.ts). */
+const FLOOR_FLAGS = ['--max-semi-space-size=64'];
 
 interface Running {
   readonly url: string;
@@ -134,9 +137,12 @@ async function main(): Promise<void> {
     running.push(['http-proxy', await startChild([nodeProxies, 'http-proxy', upstreamUrl], 'stdout', listening)]);
     running.push(['@fastify/http-proxy', await startChild([nodeProxies, 'fastify', upstreamUrl], 'stdout', listening)]);
     running.push([`switchyard (${workers} workers)`, await startSwitchyard(upstreamUrl, dir)]);
+    // References, not competitors: the ceiling for any Node proxy, and the floor of Switchyard's stack.
+    running.push([`node tcp relay (${workers})`, await startChild([nodeProxies, 'tcp-relay', upstreamUrl, String(workers)], 'stdout', listening)]);
+    running.push([`undici floor (${workers})`, await startChild([...FLOOR_FLAGS, nodeProxies, 'undici-floor', upstreamUrl, String(workers)], 'stdout', listening)]);
 
     console.log(`upstream: nginx, 1 worker, fixed 13-byte body; wrk ${connections} connections; ${rounds} rounds of ${seconds}s per proxy in turns after a 2s warm-up; median round shown`);
-    console.log(`nginx: worker_processes auto, upstream keepalive; haproxy: nbthread 2, http-reuse always; node proxies: one process each, keep-alive agents`);
+    console.log(`nginx: worker_processes auto, upstream keepalive; haproxy: nbthread 2, http-reuse always; node proxies: one process each, keep-alive agents; tcp relay: ${workers} cluster workers, one upstream connection per client`);
     const all = new Map<string, Measured[]>();
     for (const [name, proc] of running) {
       await wrk(`${proc.url}/`, { connections, durationSeconds: 2 });
@@ -160,6 +166,10 @@ async function main(): Promise<void> {
     console.log(`\nswitchyard / fastest node proxy: ${(sy.requestsPerSecond / fastestNode).toFixed(2)}x req/s (target 1.3x)`);
     console.log(`switchyard / nginx: ${(sy.requestsPerSecond / nginx.requestsPerSecond).toFixed(2)}x req/s (target 0.8x), p99 ${(sy.p99Ms / nginx.p99Ms).toFixed(2)}x`);
     console.log(`switchyard / haproxy: ${(sy.requestsPerSecond / haproxy.requestsPerSecond).toFixed(2)}x req/s, p99 ${(sy.p99Ms / haproxy.p99Ms).toFixed(2)}x`);
+    const relay = [...results.entries()].find(([n]) => n.startsWith('node tcp relay'))?.[1] as Measured;
+    const floor = [...results.entries()].find(([n]) => n.startsWith('undici floor'))?.[1] as Measured;
+    console.log(`ceiling for Node: a tcp relay (no HTTP work) / nginx ${(relay.requestsPerSecond / nginx.requestsPerSecond).toFixed(2)}x req/s, ${relay.cpuUs.toFixed(1)} µs CPU/req; switchyard / relay ${(sy.requestsPerSecond / relay.requestsPerSecond).toFixed(2)}x`);
+    console.log(`floor of node:http + undici (no gateway work) / nginx ${(floor.requestsPerSecond / nginx.requestsPerSecond).toFixed(2)}x req/s, ${floor.cpuUs.toFixed(1)} µs CPU/req; switchyard / floor ${(sy.requestsPerSecond / floor.requestsPerSecond).toFixed(2)}x`);
     console.log(`CPU per request: switchyard ${sy.cpuUs.toFixed(1)} µs, leanest node proxy ${leanestNode.toFixed(1)} µs (${(leanestNode / sy.cpuUs).toFixed(2)}x as efficient), nginx ${nginx.cpuUs.toFixed(1)} µs (${(nginx.cpuUs / sy.cpuUs).toFixed(2)}x)`);
   } finally {
     for (const [, proc] of running) await proc.stop();
