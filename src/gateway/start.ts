@@ -11,7 +11,7 @@ import { buildRuntime } from './build.js';
 import { Gateway } from './gateway.js';
 import { startAdminServer } from '../admin/admin-server.js';
 import { adminEndpoints } from '../admin/endpoints.js';
-import { startTelemetry } from '../telemetry/telemetry.js';
+import { startTelemetry, type Telemetry } from '../telemetry/telemetry.js';
 import type { ReloadOutcome } from '../admin/endpoint.js';
 import { serverUrl } from '../listener/http-listener.js';
 import type { ListenAddress } from '../config/types.js';
@@ -43,6 +43,8 @@ export interface RunningGateway {
   readonly admin: Server | undefined;
   /** Its URL (`http://127.0.0.1:9901`), when `admin` is configured. */
   readonly adminUrl: string | undefined;
+  /** Metrics, heatmaps and tracing; undefined when the config turned telemetry off. */
+  readonly telemetry: Telemetry | undefined;
 }
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
@@ -92,5 +94,5 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     process.off('SIGTERM', onStop).off('SIGINT', onStop).off('SIGHUP', onReload);
   };
   if (options.signals !== false) process.on('SIGTERM', onStop).on('SIGINT', onStop).on('SIGHUP', onReload);
-  return { gateway, log, stopped, stop, reload, admin, adminUrl };
+  return { gateway, log, stopped, stop, reload, admin, adminUrl, telemetry };
 }

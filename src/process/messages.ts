@@ -1,10 +1,16 @@
 /** What the primary and its gateway workers say to each other over the cluster IPC channel. */
 import type { ReloadOutcome } from '../admin/endpoint.js';
 import type { UpstreamView } from '../cluster/upstream-view.js';
+import type { WorkerMetrics } from './merged-metrics.js';
 
-export type PrimaryMessage = { readonly type: 'upstreams'; readonly id: number } | { readonly type: 'reload'; readonly id: number };
+export type PrimaryMessage =
+  | { readonly type: 'upstreams'; readonly id: number }
+  | { readonly type: 'reload'; readonly id: number }
+  | { readonly type: 'metrics'; readonly id: number };
 
 export type WorkerMessage =
   | { readonly type: 'ready'; readonly listen: readonly string[]; readonly admin: string | undefined }
   | { readonly type: 'upstreams'; readonly id: number; readonly pid: number; readonly views: readonly UpstreamView[] }
-  | { readonly type: 'reload'; readonly id: number; readonly outcome: ReloadOutcome };
+  | { readonly type: 'reload'; readonly id: number; readonly outcome: ReloadOutcome }
+  /** The worker's registry (prom-client's JSON form); undefined when its telemetry is off. */
+  | { readonly type: 'metrics'; readonly id: number; readonly metrics: WorkerMetrics | undefined };

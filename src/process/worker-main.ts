@@ -2,12 +2,14 @@
  * Entry point of one gateway worker process (forked by primary.ts through node:cluster). It runs
  * the ordinary single-process gateway on the shared listeners — node:cluster hands every worker
  * the same listening sockets — without the admin listener, which the primary owns, and answers
- * the primary's questions (upstream views, reload) over IPC.
+ * the primary's questions (upstream views, metrics, reload) over IPC.
  */
 import cluster from 'node:cluster';
 import { startGateway } from '../gateway/start.js';
 import { upstreamViews } from '../admin/upstreams.js';
 import type { PrimaryMessage, WorkerMessage } from './messages.js';
+import type { RunningGateway } from '../gateway/start.js';
+import type { WorkerMetrics } from './merged-metrics.js';
 
 const [file, logLevel, workers] = process.argv.slice(2) as [string, string, string];
 
@@ -22,8 +24,13 @@ const send = (message: WorkerMessage) => process.send?.(message);
 const running = await startGateway({ file, env: process.env, logLevel, logStream: process.stderr, adminListen: { kind: 'tcp', host: '127.0.0.1', port: 0 }, announce: false, processes: Number(workers) });
 process.on('message', (message: PrimaryMessage) => {
   if (message.type === 'upstreams') send({ type: 'upstreams', id: message.id, pid: process.pid, views: upstreamViews(running.gateway) });
+  else if (message.type === 'metrics') void metricsOf(running).then((metrics) => send({ type: 'metrics', id: message.id, metrics }));
   else if (message.type === 'reload') void running.reload().then((outcome) => send({ type: 'reload', id: message.id, outcome }));
 });
+function metricsOf(gateway: RunningGateway): Promise<WorkerMetrics | undefined> {
+  return gateway.telemetry === undefined ? Promise.resolve(undefined) : gateway.telemetry.metrics.registry.getMetricsAsJSON();
+}
+
 send({ type: 'ready', listen: running.gateway.urls(), admin: running.adminUrl });
 await running.stopped;
 process.exit(0);

@@ -57,9 +57,26 @@ it('serves from two workers and the admin lists both workers’ views', async ()
     const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
     assert.ok(argv.includes('--max-semi-space-size=64'), `worker ${pid} runs with a 64 MB young generation: ${argv.join(' ')}`);
   }
-  const metrics = await fetch(`${admin}/metrics`);
-  assert.equal(metrics.status, 200, 'endpoints the primary does not gather are forwarded to a worker');
-  assert.match(await metrics.text(), /switchyard_/);
+  const forwarded = await fetch(`${admin}/admin/heatmap?route=/a`);
+  assert.equal(forwarded.status, 200, 'endpoints the primary does not gather are forwarded to a worker');
+});
+
+it('merges every worker’s metrics into one /metrics', async () => {
+  // New connections until the kernel has handed some to each worker.
+  const served = async () => (await views()).map((v) => v.connections.reduce((n, c) => n + c.requests, 0));
+  let sent = 10;
+  for (let i = 0; i < 200 && (await served()).some((n) => n === 0); i++) {
+    assert.equal(await (await fetch(`${url}/a`, { headers: { connection: 'close' } })).text(), 'svc /a');
+    sent++;
+  }
+  const perWorker = await served();
+  assert.ok(perWorker.every((n) => n > 0), `both workers served requests: ${perWorker.join(', ')}`);
+  const res = await fetch(`${admin}/metrics`);
+  assert.equal(res.status, 200);
+  const text = await res.text();
+  const counted = [...text.matchAll(/^switchyard_requests_total\{[^}]*route="\/a"[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  assert.equal(counted, sent, 'the request counter is the sum over both workers');
+  assert.match(text, /^switchyard_upstream_endpoints\{upstream="svc",state="healthy"\} 1$/m, 'state every worker sees is not counted twice');
 });
 
 it('replaces a worker that dies', async () => {
