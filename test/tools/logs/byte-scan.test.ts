@@ -66,28 +66,32 @@ test('the byte parser reads every field of awkward lines exactly as the string p
   }
 });
 
-test('the key table gives one id per key, the empty one too, whether it arrives as bytes or as a string, and merges by adding', () => {
+test('the key table gives one ref per key, the empty one too, whether it arrives as bytes or as a string, and merges by adding', () => {
   const keys = ['/', '/a', '/user/1', '/user/10', '', '/caf\xc3\xa9', '/\u20ac-wide', ...Array.from({ length: 5000 }, (_, i) => `/p/${i * 7919}`)];
   const table = new KeyTable(2);
-  const ids = new Map<string, number>();
+  const refs = new Map<string, number>();
   keys.forEach((key, i) => {
     const wide = /[^\x00-\xff]/.test(key);
-    const id = i % 2 === 0 || wide ? table.idOfString(key) : table.idOfBytes(Buffer.from(`<${key}>`, 'latin1'), 1, key.length + 1);
-    ids.set(key, id);
-    table.values[id * table.width] = (table.values[id * table.width] as number) + 1;
+    const ref = i % 2 === 0 || wide ? table.refOfString(key) : table.refOfBytes(Buffer.from(`<${key}>`, 'latin1'), 1, key.length + 1);
+    refs.set(key, ref);
+    table.values[ref] = (table.values[ref] as number) + 1;
+    table.values[ref + 1] = i;
   });
-  for (const key of keys) {
-    if (!/[^\x00-\xff]/.test(key)) assert.equal(table.idOfBytes(Buffer.from(key, 'latin1'), 0, key.length), ids.get(key), key);
-    assert.equal(table.idOfString(key), ids.get(key), key);
-    assert.equal(table.key(ids.get(key) as number), key);
+  for (const [i, key] of keys.entries()) {
+    if (!/[^\x00-\xff]/.test(key)) assert.equal(table.refOfBytes(Buffer.from(key, 'latin1'), 0, key.length), refs.get(key), key);
+    assert.equal(table.refOfString(key), refs.get(key), key);
+    assert.equal(table.key(refs.get(key) as number), key);
+    assert.equal(table.refAt(i), refs.get(key), key);
+    assert.equal(table.values[table.refAt(i) + 1], i, key);
   }
   assert.equal(table.size, keys.length);
+  assert.deepEqual([...table.column(1)], keys.map((_, i) => i));
 
   const merged = new KeyTable(2);
   merged.addSnapshot(table.snapshot());
   merged.addSnapshot(table.snapshot());
   assert.equal(merged.size, keys.length);
-  for (const key of keys) assert.equal(merged.values[merged.idOfString(key) * merged.width], 2, key);
+  for (const key of keys) assert.equal(merged.values[merged.refOfString(key)], 2, key);
 });
 
 test('paths of one shape have one route pattern, and paths of different patterns never share a shape', () => {

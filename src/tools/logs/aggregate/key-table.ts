@@ -1,18 +1,20 @@
 /**
- * Counts per distinct key (path, client) in an open-addressing hash table written by hand instead
- * of a `Map<string, ...>`: a key is hashed and compared straight from the bytes of the log line,
- * so a line whose key was seen before creates no string at all. With a Map every line paid for
- * slicing a string, hashing it (V8 caches a hash only per string object, and every line's slice
- * is a new one) and a pointer-chasing lookup; on a 1M-line combined log that was the largest item
- * of the profile. A key's string is made only when asked for (`key`): a worker thread never
- * makes one, it posts its keys as bytes (`snapshot`).
+ * Counts per distinct key (path, client, user agent, referrer) in an open-addressing hash table
+ * written by hand instead of a `Map<string, ...>`: a key is hashed and compared straight from the
+ * bytes of the log line, so a line whose key was seen before creates no string at all. With a Map
+ * every line paid for slicing a string, hashing it (V8 caches a hash only per string object, and
+ * every line's slice is a new one) and a pointer-chasing lookup; on a 1M-line combined log that
+ * was the largest item of the profile. A key's string is made only when asked for (`key`): a
+ * worker thread never makes one, it posts its keys as bytes (`snapshot`).
  *
- * Keys are latin1 (one byte per character, see scan/line-splitter.ts), so the same FNV-1a hash
- * serves a key given as bytes and one given as a string. Keys are numbered densely in order of
- * arrival. With hundreds of thousands of distinct paths the table outgrows the CPU caches and a
- * lookup costs its cache misses, so each key's numbers sit in one record (`values`, `width`
- * numbers at `id * width`): first the `stride` counts that merge by adding, then `local`
- * numbers kept by this thread only (a path's route), then where its bytes are and its hash.
+ * Keys are latin1 (one byte per character, see scan/line-splitter.ts), so the same hash serves a
+ * key given as bytes and one given as a string. With hundreds of thousands of distinct paths the
+ * table outgrows the CPU caches and a lookup costs its cache misses, so everything a lookup reads
+ * after its slot sits in one record in one buffer: first the `stride` counts that merge by
+ * adding, then `local` numbers kept by this thread only (a path's route), then the key's length
+ * and hash, then its bytes. A key is known by where its record starts (its ref: `values[ref]`
+ * is its first count), so a line that finds its key reads the slot and one record, where keeping
+ * numbers and bytes in separate arrays cost a third cache miss.
  */
 // Signed, as Math.imul results are: the empty key's hash is the offset itself, and must compare equal
 // to itself once stored in the Int32Array of slots.
@@ -43,130 +45,166 @@ function finish(h: number): number {
   return h | 0;
 }
 
+/** The record's length word of a key that has no byte form (`#wideRef`). */
+const WIDE = -1;
+
 export class KeyTable {
   /** Numbers per key that `snapshot` posts and `addSnapshot` adds up. */
   readonly stride: number;
-  /** Numbers per key in `values`: stride, local ones, then start, length and hash of the key. */
-  readonly width: number;
-  /** The records by id; replaced when it grows, so read it after getting an id. */
+  /** Numbers before the key's length and hash: stride, then the local ones. */
+  readonly #head: number;
+  /** Where records live: numbers through `values`, length and hash through `#words`, key bytes through `#bytes`. */
+  #data: ArrayBuffer;
+  /** The records' numbers; replaced when the table grows, so read it after getting a ref. */
   values: Float64Array;
+  #words: Int32Array;
+  #bytes: Buffer;
+  /** Eight-byte units of `#data` in use. */
+  #used = 0;
+  /** Refs in order of arrival, to walk the keys. */
+  #refs = new Int32Array(1024);
   #size = 0;
-  /** Keys by id, as far as made yet. */
-  readonly #keys: (string | undefined)[] = [];
+  /** Keys made into strings so far, by ref. */
+  readonly #strings = new Map<number, string>();
   /**
-   * Slot i: the key's hash at 2i and its id + 1 at 2i + 1 (0: empty), side by side so that a
-   * probe reads one cache line before it compares bytes. Kept at most half full.
+   * Slot i: the key's hash at 2i and its ref + 1 at 2i + 1 (0: empty), side by side so that a
+   * probe reads one cache line before it reads the record. Kept at most half full.
    */
   #slots = new Int32Array(2048);
   #mask = 1023;
-  /** Where `idOfString` writes a key's bytes to look it up. */
+  /** Where `refOfString` writes a key's bytes to look it up. */
   #scratch = Buffer.allocUnsafe(256);
-  /** Key bytes back to back. */
-  #arena = Buffer.alloc(16384);
-  #arenaUsed = 0;
   /**
    * Keys with characters past latin1 (a JSON log can write `\u20ac`): they have no byte form,
    * so they get a Map; no key arriving as bytes can equal one of them.
    */
   #wide: Map<string, number> | undefined;
 
-  /** Most keys the table takes; past it the ids of new keys are -1 (stats.ts counts them in a sketch). */
+  /** Most keys the table takes; past it the refs of new keys are -1 (stats.ts counts them in a sketch). */
   readonly #limit: number;
 
   constructor(stride: number, local = 0, limit = Infinity) {
     this.#limit = limit;
     this.stride = stride;
-    this.width = stride + local + 3;
-    this.values = new Float64Array(512 * this.width);
+    this.#head = stride + local;
+    this.#data = new ArrayBuffer(65536);
+    this.values = new Float64Array(this.#data);
+    this.#words = new Int32Array(this.#data);
+    this.#bytes = Buffer.from(this.#data);
   }
 
   get size(): number {
     return this.#size;
   }
 
-  /** The key of an id, as a string. */
-  key(id: number): string {
-    let key = this.#keys[id];
+  /** The ref of the i-th key added (0 <= i < size). */
+  refAt(i: number): number {
+    return this.#refs[i] as number;
+  }
+
+  /** Count `k` of every key, in order of arrival: a dense copy for scans over all counts. */
+  column(k: number): Float64Array {
+    const out = new Float64Array(this.#size);
+    for (let i = 0; i < this.#size; i++) out[i] = this.values[(this.#refs[i] as number) + k] as number;
+    return out;
+  }
+
+  /** The key of a ref, as a string. */
+  key(ref: number): string {
+    let key = this.#strings.get(ref);
     if (key === undefined) {
-      const o = id * this.width + this.width - 3;
-      const start = this.values[o] as number;
-      this.#keys[id] = key = this.#arena.toString('latin1', start, start + (this.values[o + 1] as number));
+      const at = 2 * (ref + this.#head);
+      const start = 4 * at + 8;
+      key = this.#bytes.toString('latin1', start, start + (this.#words[at] as number));
+      this.#strings.set(ref, key);
     }
     return key;
   }
 
-  /** The id of the key in `buf[start, end)`, added (values 0) if new; -1 if new and the table is full. */
-  idOfBytes(buf: Buffer, start: number, end: number): number {
-    return this.idOfHashedBytes(buf, start, end, hashBytes(buf, start, end));
+  /** The ref of the key in `buf[start, end)`, added (numbers 0) if new; -1 if new and the table is full. */
+  refOfBytes(buf: Buffer, start: number, end: number): number {
+    return this.refOfHashedBytes(buf, start, end, hashBytes(buf, start, end));
   }
 
   /**
-   * `idOfBytes` with the key's `hashBytes` hash already taken, by a parser that hashed the bytes
+   * `refOfBytes` with the key's `hashBytes` hash already taken, by a parser that hashed the bytes
    * while looking for the field's end (format/layout-bytes.ts): long keys such as user agents
    * are then read once, not twice. Long keys are compared natively (memcmp).
    */
-  idOfHashedBytes(buf: Buffer, start: number, end: number, h: number): number {
-    return this.#idOf(buf, start, end, h, undefined);
+  refOfHashedBytes(buf: Buffer, start: number, end: number, h: number): number {
+    return this.#refOf(buf, start, end, h, undefined);
   }
 
-  /** The probe behind both forms; `key`, when given, is kept as the new key's string. */
-  #idOf(buf: Buffer, start: number, end: number, h: number, key: string | undefined): number {
+  /** The probe behind every form; `key`, when given, is kept as the new key's string. */
+  #refOf(buf: Buffer, start: number, end: number, h: number, key: string | undefined): number {
     const len = end - start;
     const slots = this.#slots;
     const mask = this.#mask;
-    const arena = this.#arena;
-    const values = this.values;
-    const at = this.width - 3;
+    const words = this.#words;
+    const head = this.#head;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const entry = slots[2 * slot + 1] as number;
-      if (entry === 0) return this.#insert(slot, h, buf, start, end, key === undefined ? undefined : own(key));
+      if (entry === 0) return this.#insert(slot, h, buf, start, end, key);
       if (slots[2 * slot] !== h) continue;
-      const id = entry - 1;
-      const o = id * this.width + at;
-      if (values[o + 1] !== len) continue;
-      const from = values[o] as number;
+      const ref = entry - 1;
+      const at = 2 * (ref + head);
+      if (words[at] !== len) continue;
+      const bytes = this.#bytes;
+      const from = 4 * at + 8;
       if (len > 48) {
-        if (buf.compare(arena, from, from + len, start, end) === 0) return id;
+        if (buf.compare(bytes, from, from + len, start, end) === 0) return ref;
         continue;
       }
       let i = 0;
-      while (i < len && arena[from + i] === buf[start + i]) i++;
-      if (i === len) return id;
+      while (i < len && bytes[from + i] === buf[start + i]) i++;
+      if (i === len) return ref;
     }
   }
 
   /**
-   * The id of a key given as a string, added (values 0) if new. A latin1 key is written into a
+   * The ref of a key given as a string, added (numbers 0) if new. A latin1 key is written into a
    * scratch buffer and looked up as bytes, so both forms share one hash and one probe loop.
    */
-  idOfString(key: string): number {
+  refOfString(key: string): number {
     const len = key.length;
     if (this.#scratch.length < len) this.#scratch = Buffer.allocUnsafe(Math.max(2 * this.#scratch.length, len));
     const scratch = this.#scratch;
     // Keys are short: copying in the loop that looks for wide characters beats a native write.
     for (let i = 0; i < len; i++) {
       const c = key.charCodeAt(i);
-      if (c > 255) return this.#wideId(key);
+      if (c > 255) return this.#wideRef(key);
       scratch[i] = c;
     }
-    return this.#idOf(scratch, 0, len, hashBytes(scratch, 0, len), key);
+    return this.#refOf(scratch, 0, len, hashBytes(scratch, 0, len), key);
   }
 
   /** The keys as bytes and their counts, for postMessage; `addSnapshot` adds one in. */
   snapshot(): KeySnapshot {
     const size = this.#size;
-    const { stride, width } = this;
+    const { stride, values } = this;
+    const words = this.#words;
+    const head = this.#head;
     const starts = new Int32Array(size + 1);
     const counts = new Float64Array(size * stride);
-    for (let id = 0; id < size; id++) {
-      const o = id * width;
-      for (let k = 0; k < stride; k++) counts[id * stride + k] = this.values[o + k] as number;
-      starts[id] = this.values[o + width - 3] as number;
-    }
-    starts[size] = this.#arenaUsed;
+    let total = 0;
+    for (let i = 0; i < size; i++) total += Math.max(0, words[2 * ((this.#refs[i] as number) + head)] as number);
+    const bytes = new Uint8Array(total);
     const wide: [number, string][] = [];
-    if (this.#wide !== undefined) for (const [key, id] of this.#wide) wide.push([id, key]);
-    return { bytes: this.#arena.subarray(0, this.#arenaUsed).slice(), starts, values: counts, wide };
+    let at = 0;
+    for (let i = 0; i < size; i++) {
+      const ref = this.#refs[i] as number;
+      for (let k = 0; k < stride; k++) counts[i * stride + k] = values[ref + k] as number;
+      starts[i] = at;
+      const len = words[2 * (ref + head)] as number;
+      if (len === WIDE) wide.push([i, this.key(ref)]);
+      else {
+        const from = 8 * (ref + head + 1);
+        bytes.set(this.#bytes.subarray(from, from + len), at);
+        at += len;
+      }
+    }
+    starts[size] = at;
+    return { bytes, starts, values: counts, wide };
   }
 
   /**
@@ -176,73 +214,93 @@ export class KeyTable {
   addSnapshot(s: KeySnapshot, overflow?: (key: string, counts: Float64Array) => void): void {
     const bytes = Buffer.from(s.bytes.buffer, s.bytes.byteOffset, s.bytes.length);
     const wide = new Map(s.wide);
-    const { stride, width } = this;
+    const stride = this.stride;
     const n = s.starts.length - 1;
     for (let i = 0; i < n; i++) {
       const w = wide.get(i);
-      const id = w === undefined ? this.idOfBytes(bytes, s.starts[i] as number, s.starts[i + 1] as number) : this.idOfString(w);
-      if (id === -1) {
+      const ref = w === undefined ? this.refOfBytes(bytes, s.starts[i] as number, s.starts[i + 1] as number) : this.refOfString(w);
+      if (ref === -1) {
         const key = w ?? bytes.toString('latin1', s.starts[i] as number, s.starts[i + 1] as number);
         overflow?.(key, s.values.subarray(i * stride, i * stride + stride));
         continue;
       }
       const values = this.values;
-      for (let k = 0; k < stride; k++) values[id * width + k] = (values[id * width + k] as number) + (s.values[i * stride + k] as number);
+      for (let k = 0; k < stride; k++) values[ref + k] = (values[ref + k] as number) + (s.values[i * stride + k] as number);
     }
   }
 
-  #wideId(key: string): number {
+  #wideRef(key: string): number {
     this.#wide ??= new Map();
-    let id = this.#wide.get(key);
-    if (id === undefined) {
+    let ref = this.#wide.get(key);
+    if (ref === undefined) {
       if (this.#size >= this.#limit) return -1;
-      id = this.#newId(0, new Uint8Array(0), 0, 0, own(key));
-      this.#wide.set(key, id);
+      ref = this.#newRecord(0, this.#scratch, 0, 0);
+      this.#words[2 * (ref + this.#head)] = WIDE;
+      this.#strings.set(ref, own(key));
+      this.#wide.set(key, ref);
     }
-    return id;
+    return ref;
   }
 
-  #insert(slot: number, hash: number, bytes: Uint8Array, start: number, end: number, key: string | undefined): number {
+  #insert(slot: number, hash: number, buf: Uint8Array, start: number, end: number, key: string | undefined): number {
     if (this.#size >= this.#limit) return -1;
-    const id = this.#newId(hash, bytes, start, end, key);
+    const ref = this.#newRecord(hash, buf, start, end);
+    if (key !== undefined) this.#strings.set(ref, own(key));
     this.#slots[2 * slot] = hash;
-    this.#slots[2 * slot + 1] = id + 1;
+    this.#slots[2 * slot + 1] = ref + 1;
     if (this.#size * 2 > this.#mask) this.#rehash();
-    return id;
+    return ref;
   }
 
-  #newId(hash: number, bytes: Uint8Array, start: number, end: number, key: string | undefined): number {
-    const id = this.#size++;
-    this.#keys.push(key);
-    const width = this.width;
-    if ((id + 1) * width > this.values.length) this.values = grow(this.values, this.values.length * 2);
-    const from = this.#arenaUsed;
-    const to = from + (end - start);
-    if (to > this.#arena.length) this.#arena = grow(this.#arena, Math.max(this.#arena.length * 2, to));
+  /** Appends a record (numbers 0) for the key in `buf[start, end)`; returns its ref. */
+  #newRecord(hash: number, buf: Uint8Array, start: number, end: number): number {
+    const len = end - start;
+    const head = this.#head;
+    const ref = this.#used;
+    // Numbers, length and hash, then the key padded to whole eight-byte units.
+    const used = ref + head + 1 + ((len + 7) >> 3);
+    if (used * 8 > this.#data.byteLength) this.#grow(Math.max(2 * this.#data.byteLength, used * 8));
+    this.#used = used;
+    const at = 2 * (ref + head);
+    this.#words[at] = len;
+    this.#words[at + 1] = hash;
     // Keys are short: a loop beats making a subarray view per new key to pass to `set`.
-    const arena = this.#arena;
-    for (let i = start; i < end; i++) arena[from + i - start] = bytes[i] as number;
-    this.#arenaUsed = to;
-    const o = id * width + width - 3;
-    this.values[o] = from;
-    this.values[o + 1] = end - start;
-    this.values[o + 2] = hash;
-    return id;
+    const bytes = this.#bytes;
+    const from = 4 * at + 8 - start;
+    for (let i = start; i < end; i++) bytes[from + i] = buf[i] as number;
+    if (this.#size === this.#refs.length) {
+      const refs = new Int32Array(2 * this.#size);
+      refs.set(this.#refs);
+      this.#refs = refs;
+    }
+    this.#refs[this.#size++] = ref;
+    return ref;
+  }
+
+  #grow(byteLength: number): void {
+    const data = new ArrayBuffer(byteLength);
+    new Uint8Array(data).set(new Uint8Array(this.#data, 0, this.#used * 8));
+    this.#data = data;
+    this.values = new Float64Array(data);
+    this.#words = new Int32Array(data);
+    this.#bytes = Buffer.from(data);
   }
 
   #rehash(): void {
     const size = (this.#mask + 1) * 2;
     const slots = new Int32Array(2 * size);
     const mask = size - 1;
-    const wide = this.#wide;
-    const width = this.width;
-    for (let id = 0; id < this.#size; id++) {
-      if (wide !== undefined && wide.get(this.#keys[id] as string) === id) continue;
-      const hash = this.values[id * width + width - 1] as number;
+    const words = this.#words;
+    const head = this.#head;
+    for (let i = 0; i < this.#size; i++) {
+      const ref = this.#refs[i] as number;
+      const at = 2 * (ref + head);
+      if (words[at] === WIDE) continue;
+      const hash = words[at + 1] as number;
       let slot = hash & mask;
       while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
       slots[2 * slot] = hash;
-      slots[2 * slot + 1] = id + 1;
+      slots[2 * slot + 1] = ref + 1;
     }
     this.#slots = slots;
     this.#mask = mask;
@@ -256,12 +314,6 @@ export interface KeySnapshot {
   /** `stride` counts per key. */
   readonly values: Float64Array;
   readonly wide: readonly (readonly [number, string])[];
-}
-
-function grow<T extends Buffer | Float64Array>(from: T, length: number): T {
-  const to = (from instanceof Buffer ? Buffer.alloc(length) : new Float64Array(length)) as T;
-  to.set(from);
-  return to;
 }
 
 /**

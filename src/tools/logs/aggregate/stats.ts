@@ -2,7 +2,7 @@
  * The running totals of a scan. Each worker thread fills its own `Stats` and sends a snapshot;
  * the main thread merges them. `add` (a parsed record of strings) and `addBytes` (byte ranges of
  * a text-layout line) run once per log line, so they avoid allocation: a path seen before costs
- * one probe of a key table (key-table.ts), and its route entry is reached through its id.
+ * one probe of a key table (key-table.ts), and its route entry is reached through its record.
  */
 import type { FilterSpec } from '../filter/filter-spec.js';
 import { RecordFilter } from '../filter/record-filter.js';
@@ -136,10 +136,9 @@ function count(into: RouteTotals, rec: { readonly bytes: number; readonly status
   }
 }
 
-/** Adds one to a stride-1 table's key; the id is taken first, as taking it may replace `values`. */
-function bump(t: KeyTable, id: number): void {
-  const o = id * t.width;
-  t.values[o] = (t.values[o] as number) + 1;
+/** Adds one to a stride-1 table's key; the ref is taken first, as taking it may replace `values`. */
+function bump(t: KeyTable, ref: number): void {
+  t.values[ref] = (t.values[ref] as number) + 1;
 }
 
 function increment(map: Map<string, Count>, key: string, by = 1): void {
@@ -160,16 +159,20 @@ export function* allClients(stats: Stats): Generator<[string, Count]> {
  */
 export function* allKeys(stats: Stats, table: 'clients' | 'userAgents' | 'referrers'): Generator<[string, Count]> {
   const t = stats[table];
-  for (let id = 0; id < t.size; id++) yield [t.key(id), { n: t.values[id * t.width] as number }];
+  for (let i = 0; i < t.size; i++) {
+    const ref = t.refAt(i);
+    yield [t.key(ref), { n: t.values[ref] as number }];
+  }
   for (const e of stats.sketches.get(table)?.entries() ?? []) yield [e.key, { n: e.count }];
 }
 
 /** Every distinct path (query removed) with at least `minRequests` requests, with its totals. */
 export function* allPaths(stats: Stats, minRequests = 0): Generator<[string, PathTotals]> {
   const t = stats.paths;
-  for (let id = 0; id < t.size; id++) {
-    const requests = t.values[id * t.width] as number;
-    if (requests >= minRequests) yield [t.key(id), { requests, bytes: t.values[id * t.width + 1] as number }];
+  for (let i = 0; i < t.size; i++) {
+    const ref = t.refAt(i);
+    const requests = t.values[ref] as number;
+    if (requests >= minRequests) yield [t.key(ref), { requests, bytes: t.values[ref + 1] as number }];
   }
   for (const e of stats.sketches.get('paths')?.entries() ?? []) yield [e.key, { requests: e.count, bytes: e.extra }];
 }
@@ -201,7 +204,7 @@ export class Stats {
   readonly paths: KeyTable;
   /**
    * The routes by number; a path's record keeps its route's number + 1 (0: not known yet, as
-   * for paths merged in) next to its counts, so a line reaches both in one cache line.
+   * for paths merged in) next to its counts and its bytes, so a line reaches all in one record.
    */
   readonly #routeList: RouteTotals[] = [];
   readonly #routeNumbers = new Map<RouteTotals, number>();
@@ -233,32 +236,32 @@ export class Stats {
     const v4 = ipv4Key(rec.client);
     if (v4 !== -1) {
       if (!this.ipv4Clients.add(v4, 1)) this.#overflow('clients', rec.client, 1);
-    } else this.#countKey('clients', this.clients.idOfString(rec.client), rec.client);
+    } else this.#countKey('clients', this.clients.refOfString(rec.client), rec.client);
     if (rec.method !== '') {
       // Nearly every line repeats one of a handful of methods: compare before hashing.
       if (rec.method === this.#lastMethod && this.#lastMethodCount !== undefined) this.#lastMethodCount.n++;
       else this.#method(rec.method);
     }
-    if (rec.userAgent !== '') this.#countKey('userAgents', this.userAgents.idOfString(rec.userAgent), rec.userAgent);
-    if (rec.referrer !== '') this.#countKey('referrers', this.referrers.idOfString(rec.referrer), rec.referrer);
+    if (rec.userAgent !== '') this.#countKey('userAgents', this.userAgents.refOfString(rec.userAgent), rec.userAgent);
+    if (rec.referrer !== '') this.#countKey('referrers', this.referrers.refOfString(rec.referrer), rec.referrer);
     this.#common(rec);
 
     const target = rec.target;
     if (target === '') return; // an unreadable request line has no path to count
     const q = target.indexOf('?');
     const path = q === -1 ? target : target.slice(0, q);
-    const id = this.paths.idOfString(path);
-    if (id === -1) {
+    const ref = this.paths.refOfString(path);
+    if (ref === -1) {
       this.#overflow('paths', path, 1, rec.bytes);
       count(this.#route(rec.route ?? routePattern(path)), rec);
       return;
     }
-    const o = this.#countPath(id, rec);
+    this.#countPath(ref, rec);
     // A route the gateway logged wins over the one guessed from the path's shape.
     if (rec.route !== undefined) count(this.#route(rec.route), rec);
     else {
-      let r = this.paths.values[o + 2] as number;
-      if (r === 0) this.paths.values[o + 2] = r = this.#routeNumber(this.#route(routePattern(this.paths.key(id)))) + 1;
+      let r = this.paths.values[ref + 2] as number;
+      if (r === 0) this.paths.values[ref + 2] = r = this.#routeNumber(this.#route(routePattern(this.paths.key(ref)))) + 1;
       count(this.#routeList[r - 1] as RouteTotals, rec);
     }
   }
@@ -270,7 +273,7 @@ export class Stats {
       return;
     }
     const v4 = ipv4KeyOfBytes(buf, rec.clientStart, rec.clientEnd);
-    if (v4 === -1) this.#countBytes('clients', buf, rec.clientStart, rec.clientEnd, this.clients.idOfBytes(buf, rec.clientStart, rec.clientEnd));
+    if (v4 === -1) this.#countBytes('clients', buf, rec.clientStart, rec.clientEnd, this.clients.refOfBytes(buf, rec.clientStart, rec.clientEnd));
     else if (!this.ipv4Clients.add(v4, 1)) this.#overflow('clients', ipv4String(v4), 1);
     const methodLength = rec.methodEnd - rec.methodStart;
     if (methodLength > 0) {
@@ -282,11 +285,11 @@ export class Stats {
     }
     if (rec.userAgentEnd > rec.userAgentStart) {
       const { userAgentStart: from, userAgentEnd: to } = rec;
-      this.#countBytes('userAgents', buf, from, to, this.userAgents.idOfHashedBytes(buf, from, to, rec.userAgentHash));
+      this.#countBytes('userAgents', buf, from, to, this.userAgents.refOfHashedBytes(buf, from, to, rec.userAgentHash));
     }
     if (rec.referrerEnd > rec.referrerStart) {
       const { referrerStart: from, referrerEnd: to } = rec;
-      this.#countBytes('referrers', buf, from, to, this.referrers.idOfHashedBytes(buf, from, to, rec.referrerHash));
+      this.#countBytes('referrers', buf, from, to, this.referrers.refOfHashedBytes(buf, from, to, rec.referrerHash));
     }
     this.#common(rec);
 
@@ -295,14 +298,14 @@ export class Stats {
     if (end === start) return; // an unreadable request line has no path to count
     let pathEnd = start;
     while (pathEnd < end && buf[pathEnd] !== 63) pathEnd++; // '?'
-    const id = this.paths.idOfBytes(buf, start, pathEnd);
-    if (id === -1) {
+    const ref = this.paths.refOfBytes(buf, start, pathEnd);
+    if (ref === -1) {
       this.#pathOverflow(buf, start, pathEnd, rec);
       return;
     }
-    const o = this.#countPath(id, rec);
-    let r = this.paths.values[o + 2] as number;
-    if (r === 0) this.paths.values[o + 2] = r = this.#routeOfShape(buf, start, pathEnd) + 1;
+    this.#countPath(ref, rec);
+    let r = this.paths.values[ref + 2] as number;
+    if (r === 0) this.paths.values[ref + 2] = r = this.#routeOfShape(buf, start, pathEnd) + 1;
     count(this.#routeList[r - 1] as RouteTotals, rec);
   }
 
@@ -310,7 +313,7 @@ export class Stats {
   #routeOfShape(buf: Buffer, start: number, end: number): number {
     if (this.#shape.length < 2 * (end - start)) this.#shape = Buffer.alloc(4 * (end - start));
     const shapes = this.#shapes;
-    const o = shapes.idOfBytes(this.#shape, 0, pathShape(buf, start, end, this.#shape)) * shapes.width;
+    const o = shapes.refOfBytes(this.#shape, 0, pathShape(buf, start, end, this.#shape));
     let r = shapes.values[o] as number;
     if (r === 0) shapes.values[o] = r = this.#routeNumber(this.#route(routePattern(buf.toString('latin1', start, end)))) + 1;
     return r - 1;
@@ -352,15 +355,15 @@ export class Stats {
   }
 
   /** Counts a key of a stride-1 table given as a string, or in its sketch when the table is full. */
-  #countKey(table: 'clients' | 'userAgents' | 'referrers', id: number, key: string): void {
-    if (id === -1) this.#overflow(table, own(key), 1);
-    else bump(this[table], id);
+  #countKey(table: 'clients' | 'userAgents' | 'referrers', ref: number, key: string): void {
+    if (ref === -1) this.#overflow(table, own(key), 1);
+    else bump(this[table], ref);
   }
 
   /** Counts a key of a stride-1 table read from bytes, or in its sketch when the table is full. */
-  #countBytes(table: 'clients' | 'userAgents' | 'referrers', buf: Buffer, start: number, end: number, id: number): void {
-    if (id === -1) this.#overflow(table, buf.toString('latin1', start, end), 1);
-    else bump(this[table], id);
+  #countBytes(table: 'clients' | 'userAgents' | 'referrers', buf: Buffer, start: number, end: number, ref: number): void {
+    if (ref === -1) this.#overflow(table, buf.toString('latin1', start, end), 1);
+    else bump(this[table], ref);
   }
 
   /** A path its table had no room for: counted in the sketch, its route found through its shape. */
@@ -386,13 +389,11 @@ export class Stats {
     return this.sketches.size > 0;
   }
 
-  /** Counts a line for a path; returns where the path's record starts in `paths.values`. */
-  #countPath(id: number, rec: { readonly bytes: number }): number {
+  /** Counts a line for the path whose record starts at `ref` in `paths.values`. */
+  #countPath(ref: number, rec: { readonly bytes: number }): void {
     const values = this.paths.values;
-    const o = id * this.paths.width;
-    values[o] = (values[o] as number) + 1;
-    values[o + 1] = (values[o + 1] as number) + rec.bytes;
-    return o;
+    values[ref] = (values[ref] as number) + 1;
+    values[ref + 1] = (values[ref + 1] as number) + rec.bytes;
   }
 
   addMalformed(source: number, chunk: number, lineInChunk: number, text: string): void {

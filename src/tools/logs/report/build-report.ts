@@ -163,7 +163,7 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
       to: iso(last),
     },
     clients: counts(allClients(stats)),
-    paths: topN(allPaths(stats, nthLargest(stats.paths.values, stats.paths.width, stats.paths.size, options.top)), options.top, (p) => p.requests).map(([key, p]) => ({
+    paths: topN(allPaths(stats, nthLargest(stats.paths.column(0), 1, stats.paths.size, options.top)), options.top, (p) => p.requests).map(([key, p]) => ({
       key: display(key),
       requests: p.requests,
       share: share(p.requests),
