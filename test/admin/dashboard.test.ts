@@ -37,7 +37,7 @@ routes:
     to: svc
     name: pages
 `);
-    const port = Number(new URL(gw.url).port);
+    const port = gw.port;
     let n = 0;
     traffic = setInterval(() => void httpRequest(port, n++ % 5 === 0 ? '/slow' : '/fast').catch(() => undefined), 20);
     profile = await mkdtemp(join(tmpdir(), 'sy-chromium-'));

@@ -10,6 +10,8 @@ import { startGateway, type RunningGateway } from '../../src/gateway/start.js';
 
 export interface TestGateway {
   readonly url: string;
+  /** The port of `url`, for raw-socket clients. */
+  readonly port: number;
   readonly running: RunningGateway;
   readonly dir: string;
   /** Operational log lines (pino JSON) written so far. */
@@ -35,6 +37,7 @@ export async function startTestGateway(yaml: string, options: { env?: NodeJS.Pro
   const url = running.gateway.urls()[0] as string;
   return {
     url,
+    port: Number(new URL(url).port),
     running,
     dir,
     logs: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),

@@ -28,7 +28,7 @@ routes:
   - get: /slow
     to: svc
 `);
-  port = Number(new URL(gw.url).port);
+  port = gw.port;
 });
 after(async () => {
   await gw.stop();

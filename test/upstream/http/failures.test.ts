@@ -66,7 +66,7 @@ routes:
   - any: /one/{p?}
     to: noRetry
 `);
-    port = Number(new URL(gw.url).port);
+    port = gw.port;
   });
   after(async () => {
     await gw.stop();

@@ -62,7 +62,7 @@ routes:
   - get: /lonely
     to: lonely
 `);
-    port = Number(new URL(gw.url).port);
+    port = gw.port;
     admin = `http://127.0.0.1:${(gw.running.admin?.address() as AddressInfo).port}`;
   });
   after(async () => {

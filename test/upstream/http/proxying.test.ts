@@ -37,7 +37,7 @@ routes:
   - get: /plain
     to: svc
 `);
-    port = Number(new URL(gw.url).port);
+    port = gw.port;
   });
   after(async () => {
     await gw.stop();

@@ -49,7 +49,7 @@ routes:
   - get: /z
     to: svc
 `);
-    port = Number(new URL(gw.url).port);
+    port = gw.port;
   });
   after(async () => {
     await gw.stop();
