@@ -16,6 +16,8 @@
  * is its first count), so a line that finds its key reads the slot and one record, where keeping
  * numbers and bytes in separate arrays cost a third cache miss.
  */
+import { baseOf, sameBytes, wordsOf } from './words.js';
+
 // Signed, as Math.imul results are: the empty key's hash is the offset itself, and must compare equal
 // to itself once stored in the Int32Array of slots.
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -30,6 +32,28 @@ const FNV_PRIME = 0x01000193;
 export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = FNV_OFFSET;
   let i = start;
+  const words = end - start >= 16 ? wordsOf(buf) : undefined;
+  if (words !== undefined) {
+    // The same words read whole from the buffer (words.ts), two aligned ones joined when the
+    // key does not start on a multiple of four.
+    const a = baseOf() + start;
+    const n = (end - start) >> 2;
+    const j = a >> 2;
+    if (j + n < words.length) {
+      const shift = (a & 3) << 3;
+      if (shift === 0) {
+        for (let k = 0; k < n; k++) h = Math.imul(h ^ (words[j + k] as number), FNV_PRIME);
+      } else {
+        let lo = words[j] as number;
+        for (let k = 0; k < n; k++) {
+          const hi = words[j + k + 1] as number;
+          h = Math.imul(h ^ ((lo >>> shift) | (hi << (32 - shift))), FNV_PRIME);
+          lo = hi;
+        }
+      }
+      i = start + (n << 2);
+    }
+  }
   for (; i + 3 < end; i += 4) {
     const w = (buf[i] as number) | ((buf[i + 1] as number) << 8) | ((buf[i + 2] as number) << 16) | ((buf[i + 3] as number) << 24);
     h = Math.imul(h ^ w, FNV_PRIME);
@@ -129,7 +153,7 @@ export class KeyTable {
   /**
    * `refOfBytes` with the key's `hashBytes` hash already taken, by a parser that hashed the bytes
    * while looking for the field's end (format/layout-bytes.ts): long keys such as user agents
-   * are then read once, not twice. Long keys are compared natively (memcmp).
+   * are then read once, not twice.
    */
   refOfHashedBytes(buf: Buffer, start: number, end: number, h: number): number {
     return this.#refOf(buf, start, end, h, undefined);
@@ -149,15 +173,7 @@ export class KeyTable {
       const ref = entry - 1;
       const at = 2 * (ref + head);
       if (words[at] !== len) continue;
-      const bytes = this.#bytes;
-      const from = 4 * at + 8;
-      if (len > 48) {
-        if (buf.compare(bytes, from, from + len, start, end) === 0) return ref;
-        continue;
-      }
-      let i = 0;
-      while (i < len && bytes[from + i] === buf[start + i]) i++;
-      if (i === len) return ref;
+      if (sameBytes(buf, start, len, this.#bytes, words, 4 * at + 8)) return ref;
     }
   }
 

@@ -10,6 +10,7 @@
  */
 import type { Layout, LayoutField } from './layout.js';
 import { hashBytes } from '../aggregate/key-table.js';
+import { findByte } from '../aggregate/words.js';
 import { toNumber } from './layout-parser.js';
 import { parseClfTimeBytes, parseIsoTime } from './time-syntax.js';
 
@@ -59,13 +60,14 @@ export function byteParsable(layout: Layout): boolean {
   return [layout.leading, ...layout.fields.map((f) => f.until)].every((s) => !/[^\x00-\xff]/.test(s));
 }
 
-/** Index of `lit` in `buf[from, end)`, or -1. */
+/** Index of `lit` in `buf[from, end)`, or -1: its first byte is looked for a word at a time. */
 function indexOf(buf: Buffer, lit: Uint8Array, from: number, end: number): number {
   const first = lit[0] as number;
   const n = lit.length;
   const last = end - n;
   outer: for (let i = from; i <= last; i++) {
-    if (buf[i] !== first) continue;
+    i = findByte(buf, first, i, last + 1);
+    if (i === -1) return -1;
     for (let k = 1; k < n; k++) if (buf[i + k] !== lit[k]) continue outer;
     return i;
   }

@@ -11,6 +11,7 @@ import type { FormatSpec } from '../format/layout.js';
 import { byteParsable, emptyByteRecord, layoutByteParser, type ByteLineParser } from '../format/layout-bytes.js';
 import { emptyRecord, type LineParser } from '../format/log-record.js';
 import { parserFor } from '../format/resolve-format.js';
+import { readWordsOf } from '../aggregate/words.js';
 
 const MAX_LINE = 1024 * 1024;
 
@@ -94,6 +95,7 @@ export class LineSplitter {
   }
 
   #byteLines(buf: Buffer, end: number, parse: ByteLineParser): void {
+    readWordsOf(buf);
     const stats = this.#stats;
     const rec = this.#byteRec;
     let start = 0;
