@@ -39,6 +39,7 @@ export const catalogue = {
   SY_ERR_CORS_REJECTED: { status: 403, title: 'cross-origin request rejected' },
   SY_ERR_NOT_FOUND: { status: 404, title: 'file not found' },
   SY_ERR_RANGE_NOT_SATISFIABLE: { status: 416, title: 'range not satisfiable' },
+  SY_ERR_PRECONDITION_FAILED: { status: 412, title: 'precondition failed' },
 
   // --- upstreams ----------------------------------------------------------------------------
   SY_ERR_UPSTREAM_CONNECT: { status: 502, title: 'cannot connect to the upstream' },

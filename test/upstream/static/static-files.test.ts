@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { createFastcgiUpstream } from '../../../src/upstream/fastcgi/fastcgi-upstream.js';
-import { parseRange } from '../../../src/upstream/static/static-files.js';
+import { parseRanges } from '../../../src/upstream/static/static-files.js';
 import { startExchangeServer, type ExchangeServer } from '../../helpers/exchange-server.js';
 import { httpRequest } from '../../helpers/http-request.js';
 import { fastcgiConfig } from '../fastcgi/php-app.js';
@@ -99,8 +99,33 @@ describe('static files', () => {
     assert.equal(res.json().code, 'SY_ERR_RANGE_NOT_SATISFIABLE');
   });
 
-  test('several ranges, a malformed range, or a stale If-Range give the whole file', async () => {
-    for (const headers of [{ range: 'bytes=0-1,3-4' }, { range: 'pages=1' }, { range: 'bytes=0-1', 'if-range': '"stale"' }]) {
+  test('several ranges: 206 multipart/byteranges, each part with its type and Content-Range', async () => {
+    const res = await httpRequest(gw.port, '/alphabet.txt', { headers: { range: 'bytes=0-1, 24-' } });
+    assert.equal(res.status, 206);
+    const boundary = /^multipart\/byteranges; boundary=(\S+)$/.exec(String(res.headers['content-type']))?.[1];
+    assert.ok(boundary, String(res.headers['content-type']));
+    assert.equal(res.headers['content-length'], String(res.body.length));
+    assert.equal(
+      res.text,
+      `\r\n--${boundary}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-range: bytes 0-1/${TEXT.length}\r\n\r\nab` +
+        `\r\n--${boundary}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-range: bytes 24-26/${TEXT.length}\r\n\r\nyz\n` +
+        `\r\n--${boundary}--\r\n`,
+    );
+    const head = await httpRequest(gw.port, '/alphabet.txt', { method: 'HEAD', headers: { range: 'bytes=0-1,24-' } });
+    assert.equal(head.headers['content-length'], res.headers['content-length']);
+    assert.equal(head.body.length, 0);
+  });
+
+  test('of several ranges, the unsatisfiable ones are dropped', async () => {
+    const res = await httpRequest(gw.port, '/alphabet.txt', { headers: { range: 'bytes=500-600,2-3' } });
+    assert.equal(res.status, 206);
+    assert.equal(res.headers['content-range'], `bytes 2-3/${TEXT.length}`);
+    assert.equal(res.text, 'cd');
+  });
+
+  test('a malformed range, a stale If-Range, too many ranges or overlaps past the size give the whole file', async () => {
+    const many = `bytes=${Array.from({ length: 17 }, (_, i) => `${i}-${i}`).join(',')}`;
+    for (const headers of [{ range: 'pages=1' }, { range: 'bytes=0-1,x' }, { range: 'bytes=0-1', 'if-range': '"stale"' }, { range: many }, { range: 'bytes=0-20,5-25' }]) {
       const res = await httpRequest(gw.port, '/alphabet.txt', { headers });
       assert.equal(res.status, 200, JSON.stringify(headers));
       assert.equal(res.text, TEXT);
@@ -142,12 +167,30 @@ describe('static files', () => {
     }
   });
 
-  test('parseRange follows RFC 9110 section 14.1.2', () => {
-    assert.deepEqual(parseRange('bytes=0-0', 10), { start: 0, end: 0 });
-    assert.deepEqual(parseRange('bytes=-20', 10), { start: 0, end: 9 });
-    assert.equal(parseRange('bytes=10-', 10), 'unsatisfiable');
-    assert.equal(parseRange('bytes=-0', 10), 'unsatisfiable');
-    assert.equal(parseRange('bytes=5-2', 10), undefined);
-    assert.equal(parseRange('bytes=-', 10), undefined);
+  test('If-Match and If-Unmodified-Since: 412 problem+json when the file changed', async () => {
+    const etag = String((await httpRequest(gw.port, '/alphabet.txt')).headers.etag);
+    for (const headers of [{ 'if-match': '"other"' }, { 'if-match': `W/${etag}` }, { 'if-unmodified-since': new Date(MTIME.getTime() - 1000).toUTCString() }]) {
+      const res = await httpRequest(gw.port, '/alphabet.txt', { headers });
+      assert.equal(res.status, 412, JSON.stringify(headers));
+      assert.equal(res.json().code, 'SY_ERR_PRECONDITION_FAILED');
+      assert.equal(res.headers.etag, etag);
+    }
+    for (const headers of [{ 'if-match': `"other", ${etag}` }, { 'if-match': '*' }, { 'if-unmodified-since': MTIME.toUTCString() }, { 'if-match': etag, 'if-unmodified-since': 'Mon, 01 Jan 1990 00:00:00 GMT' }]) {
+      const res = await httpRequest(gw.port, '/alphabet.txt', { headers });
+      assert.equal(res.status, 200, JSON.stringify(headers));
+      assert.equal(res.text, TEXT);
+    }
+  });
+
+  test('parseRanges follows RFC 9110 section 14.1.2', () => {
+    assert.deepEqual(parseRanges('bytes=0-0', 10), [{ start: 0, end: 0 }]);
+    assert.deepEqual(parseRanges('bytes=-20', 10), [{ start: 0, end: 9 }]);
+    assert.deepEqual(parseRanges('bytes=0-1, 8-', 10), [{ start: 0, end: 1 }, { start: 8, end: 9 }]);
+    assert.equal(parseRanges('bytes=10-', 10), 'unsatisfiable');
+    assert.equal(parseRanges('bytes=-0', 10), 'unsatisfiable');
+    assert.equal(parseRanges('bytes=10-,20-', 10), 'unsatisfiable');
+    assert.equal(parseRanges('bytes=5-2', 10), undefined);
+    assert.equal(parseRanges('bytes=-', 10), undefined);
+    assert.equal(parseRanges('bytes=0-1,,2-3', 10), undefined);
   });
 });
