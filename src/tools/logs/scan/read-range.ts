@@ -2,13 +2,21 @@
  * Reads the lines of one job. A range starting mid-file begins after the first newline at or
  * past `start - 1` (the line straddling `start` belongs to the range before), and a range reads
  * past `end` to finish its last line: together every line is read exactly once.
+ *
+ * Chunks are read with `readSync` into one buffer per job. An awaited `read` hands each chunk to
+ * the libuv thread pool and back through the event loop, and the scanning thread sat idle for
+ * that round trip: ~8% of the scan on the benchmark, on both threads. (When the pages are not
+ * cached, the thread waits for the disk either way.) Every `YIELD_EVERY` chunks the generator
+ * still waits for one turn of the event loop, so the main thread, which scans too, keeps taking
+ * worker messages (progress, totals).
  */
 import { open } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Job } from './plan.js';
 
 const CHUNK = 1024 * 1024;
+const YIELD_EVERY = 16;
 
 export async function* readJob(job: Job): AsyncGenerator<Buffer> {
   if (job.gzip) {
@@ -24,10 +32,12 @@ export async function* readJob(job: Job): AsyncGenerator<Buffer> {
       skipping = true;
     }
     const buf = Buffer.allocUnsafe(CHUNK);
+    let chunks = 0;
     for (;;) {
       const past = pos >= job.end;
       const want = past ? 64 * 1024 : Math.min(CHUNK, job.end - pos);
-      const { bytesRead } = await fh.read(buf, 0, want, pos);
+      if (++chunks % YIELD_EVERY === 0) await new Promise(setImmediate);
+      const bytesRead = readSync(fh.fd, buf, 0, want, pos);
       if (bytesRead === 0) return;
       const dataStart = pos;
       pos += bytesRead;
