@@ -11,6 +11,7 @@ import { emptyRecord } from '../../../src/tools/logs/format/log-record.js';
 import { PRESETS } from '../../../src/tools/logs/format/presets.js';
 import type { Layout } from '../../../src/tools/logs/format/layout.js';
 import { KeyTable } from '../../../src/tools/logs/aggregate/key-table.js';
+import { readWordsOf } from '../../../src/tools/logs/aggregate/words.js';
 import { pathShape, routePattern } from '../../../src/tools/logs/aggregate/route-pattern.js';
 
 const combined = PRESETS['combined']?.() as Layout;
@@ -63,6 +64,52 @@ test('the byte parser reads every field of awkward lines exactly as the string p
       { client: want.client, method: want.method, target: want.target, time: want.time, status: want.status, bytes: want.bytes, latencyUs: want.latencyUs },
       line,
     );
+  }
+});
+
+test('the byte parser reads times right when consecutive lines share or change them (its time cache)', () => {
+  const twoTimes = compileNginxFormat('$msec [$time_local] "$request" $status');
+  const sequences: readonly [Layout, readonly string[]][] = [
+    [combined, [
+      '10.0.0.1 - - [10/Oct/2000:13:55:36 +0000] "GET /a HTTP/1.1" 200 5 "-" "-"',
+      '10.0.0.2 - - [10/Oct/2000:13:55:36 +0000] "GET /b HTTP/1.1" 200 5 "-" "-"',
+      '10.0.0.3 - - [10/Oct/2000:13:55:37 +0000] "GET /c HTTP/1.1" 200 5 "-" "-"',
+      '10.0.0.4 - - [10/Oct/2000:13:55:37 +0000]x"GET /d HTTP/1.1" 200 5 "-" "-"',
+      '10.0.0.5 - - [10/Oct/2000:13:55:37 +0000] "GET /e HTTP/1.1" 200 5 "-" "-"',
+      '10.0.0.6 - - [10/Oct/2000:13:55:37 +00001] "GET /f HTTP/1.1" 200 5 "-" "-"',
+      '10.0.0.7 - - [10/Oct/2000:13:55:37 +0000] "GET /g HTTP/1.1" 200 5 "-" "-"',
+      '10.0.0.8 - - [10/Oct/2000:13:55:37] "] "GET /h HTTP/1.1" 200 5 "-" "-"',
+      '10.0.0.9 - - [10/Oct/2000:13:55:37 +0000] "GET /i HTTP/1.1" 200 5 "-" "-"',
+      '10.0.0.9 - - [10/Oct/2000:13:55:37 +0000] "GET /j',
+      '10.0.0.9 - - [10/Oct/2000:13:55:37 +0000] "GET /k HTTP/1.1" 200 5 "-" "-"',
+    ]],
+    [twoTimes, [
+      '1700000000.123 [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.1" 200',
+      '1700000000.123 [10/Oct/2000:13:55:36 -0700] "GET /b HTTP/1.1" 200',
+      '1700000000.5 [10/Oct/2000:13:55:36 -0700] "GET /c HTTP/1.1" 200',
+      '10/Oct/2000:13:55:36 [1700000000.5] "GET /d HTTP/1.1" 200',
+      '1700000000.5 [10/Oct/2000:13:55:36 -0700] "GET /e HTTP/1.1" 200',
+      // The second time field starts with the first one's text and its own literal, which
+      // also occurs earlier: it ends there, not after the repeated text.
+      '5] "6 [5] "6] "GET /f HTTP/1.1" 200',
+    ]],
+  ];
+  for (const [layout, lines] of sequences) {
+    const text = layoutParser(layout);
+    const bytes = layoutByteParser(layout);
+    const got = emptyByteRecord();
+    for (const line of [...lines, ...lines.slice().reverse()]) {
+      const want = emptyRecord();
+      const ok = text(line, want);
+      const buf = Buffer.from(`${line}\n`, 'latin1');
+      readWordsOf(buf);
+      assert.equal(bytes(buf, 0, line.length, got), ok, line);
+      if (ok !== true) continue;
+      assert.equal(got.time, want.time, line);
+      assert.equal(buf.toString('latin1', got.targetStart, got.targetEnd), want.target, line);
+      assert.equal(buf.toString('latin1', got.methodStart, got.methodEnd), want.method, line);
+      assert.equal(got.status, want.status, line);
+    }
   }
 });
 

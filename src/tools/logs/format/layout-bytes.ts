@@ -10,7 +10,7 @@
  */
 import type { Layout, LayoutField } from './layout.js';
 import { hashBytes } from '../aggregate/key-table.js';
-import { findByte } from '../aggregate/words.js';
+import { findByte, sameBytes } from '../aggregate/words.js';
 import { toNumber } from './layout-parser.js';
 import { parseClfTimeBytes, parseIsoTime } from './time-syntax.js';
 
@@ -137,8 +137,12 @@ export function layoutByteParser(layout: Layout): ByteLineParser {
   // As in layout-parser.ts: fields after the last one used are never read.
   let count = fields.length;
   while (count > 0 && (fields[count - 1] as CompiledField).role === 'skip') count--;
+  // The previous line's time text, word-aligned for `sameBytes`.
   const lastTimeText = new Uint8Array(64);
+  const lastTimeWords = new Int32Array(lastTimeText.buffer);
   let lastTimeLength = -1;
+  /** The field the text was read for: a layout may log the time twice, ended differently. */
+  let lastTimeField = -1;
   let lastTime = NaN;
   const hash = new Int32Array(1);
 
@@ -163,6 +167,21 @@ export function layoutByteParser(layout: Layout): ByteLineParser {
       let end: number;
       if (f.role === 'userAgent' || f.role === 'referrer') {
         end = endAndHash(buf, f, pos, lineStart, lineEnd, hash);
+        if (end === -1) return false;
+      } else if (f.role === 'time' && lastTimeField === i && lastTimeLength !== -1 && f.until.length > 0 && !(f.escapes && f.until[0] === 34)) {
+        // Lines of one second share their time: when the previous line's time text is here
+        // followed by this field's literal, the field ends there, as no earlier occurrence of
+        // the literal can start inside text and literal that the previous line had too.
+        end = pos + lastTimeLength;
+        const lit = f.until;
+        let same = end + lit.length <= lineEnd && sameBytes(buf, pos, lastTimeLength, lastTimeText, lastTimeWords, 0);
+        for (let k = 0; same && k < lit.length; k++) same = buf[end + k] === lit[k];
+        if (same) {
+          rec.time = lastTime;
+          pos = end + lit.length;
+          continue;
+        }
+        end = findEnd(buf, f, pos, lineStart, lineEnd);
         if (end === -1) return false;
       } else if (f.until.length === 0) {
         end = lineEnd;
@@ -205,6 +224,7 @@ export function layoutByteParser(layout: Layout): ByteLineParser {
             // Only a time that fits the cache is remembered; a longer one is parsed every time.
             lastTimeLength = len <= lastTimeText.length ? len : -1;
             if (lastTimeLength !== -1) lastTimeText.set(buf.subarray(pos, end));
+            lastTimeField = i;
           }
           rec.time = lastTime;
           break;
