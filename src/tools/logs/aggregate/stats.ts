@@ -236,14 +236,14 @@ export class Stats {
     const v4 = ipv4Key(rec.client);
     if (v4 !== -1) {
       if (!this.ipv4Clients.add(v4, 1)) this.#overflow('clients', rec.client, 1);
-    } else this.#countKey('clients', this.clients.refOfString(rec.client), rec.client);
+    } else this.#countKey(this.clients, 'clients', this.clients.refOfString(rec.client), rec.client);
     if (rec.method !== '') {
       // Nearly every line repeats one of a handful of methods: compare before hashing.
       if (rec.method === this.#lastMethod && this.#lastMethodCount !== undefined) this.#lastMethodCount.n++;
       else this.#method(rec.method);
     }
-    if (rec.userAgent !== '') this.#countKey('userAgents', this.userAgents.refOfString(rec.userAgent), rec.userAgent);
-    if (rec.referrer !== '') this.#countKey('referrers', this.referrers.refOfString(rec.referrer), rec.referrer);
+    if (rec.userAgent !== '') this.#countKey(this.userAgents, 'userAgents', this.userAgents.refOfString(rec.userAgent), rec.userAgent);
+    if (rec.referrer !== '') this.#countKey(this.referrers, 'referrers', this.referrers.refOfString(rec.referrer), rec.referrer);
     this.#common(rec);
 
     const target = rec.target;
@@ -273,7 +273,7 @@ export class Stats {
       return;
     }
     const v4 = ipv4KeyOfBytes(buf, rec.clientStart, rec.clientEnd);
-    if (v4 === -1) this.#countBytes('clients', buf, rec.clientStart, rec.clientEnd, this.clients.refOfBytes(buf, rec.clientStart, rec.clientEnd));
+    if (v4 === -1) this.#countBytes(this.clients, 'clients', buf, rec.clientStart, rec.clientEnd, this.clients.refOfBytes(buf, rec.clientStart, rec.clientEnd));
     else if (!this.ipv4Clients.add(v4, 1)) this.#overflow('clients', ipv4String(v4), 1);
     const methodLength = rec.methodEnd - rec.methodStart;
     if (methodLength > 0) {
@@ -285,11 +285,11 @@ export class Stats {
     }
     if (rec.userAgentEnd > rec.userAgentStart) {
       const { userAgentStart: from, userAgentEnd: to } = rec;
-      this.#countBytes('userAgents', buf, from, to, this.userAgents.refOfHashedBytes(buf, from, to, rec.userAgentHash));
+      this.#countBytes(this.userAgents, 'userAgents', buf, from, to, this.userAgents.refOfHashedBytes(buf, from, to, rec.userAgentHash));
     }
     if (rec.referrerEnd > rec.referrerStart) {
       const { referrerStart: from, referrerEnd: to } = rec;
-      this.#countBytes('referrers', buf, from, to, this.referrers.refOfHashedBytes(buf, from, to, rec.referrerHash));
+      this.#countBytes(this.referrers, 'referrers', buf, from, to, this.referrers.refOfHashedBytes(buf, from, to, rec.referrerHash));
     }
     this.#common(rec);
 
@@ -355,15 +355,15 @@ export class Stats {
   }
 
   /** Counts a key of a stride-1 table given as a string, or in its sketch when the table is full. */
-  #countKey(table: 'clients' | 'userAgents' | 'referrers', ref: number, key: string): void {
+  #countKey(t: KeyTable, table: 'clients' | 'userAgents' | 'referrers', ref: number, key: string): void {
     if (ref === -1) this.#overflow(table, own(key), 1);
-    else bump(this[table], ref);
+    else bump(t, ref);
   }
 
   /** Counts a key of a stride-1 table read from bytes, or in its sketch when the table is full. */
-  #countBytes(table: 'clients' | 'userAgents' | 'referrers', buf: Buffer, start: number, end: number, ref: number): void {
+  #countBytes(t: KeyTable, table: 'clients' | 'userAgents' | 'referrers', buf: Buffer, start: number, end: number, ref: number): void {
     if (ref === -1) this.#overflow(table, buf.toString('latin1', start, end), 1);
-    else bump(this[table], ref);
+    else bump(t, ref); // `this[table]` would be a keyed lookup on every line
   }
 
   /** A path its table had no room for: counted in the sketch, its route found through its shape. */
