@@ -12,7 +12,7 @@
  * table outgrows the CPU caches and a lookup costs its cache misses, so everything a lookup reads
  * after its slot sits in one record in one buffer: first the `stride` counts that merge by
  * adding, then `local` numbers kept by this thread only (a path's route), then the key's length
- * and hash, then its bytes. A key is known by where its record starts (its ref: `values[ref]`
+ * and its bytes (the hash is in the slot only, which is what growing the table reads). A key is known by where its record starts (its ref: `values[ref]`
  * is its first count), so a line that finds its key reads the slot and one record, where keeping
  * numbers and bytes in separate arrays cost a third cache miss.
  */
@@ -75,9 +75,9 @@ const WIDE = -1;
 export class KeyTable {
   /** Numbers per key that `snapshot` posts and `addSnapshot` adds up. */
   readonly stride: number;
-  /** Numbers before the key's length and hash: stride, then the local ones. */
+  /** Numbers before the key's length: stride, then the local ones. */
   readonly #head: number;
-  /** Where records live: numbers through `values`, length and hash through `#words`, key bytes through `#bytes`. */
+  /** Where records live: numbers through `values`, length through `#words`, key bytes through `#bytes`. */
   #data: ArrayBuffer;
   /** The records' numbers; replaced when the table grows, so read it after getting a ref. */
   values: Float64Array;
@@ -140,7 +140,7 @@ export class KeyTable {
     let key = this.#strings.get(ref);
     if (key === undefined) {
       const at = 2 * (ref + this.#head);
-      const start = 4 * at + 8;
+      const start = 4 * at + 4;
       key = this.#bytes.toString('latin1', start, start + (this.#words[at] as number));
       this.#strings.set(ref, key);
     }
@@ -175,7 +175,7 @@ export class KeyTable {
       const ref = entry - 1;
       const at = 2 * (ref + head);
       if (words[at] !== len) continue;
-      if (sameBytes(buf, start, len, this.#bytes, words, 4 * at + 8)) return ref;
+      if (sameBytes(buf, start, len, this.#bytes, words, 4 * at + 4)) return ref;
     }
   }
 
@@ -216,7 +216,7 @@ export class KeyTable {
       const len = words[2 * (ref + head)] as number;
       if (len === WIDE) wide.push([i, this.key(ref)]);
       else {
-        const from = 8 * (ref + head + 1);
+        const from = 8 * (ref + head) + 4;
         bytes.set(this.#bytes.subarray(from, from + len), at);
         at += len;
       }
@@ -252,7 +252,7 @@ export class KeyTable {
     let ref = this.#wide.get(key);
     if (ref === undefined) {
       if (this.#size >= this.#limit) return -1;
-      ref = this.#newRecord(0, this.#scratch, 0, 0);
+      ref = this.#newRecord(this.#scratch, 0, 0);
       this.#words[2 * (ref + this.#head)] = WIDE;
       this.#strings.set(ref, own(key));
       this.#wide.set(key, ref);
@@ -262,7 +262,7 @@ export class KeyTable {
 
   #insert(slot: number, hash: number, buf: Uint8Array, start: number, end: number, key: string | undefined): number {
     if (this.#size >= this.#limit) return -1;
-    const ref = this.#newRecord(hash, buf, start, end);
+    const ref = this.#newRecord(buf, start, end);
     if (key !== undefined) this.#strings.set(ref, own(key));
     this.#slots[2 * slot] = hash;
     this.#slots[2 * slot + 1] = ref + 1;
@@ -271,20 +271,19 @@ export class KeyTable {
   }
 
   /** Appends a record (numbers 0) for the key in `buf[start, end)`; returns its ref. */
-  #newRecord(hash: number, buf: Uint8Array, start: number, end: number): number {
+  #newRecord(buf: Uint8Array, start: number, end: number): number {
     const len = end - start;
     const head = this.#head;
     const ref = this.#used;
-    // Numbers, length and hash, then the key padded to whole eight-byte units.
-    const used = ref + head + 1 + ((len + 7) >> 3);
+    // Numbers, then length and key padded to whole eight-byte units.
+    const used = ref + head + ((len + 4 + 7) >> 3);
     if (used * 8 > this.#data.byteLength) this.#grow(Math.max(2 * this.#data.byteLength, used * 8));
     this.#used = used;
     const at = 2 * (ref + head);
     this.#words[at] = len;
-    this.#words[at + 1] = hash;
     // Keys are short: a loop beats making a subarray view per new key to pass to `set`.
     const bytes = this.#bytes;
-    const from = 4 * at + 8 - start;
+    const from = 4 * at + 4 - start;
     for (let i = start; i < end; i++) bytes[from + i] = buf[i] as number;
     if (this.#size === this.#refs.length) {
       const refs = new Int32Array(2 * this.#size);
@@ -305,24 +304,23 @@ export class KeyTable {
   }
 
   #rehash(): void {
+    const old = this.#slots;
     const size = (this.#mask + 1) * 2;
     const slots = new Int32Array(2 * size);
     const mask = size - 1;
-    const words = this.#words;
-    const head = this.#head;
-    for (let i = 0; i < this.#size; i++) {
-      const ref = this.#refs[i] as number;
-      const at = 2 * (ref + head);
-      if (words[at] === WIDE) continue;
-      const hash = words[at + 1] as number;
+    for (let i = 0; i < old.length; i += 2) {
+      const entry = old[i + 1] as number;
+      if (entry === 0) continue;
+      const hash = old[i] as number;
       let slot = hash & mask;
       while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
       slots[2 * slot] = hash;
-      slots[2 * slot + 1] = ref + 1;
+      slots[2 * slot + 1] = entry;
     }
     this.#slots = slots;
     this.#mask = mask;
   }
+
 }
 
 /** A key table as plain data: key `i` is `bytes[starts[i], starts[i + 1])`, or in `wide`. */
