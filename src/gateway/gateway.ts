@@ -2,10 +2,14 @@
  * The running gateway: listeners, the per-request path (request id -> limits -> router ->
  * route's filter chain -> upstream -> access log), and the lifecycle: start, hot reload (new
  * requests take the new runtime, in-flight ones finish on the one they started with), and
- * graceful stop (stop accepting, let in-flight requests finish, then close).
+ * graceful stop (stop accepting, let in-flight requests finish, then close). A protocol switch
+ * (WebSocket handshake) takes the same path on its raw socket; the tunnel it becomes counts as in
+ * flight until either side closes, and is cut when the shutdown grace ends.
  * This is the proxy core loop; docs/lifecycle.md names each stage and its failure status.
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { SwitchyardError } from '../errors.js';
 import { Exchange } from '../listener/exchange.js';
@@ -20,6 +24,8 @@ export class Gateway {
   #runtime: Runtime;
   readonly #log: Logger;
   readonly #servers: Server[] = [];
+  /** Raw sockets of protocol switches (WebSocket tunnels) still open: servers do not track them. */
+  readonly #upgraded = new Set<Duplex>();
   readonly #accessLog: { write: AccessLog; flush: () => void };
   #inFlight = 0;
   #draining = false;
@@ -38,7 +44,7 @@ export class Gateway {
   async start(): Promise<void> {
     const { config } = this.#runtime;
     for (const address of config.listen) {
-      const server = createListener({ address, limits: config.limits, timeouts: config.timeouts, onRequest: (req, res) => this.#handle(req, res) });
+      const server = createListener({ address, limits: config.limits, timeouts: config.timeouts, onRequest: (req, res) => this.#handle(req, res), onUpgrade: (req, socket, head) => this.#upgrade(req, socket, head) });
       await listen(server, address);
       this.#servers.push(server);
     }
@@ -81,14 +87,33 @@ export class Gateway {
       });
     }
     for (const s of this.#servers) s.closeAllConnections();
+    for (const socket of this.#upgraded) socket.destroy();
     await Promise.all(closed);
     await Promise.all([...this.#runtime.upstreams.values()].map((u) => u.close()));
     this.flushAccessLog();
   }
 
-  #handle(req: IncomingMessage, res: ServerResponse): void {
+  /**
+   * A request with `Upgrade`: node hands over the raw socket. A response bound to that socket lets
+   * it run the ordinary path (router, filters, problems, access log); the connection closes after
+   * the answer unless an upstream turns it into a tunnel.
+   */
+  #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.#upgraded.add(socket);
+    socket.once('close', () => this.#upgraded.delete(socket));
+    socket.on('error', () => socket.destroy());
+    const res = new ServerResponse(req);
+    res.assignSocket(socket as Socket);
+    res.shouldKeepAlive = false;
+    // node's server closes a connection after its last response; this one is not the server's.
+    res.once('finish', () => socket.end());
+    this.#handle(req, res, head);
+  }
+
+  #handle(req: IncomingMessage, res: ServerResponse, upgradeHead?: Buffer): void {
     const runtime = this.#runtime;
     const exchange = new Exchange(req, res, requestIdFrom(req.headers['x-request-id']), this.#log);
+    exchange.upgradeHead = upgradeHead;
     const bytesBefore = req.socket.bytesWritten;
     this.#inFlight++;
     if (channels.requestStart.hasSubscribers) channels.requestStart.publish({ exchange } satisfies RequestStartMessage);

@@ -26,6 +26,12 @@ export class Exchange {
   /** Query string as sent, without the leading `?` ('' when absent). */
   readonly query: string;
   match: RouteMatch | undefined = undefined;
+  /**
+   * Set when the client asked to switch protocols (`Upgrade`, e.g. a WebSocket handshake): the
+   * bytes it sent after the request head. `res` then writes to the raw socket, which an upstream
+   * able to tunnel takes over; the others answer as to any request, and the connection closes.
+   */
+  upgradeHead: Buffer | undefined = undefined;
   /** Name of the upstream that served the request, for the access log. */
   upstream: string | undefined = undefined;
   /** Kept from the start: `req.socket` is gone once the connection closes. */
@@ -48,7 +54,6 @@ export class Exchange {
     const q = url.indexOf('?');
     this.path = q === -1 ? url : url.slice(0, q);
     this.query = q === -1 ? '' : url.slice(q + 1);
-
   }
 
   /** True once the client has gone away before the response was complete. */
@@ -83,7 +88,12 @@ export class Exchange {
 
   /** Every upstream and the listener write the response head through here. */
   writeHead(status: number, headers: OutgoingHttpHeaders): void {
-    if (this.#headHooks !== undefined) for (const hook of this.#headHooks) hook(status, headers);
+    this.applyHeadHooks(status, headers);
     this.res.writeHead(status, headers);
+  }
+
+  /** The filters' edits to a response head, for a head written other than by `writeHead` (101). */
+  applyHeadHooks(status: number, headers: OutgoingHttpHeaders): void {
+    if (this.#headHooks !== undefined) for (const hook of this.#headHooks) hook(status, headers);
   }
 }

@@ -2,10 +2,13 @@
  * A node:http server bound to one configured address, with the client-side protections nginx
  * users expect: header size and count limits, a deadline for the header block and for the whole
  * request (slow-loris), idle keep-alive timeout. Parse errors and timeouts that happen before a
- * request exists are answered here as problem+json, and the connection is closed.
+ * request exists are answered here as problem+json, and the connection is closed. A request asking
+ * to switch protocols (`Upgrade: websocket`) comes out as its request, its raw socket and the
+ * bytes the client sent after the head.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { unlink } from 'node:fs/promises';
 import type { LimitsConfig, ListenAddress, TimeoutsConfig } from '../config/types.js';
 import { SwitchyardError, type ErrorCode } from '../errors.js';
@@ -18,6 +21,7 @@ export interface ListenerOptions {
   readonly limits: LimitsConfig;
   readonly timeouts: TimeoutsConfig;
   readonly onRequest: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 export function createListener(options: ListenerOptions): Server {
@@ -38,6 +42,7 @@ export function createListener(options: ListenerOptions): Server {
   );
   // One more than the limit, so that exceeding it can be detected rather than silently truncated.
   server.maxHeadersCount = limits.headerCount + 1;
+  server.on('upgrade', options.onUpgrade);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(err, socket));
   return server;
 }

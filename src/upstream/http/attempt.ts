@@ -4,9 +4,11 @@
  * the body streams through with backpressure, or — a retriable status with a retry still allowed
  * — it is swallowed and the caller tries again. Written against undici's dispatch API rather
  * than `request()` so the body goes straight from the upstream socket to the client's, with no
- * Readable in between.
+ * Readable in between. A 101 to a protocol switch hands over the upstream socket: the 101 goes to
+ * the client and the two sockets are piped into each other until either side ends.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Exchange } from '../../listener/exchange.js';
 import { SwitchyardError } from '../../errors.js';
@@ -101,6 +103,34 @@ export class Attempt implements Dispatcher.DispatchHandler {
     process.nextTick(() => exchange.res.uncork());
   }
 
+  onRequestUpgrade(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, upstream: Duplex): void {
+    const { exchange } = this.#opts;
+    this.#status = statusCode;
+    this.#opts.onHead(statusCode);
+    const out: OutgoingHttpHeaders = endToEndHeaders(headers);
+    appendVia(out as Record<string, string | string[]>);
+    out['connection'] = 'upgrade';
+    out['upgrade'] = headers['upgrade'];
+    exchange.applyHeadHooks(statusCode, out);
+    const client = exchange.socket;
+    exchange.res.statusCode = statusCode;
+    client.write(`HTTP/1.1 ${statusCode} Switching Protocols\r\n${serializeHead(out)}\r\n`);
+    if (exchange.upgradeHead !== undefined && exchange.upgradeHead.length > 0) upstream.write(exchange.upgradeHead);
+    // The tunnel ends when either side ends: what that side sent is delivered, then both close (a
+    // half-open WebSocket serves no one, and the client side's socket would otherwise stay open).
+    const closeBoth = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    upstream.once('end', () => client.end(closeBoth));
+    client.once('end', () => upstream.end(closeBoth));
+    upstream.once('error', closeBoth).once('close', closeBoth);
+    client.once('close', closeBoth);
+    upstream.pipe(client, { end: false });
+    client.pipe(upstream, { end: false });
+    this.#settle({ kind: 'forwarded', status: statusCode, reusable: false });
+  }
+
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.#mode !== 'forward') return;
     if (!this.#opts.exchange.res.write(chunk)) {
@@ -137,4 +167,15 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.#waitingDrain = false;
     this.#controller?.resume();
   }
+}
+
+/** Header lines of a head written straight to the socket (the 101), each ending in CRLF. */
+function serializeHead(headers: OutgoingHttpHeaders): string {
+  let text = '';
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) text += `${name}: ${String(v)}\r\n`;
+  }
+  return text;
 }

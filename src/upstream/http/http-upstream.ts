@@ -5,7 +5,8 @@
  * stream the answer back. A failed attempt is retried on another endpoint when the retry policy,
  * the attempt count and the retry budget all allow it, after a jittered backoff; every attempt's
  * outcome feeds outlier detection. Failures before the response head become 502/503/504
- * problems naming the upstream and endpoint.
+ * problems naming the upstream and endpoint. A WebSocket handshake (any `Upgrade`) is sent on as
+ * one; a 101 turns the client's connection and that upstream connection into a tunnel.
  */
 import type { Logger } from 'pino';
 import type { HttpUpstreamConfig } from '../../config/types.js';
@@ -175,7 +176,8 @@ class HttpUpstreamImpl implements HttpUpstream {
           ? 'retry'
           : 'forward',
     });
-    conn.client.dispatch({ method: method as 'GET', path, headers, body: hasBody ? exchange.req : null }, attempt);
+    const upgrade = exchange.upgradeHead === undefined ? null : String(exchange.req.headers.upgrade);
+    conn.client.dispatch({ method: method as 'GET', path, headers, body: hasBody ? exchange.req : null, upgrade }, attempt);
     const result = await attempt.result;
     endpoint.active--;
     if (result.kind !== 'failed') {
