@@ -7,6 +7,7 @@
  */
 import { SwitchyardError } from '../errors.js';
 import { bucketRange } from '../telemetry/heatmap/log-linear-histogram.js';
+import type { HeatmapSlice } from '../telemetry/heatmap/heatmap-ring.js';
 import { nowMs } from '../telemetry/pauses/pause-timeline.js';
 import { parseTimeRange } from '../telemetry/time-range.js';
 import { sendJson, type AdminEndpoint } from './endpoint.js';
@@ -35,28 +36,34 @@ export const heatmapEndpoint: AdminEndpoint = {
       const known = heatmaps.keys(kind);
       throw new SwitchyardError('SY_ERR_ADMIN_BAD_QUERY', `no ${kind} '${key}' has recorded requests${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`);
     }
-    const slices = ring.slices(range.from, range.to, now);
-    const used = new Set<number>();
-    for (const s of slices) for (const b of s.histogram.counts.keys()) used.add(b);
-    const buckets = [...used].sort((a, b) => a - b);
-    const position = new Map(buckets.map((b, i) => [b, i]));
-    const ms = (micros: number) => Math.round(micros) / 1000;
-    sendJson(exchange.res, 200, {
-      [kind]: key,
-      sliceMs: ring.sliceMs,
-      from: Math.max(range.from, ring.oldest(now)),
-      to: range.to,
-      unit: 'ms',
-      // [low, high) of each bucket that has a count, ascending; cells refer to them by position.
-      buckets: buckets.map((b) => bucketRange(b).map(ms)),
-      slices: slices.map((s) => ({
-        start: s.start,
-        count: s.histogram.total,
-        p50: ms(s.histogram.quantile(0.5)),
-        p99: ms(s.histogram.quantile(0.99)),
-        max: ms(s.histogram.max),
-        cells: [...s.histogram.counts].map(([b, n]) => [position.get(b), n]).sort((x, y) => (x[0] as number) - (y[0] as number)),
-      })),
-    });
+    sendJson(exchange.res, 200, heatmapBody(kind, key, ring.sliceMs, Math.max(range.from, ring.oldest(now)), range.to, ring.slices(range.from, range.to, now)));
   },
 };
+
+/**
+ * The JSON of one key's heatmap: the buckets that have a count, ascending, each as [low, high)
+ * in ms, and per slice its count, p50, p99, max and cells (bucket position, count).
+ */
+export function heatmapBody(kind: 'route' | 'upstream', key: string, sliceMs: number, from: number, to: number, slices: readonly HeatmapSlice[]): Record<string, unknown> {
+  const used = new Set<number>();
+  for (const s of slices) for (const b of s.histogram.counts.keys()) used.add(b);
+  const buckets = [...used].sort((a, b) => a - b);
+  const position = new Map(buckets.map((b, i) => [b, i]));
+  const ms = (micros: number) => Math.round(micros) / 1000;
+  return {
+    [kind]: key,
+    sliceMs,
+    from,
+    to,
+    unit: 'ms',
+    buckets: buckets.map((b) => bucketRange(b).map(ms)),
+    slices: slices.map((s) => ({
+      start: s.start,
+      count: s.histogram.total,
+      p50: ms(s.histogram.quantile(0.5)),
+      p99: ms(s.histogram.quantile(0.99)),
+      max: ms(s.histogram.max),
+      cells: [...s.histogram.counts].map(([b, n]) => [position.get(b), n]).sort((x, y) => (x[0] as number) - (y[0] as number)),
+    })),
+  };
+}

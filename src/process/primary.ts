@@ -4,8 +4,9 @@
  * share the listeners, replaces a worker that dies (with a growing pause when one dies young, so
  * a crash loop does not spin), forwards SIGTERM/SIGINT (graceful stop) and SIGHUP (reload,
  * reported once every worker answered), and runs the admin listener itself, gathering the
- * workers' views over IPC (GET /admin/upstreams lists each worker's, GET /metrics merges their
- * registries); other admin endpoints are forwarded to one worker's private admin listener.
+ * workers' views (GET /admin/upstreams lists each worker's, GET /metrics merges their registries,
+ * GET /admin/heatmap their heatmaps); other admin endpoints are forwarded to one worker's private
+ * admin listener.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Server } from 'node:http';
@@ -22,6 +23,7 @@ import { upstreamsEndpoint } from '../admin/upstreams.js';
 import { adminEndpoints } from '../admin/endpoints.js';
 import { forwardedEndpoint } from './admin-proxy.js';
 import { mergedMetricsEndpoint } from './merged-metrics.js';
+import { mergedHeatmapEndpoint } from './merged-heatmap.js';
 import type { AdminContext, AdminEndpoint, ReloadOutcome } from '../admin/endpoint.js';
 import type { UpstreamView } from '../cluster/upstream-view.js';
 import type { PrimaryMessage, WorkerMessage } from './messages.js';
@@ -146,8 +148,8 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
 
   const metrics = async () => (await askAll((id) => ({ type: 'metrics', id }))).map((r) => (r.type === 'metrics' ? r.metrics : undefined));
 
-  const workerAdmin = () => [...workers.values()].find((w) => w.admin !== undefined && w.worker.isConnected())?.admin;
-  const admin = runtime.config.admin === undefined ? undefined : await startPrimaryAdmin(runtime.config.admin, { reload, upstreams }, metrics, workerAdmin, log);
+  const workerAdmins = () => [...workers.values()].filter((w) => w.admin !== undefined && w.worker.isConnected()).map((w) => w.admin as string);
+  const admin = runtime.config.admin === undefined ? undefined : await startPrimaryAdmin(runtime.config.admin, { reload, upstreams }, metrics, workerAdmins, log);
 
   let markStopped: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
@@ -176,14 +178,14 @@ async function startPrimaryAdmin(
   config: NonNullable<ReturnType<typeof buildRuntime>['config']['admin']>,
   views: Pick<AdminContext, 'reload' | 'upstreams'>,
   metrics: Parameters<typeof mergedMetricsEndpoint>[0],
-  workerAdmin: () => string | undefined,
+  workerAdmins: () => readonly string[],
   log: Logger,
 ): Promise<Server> {
-  // Health, reload, upstreams and metrics are answered here from every worker; the rest of the
-  // list is forwarded to one worker. None of these reads `gateway`, which lives in the workers.
-  const own = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, mergedMetricsEndpoint(metrics)];
+  // Health, reload, upstreams, metrics and heatmaps are answered here from every worker; the rest
+  // of the list is forwarded to one worker. None of these reads `gateway`, which lives in the workers.
+  const own = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, mergedMetricsEndpoint(metrics), mergedHeatmapEndpoint(workerAdmins)];
   const answered = (e: AdminEndpoint) => own.some((o) => o.method === e.method && o.path === e.path);
-  const endpoints = [...own, ...adminEndpoints.filter((e) => !answered(e)).map((e) => forwardedEndpoint(e, workerAdmin))];
+  const endpoints = [...own, ...adminEndpoints.filter((e) => !answered(e)).map((e) => forwardedEndpoint(e, () => workerAdmins()[0]))];
   const context = { ...views, gateway: undefined } as unknown as AdminContext;
   const server = await startAdminServer(config, endpoints, context, log);
   log.info({ admin: server.address() }, 'admin listening');

@@ -77,6 +77,16 @@ it('merges every worker’s metrics into one /metrics', async () => {
   const counted = [...text.matchAll(/^switchyard_requests_total\{[^}]*route="\/a"[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
   assert.equal(counted, sent, 'the request counter is the sum over both workers');
   assert.match(text, /^switchyard_upstream_endpoints\{upstream="svc",state="healthy"\} 1$/m, 'state every worker sees is not counted twice');
+
+  // The heatmap (what the dashboard draws) counts every worker's requests too.
+  const heatmapCount = async () => {
+    const map = (await (await fetch(`${admin}/admin/heatmap?route=/a`)).json()) as { slices: { count: number; cells: [number, number][] }[] };
+    assert.ok(map.slices.every((s) => s.count === s.cells.reduce((n, [, c]) => n + c, 0)), 'each merged slice counts its cells');
+    return map.slices.reduce((n, s) => n + s.count, 0);
+  };
+  assert.ok(await until(async () => (await heatmapCount()) === sent), `the heatmap counts ${sent} requests from both workers`);
+  const index = (await (await fetch(`${admin}/admin/heatmap`)).json()) as { routes: string[] };
+  assert.deepEqual(index.routes, ['/a']);
 });
 
 it('replaces a worker that dies', async () => {

@@ -1,0 +1,82 @@
+/**
+ * `GET /admin/heatmap` with several workers: the same query asked of every worker's private admin
+ * listener, the answers merged, so the heatmap (and the dashboard drawing it) shows all the
+ * traffic. Bucket numbers depend only on the latency, so a worker's cells map back to buckets
+ * and add up exactly; each merged slice's p50/p99 are then read off the merged counts, as one
+ * process would. Workers that have not seen the key answer 400 and are left out; when none
+ * has, the first answer goes back as it came.
+ */
+import { request } from 'undici';
+import type { AdminEndpoint } from '../admin/endpoint.js';
+import { heatmapBody } from '../admin/heatmap.js';
+import { sendJson } from '../admin/endpoint.js';
+import { SwitchyardError } from '../errors.js';
+import { bucketOf, LatencyHistogram } from '../telemetry/heatmap/log-linear-histogram.js';
+
+interface WorkerHeatmap {
+  readonly route?: string;
+  readonly upstream?: string;
+  readonly sliceMs: number;
+  readonly keepMs?: number;
+  readonly from: number;
+  readonly to: number;
+  readonly routes?: readonly string[];
+  readonly upstreams?: readonly string[];
+  readonly buckets: readonly (readonly [number, number])[];
+  readonly slices: readonly { readonly start: number; readonly max: number; readonly cells: readonly (readonly [number, number])[] }[];
+}
+
+type Answer = { readonly status: number; readonly contentType: string; readonly text: string };
+
+export function mergedHeatmapEndpoint(workerAdmins: () => readonly string[]): AdminEndpoint {
+  return {
+    method: 'GET',
+    path: '/admin/heatmap',
+    async handle(exchange) {
+      const bases = workerAdmins();
+      if (bases.length === 0) throw new SwitchyardError('SY_ERR_SHUTTING_DOWN', 'no worker is running to answer this admin endpoint');
+      const authorization = exchange.req.headers.authorization;
+      const answers = await Promise.all(
+        bases.map(async (base): Promise<Answer> => {
+          const res = await request(`${base}/admin/heatmap${exchange.query === '' ? '' : `?${exchange.query}`}`, {
+            headers: authorization === undefined ? {} : { authorization },
+            signal: exchange.signal,
+          });
+          return { status: res.statusCode, contentType: String(res.headers['content-type']), text: await res.body.text() };
+        }),
+      );
+      const ok = answers.filter((a) => a.status === 200).map((a) => JSON.parse(a.text) as WorkerHeatmap);
+      const first = answers[0] as Answer;
+      if (ok.length === 0) {
+        exchange.res.writeHead(first.status, { 'content-type': first.contentType, 'content-length': Buffer.byteLength(first.text), 'cache-control': 'no-store' }).end(first.text);
+        return;
+      }
+      sendJson(exchange.res, 200, mergeHeatmaps(ok));
+    },
+  };
+}
+
+function mergeHeatmaps(maps: readonly WorkerHeatmap[]): Record<string, unknown> {
+  const one = maps[0] as WorkerHeatmap;
+  if (one.route === undefined && one.upstream === undefined) {
+    const union = (pick: (m: WorkerHeatmap) => readonly string[] | undefined) => [...new Set(maps.flatMap((m) => pick(m) ?? []))].sort();
+    return { sliceMs: one.sliceMs, keepMs: one.keepMs, routes: union((m) => m.routes), upstreams: union((m) => m.upstreams) };
+  }
+  const byStart = new Map<number, LatencyHistogram>();
+  for (const m of maps) {
+    for (const slice of m.slices) {
+      let histogram = byStart.get(slice.start);
+      if (histogram === undefined) byStart.set(slice.start, (histogram = new LatencyHistogram()));
+      for (const [position, n] of slice.cells) {
+        // A bucket's low bound is a whole number of µs; ms with three decimals carries it exactly.
+        const bucket = bucketOf(Math.round((m.buckets[position] as readonly [number, number])[0] * 1000));
+        histogram.counts.set(bucket, (histogram.counts.get(bucket) ?? 0) + n);
+        histogram.total += n;
+      }
+      histogram.max = Math.max(histogram.max, slice.max * 1000);
+    }
+  }
+  const slices = [...byStart].sort(([a], [b]) => a - b).map(([start, histogram]) => ({ start, histogram }));
+  const kind = one.route !== undefined ? 'route' : 'upstream';
+  return heatmapBody(kind, (one.route ?? one.upstream) as string, one.sliceMs, Math.min(...maps.map((m) => m.from)), one.to, slices);
+}
