@@ -12,7 +12,7 @@ import { parseTimeRange } from '../telemetry/time-range.js';
 import { sendJson, type AdminEndpoint } from './endpoint.js';
 import { requireTelemetry } from './metrics.js';
 
-const DEFAULT_LIMIT = 20;
+export const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 500;
 
 export const correlationEndpoint: AdminEndpoint = {

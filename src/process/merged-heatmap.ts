@@ -3,14 +3,11 @@
  * listener, the answers merged, so the heatmap (and the dashboard drawing it) shows all the
  * traffic. Bucket numbers depend only on the latency, so a worker's cells map back to buckets
  * and add up exactly; each merged slice's p50/p99 are then read off the merged counts, as one
- * process would. Workers that have not seen the key answer 400 and are left out; when none
- * has, the first answer goes back as it came.
+ * process would.
  */
-import { request } from 'undici';
 import type { AdminEndpoint } from '../admin/endpoint.js';
 import { heatmapBody } from '../admin/heatmap.js';
-import { sendJson } from '../admin/endpoint.js';
-import { SwitchyardError } from '../errors.js';
+import { fanOutEndpoint } from './fan-out.js';
 import { bucketOf, LatencyHistogram } from '../telemetry/heatmap/log-linear-histogram.js';
 
 interface WorkerHeatmap {
@@ -26,34 +23,8 @@ interface WorkerHeatmap {
   readonly slices: readonly { readonly start: number; readonly max: number; readonly cells: readonly (readonly [number, number])[] }[];
 }
 
-type Answer = { readonly status: number; readonly contentType: string; readonly text: string };
-
 export function mergedHeatmapEndpoint(workerAdmins: () => readonly string[]): AdminEndpoint {
-  return {
-    method: 'GET',
-    path: '/admin/heatmap',
-    async handle(exchange) {
-      const bases = workerAdmins();
-      if (bases.length === 0) throw new SwitchyardError('SY_ERR_SHUTTING_DOWN', 'no worker is running to answer this admin endpoint');
-      const authorization = exchange.req.headers.authorization;
-      const answers = await Promise.all(
-        bases.map(async (base): Promise<Answer> => {
-          const res = await request(`${base}/admin/heatmap${exchange.query === '' ? '' : `?${exchange.query}`}`, {
-            headers: authorization === undefined ? {} : { authorization },
-            signal: exchange.signal,
-          });
-          return { status: res.statusCode, contentType: String(res.headers['content-type']), text: await res.body.text() };
-        }),
-      );
-      const ok = answers.filter((a) => a.status === 200).map((a) => JSON.parse(a.text) as WorkerHeatmap);
-      const first = answers[0] as Answer;
-      if (ok.length === 0) {
-        exchange.res.writeHead(first.status, { 'content-type': first.contentType, 'content-length': Buffer.byteLength(first.text), 'cache-control': 'no-store' }).end(first.text);
-        return;
-      }
-      sendJson(exchange.res, 200, mergeHeatmaps(ok));
-    },
-  };
+  return fanOutEndpoint<WorkerHeatmap>('/admin/heatmap', workerAdmins, mergeHeatmaps);
 }
 
 function mergeHeatmaps(maps: readonly WorkerHeatmap[]): Record<string, unknown> {

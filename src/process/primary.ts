@@ -4,9 +4,9 @@
  * share the listeners, replaces a worker that dies (with a growing pause when one dies young, so
  * a crash loop does not spin), forwards SIGTERM/SIGINT (graceful stop) and SIGHUP (reload,
  * reported once every worker answered), and runs the admin listener itself, gathering the
- * workers' views (GET /admin/upstreams lists each worker's, GET /metrics merges their registries,
- * GET /admin/heatmap their heatmaps); other admin endpoints are forwarded to one worker's private
- * admin listener.
+ * workers' views (GET /admin/upstreams lists each worker's; GET /metrics, /admin/heatmap and
+ * /admin/correlation merge their registries, heatmaps and reports); other admin endpoints are
+ * forwarded to one worker's private admin listener.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Server } from 'node:http';
@@ -24,6 +24,7 @@ import { adminEndpoints } from '../admin/endpoints.js';
 import { forwardedEndpoint } from './admin-proxy.js';
 import { mergedMetricsEndpoint } from './merged-metrics.js';
 import { mergedHeatmapEndpoint } from './merged-heatmap.js';
+import { mergedCorrelationEndpoint } from './merged-correlation.js';
 import type { AdminContext, AdminEndpoint, ReloadOutcome } from '../admin/endpoint.js';
 import type { UpstreamView } from '../cluster/upstream-view.js';
 import type { PrimaryMessage, WorkerMessage } from './messages.js';
@@ -181,9 +182,10 @@ async function startPrimaryAdmin(
   workerAdmins: () => readonly string[],
   log: Logger,
 ): Promise<Server> {
-  // Health, reload, upstreams, metrics and heatmaps are answered here from every worker; the rest
-  // of the list is forwarded to one worker. None of these reads `gateway`, which lives in the workers.
-  const own = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, mergedMetricsEndpoint(metrics), mergedHeatmapEndpoint(workerAdmins)];
+  // Health, reload, upstreams, metrics, heatmaps and correlation are answered here from every
+  // worker; the rest of the list is forwarded to one worker. None of these reads `gateway`, which
+  // lives in the workers.
+  const own = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, mergedMetricsEndpoint(metrics), mergedHeatmapEndpoint(workerAdmins), mergedCorrelationEndpoint(workerAdmins)];
   const answered = (e: AdminEndpoint) => own.some((o) => o.method === e.method && o.path === e.path);
   const endpoints = [...own, ...adminEndpoints.filter((e) => !answered(e)).map((e) => forwardedEndpoint(e, () => workerAdmins()[0]))];
   const context = { ...views, gateway: undefined } as unknown as AdminContext;

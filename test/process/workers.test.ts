@@ -27,7 +27,10 @@ let admin: string;
 const logs: Record<string, unknown>[] = [];
 
 before(async () => {
-  service = createServer((req, res) => res.end(`svc ${req.url}`));
+  service = createServer((req, res) => {
+    if (req.url?.includes('slow') === true) setTimeout(() => res.end('svc /a'), 100);
+    else res.end(`svc ${req.url}`);
+  });
   await new Promise<void>((r) => service.listen(0, '127.0.0.1', r));
   const svc = `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
   dir = await mkdtemp(join(tmpdir(), 'sy-workers-'));
@@ -87,6 +90,26 @@ it('merges every worker’s metrics into one /metrics', async () => {
   assert.ok(await until(async () => (await heatmapCount()) === sent), `the heatmap counts ${sent} requests from both workers`);
   const index = (await (await fetch(`${admin}/admin/heatmap`)).json()) as { routes: string[] };
   assert.deepEqual(index.routes, ['/a']);
+});
+
+it('merges every worker’s slowest requests into one correlation report', async () => {
+  // Slow requests on new connections, noting which worker served each, until both served one.
+  const servedBy = new Map<number, string[]>();
+  const served = async () => new Map((await views()).map((v) => [v.worker as number, v.connections.reduce((n, c) => n + c.requests, 0)]));
+  for (let i = 0; i < 100 && servedBy.size < 2; i++) {
+    const before = await served();
+    const res = await fetch(`${url}/a?slow=${i}`, { headers: { connection: 'close' } });
+    await res.text();
+    const after = await served();
+    const worker = [...after].find(([pid, n]) => n > (before.get(pid) ?? 0))?.[0] as number;
+    servedBy.set(worker, [...(servedBy.get(worker) ?? []), res.headers.get('x-request-id') as string]);
+  }
+  assert.equal(servedBy.size, 2, 'both workers served a slow request');
+  const report = (await (await fetch(`${admin}/admin/correlation?limit=500`)).json()) as { requests: { requestId: string; durationMs: number }[]; summary: Record<string, number> };
+  const ids = new Set(report.requests.map((r) => r.requestId));
+  for (const [pid, requestIds] of servedBy) assert.ok(requestIds.some((id) => ids.has(id)), `worker ${pid}'s slow requests are in the report`);
+  assert.deepEqual([...report.requests].sort((a, b) => b.durationMs - a.durationMs), report.requests, 'slowest first');
+  assert.equal(Object.values(report.summary).reduce((a, b) => a + b, 0), report.requests.length);
 });
 
 it('replaces a worker that dies', async () => {
