@@ -37,7 +37,7 @@ export async function startAdminServer(config: AdminConfig, endpoints: readonly 
     };
     run().catch((err: unknown) => sendProblem(exchange, err));
   });
-  await listen(server, config.listen);
+  await listen(server, config.listen, true);
   return server;
 }
 

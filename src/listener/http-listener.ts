@@ -81,8 +81,13 @@ export function serverUrl(server: Server): string {
   return `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`;
 }
 
-/** Starts listening; a unix socket left by a previous run is replaced. */
-export async function listen(server: Server, address: ListenAddress): Promise<void> {
+/**
+ * Starts listening; a unix socket left by a previous run is replaced. In a node:cluster worker a
+ * port is shared with the other workers unless `exclusive` (each worker's own admin listener:
+ * with port 0 shared, every worker would get the same port and the primary could not tell them
+ * apart).
+ */
+export async function listen(server: Server, address: ListenAddress, exclusive = false): Promise<void> {
   if (address.kind === 'unix') await unlink(address.path).catch(() => undefined);
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
@@ -94,6 +99,6 @@ export async function listen(server: Server, address: ListenAddress): Promise<vo
       resolve();
     };
     if (address.kind === 'unix') server.listen(address.path, done);
-    else server.listen(address.port, address.host, done);
+    else server.listen({ port: address.port, host: address.host, exclusive }, done);
   });
 }

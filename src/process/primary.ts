@@ -4,9 +4,9 @@
  * share the listeners, replaces a worker that dies (with a growing pause when one dies young, so
  * a crash loop does not spin), forwards SIGTERM/SIGINT (graceful stop) and SIGHUP (reload,
  * reported once every worker answered), and runs the admin listener itself, gathering the
- * workers' views (GET /admin/upstreams lists each worker's; GET /metrics, /admin/heatmap and
- * /admin/correlation merge their registries, heatmaps and reports); other admin endpoints are
- * forwarded to one worker's private admin listener.
+ * workers' views (GET /admin/upstreams lists each worker's; /metrics, /admin/heatmap,
+ * /admin/correlation and /dashboard/state merge their registries, heatmaps, reports and tables);
+ * the dashboard's page and assets are forwarded to one worker's private admin listener.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Server } from 'node:http';
@@ -25,6 +25,7 @@ import { forwardedEndpoint } from './admin-proxy.js';
 import { mergedMetricsEndpoint } from './merged-metrics.js';
 import { mergedHeatmapEndpoint } from './merged-heatmap.js';
 import { mergedCorrelationEndpoint } from './merged-correlation.js';
+import { mergedDashboardStateEndpoint } from './merged-dashboard-state.js';
 import type { AdminContext, AdminEndpoint, ReloadOutcome } from '../admin/endpoint.js';
 import type { UpstreamView } from '../cluster/upstream-view.js';
 import type { PrimaryMessage, WorkerMessage } from './messages.js';
@@ -182,10 +183,9 @@ async function startPrimaryAdmin(
   workerAdmins: () => readonly string[],
   log: Logger,
 ): Promise<Server> {
-  // Health, reload, upstreams, metrics, heatmaps and correlation are answered here from every
-  // worker; the rest of the list is forwarded to one worker. None of these reads `gateway`, which
-  // lives in the workers.
-  const own = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, mergedMetricsEndpoint(metrics), mergedHeatmapEndpoint(workerAdmins), mergedCorrelationEndpoint(workerAdmins)];
+  // These are answered here from every worker; the rest of the list (the dashboard's page and
+  // assets) is forwarded to one worker. None of these reads `gateway`, which lives in the workers.
+  const own = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, mergedMetricsEndpoint(metrics), mergedHeatmapEndpoint(workerAdmins), mergedCorrelationEndpoint(workerAdmins), mergedDashboardStateEndpoint(workerAdmins)];
   const answered = (e: AdminEndpoint) => own.some((o) => o.method === e.method && o.path === e.path);
   const endpoints = [...own, ...adminEndpoints.filter((e) => !answered(e)).map((e) => forwardedEndpoint(e, () => workerAdmins()[0]))];
   const context = { ...views, gateway: undefined } as unknown as AdminContext;

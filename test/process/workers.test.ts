@@ -107,9 +107,20 @@ it('merges every worker’s slowest requests into one correlation report', async
   assert.equal(servedBy.size, 2, 'both workers served a slow request');
   const report = (await (await fetch(`${admin}/admin/correlation?limit=500`)).json()) as { requests: { requestId: string; durationMs: number }[]; summary: Record<string, number> };
   const ids = new Set(report.requests.map((r) => r.requestId));
-  for (const [pid, requestIds] of servedBy) assert.ok(requestIds.some((id) => ids.has(id)), `worker ${pid}'s slow requests are in the report`);
+  for (const [pid, requestIds] of servedBy) assert.ok(requestIds.some((id) => ids.has(id)), `worker ${pid}'s slow requests are in the report: ${JSON.stringify([...servedBy])} ${JSON.stringify(report.requests.map((r) => [r.requestId, r.durationMs]))}`);
   assert.deepEqual([...report.requests].sort((a, b) => b.durationMs - a.durationMs), report.requests, 'slowest first');
   assert.equal(Object.values(report.summary).reduce((a, b) => a + b, 0), report.requests.length);
+});
+
+it('adds up every worker’s numbers in the dashboard’s tables', async () => {
+  const counted = async () => [...(await (await fetch(`${admin}/metrics`)).text()).matchAll(/^switchyard_requests_total\{[^}]*route="\/a"[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  type State = { routes: { route: string; requests: number; lastMinute: { count: number; p99: number } }[]; upstreams: { name: string; endpoints: { healthy: boolean }[] }[] };
+  const row = async () => ((await (await fetch(`${admin}/dashboard/state`)).json()) as State).routes.find((r) => r.route === '/a');
+  const total = await counted();
+  assert.ok(await until(async () => (await row())?.requests === total && (await row())?.lastMinute.count === total), `the /a row counts all ${total} requests`);
+  assert.ok(((await row())?.lastMinute.p99 ?? 0) >= 100, 'the slow requests of either worker set the p99');
+  const state = (await (await fetch(`${admin}/dashboard/state`)).json()) as State;
+  assert.deepEqual(state.upstreams.map((u) => [u.name, u.endpoints.length]), [['svc', 1]], 'one row per upstream and endpoint, not one per worker');
 });
 
 it('replaces a worker that dies', async () => {

@@ -1,9 +1,9 @@
 /**
  * The numbers behind the dashboard's tables, in one JSON poll: per route the request and error
  * counters (the page turns successive polls into rates) and the last minute's p50/p99 from the
- * heatmap; per upstream its pool, endpoints (health, ejection) and connection table; per php-fpm
- * pool its last
- * status page.
+ * heatmap (with its bucket counts and its max in µs, so the views of several workers add up); per
+ * upstream its pool, endpoints (health, ejection) and connection table; per php-fpm pool its
+ * last status page.
  */
 import type { Gateway } from '../../gateway/gateway.js';
 import type { Telemetry } from '../../telemetry/telemetry.js';
@@ -29,7 +29,7 @@ export async function dashboardState(gateway: Gateway, telemetry: Telemetry): Pr
   const latency = (kind: 'route' | 'upstream', key: string) => {
     const merged = new LatencyHistogram();
     for (const s of telemetry.heatmaps.get(kind, key)?.slices(now - RECENT_MS, now + 1, now) ?? []) merged.merge(s.histogram);
-    return { p50: merged.quantile(0.5) / 1000, p99: merged.quantile(0.99) / 1000, count: merged.total };
+    return { p50: merged.quantile(0.5) / 1000, p99: merged.quantile(0.99) / 1000, count: merged.total, maxUs: merged.max, buckets: [...merged.counts] };
   };
   return {
     now,
