@@ -4,12 +4,18 @@
  * monitor; upstream and php-fpm gauges are read when scraped. Histograms carry the trace id as
  * an exemplar when the request's trace is exported; exemplars exist only in the OpenMetrics
  * format, which is served to scrapers that ask for it (Prometheus does).
+ *
+ * What is counted on every request (durations, requests, attempts, queue waits) does not go
+ * through prom-client's labelled API, which builds a labels object and a hash string per call:
+ * series are kept by route, upstream and status class (series-histogram.ts) and the counters
+ * are copied from them when scraped. The request counter is the duration histogram's count.
  */
 import { Counter, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
 import type { UpstreamView } from '../../cluster/upstream-view.js';
 import type { Gateway } from '../../gateway/gateway.js';
 import type { FpmMonitor } from '../php-fpm/fpm-monitor.js';
 import type { FpmStatus } from '../php-fpm/fpm-status.js';
+import { SeriesHistogram, type HistogramSeries } from './series-histogram.js';
 
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const PAUSE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
@@ -37,14 +43,16 @@ const FPM_GAUGES: [keyof FpmStatus, string, string][] = [
 ];
 
 export class GatewayMetrics {
-  // Made as OpenMetrics (prom-client checks that when a histogram enables exemplars), then
-  // switched to the classic format, which is rendered unless a scraper asks otherwise.
+  // The classic text format unless a scraper asks for OpenMetrics (see render).
   readonly registry = new Registry<RegistryContentType>();
-  readonly #requests: Counter<RequestLabels>;
-  readonly #duration: Histogram<RequestLabels>;
-  readonly #queueWait: Histogram<'upstream'>;
+  readonly #duration: SeriesHistogram;
+  /** Duration series by route, then upstream, then status class (index: status / 100). */
+  readonly #byRoute = new Map<string, Map<string, (HistogramSeries | undefined)[]>>();
+  readonly #queueWait: SeriesHistogram;
+  readonly #queueWaitBy = new Map<string, HistogramSeries>();
   readonly #queueRejected: Counter<'upstream'>;
-  readonly #attempts: Counter<'upstream' | 'outcome'>;
+  /** Attempts by upstream: [ok, error]. */
+  readonly #attempts = new Map<string, [number, number]>();
   readonly #gcPause: Histogram<'kind'>;
   readonly #loopDelay: Histogram;
   readonly #spansExported: Counter;
@@ -53,24 +61,45 @@ export class GatewayMetrics {
 
   constructor(gateway: Gateway, fpm: FpmMonitor) {
     const registers = [this.registry];
-    this.registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-    this.#requests = new Counter({ name: 'switchyard_requests_total', help: 'Requests answered, by route, upstream and status class', labelNames: ['route', 'upstream', 'status_class'], registers });
-    this.#duration = new Histogram({
+    new Counter({
+      name: 'switchyard_requests_total',
+      help: 'Requests answered, by route, upstream and status class',
+      labelNames: ['route', 'upstream', 'status_class'],
+      registers,
+      collect() {
+        this.reset();
+        for (const series of duration.observed()) this.inc(series.labels, series.count);
+      },
+    });
+    const duration = new SeriesHistogram({
       name: 'switchyard_request_duration_seconds',
       help: 'Time from the first byte of the request to the response closing',
-      labelNames: ['route', 'upstream', 'status_class'],
+      labelNames: ['route', 'upstream', 'status_class'] satisfies RequestLabels[],
       buckets: DURATION_BUCKETS,
       enableExemplars: true,
       registers,
     });
-    this.#queueWait = new Histogram({ name: 'switchyard_upstream_queue_wait_seconds', help: 'Time FastCGI requests waited for a php-fpm slot', labelNames: ['upstream'], buckets: DURATION_BUCKETS, registers });
+    this.#duration = duration;
+    this.#queueWait = new SeriesHistogram({ name: 'switchyard_upstream_queue_wait_seconds', help: 'Time FastCGI requests waited for a php-fpm slot', labelNames: ['upstream'], buckets: DURATION_BUCKETS, registers });
     this.#queueRejected = new Counter({ name: 'switchyard_upstream_queue_rejected_total', help: 'FastCGI requests turned away by admission control (queue full, queue timeout, client gone)', labelNames: ['upstream'], registers });
-    this.#attempts = new Counter({ name: 'switchyard_upstream_attempts_total', help: 'Upstream attempts (retries included), by outcome', labelNames: ['upstream', 'outcome'], registers });
+    const attempts = this.#attempts;
+    new Counter({
+      name: 'switchyard_upstream_attempts_total',
+      help: 'Upstream attempts (retries included), by outcome',
+      labelNames: ['upstream', 'outcome'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [upstream, [ok, error]] of attempts) {
+          if (ok > 0) this.inc({ upstream, outcome: 'ok' }, ok);
+          if (error > 0) this.inc({ upstream, outcome: 'error' }, error);
+        }
+      },
+    });
     this.#gcPause = new Histogram({ name: 'switchyard_runtime_gc_pause_seconds', help: 'Gateway garbage-collection pauses (perf_hooks)', labelNames: ['kind'], buckets: PAUSE_BUCKETS, registers });
     this.#loopDelay = new Histogram({ name: 'switchyard_runtime_event_loop_delay_seconds', help: 'How late a 10 ms timer fired: time the event loop was busy', buckets: PAUSE_BUCKETS, registers });
     this.#spansExported = new Counter({ name: 'switchyard_trace_spans_exported_total', help: 'Spans the trace collector accepted', registers });
     this.#spansDropped = new Counter({ name: 'switchyard_trace_spans_dropped_total', help: 'Spans lost because the trace collector did not accept them', registers });
-    this.registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
 
     const upstreamStats = (): [string, string, UpstreamStatsLike][] =>
       [...gateway.runtime.upstreams.values()].map((u) => [u.name, u.type, (u as { stats?: UpstreamStatsLike }).stats ?? {}]);
@@ -198,21 +227,32 @@ export class GatewayMetrics {
     }
   }
 
+  /** One request answered: its duration observed (with the trace id as exemplar when exported), counted in requests_total. */
   request(route: string, upstream: string, status: number, seconds: number, traceId: string | undefined): void {
-    const labels = { route, upstream, status_class: `${Math.floor(status / 100)}xx` };
-    this.#requests.inc(labels);
-    // An exemplar-enabled prom-client histogram takes only the object form of observe().
-    if (traceId === undefined) this.#duration.observe({ labels, value: seconds });
-    else this.#duration.observe({ labels, value: seconds, exemplarLabels: { trace_id: traceId } as unknown as Partial<Record<RequestLabels, string>> });
+    let byUpstream = this.#byRoute.get(route);
+    if (byUpstream === undefined) this.#byRoute.set(route, (byUpstream = new Map()));
+    let byClass = byUpstream.get(upstream);
+    if (byClass === undefined) byUpstream.set(upstream, (byClass = []));
+    const statusClass = Math.floor(status / 100);
+    let series = byClass[statusClass];
+    if (series === undefined) byClass[statusClass] = series = this.#duration.series(route, upstream, `${statusClass}xx`);
+    series.observe(seconds, traceId);
   }
 
   queueWait(upstream: string, seconds: number, admitted: boolean): void {
-    if (admitted) this.#queueWait.observe({ upstream }, seconds);
-    else this.#queueRejected.inc({ upstream });
+    if (!admitted) {
+      this.#queueRejected.inc({ upstream });
+      return;
+    }
+    let series = this.#queueWaitBy.get(upstream);
+    if (series === undefined) this.#queueWaitBy.set(upstream, (series = this.#queueWait.series(upstream)));
+    series.observe(seconds);
   }
 
   attempt(upstream: string, ok: boolean): void {
-    this.#attempts.inc({ upstream, outcome: ok ? 'ok' : 'error' });
+    let counts = this.#attempts.get(upstream);
+    if (counts === undefined) this.#attempts.set(upstream, (counts = [0, 0]));
+    counts[ok ? 0 : 1]++;
   }
 
   gcPause(kind: string, seconds: number): void {
