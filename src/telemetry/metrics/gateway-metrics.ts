@@ -58,6 +58,8 @@ export class GatewayMetrics {
   readonly #spansExported: Counter;
   readonly #spansDropped: Counter;
   #scrapes: Promise<unknown> = Promise.resolve();
+  /** The upstreams' views while one scrape collects; undefined between scrapes. */
+  #views: UpstreamView[] | undefined;
 
   constructor(gateway: Gateway, fpm: FpmMonitor) {
     const registers = [this.registry];
@@ -104,7 +106,15 @@ export class GatewayMetrics {
     const upstreamStats = (): [string, string, UpstreamStatsLike][] =>
       [...gateway.runtime.upstreams.values()].map((u) => [u.name, u.type, (u as { stats?: UpstreamStatsLike }).stats ?? {}]);
     // Upstreams with a cluster describe their endpoints and connection table (GET /admin/upstreams).
-    const views = (): UpstreamView[] => [...gateway.runtime.upstreams.values()].flatMap((u) => (u.describe === undefined ? [] : [u.describe()]));
+    // The registry collects every metric in one synchronous pass, so the views are taken once per
+    // scrape and shared by the five metrics below, then dropped.
+    const views = (): UpstreamView[] => {
+      if (this.#views === undefined) {
+        this.#views = [...gateway.runtime.upstreams.values()].flatMap((u) => (u.describe === undefined ? [] : [u.describe()]));
+        queueMicrotask(() => (this.#views = undefined));
+      }
+      return this.#views;
+    };
     new Gauge({
       name: 'switchyard_upstream_connections',
       help: 'Upstream connections by state (from the connection table, else the pool: active carries a request, idle is kept alive)',
