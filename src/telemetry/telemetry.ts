@@ -24,7 +24,7 @@ import { nowMs, PauseTimeline } from './pauses/pause-timeline.js';
 import { monitorRuntime } from './pauses/runtime-monitor.js';
 import { SlowRequests } from './pauses/slow-requests.js';
 import { FpmMonitor } from './php-fpm/fpm-monitor.js';
-import { startAttempt, stateOf, takeAttempt, takeState, type AttemptState, type RequestState } from './request-state.js';
+import { addAttempt, openAttempt, stateOf, takeState, type AttemptState } from './request-state.js';
 import { Tracing } from './tracing/tracing.js';
 
 export interface Telemetry {
@@ -59,43 +59,45 @@ export function startTelemetry(config: TelemetryConfig, gateway: Gateway, log: L
   };
   const onAttemptStart = (message: unknown) => {
     const m = message as UpstreamAttemptStartMessage;
-    const attempt: AttemptState = { startedAt: process.hrtime.bigint(), span: undefined, deferred: undefined, closed: false };
-    tracing?.attemptStart(m, stateOf(m.exchange), attempt);
-    startAttempt(m, attempt);
+    const state = stateOf(m.exchange);
+    const attempt: AttemptState = { message: m, startedAt: nowMs(), endedAt: 0, queueWaitMs: state.queueWaitMs, span: undefined, spanId: undefined, end: undefined };
+    tracing?.attemptStart(m, state, attempt);
+    addAttempt(state, attempt);
   };
   const onAttemptEnd = (message: unknown) => {
     const m = message as UpstreamAttemptEndMessage;
-    const attempt = takeAttempt(m.start);
-    if (attempt === undefined) return;
     if (recordMetrics) metrics.attempt(m.start.upstream, m.error === undefined && (m.statusCode ?? 0) < 500);
-    if (attempt.closed) return;
-    stateOf(m.start.exchange).upstreamNs += process.hrtime.bigint() - attempt.startedAt;
+    // Undefined when the request ended first: its open attempts ended with it.
+    const attempt = openAttempt(m.start);
+    if (attempt === undefined) return;
+    attempt.endedAt = nowMs();
     tracing?.attemptEnd(m, attempt);
   };
   const onQueueWait = (message: unknown) => {
     const m = message as FastcgiQueueWaitMessage;
-    stateOf(m.exchange).queueWaitNs += m.waitNs;
-    if (recordMetrics) metrics.queueWait(m.upstream, Number(m.waitNs) / 1e9, m.admitted);
+    const seconds = Number(m.waitNs) / 1e9;
+    stateOf(m.exchange).queueWaitMs += seconds * 1000;
+    if (recordMetrics) metrics.queueWait(m.upstream, seconds, m.admitted);
   };
   const onEnd = (message: unknown) => {
     const { exchange, durationNs } = message as RequestEndMessage;
     const state = takeState(exchange);
     const status = exchange.res.statusCode;
-    // Attempts still open end with the request (an upstream may report its end after the body).
-    for (const attempt of state?.attempts.values() ?? []) {
-      attempt.closed = true;
-      (state as RequestState).upstreamNs += process.hrtime.bigint() - attempt.startedAt;
-    }
+    const end = nowMs();
     const route = exchange.match?.route;
-    const traceId = state === undefined ? undefined : tracing?.requestEnd(exchange, state, status, route?.path);
+    const traceId = state === undefined ? undefined : tracing?.requestEnd(exchange, state, status, route?.path, end);
     if (!recordMetrics) return;
     const key = routeKey(route);
     const upstream = exchange.upstream ?? '';
     const durationMs = Number(durationNs) / 1e6;
-    const end = nowMs();
     metrics.request(key, upstream, status, durationMs / 1000, traceId);
     heatmaps.record('route', key, end, durationMs * 1000);
     if (upstream !== '') heatmaps.record('upstream', upstream, end, durationMs * 1000);
+    // Most requests are not among their slice's slowest: the record is built only for those that are.
+    if (!slowRequests.admits(end, durationMs)) return;
+    let upstreamMs = 0;
+    // Attempts still open end with the request (an upstream may report its end after the body).
+    for (const attempt of state?.attempts ?? []) upstreamMs += (attempt.endedAt === 0 ? end : attempt.endedAt) - attempt.startedAt;
     slowRequests.offer({
       start: end - durationMs,
       end,
@@ -107,8 +109,8 @@ export function startTelemetry(config: TelemetryConfig, gateway: Gateway, log: L
       status,
       requestId: exchange.id,
       traceId,
-      queueWaitMs: state === undefined ? 0 : Number(state.queueWaitNs) / 1e6,
-      upstreamMs: state === undefined ? 0 : Number(state.upstreamNs) / 1e6,
+      queueWaitMs: state?.queueWaitMs ?? 0,
+      upstreamMs,
     });
   };
 

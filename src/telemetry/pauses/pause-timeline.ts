@@ -41,7 +41,10 @@ export class PauseTimeline {
   }
 }
 
+/** performance.timeOrigin is a getter that makes a new number on every read; it never changes. */
+const TIME_ORIGIN = performance.timeOrigin;
+
 /** Wall-clock ms with sub-ms precision, on the same clock as request times. */
 export function nowMs(): number {
-  return performance.timeOrigin + performance.now();
+  return TIME_ORIGIN + performance.now();
 }

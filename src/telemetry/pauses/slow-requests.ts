@@ -34,10 +34,19 @@ export class SlowRequests {
     this.#ring = new SliceRing<RequestRecord[]>(sliceMs, keepMs, () => [], () => []);
   }
 
-  /** Cheap for the common case: a request faster than the slice's slowest few is one compare. */
+  /**
+   * Whether a request that ended at `end` (epoch ms) taking `durationMs` would be kept: asked
+   * before its record is built, so a request faster than its slice's slowest few costs one
+   * compare and no allocation.
+   */
+  admits(end: number, durationMs: number): boolean {
+    const top = this.#ring.at(end);
+    return top.length < PER_SLICE || (top[top.length - 1] as RequestRecord).durationMs < durationMs;
+  }
+
   offer(record: RequestRecord): void {
+    if (!this.admits(record.end, record.durationMs)) return;
     const top = this.#ring.at(record.end);
-    if (top.length === PER_SLICE && (top[top.length - 1] as RequestRecord).durationMs >= record.durationMs) return;
     let i = top.length;
     while (i > 0 && (top[i - 1] as RequestRecord).durationMs < record.durationMs) i--;
     top.splice(i, 0, record);

@@ -4,9 +4,10 @@
  * retries show as siblings, the attempt's context injected into what the upstream receives,
  * attributes named by the OpenTelemetry HTTP semantic conventions, batched OTLP/HTTP protobuf
  * export. Sampling is parent-based (the client's sampled flag), with `sampleRatio` for new
- * traces. Every request ending in a 5xx is kept too: an unsampled request carries its ids and
- * timings as plain data (cheap: no SDK span), and only a 5xx turns them into SDK spans with the
- * same ids the upstream already saw. No global provider is registered: the tracer is our own.
+ * traces. Every request ending in a 5xx is kept too: an unsampled request keeps only its ids,
+ * times and the channel messages (no SDK span, no attribute objects), and only a 5xx turns them
+ * into SDK spans with the same ids the upstream already saw. No global provider is registered:
+ * the tracer is our own.
  */
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, defaultTextMapGetter, defaultTextMapSetter, trace, type Attributes, type Span, type SpanContext, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -35,7 +36,7 @@ import type { Exchange } from '../../listener/exchange.js';
 import { VERSION } from '../../version.js';
 import type { UpstreamAttemptEndMessage, UpstreamAttemptStartMessage } from '../channels.js';
 import { nowMs } from '../pauses/pause-timeline.js';
-import type { AttemptState, DeferredSpan, RequestState } from '../request-state.js';
+import type { AttemptState, RequestState } from '../request-state.js';
 import { CountingExporter, type ExportCounters } from './counting-exporter.js';
 import { PresetIdGenerator } from './preset-id-generator.js';
 
@@ -69,75 +70,68 @@ export class Tracing {
    */
   #sampled(parent: SpanContext | undefined, traceId: string): boolean {
     if (parent !== undefined) return (parent.traceFlags & TraceFlags.SAMPLED) !== 0;
-    return parseInt(traceId.slice(-8), 16) / 0x1_0000_0000 < this.#ratio;
+    return hexTail32(traceId) / 0x1_0000_0000 < this.#ratio;
   }
 
   requestStart(exchange: Exchange, state: RequestState): void {
     const { req } = exchange;
-    const context = this.#propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
-    const parent = trace.getSpanContext(context);
+    // Without a traceparent there is nothing to extract (tracestate alone is ignored, §3.3).
+    const context = req.headers.traceparent === undefined ? ROOT_CONTEXT : this.#propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
+    const parent = context === ROOT_CONTEXT ? undefined : trace.getSpanContext(context);
     const traceId = parent?.traceId ?? this.#ids.randomTraceId();
-    const method = req.method ?? 'GET';
     if (this.#sampled(parent, traceId)) {
       this.#ids.preset(traceId, this.#ids.randomSpanId());
-      state.span = this.#tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: serverAttributes(exchange) }, context);
+      state.span = this.#tracer.startSpan(req.method ?? 'GET', { kind: SpanKind.SERVER, attributes: serverAttributes(exchange) }, context);
     } else {
       // The server span's id is drawn only if it is ever made (a 5xx): nothing upstream needs it.
-      state.deferred = { traceId, parent, spanId: '', name: method, start: nowMs(), end: 0, attributes: {}, error: undefined };
+      state.traceId = traceId;
+      state.parent = parent;
+      state.startedAt = nowMs();
     }
   }
 
   attemptStart(message: UpstreamAttemptStartMessage, state: RequestState, attempt: AttemptState): void {
-    const method = message.exchange.req.method ?? 'GET';
-    const attributes: Record<string, string | number> = { [ATTR_HTTP_REQUEST_METHOD]: method, 'switchyard.upstream': message.upstream };
-    if (message.endpoint !== undefined) attributes[ATTR_SERVER_ADDRESS] = message.endpoint;
-    if (message.attempt > 1) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = message.attempt - 1;
-    if (state.queueWaitNs > 0n) attributes['switchyard.fastcgi.queue_wait_ms'] = Number(state.queueWaitNs) / 1e6;
-    const name = `${method} ${message.upstream}`;
     if (state.span !== undefined) {
-      attempt.span = this.#tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, trace.setSpan(ROOT_CONTEXT, state.span));
+      attempt.span = this.#tracer.startSpan(clientSpanName(message), { kind: SpanKind.CLIENT, attributes: clientAttributes(message, attempt.queueWaitMs) }, trace.setSpan(ROOT_CONTEXT, state.span));
       this.#propagator.inject(trace.setSpan(ROOT_CONTEXT, attempt.span), message.carrier, defaultTextMapSetter);
-    } else if (state.deferred !== undefined) {
-      const deferred: DeferredSpan = { spanId: this.#ids.randomSpanId(), name, start: nowMs(), end: 0, attributes, error: undefined };
-      attempt.deferred = deferred;
+    } else if (state.traceId !== undefined) {
+      attempt.spanId = this.#ids.randomSpanId();
       // W3C Trace Context §3.2: version 00, our span as parent, flags 00 (not sampled).
-      message.carrier['traceparent'] = `00-${state.deferred.traceId}-${deferred.spanId}-00`;
-      const traceState = state.deferred.parent?.traceState?.serialize();
+      message.carrier['traceparent'] = `00-${state.traceId}-${attempt.spanId}-00`;
+      const traceState = state.parent?.traceState?.serialize();
       if (traceState) message.carrier['tracestate'] = traceState;
     }
   }
 
   attemptEnd(message: UpstreamAttemptEndMessage, attempt: AttemptState): void {
-    const error = attemptErrorType(message);
-    if (attempt.deferred !== undefined) {
-      attempt.deferred.end = nowMs();
-      if (message.statusCode !== undefined) attempt.deferred.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = message.statusCode;
-      attempt.deferred.error = error;
+    if (attempt.spanId !== undefined) {
+      // Kept as is; read only if the request ends in a 5xx.
+      attempt.end = message;
       return;
     }
     const span = attempt.span;
     if (span === undefined) return;
-    if (message.statusCode !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, message.statusCode);
-    if (error !== undefined) {
-      const thrown = message.error;
-      markError(span, error, thrown === undefined ? undefined : thrown instanceof Error ? thrown.message : String(thrown));
-    }
+    endClientSpan(span, message);
     span.end();
   }
 
-  /** Ends the request's spans; returns the trace id when the trace is exported (for exemplars). */
-  requestEnd(exchange: Exchange, state: RequestState, status: number, route: string | undefined): string | undefined {
-    if (state.deferred !== undefined) {
+  /**
+   * Ends the request's spans; returns the trace id when the trace is exported (for exemplars).
+   * `endedAt` is the request's end (epoch ms); attempts with `endedAt` 0 are still open.
+   */
+  requestEnd(exchange: Exchange, state: RequestState, status: number, route: string | undefined, endedAt: number): string | undefined {
+    if (state.traceId !== undefined) {
       if (status < 500) return undefined;
-      this.#materialize(exchange, state, status, route);
-      return state.deferred.traceId;
+      this.#materialize(exchange, state, state.traceId, status, route, endedAt);
+      return state.traceId;
     }
     const span = state.span;
     if (span === undefined) return undefined;
     // Attempts still open: their response is this one (streamed), or the client left.
-    for (const attempt of state.attempts.values()) {
-      attempt.span?.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-      attempt.span?.end();
+    for (const attempt of state.attempts ?? []) {
+      if (attempt.endedAt !== 0 || attempt.span === undefined) continue;
+      attempt.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+      attempt.span.end();
     }
     finishServerSpan(span, exchange, state, status, route);
     span.end();
@@ -145,28 +139,21 @@ export class Tracing {
   }
 
   /** An unsampled request ended in a 5xx: make its spans now, with the ids it already used. */
-  #materialize(exchange: Exchange, state: RequestState, status: number, route: string | undefined): void {
-    const deferred = state.deferred as NonNullable<RequestState['deferred']>;
-    const end = nowMs();
-    const parent = deferred.parent === undefined ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, deferred.parent);
-    this.#ids.preset(deferred.traceId, this.#ids.randomSpanId());
-    const server = this.#tracer.startSpan(deferred.name, { kind: SpanKind.SERVER, startTime: deferred.start, attributes: serverAttributes(exchange) }, parent);
+  #materialize(exchange: Exchange, state: RequestState, traceId: string, status: number, route: string | undefined, end: number): void {
+    const parent = state.parent === undefined ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, state.parent);
+    this.#ids.preset(traceId, this.#ids.randomSpanId());
+    const server = this.#tracer.startSpan(exchange.req.method ?? 'GET', { kind: SpanKind.SERVER, startTime: state.startedAt, attributes: serverAttributes(exchange) }, parent);
     finishServerSpan(server, exchange, state, status, route);
-    const open = new Set(state.attempts.values());
-    for (const attempt of this.#deferredAttempts(state)) {
-      const d = attempt.deferred as DeferredSpan;
-      this.#ids.preset(undefined, d.spanId);
-      const client = this.#tracer.startSpan(d.name, { kind: SpanKind.CLIENT, startTime: d.start, attributes: d.attributes }, trace.setSpan(ROOT_CONTEXT, server));
-      if (open.has(attempt)) client.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-      if (d.error !== undefined) markError(client, d.error);
-      client.end(d.end === 0 ? end : d.end);
+    for (const attempt of state.attempts ?? []) {
+      if (attempt.spanId === undefined) continue;
+      this.#ids.preset(undefined, attempt.spanId);
+      const { message } = attempt;
+      const client = this.#tracer.startSpan(clientSpanName(message), { kind: SpanKind.CLIENT, startTime: attempt.startedAt, attributes: clientAttributes(message, attempt.queueWaitMs) }, trace.setSpan(ROOT_CONTEXT, server));
+      if (attempt.end !== undefined) endClientSpan(client, attempt.end);
+      else if (attempt.endedAt === 0) client.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+      client.end(attempt.endedAt === 0 ? end : attempt.endedAt);
     }
     server.end(end);
-  }
-
-  *#deferredAttempts(state: RequestState): Iterable<AttemptState> {
-    for (const attempt of state.finished) if (attempt.deferred !== undefined) yield attempt;
-    for (const attempt of state.attempts.values()) if (attempt.deferred !== undefined) yield attempt;
   }
 
   /** Flushes what is queued; a collector that is down loses those spans (already counted). */
@@ -193,6 +180,27 @@ function serverAttributes(exchange: Exchange): Attributes {
   return attributes;
 }
 
+function clientSpanName(message: UpstreamAttemptStartMessage): string {
+  return `${message.exchange.req.method ?? 'GET'} ${message.upstream}`;
+}
+
+function clientAttributes(message: UpstreamAttemptStartMessage, queueWaitMs: number): Attributes {
+  const attributes: Attributes = { [ATTR_HTTP_REQUEST_METHOD]: message.exchange.req.method ?? 'GET', 'switchyard.upstream': message.upstream };
+  if (message.endpoint !== undefined) attributes[ATTR_SERVER_ADDRESS] = message.endpoint;
+  if (message.attempt > 1) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = message.attempt - 1;
+  if (queueWaitMs > 0) attributes['switchyard.fastcgi.queue_wait_ms'] = queueWaitMs;
+  return attributes;
+}
+
+/** The status the upstream answered, and the error when the attempt failed. */
+function endClientSpan(span: Span, message: UpstreamAttemptEndMessage): void {
+  if (message.statusCode !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, message.statusCode);
+  const error = attemptErrorType(message);
+  if (error === undefined) return;
+  const thrown = message.error;
+  markError(span, error, thrown === undefined ? undefined : thrown instanceof Error ? thrown.message : String(thrown));
+}
+
 function finishServerSpan(span: Span, exchange: Exchange, state: RequestState, status: number, route: string | undefined): void {
   if (route !== undefined) {
     span.setAttribute(ATTR_HTTP_ROUTE, route);
@@ -200,9 +208,19 @@ function finishServerSpan(span: Span, exchange: Exchange, state: RequestState, s
   }
   span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
   if (exchange.upstream !== undefined) span.setAttribute('switchyard.upstream', exchange.upstream);
-  if (state.queueWaitNs > 0n) span.setAttribute('switchyard.fastcgi.queue_wait_ms', Number(state.queueWaitNs) / 1e6);
+  if (state.queueWaitMs > 0) span.setAttribute('switchyard.fastcgi.queue_wait_ms', state.queueWaitMs);
   // Semantic conventions: a server span is an error for 5xx only (4xx is the client's).
   if (status >= 500) markError(span, String(status));
+}
+
+/** The last 8 hex digits of an id as a number (no substring, no parseInt). */
+function hexTail32(id: string): number {
+  let n = 0;
+  for (let i = id.length - 8; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    n = n * 16 + (c <= 57 ? c - 48 : (c | 0x20) - 87);
+  }
+  return n;
 }
 
 /** Semantic conventions: `error.type` names what failed, and the span's status is ERROR. */
