@@ -47,6 +47,7 @@ export const catalogue = {
   SY_ERR_UPSTREAM_TIMEOUT: { status: 504, title: 'upstream did not answer in time' },
   SY_ERR_UPSTREAM_RESET: { status: 502, title: 'upstream closed the connection before answering' },
   SY_ERR_UPSTREAM_PROTOCOL: { status: 502, title: 'upstream sent a malformed response' },
+  SY_ERR_UPSTREAM_TLS: { status: 502, title: 'TLS with the upstream failed' },
   SY_ERR_UPSTREAM_OVERLOADED: { status: 503, title: 'upstream is saturated and the queue is full' },
   SY_ERR_UPSTREAM_QUEUE_TIMEOUT: { status: 503, title: 'request waited too long for an upstream connection' },
   SY_ERR_UPSTREAM_UNAVAILABLE: { status: 503, title: 'no healthy endpoint of the upstream is available' },

@@ -46,7 +46,7 @@ export class Cluster {
     this.health =
       config.healthCheck === undefined
         ? undefined
-        : new HealthChecker(config.healthCheck, this.endpoints, (probe) => {
+        : new HealthChecker(config.healthCheck, config.tls, this.endpoints, (probe) => {
             if (probe.changed) log.warn({ upstream: this.name, endpoint: probe.endpoint.url, healthy: probe.endpoint.healthy, probe: probe.detail }, probe.endpoint.healthy ? 'endpoint healthy' : 'endpoint unhealthy');
           });
     this.health?.start();

@@ -5,7 +5,8 @@
  * `expectedStatuses` within `timeout`. Probes run in the background, timers unref'd.
  */
 import { Agent, request } from 'undici';
-import type { HealthCheckConfig } from '../config/types.js';
+import type { HealthCheckConfig, HttpTlsConfig } from '../config/types.js';
+import { endpointConnector } from './tls-connector.js';
 import type { Endpoint } from './endpoint.js';
 
 export interface ProbeResult {
@@ -27,11 +28,11 @@ export class HealthChecker {
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(config: HealthCheckConfig, endpoints: readonly Endpoint[], onProbe: (result: ProbeResult) => void = () => {}) {
+  constructor(config: HealthCheckConfig, tls: HttpTlsConfig, endpoints: readonly Endpoint[], onProbe: (result: ProbeResult) => void = () => {}) {
     this.#config = config;
     this.#endpoints = endpoints;
     this.#onProbe = onProbe;
-    this.#agent = new Agent({ connections: 1, keepAliveTimeout: Math.max(config.interval * 2, 1_000), headersTimeout: config.timeout, bodyTimeout: config.timeout, connectTimeout: config.timeout });
+    this.#agent = new Agent({ connections: 1, keepAliveTimeout: Math.max(config.interval * 2, 1_000), headersTimeout: config.timeout, bodyTimeout: config.timeout, connect: endpointConnector(tls, config.timeout) });
   }
 
   start(): void {

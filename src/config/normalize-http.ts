@@ -1,17 +1,20 @@
 /**
  * The `type: http` upstream block of switchyard.yaml turned into HttpUpstreamConfig: endpoint
- * URLs checked, durations in milliseconds, every default from defaults.http applied. Kept apart
+ * URLs checked, durations in milliseconds, the TLS CA file read, every default from
+ * defaults.http applied. Kept apart
  * from normalize.ts because it is the largest upstream block and grows with the cluster.
  */
 import { defaults } from './defaults.js';
 import { parseDuration, parseSize } from './units.js';
 import type { ErrorCode } from '../errors.js';
-import type { HashOn, HealthCheckConfig, HttpEndpointConfig, HttpUpstreamConfig, LoadBalancerPolicy, RetryCondition } from './types.js';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { HashOn, HealthCheckConfig, HttpEndpointConfig, HttpTlsConfig, HttpUpstreamConfig, LoadBalancerPolicy, RetryCondition } from './types.js';
 
 type Raw = Record<string, unknown>;
 type Fail = (code: ErrorCode, segments: (string | number)[], message: string) => void;
 
-export function normalizeHttpUpstream(name: string, value: Raw, at: (string | number)[], fail: Fail): HttpUpstreamConfig {
+export function normalizeHttpUpstream(name: string, value: Raw, at: (string | number)[], fail: Fail, baseDir: string): HttpUpstreamConfig {
   const d = defaults.http;
 
   const endpoints = (value['endpoints'] as (string | Raw)[]).map((e, i): HttpEndpointConfig => {
@@ -115,5 +118,22 @@ export function normalizeHttpUpstream(name: string, value: Raw, at: (string | nu
     },
     keepAliveTimeout: parseDuration(value['keepAliveTimeout']) ?? d.keepAliveTimeout,
     maxResponseHeaderSize: parseSize(value['maxResponseHeaderSize']) ?? d.maxResponseHeaderSize,
+    tls: normalizeTls(value['tls'] as Raw | undefined, endpoints, [...at, 'tls'], fail, baseDir),
   };
+}
+
+function normalizeTls(tls: Raw | undefined, endpoints: readonly HttpEndpointConfig[], at: (string | number)[], fail: Fail, baseDir: string): HttpTlsConfig {
+  if (tls !== undefined && !endpoints.some((e) => e.url.startsWith('https:'))) fail('SY_ERR_CONFIG_UPSTREAM', at, 'tls is set but no endpoint is https://');
+  const file = tls?.['ca'] as string | undefined;
+  let ca: string | undefined;
+  if (file !== undefined) {
+    const path = resolve(baseDir, file);
+    try {
+      ca = readFileSync(path, 'utf8');
+    } catch (err) {
+      fail('SY_ERR_CONFIG_UPSTREAM', [...at, 'ca'], `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) fail('SY_ERR_CONFIG_UPSTREAM', [...at, 'ca'], `${path} holds no PEM certificate`);
+  }
+  return { ca, serverName: tls?.['serverName'] as string | undefined, verify: (tls?.['verify'] as boolean | undefined) ?? true };
 }

@@ -104,7 +104,7 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
       if (!isAbsolute(fastcgi.root)) fail('SY_ERR_CONFIG_UPSTREAM', [...at, 'root'], 'root must be a directory path');
       upstreams.set(name, fastcgi);
     } else if (value['type'] === 'http') {
-      upstreams.set(name, normalizeHttpUpstream(name, value, at, fail));
+      upstreams.set(name, normalizeHttpUpstream(name, value, at, fail, baseDir));
     }
   }
 

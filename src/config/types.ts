@@ -114,6 +114,16 @@ export interface HttpUpstreamConfig {
   readonly timeouts: { readonly connect: number; readonly firstByte: number; readonly idle: number; readonly total: number };
   readonly keepAliveTimeout: number;
   readonly maxResponseHeaderSize: number;
+  readonly tls: HttpTlsConfig;
+}
+
+/** TLS to https:// endpoints. */
+export interface HttpTlsConfig {
+  /** PEM text of the extra certificate authorities (read from `tls.ca` when the config loads). */
+  readonly ca: string | undefined;
+  /** SNI and the name checked in the certificate; undefined: each endpoint's host name. */
+  readonly serverName: string | undefined;
+  readonly verify: boolean;
 }
 
 export interface HttpEndpointConfig {

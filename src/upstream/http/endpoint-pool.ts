@@ -6,7 +6,9 @@
  * the connection table, and a connection that closes is removed from it with the reason. Requests
  * beyond `maxConnections` wait (counted against the circuit breaker's `maxPending`).
  */
-import { Client, buildConnector, errors as undiciErrors } from 'undici';
+import { Client, type buildConnector, errors as undiciErrors } from 'undici';
+import type { HttpTlsConfig } from '../../config/types.js';
+import { endpointConnector } from '../../cluster/tls-connector.js';
 import type { Socket } from 'node:net';
 import { SwitchyardError } from '../../errors.js';
 import type { CircuitBreaker } from '../../cluster/circuit-breaker.js';
@@ -21,6 +23,7 @@ export interface PoolOptions {
   readonly idleTimeout: number;
   readonly keepAliveTimeout: number;
   readonly maxHeaderSize: number;
+  readonly tls: HttpTlsConfig;
 }
 
 export interface PooledConnection {
@@ -54,7 +57,7 @@ export class EndpointPool {
     this.#opts = opts;
     this.#breaker = breaker;
     this.#table = table;
-    this.#connector = buildConnector({ timeout: opts.connectTimeout, keepAlive: true, noDelay: true });
+    this.#connector = endpointConnector(opts.tls, opts.connectTimeout);
   }
 
   /**

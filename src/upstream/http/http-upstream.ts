@@ -57,6 +57,7 @@ class HttpUpstreamImpl implements HttpUpstream {
             idleTimeout: config.timeouts.idle,
             keepAliveTimeout: config.keepAliveTimeout,
             maxHeaderSize: config.maxResponseHeaderSize,
+            tls: config.tls,
           },
           this.cluster.breaker,
           this.cluster.table,
@@ -177,7 +178,10 @@ class HttpUpstreamImpl implements HttpUpstream {
           : 'forward',
     });
     const upgrade = exchange.upgradeHead === undefined ? null : String(exchange.req.headers.upgrade);
-    conn.client.dispatch({ method: method as 'GET', path, headers, body: hasBody ? exchange.req : null, upgrade }, attempt);
+    // A fixed servername (undici reads it, its types omit it): undici would otherwise take it from
+    // the Host header and reconnect whenever that changes. The connector sends the right SNI.
+    const options = { method: method as 'GET', path, headers, body: hasBody ? exchange.req : null, upgrade, servername: endpoint.url };
+    conn.client.dispatch(options, attempt);
     const result = await attempt.result;
     endpoint.active--;
     if (result.kind !== 'failed') {

@@ -12,6 +12,8 @@ export interface AttemptError {
 }
 
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
+/** OpenSSL's certificate verdicts (UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED...) and node's TLS errors. */
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_)|CERT|SIGNATURE|UNABLE_TO_/;
 
 export function translateError(err: unknown, upstream: string, endpoint: string, connected: boolean): AttemptError {
   const where = `upstream ${upstream} (${endpoint})`;
@@ -23,6 +25,10 @@ export function translateError(err: unknown, upstream: string, endpoint: string,
   }
   if (CONNECT_CODES.has(code) || (!connected && (code === 'ECONNRESET' || code === 'EPIPE'))) {
     return { error: new SwitchyardError('SY_ERR_UPSTREAM_CONNECT', `${where}: ${code.toLowerCase()}`, { cause: err }), failure: 'connect' };
+  }
+  if (TLS_CODE.test(code)) {
+    // The handshake failed: no request reached the endpoint, as with a refused connection.
+    return { error: new SwitchyardError('SY_ERR_UPSTREAM_TLS', `${where}: ${String(e.message ?? code).toLowerCase()} (${code})`, { cause: err }), failure: 'connect' };
   }
   if (err instanceof undiciErrors.HeadersTimeoutError) {
     return { error: new SwitchyardError('SY_ERR_UPSTREAM_TIMEOUT', `${where}: no response head within timeouts.firstByte`, { cause: err }), failure: 'timeout' };
