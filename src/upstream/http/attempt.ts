@@ -8,6 +8,7 @@
  * the client and the two sockets are piped into each other until either side ends.
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Exchange } from '../../listener/exchange.js';
@@ -32,6 +33,8 @@ export interface AttemptOptions {
   readonly onHead: (status: number) => void;
   /** Whole-attempt limit in ms (0: none). */
   readonly totalTimeout: number;
+  /** A WebSocket tunnel with no byte either way this long (ms) is closed (0: never). */
+  readonly tunnelIdleTimeout: number;
   readonly label: string;
 }
 
@@ -126,6 +129,9 @@ export class Attempt implements Dispatcher.DispatchHandler {
     client.once('end', () => upstream.end(closeBoth));
     upstream.once('error', closeBoth).once('close', closeBoth);
     client.once('close', closeBoth);
+    // Every byte either way passes through the upstream socket (a net.Socket, whatever undici's
+    // types say), so its idle timer covers both directions.
+    if (this.#opts.tunnelIdleTimeout > 0) (upstream as Socket).setTimeout(this.#opts.tunnelIdleTimeout, closeBoth);
     upstream.pipe(client, { end: false });
     client.pipe(upstream, { end: false });
     this.#settle({ kind: 'forwarded', status: statusCode, reusable: false });

@@ -168,6 +168,7 @@ class HttpUpstreamImpl implements HttpUpstream {
       exchange,
       label,
       totalTimeout: this.#config.timeouts.total,
+      tunnelIdleTimeout: this.#config.timeouts.idle,
       onHead: (status) => {
         headSeen = true;
         this.cluster.record(endpoint, { status, latencyMs: performance.now() - startedAt });

@@ -66,7 +66,7 @@ listen: 127.0.0.1:0
 accessLog: off
 timeouts: { headers: 400ms, body: 400ms }
 upstreams:
-  svc: { type: http, endpoints: ['http://127.0.0.1:${(service.address() as AddressInfo).port}'] }
+  svc: { type: http, endpoints: ['http://127.0.0.1:${(service.address() as AddressInfo).port}'], timeouts: { idle: 1500ms } }
   gone: { type: http, endpoints: ['http://127.0.0.1:${dead}'], retry: { attempts: 1 } }
 routes:
   - get: /ws/{path}
@@ -115,6 +115,18 @@ routes:
     assert.equal(handshake.headers.upgrade, 'websocket');
     assert.equal(handshake.headers['x-forwarded-for'], '127.0.0.1');
     assert.match(String(handshake.headers['x-request-id']), /.{8,}/);
+  });
+
+  it('closes a tunnel silent for the upstream’s timeouts.idle', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/ws/quiet`);
+    await new Promise((resolve, reject) => {
+      ws.addEventListener('open', resolve);
+      ws.addEventListener('error', reject);
+    });
+    const opened = Date.now();
+    await new Promise((r) => ws.addEventListener('close', r));
+    const silentMs = Date.now() - opened;
+    assert.ok(silentMs >= 1_400 && silentMs < 5_000, `closed after ${silentMs} ms of silence`);
   });
 
   it('delivers bytes the client sent right behind its handshake', async () => {
