@@ -8,6 +8,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -63,7 +65,7 @@ describe('http upstream: WebSocket tunnels', () => {
     const dead = await freePort();
     gw = await startTestGateway(`
 listen: 127.0.0.1:0
-accessLog: off
+accessLog: access.log
 timeouts: { headers: 400ms, body: 400ms }
 upstreams:
   svc: { type: http, endpoints: ['http://127.0.0.1:${(service.address() as AddressInfo).port}'], timeouts: { idle: 1500ms } }
@@ -109,6 +111,17 @@ routes:
     const closed = new Promise((r) => ws.addEventListener('close', r));
     ws.close();
     await closed;
+
+    // The access-log line comes when the tunnel closes: status 101, the session's whole duration.
+    let line: { status: number; duration: number } | undefined;
+    for (let i = 0; i < 100 && line === undefined; i++) {
+      gw.running.gateway.flushAccessLog();
+      const lines = (await readFile(join(gw.dir, 'access.log'), 'utf8').catch(() => '')).split('\n').filter((l) => l.includes('/ws/chat'));
+      line = lines.length > 0 ? (JSON.parse(lines[0] as string) as { status: number; duration: number }) : undefined;
+      if (line === undefined) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(line?.status, 101);
+    assert.ok((line?.duration ?? 0) >= 1, `the tunnel lasted over a second: ${line?.duration}`);
 
     const handshake = handshakes.at(-1) as IncomingMessage;
     assert.equal(handshake.url, '/chat');
