@@ -147,10 +147,13 @@ function increment(map: Map<string, Count>, key: string, by = 1): void {
   else c.n += by;
 }
 
-/** Every client with its count, IPv4 ones turned back into text. */
-export function* allClients(stats: Stats): Generator<[string, Count]> {
+/**
+ * Every client with its count, IPv4 ones turned back into text; IPv4 clients with fewer than
+ * `minIpv4` requests are left out (no string is made for them), as allPaths does for paths.
+ */
+export function* allClients(stats: Stats, minIpv4 = 0): Generator<[string, Count]> {
   yield* allKeys(stats, 'clients');
-  for (const [k, n] of stats.ipv4Clients.entries()) yield [ipv4String(k), { n }];
+  for (const [k, n] of stats.ipv4Clients.entries()) if (n >= minIpv4) yield [ipv4String(k), { n }];
 }
 
 /**
