@@ -2,9 +2,10 @@
  * A node:http server bound to one configured address, with the client-side protections nginx
  * users expect: header size and count limits, a deadline for the header block and for the whole
  * request (slow-loris), idle keep-alive timeout. Parse errors and timeouts that happen before a
- * request exists are answered here as problem+json, and the connection is closed. A request asking
- * to switch protocols (`Upgrade: websocket`) comes out as its request, its raw socket and the
- * bytes the client sent after the head.
+ * request exists are answered here as problem+json, and the connection is closed. A WebSocket
+ * handshake comes out as its request, its raw socket and the bytes the client sent after the head;
+ * a request asking for another protocol (`Upgrade: h2c` from `curl --http2`) is served as the
+ * plain HTTP/1.1 request it also is, body included, as servers that do not speak it do.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -42,9 +43,36 @@ export function createListener(options: ListenerOptions): Server {
   );
   // One more than the limit, so that exceeding it can be detected rather than silently truncated.
   server.maxHeadersCount = limits.headerCount + 1;
-  server.on('upgrade', options.onUpgrade);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (String(req.headers.upgrade).toLowerCase() === 'websocket') options.onUpgrade(req, socket, head);
+    else serveWithoutUpgrade(server, req, socket as Socket, head);
+  });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(err, socket));
   return server;
+}
+
+/**
+ * node hands every Upgrade request to the 'upgrade' listener with its parser detached, and the
+ * body (if any) still unread. The request head is written back without its upgrade fields, in
+ * front of those bytes, and the socket given to the server again as a new connection: it parses
+ * the request as ordinary HTTP/1.1 and keeps serving the connection after it.
+ */
+function serveWithoutUpgrade(server: Server, req: IncomingMessage, socket: Socket, head: Buffer): void {
+  let text = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n`;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    let value = raw[i + 1] as string;
+    const lower = name.toLowerCase();
+    if (lower === 'upgrade' || lower === 'http2-settings') continue;
+    if (lower === 'connection') {
+      value = value.split(',').map((t) => t.trim()).filter((t) => t !== '' && !/^(upgrade|http2-settings)$/i.test(t)).join(', ');
+      if (value === '') continue;
+    }
+    text += `${name}: ${value}\r\n`;
+  }
+  socket.unshift(Buffer.concat([Buffer.from(`${text}\r\n`, 'latin1'), head]));
+  server.emit('connection', socket);
 }
 
 function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {

@@ -41,7 +41,11 @@ describe('http upstream: WebSocket tunnels', () => {
   const handshakes: IncomingMessage[] = [];
 
   before(async () => {
-    service = createServer((_req, res) => res.end('not a websocket'));
+    service = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => res.end(req.url === '/echo' ? `echo ${body} upgrade=${req.headers.upgrade ?? 'none'}` : 'not a websocket'));
+    });
     service.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       handshakes.push(req);
       if (req.url === '/refuse') {
@@ -76,6 +80,8 @@ routes:
     stripPrefix: /ws
   - get: /down
     to: gone
+  - post: /echo
+    to: svc
 `);
   });
   after(async () => {
@@ -164,6 +170,29 @@ routes:
     assert.equal(res.headers['upgrade'], 'websocket');
     assert.equal(res.headers['via'], '1.1 switchyard');
     assert.equal(res.body, 'EARLY');
+  });
+
+  it('serves a request asking for another protocol (h2c) as plain HTTP/1.1, body included, and keeps the connection', async () => {
+    const raw = await new Promise<string>((resolve, reject) => {
+      void import('node:net').then(({ connect }) => {
+        const socket = connect(gw.port, '127.0.0.1', () => {
+          socket.write('POST /echo HTTP/1.1\r\nhost: x\r\nconnection: Upgrade, HTTP2-Settings\r\nupgrade: h2c\r\nhttp2-settings: AAMAAABkAARAAAAAAAIAAAAA\r\ncontent-length: 5\r\n\r\nhello');
+        });
+        let text = '';
+        socket.on('data', (d: Buffer) => {
+          text += d.toString();
+          if (text.includes('echo hello') && !text.includes('echo again')) socket.write('POST /echo HTTP/1.1\r\nhost: x\r\ncontent-length: 5\r\n\r\nagain');
+          if (text.includes('echo again')) {
+            socket.destroy();
+            resolve(text);
+          }
+        });
+        socket.on('error', reject);
+      });
+    });
+    assert.match(raw, /^HTTP\/1\.1 200 /);
+    assert.match(raw, /echo hello upgrade=none/, 'the body reached the service, the Upgrade did not');
+    assert.match(raw, /echo again upgrade=none/, 'the connection serves the next request');
   });
 
   it('passes a refused handshake on as the service answered, then closes', async () => {
