@@ -5,7 +5,7 @@
  * stream the answer back. A failed attempt is retried on another endpoint when the retry policy,
  * the attempt count and the retry budget all allow it, after a jittered backoff; every attempt's
  * outcome feeds outlier detection. Failures before the response head become 502/503/504
- * problems naming the upstream and endpoint. A WebSocket handshake (any `Upgrade`) is sent on as
+ * problems naming the upstream and endpoint. A WebSocket handshake is sent on as
  * one; a 101 turns the client's connection and that upstream connection into a tunnel.
  */
 import type { Logger } from 'pino';
