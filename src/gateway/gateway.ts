@@ -94,7 +94,7 @@ export class Gateway {
   }
 
   /**
-   * A request with `Upgrade`: node hands over the raw socket. A response bound to that socket lets
+   * A WebSocket handshake: node hands over the raw socket. A response bound to that socket lets
    * it run the ordinary path (router, filters, problems, access log); the connection closes after
    * the answer unless an upstream turns it into a tunnel.
    */

@@ -27,8 +27,8 @@ export class Exchange {
   readonly query: string;
   match: RouteMatch | undefined = undefined;
   /**
-   * Set when the client asked to switch protocols (`Upgrade`, e.g. a WebSocket handshake): the
-   * bytes it sent after the request head. `res` then writes to the raw socket, which an upstream
+   * Set for a WebSocket handshake (`Upgrade: websocket`): the bytes the client sent after the
+   * request head. `res` then writes to the raw socket, which an upstream
    * able to tunnel takes over; the others answer as to any request, and the connection closes.
    */
   upgradeHead: Buffer | undefined = undefined;
