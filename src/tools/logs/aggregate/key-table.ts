@@ -153,9 +153,8 @@ export class KeyTable {
   }
 
   /**
-   * `refOfBytes` with the key's `hashBytes` hash already taken, by a parser that hashed the bytes
-   * while looking for the field's end (format/layout-bytes.ts): long keys such as user agents
-   * are then read once, not twice.
+   * `refOfBytes` with the key's `hashBytes` hash already taken, by the parser that found the
+   * field's end (format/layout-bytes.ts `endAndHash`) just before, while its bytes are in cache.
    */
   refOfHashedBytes(buf: Buffer, start: number, end: number, h: number): number {
     return this.#refOf(buf, start, end, h, undefined);
