@@ -4,9 +4,16 @@
  * the real subscribers, for each configuration. On a shared machine this moves far less than a
  * wrk run; compare it with the gateway's CPU per request from `bench:telemetry`.
  *
+ * Besides CPU it prints the heap bytes telemetry allocates per request (sampled by V8's heap
+ * profiler, collected objects included, less what the loop itself allocates). Here that garbage
+ * is nearly free: nothing else is alive, so a scavenge copies almost nothing. In the gateway each
+ * scavenge copies the live objects of every request in flight, so every kilobyte per request
+ * costs real time there that this loop does not show.
+ *
  *   npm run bench:telemetry:micro
  */
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import type { TelemetryConfig } from '../../src/config/types.js';
@@ -16,10 +23,31 @@ import { channels } from '../../src/telemetry/channels.js';
 import { startTelemetry } from '../../src/telemetry/telemetry.js';
 
 const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 200_000);
+const ALLOC_REQUESTS = 50_000;
 const route = { name: 'api', path: '/api/{id}' };
 // Only the fields telemetry reads; the gateway's Exchange carries them too.
 const exchange = (i: number) =>
   ({ req: { method: 'GET', headers: { host: 'edge:8080', 'user-agent': 'wrk' }, httpVersion: '1.1' }, res: { statusCode: 200 }, path: '/api/1', socket: { localPort: 8080 }, remoteAddress: '127.0.0.1', match: { route }, upstream: 'svc', id: `r${i}` }) as unknown as Exchange;
+
+/** Heap bytes allocated while `fn` runs, from V8's sampling heap profiler (objects already collected included). */
+async function allocated(fn: () => void): Promise<number> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    fn();
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    let bytes = 0;
+    const walk = (node: typeof profile.head): void => {
+      bytes += node.selfSize;
+      for (const child of node.children) walk(child);
+    };
+    walk(profile.head);
+    return bytes;
+  } finally {
+    session.disconnect();
+  }
+}
 
 function run(n: number): void {
   for (let i = 0; i < n; i++) {
@@ -45,15 +73,24 @@ async function main(): Promise<void> {
     ['metrics + 0.1', { metrics: true, tracing: { otlp, sampleRatio: 0.1, serviceName: 'bench' }, heatmap }],
   ];
   const gateway = { runtime: { config: { upstreams: new Map() }, upstreams: new Map() } } as unknown as Gateway;
-  console.log(`${REQUESTS} requests per configuration; µs of CPU per request (export included)`);
+  console.log(`${REQUESTS} requests per configuration; µs of CPU per request (export included), heap bytes allocated per request`);
+  // What the loop allocates itself once subscribers keep its messages (the exchanges and messages
+  // escape, as they do in the gateway): subtracted from each configuration's bytes.
+  const keep = (message: unknown) => void kept.push(message);
+  const kept: unknown[] = [];
+  for (const c of Object.values(channels)) c.subscribe(keep);
+  const loopBytes = await allocated(() => run(ALLOC_REQUESTS));
+  for (const c of Object.values(channels)) c.unsubscribe(keep);
+  kept.length = 0;
   for (const [name, config] of configs) {
     const telemetry = startTelemetry(config, gateway, pino({ level: 'silent' }));
     run(20_000);
+    const bytes = (await allocated(() => run(ALLOC_REQUESTS))) - loopBytes;
     const before = process.cpuUsage();
     run(REQUESTS);
     await telemetry?.stop(); // flushes the last spans, so their export is counted
     const cpu = process.cpuUsage(before);
-    console.log(`${name.padEnd(16)} ${((cpu.user + cpu.system) / REQUESTS).toFixed(2).padStart(6)} µs/request`);
+    console.log(`${name.padEnd(16)} ${((cpu.user + cpu.system) / REQUESTS).toFixed(2).padStart(6)} µs/request ${(bytes / ALLOC_REQUESTS).toFixed(0).padStart(6)} bytes/request`);
   }
   sink.close();
 }

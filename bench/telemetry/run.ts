@@ -5,6 +5,10 @@
  * Prints req/s, p50, p99, the gateway's CPU time per request (from /proc, so a busy machine
  * skews it less than throughput) and the on/off ratios (the target is at most 10% lower).
  *
+ * Each gateway is warmed up first (BENCH_WARMUP seconds, default 5): the telemetry side has
+ * more code for the JIT to optimise (the SDK, the exporter), and a 2 s warm-up left its first
+ * measured round several µs per request slower than the rest.
+ *
  *   npm run bench:telemetry                     # 10 s per measurement, 2 rounds
  *   BENCH_SECONDS=5 BENCH_ROUNDS=3 npm run bench:telemetry
  */
@@ -21,6 +25,7 @@ import { processTreeCpuSeconds } from '../proxy/process-cpu.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 2);
+const warmup = Number(process.env['BENCH_WARMUP'] ?? 5);
 const connections = 32;
 const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 
@@ -67,8 +72,8 @@ async function main(): Promise<void> {
   const on = await startGateway(dir, 'on', port, `{ tracing: { otlp: '${otlp}', sampleRatio: 0.1 } }`);
   console.log(`wrk ${connections} connections, ${seconds}s per run, ${rounds} rounds alternating; upstream: a node http service in its own process`);
   try {
-    await wrk(`${off.url}/api/1`, { connections, durationSeconds: 2 });
-    await wrk(`${on.url}/api/1`, { connections, durationSeconds: 2 });
+    await wrk(`${off.url}/api/1`, { connections, durationSeconds: warmup });
+    await wrk(`${on.url}/api/1`, { connections, durationSeconds: warmup });
     const totals = { off: { rps: 0, cpu: 0, requests: 0 }, on: { rps: 0, cpu: 0, requests: 0 } };
     for (let i = 0; i < rounds; i++) {
       for (const [name, gw] of i % 2 === 0 ? ([['off', off], ['on', on]] as const) : ([['on', on], ['off', off]] as const)) {
