@@ -1,7 +1,7 @@
 /**
  * A Prometheus histogram whose series the caller holds on to, for metrics observed on every
  * request. prom-client's own Histogram takes a labels object on each observation, validates it
- * and builds a hash string to find the series: about 1 KB of garbage and a microsecond per
+ * and builds a hash string to find the series: over 1 KB of garbage and a microsecond per
  * request, which the gateway pays again in young-generation GC. Here a series is looked up once
  * (GatewayMetrics keeps them by route and upstream) and an observation is a bucket search and
  * three additions. Rendering stays prom-client's: this class answers the registry as a
