@@ -27,6 +27,7 @@ const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 2);
 const warmup = Number(process.env['BENCH_WARMUP'] ?? 5);
 const connections = 32;
+const workers = Number(process.env['BENCH_WORKERS'] ?? 1);
 const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 
 async function startChild(args: string[], ready: (line: string) => string | undefined): Promise<{ value: string; child: ChildProcess }> {
@@ -41,7 +42,7 @@ async function startChild(args: string[], ready: (line: string) => string | unde
 async function startGateway(dir: string, name: string, servicePort: number, telemetry: string): Promise<{ url: string; child: ChildProcess }> {
   const file = join(dir, `${name}.yaml`);
   await writeFile(file, `listen: 127.0.0.1:0\naccessLog: off\nadmin: { listen: 127.0.0.1:0 }\nupstreams:\n  svc: { type: http, endpoints: [http://127.0.0.1:${servicePort}] }\nroutes:\n  - get: /api/{id}\n    to: svc\n    name: api\ntelemetry: ${telemetry}\n`);
-  const { value, child } = await startChild([bin, 'serve', '-c', file, '--log-level', 'info', '--workers', '1'], (line) => {
+  const { value, child } = await startChild([bin, 'serve', '-c', file, '--log-level', 'info', '--workers', String(workers)], (line) => {
     const entry = JSON.parse(line) as { msg?: string; listen?: string[] };
     return entry.msg === 'switchyard listening' ? (entry.listen?.[0] ?? '') : undefined;
   });
