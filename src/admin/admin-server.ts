@@ -14,12 +14,12 @@ import { Exchange } from '../listener/exchange.js';
 import { sendProblem } from '../listener/problem.js';
 import { requestIdFrom } from '../listener/request-id.js';
 import { listen } from '../listener/http-listener.js';
+import { groupBy } from '../group-by.js';
 import type { AdminContext, AdminEndpoint } from './endpoint.js';
 
 export async function startAdminServer(config: AdminConfig, endpoints: readonly AdminEndpoint[], context: AdminContext, log: Logger): Promise<Server> {
   const expected = config.token === undefined ? undefined : Buffer.from(`Bearer ${config.token}`);
-  const byPath = new Map<string, AdminEndpoint[]>();
-  for (const e of endpoints) byPath.set(e.path, [...(byPath.get(e.path) ?? []), e]);
+  const byPath = groupBy(endpoints, (e) => e.path);
   const server = createServer((req, res) => {
     const exchange = new Exchange(req, res, requestIdFrom(req.headers['x-request-id']), log);
     const candidates = byPath.get(exchange.path);

@@ -18,7 +18,7 @@ export function fanOutEndpoint<T>(path: string, workerAdmins: () => readonly str
       const authorization = exchange.req.headers.authorization;
       const answers = await Promise.all(
         bases.map(async (base) => {
-          const res = await request(`${base}${path}${exchange.query === '' ? '' : `?${exchange.query}`}`, {
+          const res = await request(`${base}${exchange.req.url ?? path}`, {
             headers: authorization === undefined ? {} : { authorization },
             signal: exchange.signal,
           });

@@ -8,6 +8,7 @@
  */
 import type { AdminEndpoint } from '../admin/endpoint.js';
 import { LatencyHistogram } from '../telemetry/heatmap/log-linear-histogram.js';
+import { groupBy } from '../group-by.js';
 import { fanOutEndpoint } from './fan-out.js';
 
 interface LastMinute {
@@ -58,19 +59,8 @@ export function mergedDashboardStateEndpoint(workerAdmins: () => readonly string
 
 function mergeLatency(parts: readonly LastMinute[]): LastMinute {
   const h = new LatencyHistogram();
-  for (const part of parts) {
-    for (const [bucket, n] of part.buckets) h.counts.set(bucket, (h.counts.get(bucket) ?? 0) + n);
-    h.total += part.count;
-    h.max = Math.max(h.max, part.maxUs);
-  }
+  for (const part of parts) for (const [bucket, n] of part.buckets) h.add(bucket, n, part.maxUs);
   return { p50: h.quantile(0.5) / 1000, p99: h.quantile(0.99) / 1000, count: h.total, maxUs: h.max, buckets: [...h.counts] };
-}
-
-/** Rows of all workers grouped by `key`, in the order first seen. */
-function byKey<T>(rows: readonly T[], key: (row: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
-  return [...groups.values()];
 }
 
 function sumStats(all: readonly UpstreamRow['stats'][]): UpstreamRow['stats'] {
@@ -82,16 +72,16 @@ function sumStats(all: readonly UpstreamRow['stats'][]): UpstreamRow['stats'] {
 }
 
 function mergeStates(states: readonly WorkerState[]): unknown {
-  const routes = byKey(states.flatMap((s) => s.routes), (r) => r.route).map((rows) => ({
+  const routes = [...groupBy(states.flatMap((s) => s.routes), (r) => r.route).values()].map((rows) => ({
     route: (rows[0] as RouteRow).route,
     requests: rows.reduce((n, r) => n + r.requests, 0),
     errors: rows.reduce((n, r) => n + r.errors, 0),
     clientErrors: rows.reduce((n, r) => n + r.clientErrors, 0),
     lastMinute: mergeLatency(rows.map((r) => r.lastMinute)),
   }));
-  const upstreams = byKey(states.flatMap((s) => s.upstreams), (u) => u.name).map((rows) => {
+  const upstreams = [...groupBy(states.flatMap((s) => s.upstreams), (u) => u.name).values()].map((rows) => {
     const first = rows[0] as UpstreamRow;
-    const endpoints = byKey(rows.flatMap((u) => u.endpoints), (e) => e.url).map((views) => ({
+    const endpoints = [...groupBy(rows.flatMap((u) => u.endpoints), (e) => e.url).values()].map((views) => ({
       url: (views[0] as EndpointRow).url,
       healthy: views.every((e) => e.healthy),
       ejection: views.find((e) => e.ejection !== 'none')?.ejection ?? 'none',

@@ -38,13 +38,8 @@ function mergeHeatmaps(maps: readonly WorkerHeatmap[]): Record<string, unknown> 
     for (const slice of m.slices) {
       let histogram = byStart.get(slice.start);
       if (histogram === undefined) byStart.set(slice.start, (histogram = new LatencyHistogram()));
-      for (const [position, n] of slice.cells) {
-        // A bucket's low bound is a whole number of µs; ms with three decimals carries it exactly.
-        const bucket = bucketOf(Math.round((m.buckets[position] as readonly [number, number])[0] * 1000));
-        histogram.counts.set(bucket, (histogram.counts.get(bucket) ?? 0) + n);
-        histogram.total += n;
-      }
-      histogram.max = Math.max(histogram.max, slice.max * 1000);
+      // A bucket's low bound is a whole number of µs; ms with three decimals carries it exactly.
+      for (const [position, n] of slice.cells) histogram.add(bucketOf(Math.round((m.buckets[position] as readonly [number, number])[0] * 1000)), n, slice.max * 1000);
     }
   }
   const slices = [...byStart].sort(([a], [b]) => a - b).map(([start, histogram]) => ({ start, histogram }));

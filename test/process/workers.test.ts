@@ -50,6 +50,9 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The route /a's request count in a Prometheus exposition, summed over status classes. */
+const requestsToA = (text: string) => [...text.matchAll(/^switchyard_requests_total\{[^}]*route="\/a"[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+
 const views = async () => ((await (await fetch(`${admin}/admin/upstreams`)).json()) as { upstreams: UpstreamView[] }).upstreams;
 
 it('serves from two workers and the admin lists both workers’ views', async () => {
@@ -77,7 +80,7 @@ it('merges every worker’s metrics into one /metrics', async () => {
   const res = await fetch(`${admin}/metrics`);
   assert.equal(res.status, 200);
   const text = await res.text();
-  const counted = [...text.matchAll(/^switchyard_requests_total\{[^}]*route="\/a"[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  const counted = requestsToA(text);
   assert.equal(counted, sent, 'the request counter is the sum over both workers');
   assert.match(text, /^switchyard_upstream_endpoints\{upstream="svc",state="healthy"\} 1$/m, 'state every worker sees is not counted twice');
 
@@ -113,7 +116,7 @@ it('merges every worker’s slowest requests into one correlation report', async
 });
 
 it('adds up every worker’s numbers in the dashboard’s tables', async () => {
-  const counted = async () => [...(await (await fetch(`${admin}/metrics`)).text()).matchAll(/^switchyard_requests_total\{[^}]*route="\/a"[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  const counted = async () => requestsToA(await (await fetch(`${admin}/metrics`)).text());
   type State = { routes: { route: string; requests: number; lastMinute: { count: number; p99: number } }[]; upstreams: { name: string; endpoints: { healthy: boolean }[] }[] };
   const row = async () => ((await (await fetch(`${admin}/dashboard/state`)).json()) as State).routes.find((r) => r.route === '/a');
   const total = await counted();

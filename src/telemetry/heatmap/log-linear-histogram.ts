@@ -44,9 +44,15 @@ export class LatencyHistogram {
     if (micros > this.max) this.max = micros;
   }
 
+  /** Adds `n` values in `bucket` whose largest was `max` µs (a bucket read back from another histogram). */
+  add(bucket: number, n: number, max = 0): void {
+    this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + n);
+    this.total += n;
+    if (max > this.max) this.max = max;
+  }
+
   merge(other: LatencyHistogram): void {
-    for (const [b, n] of other.counts) this.counts.set(b, (this.counts.get(b) ?? 0) + n);
-    this.total += other.total;
+    for (const [b, n] of other.counts) this.add(b, n);
     if (other.max > this.max) this.max = other.max;
   }
 

@@ -11,7 +11,6 @@ import { startBackend, type Backend } from './backend.js';
 
 let svc: Backend;
 let gw: TestGateway;
-let port: number;
 
 before(async () => {
   svc = await startBackend('svc');
@@ -28,7 +27,6 @@ routes:
   - get: /slow
     to: svc
 `);
-  port = gw.port;
 });
 after(async () => {
   await gw.stop();
@@ -37,14 +35,14 @@ after(async () => {
 
 it('refuses a request beyond maxRequests at once and counts it', async () => {
   svc.mode = 'hang';
-  const first = httpRequest(port, '/slow');
+  const first = httpRequest(gw.port, '/slow');
   const view = () => gw.running.gateway.runtime.upstreams.get('svc')?.describe?.();
   assert.ok(await until(() => view()?.circuitBreaker?.current.requests === 1));
-  const second = await httpRequest(port, '/slow');
+  const second = await httpRequest(gw.port, '/slow');
   assert.equal(second.status, 503);
   assert.equal(second.json()['code'], 'SY_ERR_UPSTREAM_CIRCUIT_OPEN');
   assert.equal(view()?.circuitBreaker?.overflows['requests'], 1);
   assert.equal((await first).status, 504, 'the hung request still ends, at timeouts.firstByte');
   svc.mode = 'ok';
-  assert.equal((await httpRequest(port, '/slow')).status, 200, 'the slot is free again');
+  assert.equal((await httpRequest(gw.port, '/slow')).status, 200, 'the slot is free again');
 });

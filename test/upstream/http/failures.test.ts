@@ -15,7 +15,6 @@ describe('http upstream failures and retries', () => {
   let b: Backend;
   let dead: string;
   let gw: TestGateway;
-  let port: number;
 
   before(async () => {
     a = await startBackend('a');
@@ -66,7 +65,6 @@ routes:
   - any: /one/{p?}
     to: noRetry
 `);
-    port = gw.port;
   });
   after(async () => {
     await gw.stop();
@@ -82,24 +80,24 @@ routes:
 
   it('retries a connect failure on the other endpoint, even for a POST', async () => {
     for (let i = 0; i < 4; i++) {
-      const get = await httpRequest(port, '/dead/x');
+      const get = await httpRequest(gw.port, '/dead/x');
       assert.equal(get.status, 200);
       assert.equal(get.json()['backend'], 'b');
     }
-    const post = await httpRequest(port, '/dead/x', { method: 'POST', body: 'order=1' });
+    const post = await httpRequest(gw.port, '/dead/x', { method: 'POST', body: 'order=1' });
     assert.equal(post.status, 200, 'a request that never reached an upstream is safe to send again');
     assert.equal(b.seen.filter((s) => s.method === 'POST' && s.body === 'order=1').length, 1);
   });
 
   it('retries a GET whose connection was reset, and never a POST whose body was read', async () => {
     a.mode = 'reset';
-    const gets = await Promise.all([1, 2, 3, 4].map(() => httpRequest(port, '/pair/r')));
+    const gets = await Promise.all([1, 2, 3, 4].map(() => httpRequest(gw.port, '/pair/r')));
     assert.deepEqual(gets.map((r) => r.status), [200, 200, 200, 200]);
     assert.ok(a.count('GET') >= 1, 'some GETs went to the resetting endpoint first');
     assert.equal(b.count('GET'), 4, 'every GET was answered by b');
 
     // Two POSTs in a row: round robin sends one of them to a.
-    const posts = [await httpRequest(port, '/pair/r', { method: 'POST', body: 'p1' }), await httpRequest(port, '/pair/r', { method: 'POST', body: 'p2' })];
+    const posts = [await httpRequest(gw.port, '/pair/r', { method: 'POST', body: 'p1' }), await httpRequest(gw.port, '/pair/r', { method: 'POST', body: 'p2' })];
     const failed = posts.filter((r) => r.status === 502);
     assert.equal(failed.length, 1, 'the POST that reached a failed');
     assert.equal(failed[0]?.json()['code'], 'SY_ERR_UPSTREAM_RESET');
@@ -109,16 +107,16 @@ routes:
 
   it('retries a 503 for GET on the other endpoint and passes a POST’s 503 through', async () => {
     a.mode = '503';
-    const gets = await Promise.all([1, 2, 3, 4].map(() => httpRequest(port, '/pair/s')));
+    const gets = await Promise.all([1, 2, 3, 4].map(() => httpRequest(gw.port, '/pair/s')));
     assert.deepEqual(gets.map((r) => r.json()['backend']), ['b', 'b', 'b', 'b']);
-    const posts = [await httpRequest(port, '/pair/s', { method: 'POST', body: 'x' }), await httpRequest(port, '/pair/s', { method: 'POST', body: 'y' })];
+    const posts = [await httpRequest(gw.port, '/pair/s', { method: 'POST', body: 'x' }), await httpRequest(gw.port, '/pair/s', { method: 'POST', body: 'y' })];
     assert.deepEqual(posts.map((r) => r.status).sort(), [200, 503], 'the POST a answered got its 503, not a retry');
     assert.equal(a.count('POST') + b.count('POST'), 2);
   });
 
   it('answers 504 when an endpoint hangs, and counts the hung connection', async () => {
     a.mode = 'hang';
-    const res = await httpRequest(port, '/one/h');
+    const res = await httpRequest(gw.port, '/one/h');
     assert.equal(res.status, 504);
     assert.equal(res.json()['code'], 'SY_ERR_UPSTREAM_TIMEOUT');
     assert.match(String(res.json()['detail']), /noRetry/);
@@ -128,37 +126,37 @@ routes:
 
   it('cuts the client off when an endpoint dies mid-body, and serves the next request', async () => {
     a.mode = 'die-mid-body';
-    await assert.rejects(httpRequest(port, '/one/d'));
+    await assert.rejects(httpRequest(gw.port, '/one/d'));
     a.mode = 'ok';
-    assert.equal((await httpRequest(port, '/one/d')).status, 200);
+    assert.equal((await httpRequest(gw.port, '/one/d')).status, 200);
   });
 
   it('answers 502 naming the upstream for malformed HTTP and an oversized response head', async () => {
     a.mode = 'malformed';
-    const bad = await httpRequest(port, '/one/m');
+    const bad = await httpRequest(gw.port, '/one/m');
     assert.equal(bad.status, 502);
     assert.equal(bad.json()['code'], 'SY_ERR_UPSTREAM_PROTOCOL');
     assert.match(String(bad.json()['detail']), /upstream noRetry/);
     a.mode = 'huge-header';
-    const big = await httpRequest(port, '/one/m');
+    const big = await httpRequest(gw.port, '/one/m');
     assert.equal(big.status, 502);
     assert.equal(big.json()['code'], 'SY_ERR_UPSTREAM_HEADERS_TOO_LARGE');
     a.mode = 'ok';
-    assert.equal((await httpRequest(port, '/one/m')).status, 200);
+    assert.equal((await httpRequest(gw.port, '/one/m')).status, 200);
   });
 
   it('never passes on a body shorter than its Content-Length as complete', async () => {
     a.mode = 'short-body';
-    await assert.rejects(httpRequest(port, '/one/short'));
+    await assert.rejects(httpRequest(gw.port, '/one/short'));
     a.mode = 'ok';
-    assert.equal((await httpRequest(port, '/one/short')).status, 200);
+    assert.equal((await httpRequest(gw.port, '/one/short')).status, 200);
   });
 
   it('stops the upstream request when the client leaves, without holding it against the endpoint', async () => {
     a.mode = 'hang';
     const closedBefore = a.closed();
     const controller = new AbortController();
-    const pending = fetch(`http://127.0.0.1:${port}/patient`, { signal: controller.signal }).catch(() => 'aborted');
+    const pending = fetch(`http://127.0.0.1:${gw.port}/patient`, { signal: controller.signal }).catch(() => 'aborted');
     assert.ok(await until(() => a.count('GET') === 1));
     controller.abort();
     assert.equal(await pending, 'aborted');
@@ -170,7 +168,7 @@ routes:
 
   it('answers 504 when the whole attempt outlasts timeouts.total', async () => {
     a.mode = 'hang';
-    const res = await httpRequest(port, '/capped');
+    const res = await httpRequest(gw.port, '/capped');
     assert.equal(res.status, 504);
     assert.equal(res.json()['code'], 'SY_ERR_UPSTREAM_TIMEOUT');
     assert.match(String(res.json()['detail']), /timeouts\.total/);

@@ -18,7 +18,6 @@ describe('endpoint health', () => {
   let b: Backend;
   let solo: Backend;
   let gw: TestGateway;
-  let port: number;
   let admin: string;
 
   const view = async (name: string): Promise<UpstreamView> => {
@@ -29,7 +28,7 @@ describe('endpoint health', () => {
   const endpoint = async (name: string, backend: Backend) => (await view(name)).endpoints.find((e) => e.url === backend.url);
   const servedBy = async (path: string, n: number) => {
     const out: string[] = [];
-    for (let i = 0; i < n; i++) out.push(String((await httpRequest(port, path)).headers['x-backend']));
+    for (let i = 0; i < n; i++) out.push(String((await httpRequest(gw.port, path)).headers['x-backend']));
     return out;
   };
 
@@ -62,7 +61,6 @@ routes:
   - get: /lonely
     to: lonely
 `);
-    port = gw.port;
     admin = `http://127.0.0.1:${(gw.running.admin?.address() as AddressInfo).port}`;
   });
   after(async () => {
@@ -100,17 +98,17 @@ routes:
   it('answers 503 at once when no endpoint is healthy', async () => {
     solo.health = 503;
     assert.ok(await until(async () => (await endpoint('lonely', solo))?.healthy === false));
-    const res = await httpRequest(port, '/lonely');
+    const res = await httpRequest(gw.port, '/lonely');
     assert.equal(res.status, 503);
     assert.equal(res.json()['code'], 'SY_ERR_UPSTREAM_UNAVAILABLE');
     assert.equal(res.headers['retry-after'], '1');
     solo.health = 200;
     assert.ok(await until(async () => (await endpoint('lonely', solo))?.healthy === true));
-    assert.equal((await httpRequest(port, '/lonely')).status, 200);
+    assert.equal((await httpRequest(gw.port, '/lonely')).status, 200);
   });
 
   it('lists every connection with its state, requests and bytes', async () => {
-    await httpRequest(port, '/lonely');
+    await httpRequest(gw.port, '/lonely');
     const v = await view('lonely');
     const conn = v.connections.find((c) => c.endpoint === solo.url);
     assert.ok(conn, 'the kept-alive connection is in the table');

@@ -13,7 +13,6 @@ import { startBackend, type Backend } from './backend.js';
 describe('http upstream proxying', () => {
   let svc: Backend;
   let gw: TestGateway;
-  let port: number;
 
   before(async () => {
     svc = await startBackend('svc');
@@ -37,7 +36,6 @@ routes:
   - get: /plain
     to: svc
 `);
-    port = gw.port;
   });
   after(async () => {
     await gw.stop();
@@ -45,13 +43,13 @@ routes:
   });
 
   it('strips the prefix and keeps the query', async () => {
-    const res = await httpRequest(port, '/api/items/7?sort=asc');
+    const res = await httpRequest(gw.port, '/api/items/7?sort=asc');
     assert.equal(res.status, 200);
     assert.equal(res.json()['url'], '/items/7?sort=asc');
   });
 
   it('rewrites the path from route parameters and sends the endpoint host', async () => {
-    const res = await httpRequest(port, '/users/42?x=1', { headers: { host: 'edge.example.com' } });
+    const res = await httpRequest(gw.port, '/users/42?x=1', { headers: { host: 'edge.example.com' } });
     const body = res.json<{ url: string; headers: Record<string, string> }>();
     assert.equal(body.url, '/v2/accounts/42?x=1');
     assert.equal(body.headers['host'], `127.0.0.1:${svc.port}`);
@@ -60,14 +58,14 @@ routes:
 
   it('streams a request body through and sends a literal host', async () => {
     const payload = 'x'.repeat(200_000);
-    const res = await httpRequest(port, '/echo', { method: 'POST', body: payload, chunked: 16_384 });
+    const res = await httpRequest(gw.port, '/echo', { method: 'POST', body: payload, chunked: 16_384 });
     const body = res.json<{ body: string; headers: Record<string, string> }>();
     assert.equal(body.body.length, payload.length);
     assert.equal(body.headers['host'], 'users.internal');
   });
 
   it('adds forwarding headers, Via, and drops hop-by-hop ones', async () => {
-    const res = await httpRequest(port, '/plain', { headers: { host: 'shop.example', connection: 'keep-alive, x-secret', 'x-secret': 'drop me', 'x-forwarded-for': '203.0.113.9' } });
+    const res = await httpRequest(gw.port, '/plain', { headers: { host: 'shop.example', connection: 'keep-alive, x-secret', 'x-secret': 'drop me', 'x-forwarded-for': '203.0.113.9' } });
     const h = res.json<{ headers: Record<string, string> }>().headers;
     assert.equal(h['host'], 'shop.example', 'the client Host is preserved by default');
     assert.equal(h['x-forwarded-for'], '203.0.113.9, 127.0.0.1');
@@ -82,7 +80,7 @@ routes:
 
   it('takes a body sent with Expect: 100-continue, as curl sends large uploads', async () => {
     const body = await new Promise<string>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/echo', method: 'POST', headers: { expect: '100-continue', 'content-length': '5000' } });
+      const req = request({ host: '127.0.0.1', port: gw.port, path: '/echo', method: 'POST', headers: { expect: '100-continue', 'content-length': '5000' } });
       req.on('continue', () => req.end('y'.repeat(5000)));
       req.on('response', (res) => {
         let text = '';

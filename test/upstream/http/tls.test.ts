@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { startTestGateway, type TestGateway } from '../../helpers/start-gateway.js';
 import { httpRequest } from '../../helpers/http-request.js';
 import { runCliCaptured } from '../../helpers/run-cli.js';
+import { until } from '../../helpers/until.js';
 import type { UpstreamView } from '../../../src/cluster/upstream-view.js';
 
 const TLS = join(dirname(fileURLToPath(import.meta.url)), '../../../../test/fixtures/tls');
@@ -98,10 +99,7 @@ routes:
   it('health checks go over the same TLS', async () => {
     const views = async () => (await (await fetch(`${gw.running.adminUrl}/admin/upstreams`)).json()) as { upstreams: UpstreamView[] };
     let probe: string | undefined;
-    for (let i = 0; i < 50 && probe === undefined; i++) {
-      probe = (await views()).upstreams.find((u) => u.name === 'by-ip')?.endpoints[0]?.lastProbe;
-      if (probe === undefined) await new Promise((r) => setTimeout(r, 50));
-    }
+    await until(async () => (probe = (await views()).upstreams.find((u) => u.name === 'by-ip')?.endpoints[0]?.lastProbe) !== undefined, 2_500);
     assert.equal(probe, '200', 'the probe got an answer, not a TLS error');
   });
 

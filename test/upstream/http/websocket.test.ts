@@ -17,6 +17,7 @@ import { WebSocket } from 'undici';
 import { startTestGateway, type TestGateway } from '../../helpers/start-gateway.js';
 import { freePort } from '../../helpers/free-port.js';
 import { parseRawResponse, rawRequest } from '../../helpers/raw-http.js';
+import { until } from '../../helpers/until.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
@@ -120,12 +121,12 @@ routes:
 
     // The access-log line comes when the tunnel closes: status 101, the session's whole duration.
     let line: { status: number; duration: number } | undefined;
-    for (let i = 0; i < 100 && line === undefined; i++) {
+    await until(async () => {
       gw.running.gateway.flushAccessLog();
-      const lines = (await readFile(join(gw.dir, 'access.log'), 'utf8').catch(() => '')).split('\n').filter((l) => l.includes('/ws/chat'));
-      line = lines.length > 0 ? (JSON.parse(lines[0] as string) as { status: number; duration: number }) : undefined;
-      if (line === undefined) await new Promise((r) => setTimeout(r, 20));
-    }
+      const logged = (await readFile(join(gw.dir, 'access.log'), 'utf8').catch(() => '')).split('\n').find((l) => l.includes('/ws/chat'));
+      line = logged === undefined ? undefined : (JSON.parse(logged) as { status: number; duration: number });
+      return line !== undefined;
+    }, 2_000);
     assert.equal(line?.status, 101);
     assert.ok((line?.duration ?? 0) >= 1, `the tunnel lasted over a second: ${line?.duration}`);
 

@@ -17,11 +17,10 @@ describe('zones and priorities', () => {
   let second1: Backend;
   let second2: Backend;
   let gw: TestGateway;
-  let port: number;
 
   const servedBy = async (n: number) => {
     const out = new Set<string>();
-    for (let i = 0; i < n; i++) out.add(String((await httpRequest(port, '/z')).headers['x-backend']));
+    for (let i = 0; i < n; i++) out.add(String((await httpRequest(gw.port, '/z')).headers['x-backend']));
     return [...out].sort();
   };
   const healthy = (backend: Backend, want: boolean) =>
@@ -49,7 +48,6 @@ routes:
   - get: /z
     to: svc
 `);
-    port = gw.port;
   });
   after(async () => {
     await gw.stop();

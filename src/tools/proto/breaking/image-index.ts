@@ -4,7 +4,7 @@
  */
 import type { ProtoFile } from '../../../proto/proto-file.js';
 import { elementsOf, type EnumElement, type ExtensionElement, type FieldElement, type MessageElement, type ServiceElement } from '../elements.js';
-import { addTo } from '../group-by.js';
+import { addTo } from '../../../group-by.js';
 
 export class ImageIndex {
   readonly files: readonly ProtoFile[];

@@ -1,7 +1,7 @@
 /** Breaking rules about enums kept under the same full name: values, names, reserved ranges, open/closed, JSON. */
 import { ENUM_VALUE, ENUM } from '../descriptor-paths.js';
 import type { EnumElement } from '../elements.js';
-import { addTo } from '../group-by.js';
+import { addTo } from '../../../group-by.js';
 import { FEATURE, FEATURES_IN, featurePath, fileFeatures, JSON_FORMAT_NAMES, overlay, type Features } from './features.js';
 import type { ImageIndex } from './image-index.js';
 import { collapse, missing, rangeText, type Range } from './tag-ranges.js';

@@ -4,7 +4,7 @@
  * line), github-actions (workflow commands), junit (one suite per file), msvs (Visual Studio).
  */
 import type { Finding } from '../finding.js';
-import { groupBy } from '../group-by.js';
+import { groupBy } from '../../../group-by.js';
 
 export const ERROR_FORMATS = ['text', 'json', 'github-actions', 'junit', 'msvs'] as const;
 export type ErrorFormat = (typeof ERROR_FORMATS)[number];

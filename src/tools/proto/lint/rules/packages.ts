@@ -7,7 +7,7 @@ import { isFieldSet } from '@bufbuild/protobuf';
 import { FileOptionsSchema, type FileOptions } from '@bufbuild/protobuf/wkt';
 import type { ProtoFile } from '../../../../proto/proto-file.js';
 import { FILE } from '../../descriptor-paths.js';
-import { groupBy } from '../../group-by.js';
+import { groupBy } from '../../../../group-by.js';
 import { BASIC, MINIMAL, STANDARD, type LintRule, type LintRuleContext } from '../rule.js';
 
 const dirOf = (file: ProtoFile): string => file.name.split('/').slice(0, -1).join('/');

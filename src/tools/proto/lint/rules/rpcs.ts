@@ -2,7 +2,7 @@
 import { elementsOf, type MethodElement } from '../../elements.js';
 import { METHOD, SERVICE } from '../../descriptor-paths.js';
 import type { LintOptions } from '../../config.js';
-import { addTo } from '../../group-by.js';
+import { addTo } from '../../../../group-by.js';
 import { STANDARD, type LintRule } from '../rule.js';
 
 const EMPTY = 'google.protobuf.Empty';

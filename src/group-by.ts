@@ -1,6 +1,6 @@
 /**
  * Maps of lists, built in place: findings by file, files by package or directory, RPCs by the
- * message they use. `Map.groupBy` arrives with Node 21; the package supports Node 20.
+ * message they use, admin endpoints by path, the workers' rows by key. `Map.groupBy` arrives with Node 21; the package supports Node 20.
  */
 export function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
