@@ -1,12 +1,12 @@
 /**
- * What telemetry learns about one request between its start and end channel messages: the
- * server span (or, for an unsampled request, the trace id it sent upstream), its upstream
- * attempts and queue wait. Kept in a WeakMap keyed by the exchange so the request
+ * What telemetry learns about one request between its start and end channel messages: its trace
+ * (ids, parent, whether it is sampled), its upstream attempts and queue wait. Spans are made from
+ * this only at the request's end, and only when they will be exported. Kept in a WeakMap keyed by the exchange so the request
  * path carries nothing extra. Kept small on purpose: most requests are unsampled and succeed, and
  * every byte allocated per request is paid again in the gateway's young-generation GC, where
  * each scavenge copies the live objects of every request in flight.
  */
-import type { Span, SpanContext } from '@opentelemetry/api';
+import type { SpanContext } from '@opentelemetry/api';
 import type { Exchange } from '../listener/exchange.js';
 import type { UpstreamAttemptEndMessage, UpstreamAttemptStartMessage } from './channels.js';
 
@@ -18,24 +18,20 @@ export interface AttemptState {
   endedAt: number;
   /** The request's queue wait (ms) when the attempt started: an attribute of its span. */
   readonly queueWaitMs: number;
-  /** The client span, for a sampled request. */
-  span: Span | undefined;
-  /**
-   * For an unsampled request: the span id sent upstream in `traceparent`. Its span is made,
-   * from `message` and `end`, only if the request ends in a 5xx.
-   */
+  /** The attempt's span id, sent upstream in `traceparent`; undefined without tracing. */
   spanId: string | undefined;
-  /** How the attempt ended (status or error), for an unsampled request's deferred span. */
+  /** How the attempt ended (status or error); undefined while it is open. */
   end: UpstreamAttemptEndMessage | undefined;
 }
 
 export interface RequestState {
-  span: Span | undefined;
-  /** Set instead of `span` for an unsampled request: its trace id, already sent upstream. */
+  /** The request's trace id (the client's, or a new one); undefined without tracing. */
   traceId: string | undefined;
-  /** The client's span context, for an unsampled request that continues one. */
+  /** A sampled trace's spans are exported whatever the status; others only after a 5xx. */
+  sampled: boolean;
+  /** The client's span context, when the request continues its trace. */
   parent: SpanContext | undefined;
-  /** Epoch ms the request started, for an unsampled request's deferred server span. */
+  /** Epoch ms the request started (nowMs), the server span's start. */
   startedAt: number;
   queueWaitMs: number;
   /** Every attempt, open (`endedAt` 0) and ended, in start order; usually one (made with the first). */
@@ -47,7 +43,7 @@ const states = new WeakMap<Exchange, RequestState>();
 export function stateOf(exchange: Exchange): RequestState {
   let state = states.get(exchange);
   if (state === undefined) {
-    state = { span: undefined, traceId: undefined, parent: undefined, startedAt: 0, queueWaitMs: 0, attempts: undefined };
+    state = { traceId: undefined, sampled: false, parent: undefined, startedAt: 0, queueWaitMs: 0, attempts: undefined };
     states.set(exchange, state);
   }
   return state;

@@ -60,8 +60,8 @@ export function startTelemetry(config: TelemetryConfig, gateway: Gateway, log: L
   const onAttemptStart = (message: unknown) => {
     const m = message as UpstreamAttemptStartMessage;
     const state = stateOf(m.exchange);
-    const attempt: AttemptState = { message: m, startedAt: nowMs(), endedAt: 0, queueWaitMs: state.queueWaitMs, span: undefined, spanId: undefined, end: undefined };
-    tracing?.attemptStart(m, state, attempt);
+    const attempt: AttemptState = { message: m, startedAt: nowMs(), endedAt: 0, queueWaitMs: state.queueWaitMs, spanId: undefined, end: undefined };
+    tracing?.attemptStart(m.carrier, state, attempt);
     addAttempt(state, attempt);
   };
   const onAttemptEnd = (message: unknown) => {
@@ -71,7 +71,7 @@ export function startTelemetry(config: TelemetryConfig, gateway: Gateway, log: L
     const attempt = openAttempt(m.start);
     if (attempt === undefined) return;
     attempt.endedAt = nowMs();
-    tracing?.attemptEnd(m, attempt);
+    attempt.end = m;
   };
   const onQueueWait = (message: unknown) => {
     const m = message as FastcgiQueueWaitMessage;

@@ -75,7 +75,8 @@ telemetry:
     ['an HTTP service', '/svc'],
   ] as const) {
     it(`links the client's trace, the gateway's spans and ${hop}`, async () => {
-      const res = await httpRequest(port, path, { headers: { traceparent: `00-${TRACE_ID}-${CLIENT_SPAN}-01` } });
+      const sent = Date.now();
+      const res = await httpRequest(port, path, { headers: { traceparent: `00-${TRACE_ID}-${CLIENT_SPAN}-01`, tracestate: 'vendor=abc' } });
       assert.equal(res.status, 200);
       const [version, traceId, parentOfUpstream, flags] = res.text.split('-');
       assert.equal(version, '00');
@@ -97,6 +98,12 @@ telemetry:
       assert.equal(server.attributes['url.path'], path);
       assert.equal(server.attributes['http.response.status_code'], 200);
       assert.equal(client.attributes['switchyard.upstream'], path === '/svc' ? 'svc' : 'php');
+      assert.equal(server.traceState, 'vendor=abc', "the client's tracestate stays with its trace");
+      assert.equal(server.flags & 0x300, 0x300, 'the server span says its parent is remote');
+      assert.equal(server.scope.name, 'switchyard');
+      assert.equal(server.statusCode, 0);
+      assert.ok(server.startMs >= sent - 5 && server.endMs <= Date.now() + 5, 'the server span lies within the request');
+      assert.ok(client.startMs >= server.startMs && client.endMs <= server.endMs, 'the attempt lies within its request');
     });
   }
 
@@ -110,6 +117,7 @@ telemetry:
     const server = collector.spans.find((s) => s.kind === 2 && s.attributes['url.path'] === '/down') as ReceivedSpan;
     assert.equal(server.attributes['http.response.status_code'], 502);
     assert.equal(server.attributes['error.type'], '502');
+    assert.equal(server.statusCode, 2, 'a 5xx server span has status ERROR');
     assert.ok(collector.spans.some((s) => s.kind === 3 && s.parentSpanId === server.spanId && s.attributes['error.type'] === 'SY_ERR_UPSTREAM_CONNECT'), 'its failed attempt came with it');
     assert.ok(!collector.spans.some((s) => s.traceId === unsampledTrace), 'the unsampled 200 was not exported');
   });

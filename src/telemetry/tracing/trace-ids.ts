@@ -1,0 +1,38 @@
+/**
+ * Trace and span ids as lowercase hex, cut from a pool of random bytes refilled 4 KiB at a time:
+ * every traced request needs a trace id and a span id per upstream attempt, and one hex slice of
+ * a buffer costs less than building each id on its own. The bytes come from V8's Math.random, as
+ * in the OpenTelemetry SDK's id generator: ids must be unique and unpredictable enough for
+ * sampling (W3C Trace Context level 2 asks for random low bytes), not secret, and refilling
+ * from the CSPRNG showed up in the gateway's profile at ~0.2 µs per request.
+ */
+
+const POOL_BYTES = 4096;
+
+export class TraceIds {
+  readonly #words = new Uint32Array(POOL_BYTES / 4);
+  readonly #pool = Buffer.from(this.#words.buffer);
+  #used = POOL_BYTES;
+
+  traceId(): string {
+    return this.#random(16);
+  }
+
+  spanId(): string {
+    return this.#random(8);
+  }
+
+  /** Hex of `bytes` random bytes; never all zeros (an invalid id in W3C Trace Context). */
+  #random(bytes: number): string {
+    if (this.#used + bytes > POOL_BYTES) {
+      for (let i = 0; i < this.#words.length; i++) this.#words[i] = Math.random() * 0x1_0000_0000;
+      this.#used = 0;
+    }
+    const from = this.#used;
+    this.#used += bytes;
+    // Checked on the bytes, before a string is made: no regex and no second string per id.
+    let any = 0;
+    for (let i = from; i < from + bytes; i++) any |= this.#pool[i] as number;
+    return any === 0 ? this.#random(bytes) : this.#pool.toString('hex', from, from + bytes);
+  }
+}
