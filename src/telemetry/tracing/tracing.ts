@@ -94,7 +94,8 @@ export class Tracing {
     if (state.traceId === undefined) return;
     attempt.spanId = this.#ids.spanId();
     // W3C Trace Context §3.2: version 00, the attempt's span as parent, the sampling decision.
-    carrier['traceparent'] = `00-${state.traceId}-${attempt.spanId}-${state.sampled ? '01' : '00'}`;
+    // Two templates rather than a computed flag: one string fewer per request.
+    carrier['traceparent'] = state.sampled ? `00-${state.traceId}-${attempt.spanId}-01` : `00-${state.traceId}-${attempt.spanId}-00`;
     const traceState = state.parent?.traceState?.serialize();
     if (traceState) carrier['tracestate'] = traceState;
   }
