@@ -130,8 +130,29 @@ class ProtoWriter {
     this.#pos = body;
   }
 
-  bytes(): Buffer {
-    return this.#buf.subarray(0, this.#pos);
+  get position(): number {
+    return this.#pos;
+  }
+
+  /** Moves the write position (to skip room kept for a header, or to start over). */
+  seek(position: number): void {
+    this.#room(position - this.#pos);
+    this.#pos = position;
+  }
+
+  /** Appends bytes already encoded. */
+  raw(bytes: Buffer): void {
+    this.#room(bytes.length);
+    this.#pos += bytes.copy(this.#buf, this.#pos);
+  }
+
+  /** Copies `bytes` in at `at`, which must lie before the position (into room kept for them). */
+  put(bytes: Buffer, at: number): void {
+    bytes.copy(this.#buf, at);
+  }
+
+  bytes(from = 0): Buffer {
+    return this.#buf.subarray(from, this.#pos);
   }
 }
 
@@ -176,10 +197,19 @@ function span(w: ProtoWriter, s: SpanRecord): void {
   w.end(at);
 }
 
-/** Spans encoded as `ScopeSpans.spans` fields, waiting to be sent together. */
+/**
+ * Spans encoded as `ScopeSpans.spans` fields, waiting to be sent together, after room kept for
+ * the envelope so the request body is made without copying the spans. Reusable once sent.
+ */
 export class SpanBatch {
   readonly #writer = new ProtoWriter(64 * 1024);
+  readonly #headRoom: number;
   #count = 0;
+
+  constructor(envelope: ExportEnvelope) {
+    this.#headRoom = envelope.headRoom;
+    this.#writer.seek(this.#headRoom);
+  }
 
   get count(): number {
     return this.#count;
@@ -190,8 +220,21 @@ export class SpanBatch {
     this.#count++;
   }
 
-  bytes(): Buffer {
-    return this.#writer.bytes();
+  /** Empties the batch, keeping its buffer. */
+  reset(): void {
+    this.#writer.seek(this.#headRoom);
+    this.#count = 0;
+  }
+
+  /** The whole export body: `head` written just before the spans. */
+  body(head: Buffer): Buffer {
+    const from = this.#headRoom - head.length;
+    this.#writer.put(head, from);
+    return this.#writer.bytes(from);
+  }
+
+  get spansLength(): number {
+    return this.#writer.position - this.#headRoom;
   }
 }
 
@@ -199,6 +242,8 @@ export class SpanBatch {
 export class ExportEnvelope {
   readonly #resource: Buffer;
   readonly #scope: Buffer;
+  /** Bytes a batch keeps free before its spans: the envelope with the longest lengths. */
+  readonly headRoom: number;
 
   constructor(resource: OtlpResource) {
     const r = new ProtoWriter(256);
@@ -212,17 +257,22 @@ export class ExportEnvelope {
     s.string(2, resource.scopeVersion);
     s.end(scope);
     this.#scope = Buffer.from(s.bytes());
+    // Two tags of one byte, two lengths of at most 5 bytes (a varint below 2^35).
+    this.headRoom = 2 * (1 + 5) + this.#resource.length + this.#scope.length;
   }
 
-  /** The whole request body: the envelope's fields and lengths around the batch's spans. */
+  /** The request body: ExportTraceServiceRequest { ResourceSpans { resource, ScopeSpans { scope, spans } } }. */
   wrap(batch: SpanBatch): Buffer {
-    const spans = batch.bytes();
-    const scopeSpans = this.#scope.length + spans.length;
+    const scopeSpans = this.#scope.length + batch.spansLength;
     const resourceSpans = this.#resource.length + 1 + varintSize(scopeSpans) + scopeSpans;
-    const head = new ProtoWriter(16);
+    const head = new ProtoWriter(this.headRoom);
     head.tag(1, LEN);
     head.varint(resourceSpans);
-    return Buffer.concat([head.bytes(), this.#resource, lengthPrefix(2, scopeSpans), this.#scope, spans]);
+    head.raw(this.#resource);
+    head.tag(2, LEN);
+    head.varint(scopeSpans);
+    head.raw(this.#scope);
+    return batch.body(head.bytes());
   }
 }
 
@@ -230,11 +280,4 @@ function varintSize(n: number): number {
   let size = 1;
   for (; n > 0x7f; n = Math.floor(n / 0x80)) size++;
   return size;
-}
-
-function lengthPrefix(field: number, length: number): Buffer {
-  const w = new ProtoWriter(16);
-  w.tag(field, LEN);
-  w.varint(length);
-  return w.bytes();
 }

@@ -17,6 +17,8 @@ const MAX_BATCH = 512;
 const BATCH_DELAY_MS = 1_000;
 /** Upper bound on one export: a dead collector costs this much of the export loop, never a request. */
 const EXPORT_TIMEOUT_MS = 5_000;
+/** Sent batches kept for reuse; more are left to the GC. */
+const SPARE_BATCHES = 2;
 
 export interface ExportCounters {
   exported(n: number): void;
@@ -32,6 +34,8 @@ export class SpanExporter {
   /** Full batches waiting, oldest first, then the one being filled. */
   readonly #waiting: SpanBatch[] = [];
   #filling: SpanBatch | undefined;
+  /** Sent batches kept for reuse: their buffers are grown already and cost the GC nothing new. */
+  readonly #spare: SpanBatch[] = [];
   /** Spans in `#waiting` and `#filling`. */
   #queued = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -52,7 +56,7 @@ export class SpanExporter {
       this.#counters.dropped(1);
       return;
     }
-    const batch = (this.#filling ??= new SpanBatch());
+    const batch = (this.#filling ??= this.#spare.pop() ?? new SpanBatch(this.#envelope));
     batch.add(span);
     this.#queued++;
     if (batch.count === MAX_BATCH) {
@@ -97,6 +101,9 @@ export class SpanExporter {
     }
     if (failure === undefined) {
       this.#counters.exported(batch.count);
+      // Reused only after a 2xx: the collector has read the whole body, so no write still holds it.
+      batch.reset();
+      if (this.#spare.length < SPARE_BATCHES) this.#spare.push(batch);
       if (this.#failing) this.#log.info({ otlp: this.#url.href }, 'trace collector reachable again');
       this.#failing = false;
     } else {

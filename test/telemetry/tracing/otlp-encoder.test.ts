@@ -12,10 +12,12 @@ import { otlpDecoder, type ReceivedSpan } from '../otlp-receiver.js';
 
 const resource = { attributes: ['service.name', 'edge', 'process.pid', 4242], scopeName: 'switchyard', scopeVersion: '9.8.7' };
 
+const envelope = new ExportEnvelope(resource);
+
 function encodeExportRequest(spans: SpanRecord[]): Buffer {
-  const batch = new SpanBatch();
+  const batch = new SpanBatch(envelope);
   for (const span of spans) batch.add(span);
-  return new ExportEnvelope(resource).wrap(batch);
+  return envelope.wrap(batch);
 }
 
 const server: SpanRecord = {
@@ -85,6 +87,18 @@ describe('OTLP encoder', () => {
     assert.equal(r.parentSpanId, '');
     assert.equal(r.statusCode, 0);
     assert.deepEqual(r.attributes, {});
+  });
+
+  it('reuses a sent batch without leaving its old spans behind', () => {
+    const batch = new SpanBatch(envelope);
+    for (let i = 0; i < 300; i++) batch.add(server);
+    assert.equal(decode(envelope.wrap(batch)).length, 300);
+    batch.reset();
+    batch.add(client);
+    const [only, ...rest] = decode(envelope.wrap(batch));
+    assert.equal(rest.length, 0);
+    assert.equal(only?.spanId, client.spanId);
+    assert.deepEqual(only?.resource, { 'service.name': 'edge', 'process.pid': 4242 });
   });
 
   it('keeps a batch of 512 spans whole and in order (messages longer than 16 KiB)', () => {
