@@ -11,6 +11,7 @@
  *
  *   npm run bench:telemetry                     # 10 s per measurement, 2 rounds
  *   BENCH_SECONDS=5 BENCH_ROUNDS=3 npm run bench:telemetry
+ *   BENCH_ON='{ metrics: true }' npm run bench:telemetry   # one part of telemetry only
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -49,6 +50,14 @@ async function startGateway(dir: string, name: string, servicePort: number, tele
   return { url: value, child };
 }
 
+/** Median, lowest and highest of per-round ratios. */
+function spread(ratios: number[]): string {
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return `median ${median.toFixed(3)}, from ${(sorted[0] as number).toFixed(3)} to ${(sorted.at(-1) as number).toFixed(3)}`;
+}
+
 const row = (name: string, r: WrkResult, cpuUs: number) =>
   `${name.padEnd(16)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(6)} ms   ${cpuUs.toFixed(1).padStart(6)} µs CPU/request   failures ${r.failures}`;
 
@@ -70,13 +79,20 @@ async function main(): Promise<void> {
   );
   const port = Number(service.value);
   const off = await startGateway(dir, 'off', port, '{ metrics: false }');
-  const on = await startGateway(dir, 'on', port, `{ tracing: { otlp: '${otlp}', sampleRatio: 0.1 } }`);
+  // BENCH_ON sets the measured side's `telemetry:` to find what each part costs, e.g.
+  // '{ metrics: true }' or "{ tracing: { otlp: '$OTLP', sampleRatio: 0 } }".
+  const onConfig = (process.env['BENCH_ON'] ?? `{ tracing: { otlp: '$OTLP', sampleRatio: 0.1 } }`).replace('$OTLP', otlp);
+  const on = await startGateway(dir, 'on', port, onConfig);
+  console.log(`telemetry on: ${onConfig}`);
   console.log(`wrk ${connections} connections, ${seconds}s per run, ${rounds} rounds alternating; upstream: a node http service in its own process`);
   try {
     await wrk(`${off.url}/api/1`, { connections, durationSeconds: warmup });
     await wrk(`${on.url}/api/1`, { connections, durationSeconds: warmup });
     const totals = { off: { rps: 0, cpu: 0, requests: 0 }, on: { rps: 0, cpu: 0, requests: 0 } };
+    // Each round runs off and on back to back: their ratio is least touched by the machine's drift.
+    const paired: number[] = [];
     for (let i = 0; i < rounds; i++) {
+      const round = { off: 0, on: 0 };
       for (const [name, gw] of i % 2 === 0 ? ([['off', off], ['on', on]] as const) : ([['on', on], ['off', off]] as const)) {
         const cpuBefore = await processTreeCpuSeconds(gw.child.pid as number);
         const r = await wrk(`${gw.url}/api/1`, { connections, durationSeconds: seconds });
@@ -85,12 +101,36 @@ async function main(): Promise<void> {
         totals[name].rps += r.requestsPerSecond;
         totals[name].cpu += cpu;
         totals[name].requests += requests;
+        round[name] = r.requestsPerSecond;
         console.log(row(`telemetry ${name}`, r, (cpu / requests) * 1e6));
       }
+      paired.push(round.on / round.off);
     }
     const rps = totals.on.rps / totals.off.rps;
     const cpu = totals.on.cpu / totals.on.requests / (totals.off.cpu / totals.off.requests);
-    console.log(`\ntelemetry on / off: ${rps.toFixed(3)} of the req/s (${((1 - rps) * 100).toFixed(1)}% lower), ${cpu.toFixed(3)}x the gateway CPU per request; OTLP exports received: ${exports}`);
+    console.log(`\ntelemetry on / off: ${rps.toFixed(3)} of the req/s (${((1 - rps) * 100).toFixed(1)}% lower), ${cpu.toFixed(3)}x the gateway CPU per request`);
+    console.log(`rounds paired: ${spread(paired)}`);
+
+    // Side by side: both gateways loaded at once, half the connections each, so whatever the
+    // machine does in that moment it does to both; each gets the share of the CPU the scheduler
+    // gives it, and does as many requests with it as its cost per request allows.
+    console.log(`\nside by side: ${connections / 2} connections on each gateway at once, ${seconds}s, ${rounds} rounds`);
+    const sideBySide: number[] = [];
+    const sideBySideCpu: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const [cpuOff, cpuOn] = await Promise.all([off, on].map((gw) => processTreeCpuSeconds(gw.child.pid as number)));
+      const [rOff, rOn] = await Promise.all([off, on].map((gw) => wrk(`${gw.url}/api/1`, { connections: connections / 2, threads: 1, durationSeconds: seconds })));
+      const [cpuOff2, cpuOn2] = await Promise.all([off, on].map((gw) => processTreeCpuSeconds(gw.child.pid as number)));
+      const r = { off: rOff as WrkResult, on: rOn as WrkResult };
+      const perRequest = { off: (((cpuOff2 as number) - (cpuOff as number)) / (r.off.requestsPerSecond * seconds)) * 1e6, on: (((cpuOn2 as number) - (cpuOn as number)) / (r.on.requestsPerSecond * seconds)) * 1e6 };
+      console.log(row('telemetry off', r.off, perRequest.off));
+      console.log(row('telemetry on', r.on, perRequest.on));
+      sideBySide.push(r.on.requestsPerSecond / r.off.requestsPerSecond);
+      sideBySideCpu.push(perRequest.on / perRequest.off);
+    }
+    console.log(`\nside by side on/off req/s: ${spread(sideBySide)}`);
+    console.log(`side by side on/off gateway CPU per request: ${spread(sideBySideCpu)}`);
+    console.log(`OTLP exports received: ${exports}`);
   } finally {
     for (const c of [off.child, on.child, service.child]) c.kill('SIGTERM');
     sink.close();

@@ -1,10 +1,11 @@
 /**
  * What telemetry learns about one request between its start and end channel messages: its trace
  * (ids, parent, whether it is sampled), its upstream attempts and queue wait. Spans are made from
- * this only at the request's end, and only when they will be exported. Kept in a WeakMap keyed by the exchange so the request
- * path carries nothing extra. Kept small on purpose: most requests are unsampled and succeed, and
- * every byte allocated per request is paid again in the gateway's young-generation GC, where
- * each scavenge copies the live objects of every request in flight.
+ * this only at the request's end, and only when they will be exported. Kept in a WeakMap keyed
+ * by the exchange so the request path carries nothing extra. Kept small on purpose: most
+ * requests are unsampled and succeed, and every byte allocated per request is paid again in the
+ * gateway's young-generation GC, where each scavenge copies the live objects of every request in
+ * flight.
  */
 import type { SpanContext } from '@opentelemetry/api';
 import type { Exchange } from '../listener/exchange.js';

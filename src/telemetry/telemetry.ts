@@ -3,8 +3,9 @@
  * named channels (channels.ts) and feeds metrics, heatmaps, the slow-request list and tracing
  * from them; watches the runtime and php-fpm for the pause timeline. The request path only
  * publishes. One request-end handler records stats, offers the request to the correlation list
- * and ends its span, as STYLE.md asks of the post-request stage. Set up once at start: a reload
- * keeps the telemetry settings the gateway started with (upstreams are followed live).
+ * and hands its trace to tracing, as STYLE.md asks of the post-request stage. Set up once at
+ * start: a reload keeps the telemetry settings the gateway started with (upstreams are followed
+ * live).
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Logger } from 'pino';
