@@ -14,6 +14,7 @@
  */
 
 import type { SpanRecord } from './span-record.js';
+import { hexDigit } from './trace-ids.js';
 
 /** Protobuf wire types. */
 const VARINT = 0;
@@ -299,11 +300,6 @@ export class ExportEnvelope {
     head.raw(this.#scope);
     return batch.body(head.bytes());
   }
-}
-
-/** The value of one hex digit, either case (ids are checked as hex where they enter). */
-function hexDigit(c: number): number {
-  return c <= 57 ? c - 48 : (c | 0x20) - 87;
 }
 
 function varintSize(n: number): number {

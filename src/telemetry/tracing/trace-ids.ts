@@ -36,3 +36,8 @@ export class TraceIds {
     return any === 0 ? this.#random(bytes) : this.#pool.toString('hex', from, from + bytes);
   }
 }
+
+/** The value of one hex digit's character code, either case (ids are checked as hex where they enter). */
+export function hexDigit(c: number): number {
+  return c <= 57 ? c - 48 : (c | 0x20) - 87;
+}

@@ -43,7 +43,7 @@ import { nowMs } from '../pauses/pause-timeline.js';
 import type { AttemptState, RequestState } from '../request-state.js';
 import { SpanExporter, type ExportCounters } from './span-exporter.js';
 import { OTLP_KIND_CLIENT, OTLP_KIND_SERVER, type SpanRecord } from './span-record.js';
-import { TraceIds } from './trace-ids.js';
+import { TraceIds, hexDigit } from './trace-ids.js';
 
 export class Tracing {
   readonly #ids = new TraceIds();
@@ -193,10 +193,7 @@ function clientSpan(traceId: string, parentSpanId: string, traceState: string | 
 /** The last 8 hex digits of an id as a number (no substring, no parseInt). */
 function hexTail32(id: string): number {
   let n = 0;
-  for (let i = id.length - 8; i < id.length; i++) {
-    const c = id.charCodeAt(i);
-    n = n * 16 + (c <= 57 ? c - 48 : (c | 0x20) - 87);
-  }
+  for (let i = id.length - 8; i < id.length; i++) n = n * 16 + hexDigit(id.charCodeAt(i));
   return n;
 }
 
