@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { wrk, type WrkResult } from '../lib/wrk.js';
+import { wrk, type WrkOptions, type WrkResult } from '../lib/wrk.js';
 import { processTreeCpuSeconds } from '../proxy/process-cpu.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -48,6 +48,21 @@ async function startGateway(dir: string, name: string, servicePort: number, tele
     return entry.msg === 'switchyard listening' ? (entry.listen?.[0] ?? '') : undefined;
   });
   return { url: value, child };
+}
+
+interface Measured {
+  readonly r: WrkResult;
+  /** The gateway's CPU seconds (its whole process tree) during the run. */
+  readonly cpu: number;
+  readonly requests: number;
+}
+
+/** One wrk run against a gateway, with the CPU the gateway spent on it. */
+async function measure(gw: { url: string; child: ChildProcess }, options: WrkOptions): Promise<Measured> {
+  const before = await processTreeCpuSeconds(gw.child.pid as number);
+  const r = await wrk(`${gw.url}/api/1`, options);
+  const cpu = (await processTreeCpuSeconds(gw.child.pid as number)) - before;
+  return { r, cpu, requests: r.requestsPerSecond * options.durationSeconds };
 }
 
 /** Median, lowest and highest of per-round ratios. */
@@ -94,10 +109,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < rounds; i++) {
       const round = { off: 0, on: 0 };
       for (const [name, gw] of i % 2 === 0 ? ([['off', off], ['on', on]] as const) : ([['on', on], ['off', off]] as const)) {
-        const cpuBefore = await processTreeCpuSeconds(gw.child.pid as number);
-        const r = await wrk(`${gw.url}/api/1`, { connections, durationSeconds: seconds });
-        const cpu = (await processTreeCpuSeconds(gw.child.pid as number)) - cpuBefore;
-        const requests = r.requestsPerSecond * seconds;
+        const { r, cpu, requests } = await measure(gw, { connections, durationSeconds: seconds });
         totals[name].rps += r.requestsPerSecond;
         totals[name].cpu += cpu;
         totals[name].requests += requests;
@@ -118,15 +130,11 @@ async function main(): Promise<void> {
     const sideBySide: number[] = [];
     const sideBySideCpu: number[] = [];
     for (let i = 0; i < rounds; i++) {
-      const [cpuOff, cpuOn] = await Promise.all([off, on].map((gw) => processTreeCpuSeconds(gw.child.pid as number)));
-      const [rOff, rOn] = await Promise.all([off, on].map((gw) => wrk(`${gw.url}/api/1`, { connections: connections / 2, threads: 1, durationSeconds: seconds })));
-      const [cpuOff2, cpuOn2] = await Promise.all([off, on].map((gw) => processTreeCpuSeconds(gw.child.pid as number)));
-      const r = { off: rOff as WrkResult, on: rOn as WrkResult };
-      const perRequest = { off: (((cpuOff2 as number) - (cpuOff as number)) / (r.off.requestsPerSecond * seconds)) * 1e6, on: (((cpuOn2 as number) - (cpuOn as number)) / (r.on.requestsPerSecond * seconds)) * 1e6 };
-      console.log(row('telemetry off', r.off, perRequest.off));
-      console.log(row('telemetry on', r.on, perRequest.on));
-      sideBySide.push(r.on.requestsPerSecond / r.off.requestsPerSecond);
-      sideBySideCpu.push(perRequest.on / perRequest.off);
+      const [mOff, mOn] = (await Promise.all([off, on].map((gw) => measure(gw, { connections: connections / 2, threads: 1, durationSeconds: seconds })))) as [Measured, Measured];
+      console.log(row('telemetry off', mOff.r, (mOff.cpu / mOff.requests) * 1e6));
+      console.log(row('telemetry on', mOn.r, (mOn.cpu / mOn.requests) * 1e6));
+      sideBySide.push(mOn.r.requestsPerSecond / mOff.r.requestsPerSecond);
+      sideBySideCpu.push(mOn.cpu / mOn.requests / (mOff.cpu / mOff.requests));
     }
     console.log(`\nside by side on/off req/s: ${spread(sideBySide)}`);
     console.log(`side by side on/off gateway CPU per request: ${spread(sideBySideCpu)}`);

@@ -65,7 +65,12 @@ export class SpanExporter {
     }
     if (this.#sending !== undefined) return;
     if (this.#waiting.length > 0) this.#send();
-    else this.#timer ??= setTimeout(() => this.#send(), BATCH_DELAY_MS).unref();
+    else this.#sendLater();
+  }
+
+  /** A partly filled batch leaves a second after it was started, unless it fills first. */
+  #sendLater(): void {
+    this.#timer ??= setTimeout(() => this.#send(), BATCH_DELAY_MS).unref();
   }
 
   /** Sends the oldest full batch, else the one being filled. */
@@ -79,7 +84,7 @@ export class SpanExporter {
     this.#sending = this.#post(batch).finally(() => {
       this.#sending = undefined;
       if (this.#waiting.length > 0) this.#send();
-      else if (this.#filling !== undefined) this.#timer ??= setTimeout(() => this.#send(), BATCH_DELAY_MS).unref();
+      else if (this.#filling !== undefined) this.#sendLater();
     });
   }
 
