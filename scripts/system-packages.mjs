@@ -1,14 +1,33 @@
-// The Debian packages the test suite runs for real, each with a file that proves it is installed.
+// The Debian packages the test suite and the product run for real, each with a file that proves
+// it is installed and the programs it provides (test/system-packages.test.ts checks that every
+// program the code and the tests start is one of these, and benchPackages below for the
+// benchmarks).
 // `node scripts/system-packages.mjs` prints the package names (used by .ci/run);
 // ensure-system-deps.mjs imports the list.
 export const systemPackages = [
-  { name: 'php8.2-fpm', proves: '/usr/sbin/php-fpm8.2', for: 'FastCGI upstream tests and the demo' },
-  { name: 'php8.2-cli', proves: '/usr/bin/php8.2', for: 'PHP example apps' },
-  { name: 'nginx-light', proves: '/usr/sbin/nginx', for: 'side-by-side checks against nginx' },
-  { name: 'dokuwiki', proves: '/usr/share/dokuwiki/doku.php', for: 'a packaged PHP application behind the gateway' },
-  { name: 'prometheus', proves: '/usr/bin/prometheus', for: 'scraping /metrics in the telemetry tests' },
-  { name: 'chromium', proves: '/usr/bin/chromium', for: 'loading the dashboard in the admin tests' },
+  { name: 'php8.2-fpm', proves: '/usr/sbin/php-fpm8.2', programs: ['php-fpm8.2', 'php-fpm'], for: 'FastCGI upstream tests and the demo' },
+  { name: 'php8.2-cli', proves: '/usr/bin/php8.2', programs: ['php8.2', 'php'], for: 'PHP example apps' },
+  { name: 'nginx-light', proves: '/usr/sbin/nginx', programs: ['nginx'], for: 'side-by-side checks against nginx' },
+  { name: 'dokuwiki', proves: '/usr/share/dokuwiki/doku.php', programs: [], for: 'a packaged PHP application behind the gateway' },
+  { name: 'prometheus', proves: '/usr/bin/prometheus', programs: ['prometheus'], for: 'scraping /metrics in the telemetry tests' },
+  { name: 'chromium', proves: '/usr/bin/chromium', programs: ['chromium'], for: 'loading the dashboard in the admin tests' },
+  { name: 'goaccess', proves: '/usr/bin/goaccess', programs: ['goaccess'], for: 'the logs tests and bench:logs compare against GoAccess' },
+  { name: 'git', proves: '/usr/bin/git', programs: ['git'], for: '`proto breaking --against REF` and the pre-commit hook' },
 ];
+
+/** What the benchmarks start besides those (each benchmark's README says how to install them). */
+export const benchPackages = [
+  { name: 'wrk', proves: '/usr/bin/wrk', programs: ['wrk'], for: 'the load generator of bench:proxy, bench:fastcgi and bench:telemetry' },
+  { name: 'haproxy', proves: '/usr/sbin/haproxy', programs: ['haproxy'], for: 'bench:proxy runs it side by side' },
+  { name: 'golang-go', proves: '/usr/bin/go', programs: ['go'], for: 'bench:logs builds the article\'s Go program' },
+  { name: 'time', proves: '/usr/bin/time', programs: ['time'], for: 'bench:logs measures CPU and memory of each command' },
+];
+
+/** Programs every Debian machine has (the Essential set), which need no package here. */
+export const basePrograms = ['sh', 'bash', 'tar', 'apt-get'];
+
+/** Programs shipped inside npm packages the project depends on, with the package. */
+export const npmPrograms = { buf: '@bufbuild/buf' };
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(systemPackages.map((p) => p.name).join(' '));

@@ -100,6 +100,7 @@ async function main(): Promise<void> {
       summary: { requests: number };
       clients: { key: string; requests: number }[];
     };
+    // starts: go (the article's program, built above with `go build`)
     const go = (await execFileP(goBinary, [log])).stdout;
     const goTop = /^1\. (\S+) -> (\d+)$/m.exec(go);
     if (goTop?.[2] !== String(ours.clients[0]?.requests)) throw new Error(`top client differs: Go says ${goTop?.[0]}, switchyard ${JSON.stringify(ours.clients[0])}`);

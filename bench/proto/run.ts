@@ -25,6 +25,7 @@ async function median(file: string, args: string[], cwd: string): Promise<{ ms: 
     const start = process.hrtime.bigint();
     let stdout = '';
     try {
+      // starts: node buf (this benchmark times switchyard against buf)
       ({ stdout } = await run(file, args, { cwd, maxBuffer: 1 << 28 }));
     } catch (err) {
       const failure = err as { code?: number; stdout?: string; stderr?: string };

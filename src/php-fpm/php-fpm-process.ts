@@ -121,6 +121,7 @@ async function firstError(file: string): Promise<string> {
 async function launch(binary: string, opts: PhpFpmOptions, dir: string, confPath: string, socketPath: string, errorLog: string): Promise<ChildProcess> {
   const args = ['-F', '-y', confPath];
   if (process.getuid?.() === 0) args.push('-R');
+  // starts: php-fpm8.2 php-fpm (whichever findPhpFpm() found)
   const child = spawn(binary, args, { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => {
