@@ -10,7 +10,7 @@ export const defaults = Object.freeze({
     index: 'index.php',
     maxConnections: 16,
     queue: Object.freeze({ max: 512, timeout: 5_000 }),
-    keepAlive: true,
+    keepAlive: Object.freeze({ idle: 1_000 }),
     connectTimeout: 1_000,
     readTimeout: 60_000, // nginx fastcgi_read_timeout
     spoolMemory: 1024 * 1024,

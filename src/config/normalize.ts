@@ -93,7 +93,7 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
           max: (queue['max'] as number | undefined) ?? defaults.fastcgi.queue.max,
           timeout: parseDuration(queue['timeout']) ?? defaults.fastcgi.queue.timeout,
         },
-        keepAlive: (value['keepAlive'] as boolean | undefined) ?? defaults.fastcgi.keepAlive,
+        keepAlive: fastcgiKeepAlive(value['keepAlive']),
         connectTimeout: parseDuration(value['connectTimeout']) ?? defaults.fastcgi.connectTimeout,
         readTimeout: parseDuration(value['readTimeout']) ?? defaults.fastcgi.readTimeout,
         spoolMemory: parseSize(value['spoolMemory']) ?? defaults.fastcgi.spoolMemory,
@@ -246,4 +246,11 @@ function joinPath(prefix: string, path: string): string {
   if (prefix === '' || prefix === '/') return path === '' ? '/' : path;
   const joined = `${prefix.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
   return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
+}
+
+/** `keepAlive: true | false | { idle }`; true and an object without `idle` mean the default. */
+function fastcgiKeepAlive(value: unknown): FastcgiUpstreamConfig['keepAlive'] {
+  if (value === false) return false;
+  if (value === undefined || value === true) return defaults.fastcgi.keepAlive;
+  return { idle: parseDuration((value as Record<string, unknown>)['idle']) ?? defaults.fastcgi.keepAlive.idle };
 }

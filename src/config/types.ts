@@ -84,8 +84,12 @@ export interface FastcgiUpstreamConfig {
   /** Cap on connections, and so on requests in flight, to php-fpm (match pm.max_children). */
   readonly maxConnections: number;
   readonly queue: { readonly max: number; readonly timeout: number };
-  /** Keep connections to php-fpm open between requests (FCGI_KEEP_CONN). */
-  readonly keepAlive: boolean;
+  /**
+   * Keep connections to php-fpm open between requests (FCGI_KEEP_CONN), each for at most `idle`
+   * ms without a request: an idle kept connection pins a php-fpm child that another client of
+   * the pool may need. `false`: a connection per request.
+   */
+  readonly keepAlive: false | { readonly idle: number };
   readonly connectTimeout: number;
   /** Longest wait for php-fpm to send the next byte of a response (ms). */
   readonly readTimeout: number;

@@ -11,6 +11,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { SwitchyardError } from '../errors.js';
 
 export interface PhpFpmOptions {
@@ -40,8 +41,11 @@ export interface PhpFpm {
   readLog(): Promise<string>;
   /** Stops gracefully (SIGQUIT), then removes a temp dir we made. */
   stop(): Promise<void>;
-  /** Stops and starts again on the same socket path, as `systemctl restart php-fpm` would. */
-  restart(): Promise<void>;
+  /**
+   * Stops and starts again on the same socket path, as `systemctl restart php-fpm` would,
+   * staying down `downMs` in between (an outage of that length).
+   */
+  restart(downMs?: number): Promise<void>;
 }
 
 const INSTALL_HINT = 'php-fpm is not installed; install it with: apt-get install php8.2-fpm';
@@ -211,8 +215,9 @@ export async function startPhpFpm(opts: PhpFpmOptions): Promise<PhpFpm> {
       await stopChild(child);
       if (ownDir) await rm(dir, { recursive: true, force: true });
     },
-    async restart() {
+    async restart(downMs = 0) {
       await stopChild(child);
+      if (downMs > 0) await delay(downMs);
       child = await launch(binary, opts, dir, confPath, socketPath, errorLog);
     },
   };

@@ -6,10 +6,17 @@
  * when it is safe (GET, HEAD, OPTIONS: RFC 9110 section 9.2.1) and its body is held here, as
  * nginx's `fastcgi_next_upstream error` does for idempotent requests. A POST is never replayed:
  * PHP may have acted on it before its worker died.
+ *
+ * While php-fpm restarts (its socket missing, connections refused or reset unread) a request
+ * that never reached PHP keeps its admission slot and tries again with backoff until php-fpm is
+ * back or its `queue.timeout` (counted from arrival) runs out, as a client of a restarting
+ * service would want: an outage of a second costs latency, not errors. Holding the slot keeps
+ * the retries within `maxConnections`, so php-fpm coming back meets no stampede.
  */
 import type { Logger } from 'pino';
 import type { FastcgiUpstreamConfig } from '../../config/types.js';
 import type { Exchange } from '../../listener/exchange.js';
+import { setTimeout as delay } from 'node:timers/promises';
 import { SwitchyardError, isSwitchyardError } from '../../errors.js';
 import { VERSION } from '../../version.js';
 import { defaults } from '../../config/defaults.js';
@@ -24,6 +31,13 @@ import { prepareRequestBody, type RequestBody } from './request-body.js';
 import { ScriptResolver, type Resolution } from './script-resolver.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Connect failures that mean "php-fpm is not there right now" rather than a misconfiguration. */
+const TRANSIENT_CONNECT = new Set(['ECONNREFUSED', 'ENOENT', 'EAGAIN', 'ECONNRESET']);
+const BACKOFF_FIRST_MS = 25;
+const BACKOFF_MAX_MS = 250;
+/** Replays of a safe request that php-fpm closed without a byte back (a crash would repeat). */
+const MAX_REPLAYS = 3;
 
 /** Headers of PHP's response that survive an X-Accel-Redirect, as in nginx. */
 const ACCEL_KEPT = ['content-type', 'content-disposition', 'cache-control', 'expires', 'set-cookie'] as const;
@@ -158,7 +172,19 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
   }
 
   async #run(exchange: Exchange, script: Extract<Resolution, { kind: 'script' }>, body: RequestBody): Promise<RelayOutcome> {
+    const deadline = exchange.startedAt + BigInt(this.#config.queue.timeout) * 1_000_000n;
+    const replayable = body.replayable && SAFE_METHODS.has(exchange.req.method ?? '');
     let fresh = false;
+    let replays = 0;
+    let backoff = BACKOFF_FIRST_MS;
+    /** Waits before the next attempt; false when that would pass the deadline. */
+    const wait = async (): Promise<boolean> => {
+      const left = Number(deadline - process.hrtime.bigint()) / 1e6;
+      if (left < backoff) return false;
+      await delay(backoff, undefined, { signal: exchange.signal });
+      backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+      return true;
+    };
     for (let attempt = 1; ; attempt++) {
       const start: UpstreamAttemptStartMessage | undefined = channels.upstreamAttemptStart.hasSubscribers ? { exchange, upstream: this.name, attempt, endpoint: this.#endpoint, carrier: {} } : undefined;
       if (start !== undefined) channels.upstreamAttemptStart.publish(start);
@@ -169,11 +195,12 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
         conn = await this.#pool.take(fresh);
       } catch (err) {
         ended({ error: err });
-        throw err;
+        if (transientConnectFailure(err) && (await wait())) continue;
+        throw attempt > 1 && isSwitchyardError(err) ? new SwitchyardError(err.code, `${err.message}; ${attempt} attempts until queue.timeout`, { cause: err.cause }) : err;
       }
       const reused = conn.requests > 0;
       const relay = new Relay(exchange, conn, this.#label);
-      conn.begin(relay, params, this.#config.keepAlive, body.empty);
+      conn.begin(relay, params, this.#config.keepAlive !== false, body.empty);
       // PHP may answer before reading all of stdin; records still to come would then reach
       // php-fpm as part of the next request on this connection, so it is only kept when the
       // whole body went out (nginx likewise closes such a connection).
@@ -193,10 +220,16 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
         this.#pool.giveBack(conn, relay.completed && bodySent);
         ended({ error: err instanceof RelayError ? err.error : err });
         if (!(err instanceof RelayError)) throw err;
-        if (err.retryable && reused && !fresh && body.replayable && SAFE_METHODS.has(exchange.req.method ?? '')) {
-          exchange.log.debug({ upstream: this.name, detail: err.message }, 'kept connection was closed by php-fpm; retrying on a new one');
+        if (err.retryable && replayable && replays < MAX_REPLAYS) {
+          replays++;
           fresh = true;
-          continue;
+          // A kept connection php-fpm closed while idle is retried at once; a fresh one that
+          // was closed unread means php-fpm is going away: wait as for a refused connect.
+          if (reused && replays === 1) {
+            exchange.log.debug({ upstream: this.name, detail: err.message }, 'kept connection was closed by php-fpm; retrying on a new one');
+            continue;
+          }
+          if (await wait()) continue;
         }
         throw err.error;
       }
@@ -207,4 +240,11 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
     this.#log.debug({ upstream: this.name, ...this.#pool.stats }, 'closing fastcgi upstream');
     this.#pool.close();
   }
+}
+
+function transientConnectFailure(err: unknown): boolean {
+  if (!isSwitchyardError(err)) return false;
+  if (err.code === 'SY_ERR_UPSTREAM_CONNECT_TIMEOUT') return true;
+  const cause = (err as { cause?: NodeJS.ErrnoException }).cause;
+  return err.code === 'SY_ERR_UPSTREAM_CONNECT' && TRANSIENT_CONNECT.has(cause?.code ?? '');
 }

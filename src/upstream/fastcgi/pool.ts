@@ -5,6 +5,9 @@
  * get a 503 with Retry-After (SPEC section 4). Idle keep-alive connections count against the
  * cap because each one pins a php-fpm child: a new connection is only opened when no idle one
  * is left, so open connections never exceed admitted requests, which never exceed the cap.
+ * A kept connection idle longer than `keepAlive.idle` is closed: php-fpm is usually shared (a
+ * second gateway, the new workers of a reload, nginx during the migration, a cron check), and
+ * every idle connection here is a child that nobody else can have.
  * (The shape follows undici's Pool: a queue in front of a bounded set of clients.)
  */
 import type { ListenAddress } from '../../config/types.js';
@@ -19,7 +22,7 @@ export interface PoolOptions {
   readonly address: ListenAddress;
   readonly maxConnections: number;
   readonly queue: { readonly max: number; readonly timeout: number };
-  readonly keepAlive: boolean;
+  readonly keepAlive: false | { readonly idle: number };
   readonly connectTimeout: number;
   readonly readTimeout: number;
 }
@@ -37,9 +40,17 @@ export interface PoolStats {
   readonly max: number;
 }
 
+interface IdleConnection {
+  readonly conn: FastcgiConnection;
+  /** performance.now() when it was given back. */
+  readonly since: number;
+}
+
 export class FastcgiPool {
   readonly #opts: PoolOptions;
-  readonly #idle: FastcgiConnection[] = [];
+  /** Oldest first: `take` reuses the newest, the sweeper closes from the front. */
+  readonly #idle: IdleConnection[] = [];
+  #sweeper: NodeJS.Timeout | undefined;
   readonly #waiters: Waiter[] = [];
   #active = 0;
   #closed = false;
@@ -116,7 +127,7 @@ export class FastcgiPool {
   /** A connection for an admitted request: the most recently idled one, else a new one. */
   async take(fresh = false): Promise<FastcgiConnection> {
     while (!fresh && this.#idle.length > 0) {
-      const conn = this.#idle.pop() as FastcgiConnection;
+      const { conn } = this.#idle.pop() as IdleConnection;
       conn.onClose = undefined;
       if (conn.alive) return conn;
     }
@@ -133,23 +144,45 @@ export class FastcgiPool {
 
   /** Returns a connection after its request; only a cleanly ended one is kept. */
   giveBack(conn: FastcgiConnection, reusable: boolean): void {
-    if (!reusable || !this.#opts.keepAlive || this.#closed || !conn.alive) {
+    if (!reusable || this.#opts.keepAlive === false || this.#closed || !conn.alive) {
       conn.destroy();
       return;
     }
     conn.entry?.endRequest();
     // php-fpm restarting closes its end; drop the connection then rather than on next use.
     conn.onClose = () => {
-      const i = this.#idle.indexOf(conn);
+      const i = this.#idle.findIndex((idle) => idle.conn === conn);
       if (i !== -1) this.#idle.splice(i, 1);
     };
-    this.#idle.push(conn);
+    this.#idle.push({ conn, since: performance.now() });
+    if (this.#sweeper === undefined) this.#sweepAt(this.#opts.keepAlive.idle);
+  }
+
+  /** One timer for the pool, due when the oldest idle connection reaches `keepAlive.idle`. */
+  #sweepAt(delay: number): void {
+    this.#sweeper = setTimeout(() => this.#sweep(), delay);
+    this.#sweeper.unref();
+  }
+
+  #sweep(): void {
+    this.#sweeper = undefined;
+    if (this.#opts.keepAlive === false) return;
+    const limit = this.#opts.keepAlive.idle;
+    const now = performance.now();
+    while (this.#idle.length > 0 && now - (this.#idle[0] as IdleConnection).since >= limit) {
+      const { conn } = this.#idle.shift() as IdleConnection;
+      conn.onClose = undefined;
+      conn.destroy();
+    }
+    const oldest = this.#idle[0];
+    if (oldest !== undefined) this.#sweepAt(Math.max(1, limit - (now - oldest.since)));
   }
 
   /** Closes idle connections and refuses queued and new requests; in-flight ones finish. */
   close(): void {
     this.#closed = true;
-    for (const conn of this.#idle.splice(0)) conn.destroy();
+    clearTimeout(this.#sweeper);
+    for (const { conn } of this.#idle.splice(0)) conn.destroy();
     for (const waiter of this.#waiters.splice(0)) {
       waiter.cleanup();
       waiter.reject(new SwitchyardError('SY_ERR_SHUTTING_DOWN', `${this.#opts.label} is closing`));

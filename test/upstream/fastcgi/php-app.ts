@@ -81,7 +81,7 @@ export function fastcgiConfig(overrides: Partial<FastcgiUpstreamConfig> = {}): F
     scripts: ['index.php', 'fixtures/*.php'],
     maxConnections: 4,
     queue: { max: 64, timeout: 10_000 },
-    keepAlive: true,
+    keepAlive: { idle: 1_000 },
     connectTimeout: 2_000,
     readTimeout: 20_000,
     spoolMemory: 1024,

@@ -68,14 +68,14 @@ describe('php-fpm failures', () => {
 
   test('php-fpm not running: 502 naming the upstream, the socket and the cause', async () => {
     const down = await startExchangeServer({
-      handler: createFastcgiUpstream(fastcgiConfig({ root: app.root, address: { kind: 'unix', path: join(app.dir, 'no-such.sock') } }), pino({ level: 'silent' })),
+      handler: createFastcgiUpstream(fastcgiConfig({ root: app.root, address: { kind: 'unix', path: join(app.dir, 'no-such.sock') }, queue: { max: 8, timeout: 300 } }), pino({ level: 'silent' })),
     });
     try {
       const res = await httpRequest(down.port, '/users/1');
       assert.equal(res.status, 502);
       const problem = res.json();
       assert.equal(problem.code, 'SY_ERR_UPSTREAM_CONNECT');
-      assert.match(String(problem.detail), /^cannot connect to upstream "legacy" at unix:.*no-such\.sock: ENOENT \(the socket does not exist; is php-fpm running\?\)$/);
+      assert.match(String(problem.detail), /^cannot connect to upstream "legacy" at unix:.*no-such\.sock: ENOENT \(the socket does not exist; is php-fpm running\?\); \d+ attempts until queue\.timeout$/);
     } finally {
       await down.close();
     }
@@ -84,7 +84,7 @@ describe('php-fpm failures', () => {
   test('php-fpm not listening on TCP: 502 with ECONNREFUSED', async () => {
     const port = await freePort();
     const down = await startExchangeServer({
-      handler: createFastcgiUpstream(fastcgiConfig({ root: app.root, address: { kind: 'tcp', host: '127.0.0.1', port } }), pino({ level: 'silent' })),
+      handler: createFastcgiUpstream(fastcgiConfig({ root: app.root, address: { kind: 'tcp', host: '127.0.0.1', port }, queue: { max: 8, timeout: 300 } }), pino({ level: 'silent' })),
     });
     try {
       const res = await httpRequest(down.port, '/');
