@@ -123,8 +123,8 @@ test('--top limits every table and --bucket sets the timeline step', async () =>
 test('CSV has one header and a section column a spreadsheet can filter on', async () => {
   const run = await runLogs([fixture('zanbil_nginx_combined_xff.log'), '--output', 'csv']);
   const rows = run.stdout.trimEnd().split('\r\n');
-  assert.equal(rows[0], 'section,key,requests,share,bytes,errors,error_rate,mean_ms,p50_ms,p95_ms,p99_ms,score');
-  assert.ok(rows.includes('client,66.249.66.194,88,0.088,,,,,,,,'));
+  assert.equal(rows[0], 'section,key,requests,share,bytes,errors,error_rate,mean_ms,p50_ms,p95_ms,p99_ms,score,configured_route');
+  assert.ok(rows.includes('client,66.249.66.194,88,0.088,,,,,,,,,'));
   assert.ok(rows.some((r) => r.startsWith('route,/filter/{param},217,')));
 });
 
@@ -138,17 +138,18 @@ const OWN_LOG = [
   .map((o) => JSON.stringify(o))
   .join('\n');
 
-test("Switchyard's JSON log: routes by the name the gateway matched, durations in seconds", async () => {
+test("Switchyard's JSON log: route patterns from the path beside the route the gateway matched, durations in seconds", async () => {
   const file = join(dir, 'switchyard.log');
   await writeFile(file, `${OWN_LOG}\n`);
   const r = await reportOf([file]);
   assert.equal(r.summary.requests, 3);
   assert.equal(r.malformed, 0, 'operational lines in the same stream are skipped, not malformed');
-  const show = r.routeDetails.find((x: any) => x.key === 'user.show');
+  const show = r.routeDetails.find((x: any) => x.key === '/user/{id}');
   assert.equal(show.requests, 2);
   assert.equal(show.errors, 1);
   assert.equal(show.latency.maxMs, 30);
-  assert.equal(r.ranking[0].key, 'user.show');
+  assert.deepEqual(show.configuredRoutes, [{ route: 'user.show', requests: 2 }]);
+  assert.equal(r.ranking[0].key, '/user/{id}');
 });
 
 test('the HTML report is self-contained, has charts, and escapes what the log contains', async () => {

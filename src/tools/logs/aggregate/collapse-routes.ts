@@ -67,7 +67,7 @@ export function collapseRoutes(routes: ReadonlyMap<string, RouteTotals>, thresho
   const loose = new Map<string, RouteTotals>();
   for (const [pattern, totals] of routes) {
     if (!pattern.startsWith('/')) {
-      loose.set(pattern, totals); // a route name from the gateway's own log: already grouped
+      loose.set(pattern, totals); // not a path (`*` of OPTIONS *): nothing to group
       continue;
     }
     let n = root;

@@ -39,6 +39,12 @@ export interface RouteTotals {
   latencyMaxUs: number;
   /** Allocated on the first request with a duration; logs without one never pay for it. */
   hist: Uint32Array | undefined;
+  /**
+   * Requests per route the gateway says it matched (the `route` of Switchyard's JSON log:
+   * a route's name, or its path such as the legacy catch-all `/{path?}`). Undefined for logs
+   * that do not say; made on the first line that does.
+   */
+  configured: Map<string, number> | undefined;
 }
 
 export interface PathTotals {
@@ -106,7 +112,13 @@ function countTable(map: ReadonlyMap<string, Count>): CountTable {
 }
 
 export function newRouteTotals(): RouteTotals {
-  return { requests: 0, errors: 0, clientErrors: 0, bytes: 0, latencyCount: 0, latencySumUs: 0, latencyMaxUs: 0, hist: undefined };
+  return { requests: 0, errors: 0, clientErrors: 0, bytes: 0, latencyCount: 0, latencySumUs: 0, latencyMaxUs: 0, hist: undefined, configured: undefined };
+}
+
+/** Counts `n` requests of a route pattern as served by the configured route `name`. */
+function addConfigured(into: RouteTotals, name: string, n: number): void {
+  const configured = (into.configured ??= new Map());
+  configured.set(name, (configured.get(name) ?? 0) + n);
 }
 
 export function addRouteTotals(into: RouteTotals, from: RouteTotals): void {
@@ -118,6 +130,7 @@ export function addRouteTotals(into: RouteTotals, from: RouteTotals): void {
   into.latencySumUs += from.latencySumUs;
   into.latencyMaxUs = Math.max(into.latencyMaxUs, from.latencyMaxUs);
   if (from.hist !== undefined) addInto((into.hist ??= new Uint32Array(BUCKETS)), from.hist);
+  if (from.configured !== undefined) for (const [name, n] of from.configured) addConfigured(into, name, n);
 }
 
 function count(into: RouteTotals, rec: { readonly bytes: number; readonly status: number; readonly latencyUs: number }): void {
@@ -254,19 +267,20 @@ export class Stats {
     const q = target.indexOf('?');
     const path = q === -1 ? target : target.slice(0, q);
     const ref = this.paths.refOfString(path);
+    let route: RouteTotals;
     if (ref === -1) {
       this.#overflow('paths', path, 1, rec.bytes);
-      count(this.#route(rec.route ?? routePattern(path)), rec);
-      return;
-    }
-    this.#countPath(ref, rec);
-    // A route the gateway logged wins over the one guessed from the path's shape.
-    if (rec.route !== undefined) count(this.#route(rec.route), rec);
-    else {
+      route = this.#route(routePattern(path));
+    } else {
+      this.#countPath(ref, rec);
       let r = this.paths.values[ref + 2] as number;
       if (r === 0) this.paths.values[ref + 2] = r = this.#routeNumber(this.#route(routePattern(this.paths.key(ref)))) + 1;
-      count(this.#routeList[r - 1] as RouteTotals, rec);
+      route = this.#routeList[r - 1] as RouteTotals;
     }
+    count(route, rec);
+    // The pattern comes from the path even when the gateway logged its route: before a migration
+    // every legacy request matches the one catch-all route, which says nothing about what to move.
+    if (rec.route !== undefined) addConfigured(route, rec.route, 1);
   }
 
   /** `add` for a line read by format/layout-bytes.ts: keys are hashed from `buf`'s bytes. */

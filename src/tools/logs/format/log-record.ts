@@ -14,7 +14,7 @@ export interface LogRecord {
   bytes: number;
   /** Microseconds; NaN when the format logs no duration. */
   latencyUs: number;
-  /** Route pattern the gateway matched, when the log says so (Switchyard's JSON log). */
+  /** The configured route the gateway matched, when the log says so (Switchyard's JSON log). */
   route: string | undefined;
   /** '' when not logged or `-`. */
   userAgent: string;

@@ -5,7 +5,7 @@
 import { collapseRoutes } from '../aggregate/collapse-routes.js';
 import { percentile } from '../aggregate/histogram.js';
 import { allClients, allKeys, allPaths, type Count, type RouteTotals, type Stats } from '../aggregate/stats.js';
-import type { CountRow, LatencySummary, MalformedRow, RankingRow, Report, RouteRow, TimelineRow } from './report.js';
+import type { ConfiguredRoute, CountRow, LatencySummary, MalformedRow, RankingRow, Report, RouteRow, TimelineRow } from './report.js';
 import { nthLargest, topN } from './top-n.js';
 
 export interface ReportOptions {
@@ -42,6 +42,13 @@ function latencySummary(t: RouteTotals): LatencySummary | undefined {
     p99Ms: ms(0.99),
     maxMs: round(t.latencyMaxUs / 1000),
   };
+}
+
+function configuredRoutes(t: RouteTotals): ConfiguredRoute[] {
+  if (t.configured === undefined) return [];
+  return [...t.configured]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([route, requests]) => ({ route: display(route), requests }));
 }
 
 /** Share of a route's requests that got a 5xx. */
@@ -113,6 +120,7 @@ function ranking(routes: ReadonlyMap<string, RouteTotals>, top: number): Ranking
     p99Ms: latency?.p99Ms,
     errors: t.errors,
     errorRate: round(errorRate(t)),
+    configuredRoutes: configuredRoutes(t),
   }));
 }
 
@@ -139,6 +147,7 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
     errorRate: round(errorRate(t)),
     bytes: t.bytes,
     latency: latencySummary(t),
+    configuredRoutes: configuredRoutes(t),
   }));
   const statuses = new Map<string, Count>();
   stats.statuses.forEach((n, status) => {

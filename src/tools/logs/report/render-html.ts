@@ -4,7 +4,7 @@
  * would need one or the other, and a bar chart is a few rectangles).
  */
 import type { CountRow, Report } from './report.js';
-import { describeSeconds, formatBytes, pct } from './render-table.js';
+import { configuredCell, describeSeconds, formatBytes, hasConfigured, pct } from './render-table.js';
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const num = (n: number | undefined): string => (n === undefined ? '-' : String(n));
@@ -64,6 +64,10 @@ function countHtmlTable(keyHead: string, rows: readonly CountRow[]): string {
 export function renderHtml(r: Report): string {
   const s = r.summary;
   const l = r.latency;
+  const configured = hasConfigured(r.routes) || hasConfigured(r.ranking);
+  const configuredHead = configured ? ['configured route'] : [];
+  const configuredCells = (x: Report['routes'][number] | Report['ranking'][number]): string[] =>
+    configured ? [configuredCell(x.configuredRoutes, x.requests)] : [];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>switchyard logs report</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -83,9 +87,9 @@ ${barChart('status codes', r.statuses)}
 ${l === undefined ? '<p>The log has no request-time field.</p>' : htmlTable(['requests', 'mean ms', 'p50', 'p90', 'p95', 'p99', 'max'], [[l.count, l.meanMs, l.p50Ms, l.p90Ms, l.p95Ms, l.p99Ms, l.maxMs].map(String)])}
 <h2>Migration ranking</h2>
 <p>Score: requests &times; mean latency &times; (1 + 4 &times; 5xx rate), top route = 100.</p>
-${htmlTable(['route', 'score', 'requests', 'mean ms', 'p95 ms', '5xx'], r.ranking.map((x) => [x.key, x.score.toFixed(1), String(x.requests), num(x.meanMs), num(x.p95Ms), pct(x.errorRate)]))}
+${htmlTable(['route', ...configuredHead, 'score', 'requests', 'mean ms', 'p95 ms', '5xx'], r.ranking.map((x) => [x.key, ...configuredCells(x), x.score.toFixed(1), String(x.requests), num(x.meanMs), num(x.p95Ms), pct(x.errorRate)]))}
 <h2>Route patterns</h2>
-${htmlTable(['route', 'requests', 'share', '5xx', 'p50 ms', 'p95 ms', 'p99 ms'], r.routes.map((x) => [x.key, String(x.requests), pct(x.share), pct(x.errorRate), num(x.latency?.p50Ms), num(x.latency?.p95Ms), num(x.latency?.p99Ms)]))}
+${htmlTable(['route', ...configuredHead, 'requests', 'share', '5xx', 'p50 ms', 'p95 ms', 'p99 ms'], r.routes.map((x) => [x.key, ...configuredCells(x), String(x.requests), pct(x.share), pct(x.errorRate), num(x.latency?.p50Ms), num(x.latency?.p95Ms), num(x.latency?.p99Ms)]))}
 <h2>Top clients</h2>
 ${barChart('top clients', r.clients)}
 <h2>Top paths</h2>

@@ -1,5 +1,5 @@
 /** The terminal report: one aligned table per section, numbers right-aligned. */
-import type { CountRow, LatencySummary, Report } from './report.js';
+import type { ConfiguredRoute, CountRow, LatencySummary, Report } from './report.js';
 
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -35,6 +35,24 @@ function countTable(title: string, keyHead: string, rows: readonly CountRow[]): 
   return table(title, [keyHead, 'requests', 'share'], rows.map((x) => [x.key, int(x.requests), pct(x.share)]));
 }
 
+/**
+ * The configured routes that served a route pattern: the one name when it served every request,
+ * else the two busiest with their shares of the pattern's requests and how many more there are.
+ */
+export function configuredCell(list: readonly ConfiguredRoute[], requests: number): string {
+  const [only] = list;
+  if (only === undefined) return '-';
+  if (list.length === 1 && only.requests === requests) return only.route;
+  const shown = list.slice(0, 2).map((c) => `${c.route} ${pct(c.requests / requests)}`);
+  if (list.length > 2) shown.push(`+${list.length - 2}`);
+  return shown.join(', ');
+}
+
+/** Whether the log named the gateway's routes, so that the tables give them a column. */
+export function hasConfigured(rows: readonly { readonly configuredRoutes: readonly ConfiguredRoute[] }[]): boolean {
+  return rows.some((x) => x.configuredRoutes.length > 0);
+}
+
 function latencyCells(l: LatencySummary | undefined): string[] {
   return [ms(l?.p50Ms), ms(l?.p95Ms), ms(l?.p99Ms)];
 }
@@ -52,11 +70,19 @@ export function renderTable(r: Report): string {
   out.push(countTable('Top clients', 'client', r.clients));
   out.push(table('Top paths', ['path', 'requests', 'share', 'bytes'], r.paths.map((p) => [p.key, int(p.requests), pct(p.share), formatBytes(p.bytes)])));
   const hasLatency = r.latency !== undefined;
+  // The gateway's own log names the route each request matched: a column beside the pattern.
+  const configured = hasConfigured(r.routes) || hasConfigured(r.ranking);
+  const configuredHead = configured ? ['configured route'] : [];
   out.push(
     table(
       'Top route patterns',
-      ['route', 'requests', 'share', '5xx', ...(hasLatency ? ['p50 ms', 'p95 ms', 'p99 ms'] : [])],
-      r.routes.map((x) => [x.key, int(x.requests), pct(x.share), pct(x.errorRate), ...(hasLatency ? latencyCells(x.latency) : [])]),
+      ['route', ...configuredHead, 'requests', 'share', '5xx', ...(hasLatency ? ['p50 ms', 'p95 ms', 'p99 ms'] : [])],
+      r.routes.map((x) => [
+        x.key,
+        ...(configured ? [configuredCell(x.configuredRoutes, x.requests)] : []),
+        int(x.requests), pct(x.share), pct(x.errorRate), ...(hasLatency ? latencyCells(x.latency) : []),
+      ]),
+      configured ? 2 : 1,
     ),
   );
   out.push(countTable('Status codes', 'status', r.statuses));
@@ -84,8 +110,13 @@ export function renderTable(r: Report): string {
   out.push(
     table(
       'Migration ranking (requests x mean latency x (1 + 4 x 5xx rate), top = 100)',
-      ['route', 'score', 'requests', 'mean ms', 'p95 ms', '5xx'],
-      r.ranking.map((x) => [x.key, x.score.toFixed(1), int(x.requests), ms(x.meanMs), ms(x.p95Ms), pct(x.errorRate)]),
+      ['route', ...configuredHead, 'score', 'requests', 'mean ms', 'p95 ms', '5xx'],
+      r.ranking.map((x) => [
+        x.key,
+        ...(configured ? [configuredCell(x.configuredRoutes, x.requests)] : []),
+        x.score.toFixed(1), int(x.requests), ms(x.meanMs), ms(x.p95Ms), pct(x.errorRate),
+      ]),
+      configured ? 2 : 1,
     ),
   );
   if (r.malformed.count > 0) {

@@ -22,11 +22,22 @@ export interface LatencySummary {
   readonly maxMs: number;
 }
 
+/** A configured route of the gateway and the requests of one route pattern it served. */
+export interface ConfiguredRoute {
+  readonly route: string;
+  readonly requests: number;
+}
+
 export interface RouteRow extends CountRow {
   readonly errors: number;
   readonly errorRate: number;
   readonly bytes: number;
   readonly latency: LatencySummary | undefined;
+  /**
+   * The routes the gateway matched for these requests, most requests first; empty when the log
+   * does not name them. Requests no route matched are not listed.
+   */
+  readonly configuredRoutes: readonly ConfiguredRoute[];
 }
 
 export interface RankingRow {
@@ -40,6 +51,7 @@ export interface RankingRow {
   /** 5xx answers. */
   readonly errors: number;
   readonly errorRate: number;
+  readonly configuredRoutes: readonly ConfiguredRoute[];
 }
 
 export interface TimelineRow {
