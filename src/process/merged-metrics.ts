@@ -1,11 +1,13 @@
 /**
  * `GET /metrics` with several workers: each worker's registry, gathered over IPC, merged into one
  * exposition, so Prometheus sees the whole gateway rather than whichever worker a forwarded scrape
- * reached. Counters, histograms and the gauges of a worker's own traffic and connections are
- * summed. Gauges that every worker reads from the same place (the php-fpm status page, the
- * endpoints of an upstream as each worker's health checks see them) would count N times if
- * summed; they take the largest value a worker reported. Served in the Prometheus text format:
- * the merge drops exemplars, which belong to one worker's requests.
+ * reached. Each metric carries its merge in its snapshot (prom-client's `aggregator`), declared
+ * where the metric is defined (src/telemetry/metrics/gateway-metrics.ts): counters, histograms
+ * and the gauges of a worker's own traffic and connections are summed; gauges that every worker
+ * reads from the same place (the php-fpm status page, the endpoints of an upstream as each
+ * worker's health checks see them) take the largest value a worker reported, since a sum would
+ * count them once per worker. Served in the Prometheus text format: the merge drops exemplars,
+ * which belong to one worker's requests.
  */
 import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import { SwitchyardError } from '../errors.js';
@@ -13,15 +15,8 @@ import type { AdminEndpoint } from '../admin/endpoint.js';
 
 export type WorkerMetrics = MetricObjectWithValues<MetricValue<string>>[];
 
-/** Gauges of state all workers share, by name prefix: merged with max, not summed. */
-const SHARED_STATE = ['switchyard_fpm_', 'switchyard_upstream_endpoints', 'switchyard_upstream_ejected_endpoints'];
-
 export function mergeWorkerMetrics(workers: readonly WorkerMetrics[]): Promise<string> {
-  // prom-client's typings call `type` an enum; at run time it is the type's name.
-  const marked = workers.map((metrics) =>
-    metrics.map((m) => (String(m.type) === 'gauge' && SHARED_STATE.some((p) => m.name.startsWith(p)) ? { ...m, aggregator: 'max' as const } : m)),
-  );
-  return AggregatorRegistry.aggregate(marked).metrics();
+  return AggregatorRegistry.aggregate([...workers]).metrics();
 }
 
 /** `gather` resolves with one registry snapshot per worker that answered; undefined where telemetry is off. */

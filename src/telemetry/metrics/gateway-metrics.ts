@@ -10,7 +10,7 @@
  * series are kept by route, upstream and status class (series-histogram.ts) and the counters
  * are copied from them when scraped. The request counter is the duration histogram's count.
  */
-import { Counter, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, type GaugeConfiguration, type RegistryContentType } from 'prom-client';
 import type { UpstreamView } from '../../cluster/upstream-view.js';
 import type { Gateway } from '../../gateway/gateway.js';
 import type { FpmMonitor } from '../php-fpm/fpm-monitor.js';
@@ -29,6 +29,21 @@ interface UpstreamStatsLike {
   readonly max?: number;
   readonly ejected?: number;
   readonly ejections?: number;
+}
+
+/**
+ * How a gauge merges across worker processes (`serve --workers N`: the primary adds the workers'
+ * registries together, src/process/merged-metrics.ts). `sum` for what each worker holds for
+ * itself (its connections, its queue, its share of maxConnections); `max` for state every worker
+ * reads from the same place (the php-fpm status page) or judges for itself about the same
+ * endpoints (health, ejection), which a sum would count once per worker. Every gauge states
+ * which, beside its name: there is no default to forget. Counters and histograms count each
+ * worker's own events and always sum.
+ */
+type MergedGaugeConfiguration<T extends string> = GaugeConfiguration<T> & { readonly aggregator: 'sum' | 'max' };
+
+function gauge<T extends string>(config: MergedGaugeConfiguration<T>): Gauge<T> {
+  return new Gauge(config);
 }
 
 const FPM_GAUGES: [keyof FpmStatus, string, string][] = [
@@ -115,10 +130,11 @@ export class GatewayMetrics {
       }
       return this.#views;
     };
-    new Gauge({
+    gauge({
       name: 'switchyard_upstream_connections',
       help: 'Upstream connections by state (from the connection table, else the pool: active carries a request, idle is kept alive)',
       labelNames: ['upstream', 'type', 'state'],
+      aggregator: 'sum', // each worker's own connections
       registers,
       collect() {
         this.reset();
@@ -134,10 +150,11 @@ export class GatewayMetrics {
         }
       },
     });
-    new Gauge({
+    gauge({
       name: 'switchyard_upstream_endpoints',
       help: 'Endpoints of an upstream by state: healthy (passing health checks and not ejected), unhealthy, ejected (outlier detection)',
       labelNames: ['upstream', 'state'],
+      aggregator: 'max', // every worker judges the same endpoints
       registers,
       collect() {
         this.reset();
@@ -169,30 +186,33 @@ export class GatewayMetrics {
         for (const view of views()) if (view.counters.connectFailures > 0) this.inc({ upstream: view.name }, view.counters.connectFailures);
       },
     });
-    new Gauge({
+    gauge({
       name: 'switchyard_upstream_connections_max',
       help: 'Cap on upstream connections (fastcgi maxConnections)',
       labelNames: ['upstream'],
+      aggregator: 'sum', // each worker holds its share of maxConnections
       registers,
       collect() {
         this.reset();
         for (const [name, , s] of upstreamStats()) if (s.max !== undefined) this.set({ upstream: name }, s.max);
       },
     });
-    new Gauge({
+    gauge({
       name: 'switchyard_upstream_queue_depth',
       help: 'Requests waiting for an upstream connection (FastCGI admission queue)',
       labelNames: ['upstream'],
+      aggregator: 'sum', // each worker's own admission queue
       registers,
       collect() {
         this.reset();
         for (const [name, , s] of upstreamStats()) if (s.queued !== undefined) this.set({ upstream: name }, s.queued);
       },
     });
-    new Gauge({
+    gauge({
       name: 'switchyard_upstream_ejected_endpoints',
       help: 'Endpoints currently ejected by outlier detection (0 for upstreams without it)',
       labelNames: ['upstream'],
+      aggregator: 'max', // every worker judges the same endpoints
       registers,
       collect() {
         this.reset();
@@ -200,10 +220,11 @@ export class GatewayMetrics {
         for (const [name, , s] of upstreamStats()) this.set({ upstream: name }, ejected.get(name) ?? s.ejected ?? 0);
       },
     });
-    new Gauge({
+    gauge({
       name: 'switchyard_fpm_up',
       help: '1 when the php-fpm status page was read at the last scrape',
       labelNames: ['upstream'],
+      aggregator: 'max', // the one shared status page: up when a worker read it
       registers,
       collect() {
         this.reset();
@@ -213,10 +234,11 @@ export class GatewayMetrics {
         }
       },
     });
-    new Gauge({
+    gauge({
       name: 'switchyard_fpm_scrape_errors',
-      help: 'Failed reads of the php-fpm status page since the gateway started',
+      help: 'Failed reads of the php-fpm status page since the gateway started (every worker reads it)',
       labelNames: ['upstream'],
+      aggregator: 'sum', // each worker's own failed reads
       registers,
       collect() {
         this.reset();
@@ -224,10 +246,11 @@ export class GatewayMetrics {
       },
     });
     for (const [field, name, help] of FPM_GAUGES) {
-      new Gauge({
+      gauge({
         name,
         help: `${help} (php-fpm status page)`,
         labelNames: ['upstream'],
+        aggregator: 'max', // the one shared status page, read by every worker
         registers,
         collect() {
           this.reset();
