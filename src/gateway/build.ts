@@ -4,6 +4,7 @@
  * All problems are collected with their YAML positions and thrown together, so a bad config
  * fails here — at startup or reload — and never on a request.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { Router } from '../router/index.js';
 import { compose, type Filter } from '../filters/filter.js';
@@ -30,8 +31,13 @@ export interface Runtime {
   readonly upstreams: ReadonlyMap<string, Upstream>;
 }
 
-/** `processes`: how many worker processes run this runtime side by side (serve --workers N). */
-export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchyard.yaml', processes = 1): Runtime {
+/**
+ * `processes`: how many worker processes run this runtime side by side (serve --workers N).
+ * `previous`: the runtime a reload replaces; an upstream whose config did not change is taken
+ * over from it as it is, with its pool, queue, health state and kept connections, so a reload
+ * neither doubles the connections php-fpm sees nor forgets what the cluster learned.
+ */
+export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchyard.yaml', processes = 1, previous?: Runtime): Runtime {
   const { config, locate } = loaded;
   const problems: ConfigProblem[] = [];
   const fail = (code: ErrorCode, segments: readonly (string | number)[], message: string) =>
@@ -51,6 +57,11 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
 
   const upstreams = new Map<string, Upstream>();
   for (const [name, upstreamConfig] of config.upstreams) {
+    const kept = previous?.upstreams.get(name);
+    if (kept !== undefined && isDeepStrictEqual(previous?.config.upstreams.get(name), upstreamConfig)) {
+      upstreams.set(name, kept);
+      continue;
+    }
     try {
       upstreams.set(name, createUpstream(upstreamConfig, log, processes));
     } catch (err) {
@@ -80,7 +91,7 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
   }
 
   if (problems.length > 0) {
-    for (const upstream of upstreams.values()) void upstream.close();
+    for (const [name, upstream] of upstreams) if (previous?.upstreams.get(name) !== upstream) void upstream.close();
     throw new ConfigError(file, problems);
   }
   return { config, router, upstreams };

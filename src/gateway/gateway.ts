@@ -1,7 +1,8 @@
 /**
  * The running gateway: listeners, the per-request path (request id -> limits -> router ->
  * route's filter chain -> upstream -> access log), and the lifecycle: start, hot reload (new
- * requests take the new runtime, in-flight ones finish on the one they started with), and
+ * requests take the new runtime, in-flight and queued ones finish on the one they started with,
+ * whose replaced upstreams close only once its last request has ended), and
  * graceful stop (stop accepting, let in-flight requests finish, then close). A protocol switch
  * (WebSocket handshake) takes the same path on its raw socket; the tunnel it becomes counts as in
  * flight until either side closes, and is cut when the shutdown grace ends.
@@ -20,8 +21,16 @@ import { createAccessLog, type AccessLog } from '../telemetry/access-log.js';
 import type { Runtime } from './build.js';
 import { channels, type RequestEndMessage, type RequestStartMessage } from '../telemetry/channels.js';
 
+/** A runtime and how many requests that started on it are still running. */
+interface Generation {
+  readonly runtime: Runtime;
+  inFlight: number;
+}
+
 export class Gateway {
-  #runtime: Runtime;
+  #current: Generation;
+  /** Generations replaced by a reload whose requests have not all ended yet. */
+  readonly #retired = new Set<Generation>();
   readonly #log: Logger;
   readonly #servers: Server[] = [];
   /** Raw sockets of protocol switches (WebSocket tunnels) still open: servers do not track them. */
@@ -32,17 +41,17 @@ export class Gateway {
   #drained: (() => void) | undefined;
 
   constructor(runtime: Runtime, log: Logger) {
-    this.#runtime = runtime;
+    this.#current = { runtime, inFlight: 0 };
     this.#log = log;
     this.#accessLog = createAccessLog(runtime.config.accessLog.target);
   }
 
   get runtime(): Runtime {
-    return this.#runtime;
+    return this.#current.runtime;
   }
 
   async start(): Promise<void> {
-    const { config } = this.#runtime;
+    const { config } = this.#current.runtime;
     for (const address of config.listen) {
       const server = createListener({ address, limits: config.limits, timeouts: config.timeouts, onRequest: (req, res) => this.#handle(req, res), onUpgrade: (req, socket, head) => this.#upgrade(req, socket, head) });
       await listen(server, address);
@@ -55,11 +64,25 @@ export class Gateway {
     return this.#servers.map(serverUrl);
   }
 
-  /** Swaps in a runtime built from a new config; the old upstreams close once idle. */
+  /**
+   * Swaps in a runtime built from a new config. Requests that started on the old one (in
+   * flight, or queued for a php-fpm slot) finish there; its upstreams that the new runtime did
+   * not take over close when the last of them has ended.
+   */
   async reload(runtime: Runtime): Promise<void> {
-    const old = this.#runtime;
-    this.#runtime = runtime;
-    for (const [name, upstream] of old.upstreams) if (runtime.upstreams.get(name) !== upstream) void upstream.close();
+    const old = this.#current;
+    this.#current = { runtime, inFlight: 0 };
+    this.#retired.add(old);
+    if (old.inFlight === 0) this.#retire(old);
+  }
+
+  /** Closes a drained old generation's upstreams that no live generation still uses. */
+  #retire(generation: Generation): void {
+    this.#retired.delete(generation);
+    const live = [this.#current, ...this.#retired];
+    for (const upstream of generation.runtime.upstreams.values()) {
+      if (!live.some((g) => [...g.runtime.upstreams.values()].includes(upstream))) void upstream.close();
+    }
   }
 
   /** Writes buffered access-log lines now (they are otherwise written in 4 KiB batches). */
@@ -72,7 +95,7 @@ export class Gateway {
   }
 
   /** Graceful stop: no new connections, idle ones closed, in-flight requests get `graceMs`. */
-  async stop(graceMs = this.#runtime.config.timeouts.shutdown): Promise<void> {
+  async stop(graceMs = this.#current.runtime.config.timeouts.shutdown): Promise<void> {
     this.#draining = true;
     const closed = this.#servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
     for (const s of this.#servers) s.closeIdleConnections();
@@ -89,7 +112,8 @@ export class Gateway {
     for (const s of this.#servers) s.closeAllConnections();
     for (const socket of this.#upgraded) socket.destroy();
     await Promise.all(closed);
-    await Promise.all([...this.#runtime.upstreams.values()].map((u) => u.close()));
+    const upstreams = new Set([this.#current, ...this.#retired].flatMap((g) => [...g.runtime.upstreams.values()]));
+    await Promise.all([...upstreams].map((u) => u.close()));
     this.flushAccessLog();
   }
 
@@ -111,14 +135,17 @@ export class Gateway {
   }
 
   #handle(req: IncomingMessage, res: ServerResponse, upgradeHead?: Buffer): void {
-    const runtime = this.#runtime;
+    const generation = this.#current;
+    const runtime = generation.runtime;
     const exchange = new Exchange(req, res, requestIdFrom(req.headers['x-request-id']), this.#log);
     exchange.upgradeHead = upgradeHead;
     const bytesBefore = req.socket.bytesWritten;
     this.#inFlight++;
+    generation.inFlight++;
     if (channels.requestStart.hasSubscribers) channels.requestStart.publish({ exchange } satisfies RequestStartMessage);
     res.once('close', () => {
       if (--this.#inFlight === 0 && this.#drained !== undefined) this.#drained();
+      if (--generation.inFlight === 0 && generation !== this.#current) this.#retire(generation);
       this.#accessLog.write(exchange, bytesBefore);
       if (channels.requestEnd.hasSubscribers) channels.requestEnd.publish({ exchange, durationNs: process.hrtime.bigint() - exchange.startedAt } satisfies RequestEndMessage);
     });

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { loadConfigFile } from '../config/load.js';
 import { ConfigError, formatProblem } from '../config/problems.js';
 import { createLogger } from '../telemetry/logger.js';
-import { buildRuntime } from './build.js';
+import { buildRuntime, type Runtime } from './build.js';
 import { Gateway } from './gateway.js';
 import { startAdminServer } from '../admin/admin-server.js';
 import { adminEndpoints } from '../admin/endpoints.js';
@@ -50,7 +50,7 @@ export interface RunningGateway {
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const log = createLogger(options.logLevel, options.logStream);
   const announce = (fields: object, msg: string) => (options.announce === false ? log.debug(fields, msg) : log.info(fields, msg));
-  const load = async () => buildRuntime(await loadConfigFile(options.file, options.env), log, options.file, options.processes);
+  const load = async (previous?: Runtime) => buildRuntime(await loadConfigFile(options.file, options.env), log, options.file, options.processes, previous);
   const gateway = new Gateway(await load(), log);
   await gateway.start();
   announce({ listen: gateway.urls() }, 'switchyard listening');
@@ -71,7 +71,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   };
   const reload = async (): Promise<ReloadOutcome> => {
     try {
-      await gateway.reload(await load());
+      await gateway.reload(await load(gateway.runtime));
       announce({}, 'configuration reloaded');
       return { reloaded: true };
     } catch (err) {

@@ -14,6 +14,8 @@ import { freePort } from './free-port.js';
 export interface Nginx {
   readonly port: number;
   readonly dir: string;
+  /** `nginx -s reload`: SIGHUP to the master, which starts new workers and drains the old. */
+  reload(): void;
   stop(): Promise<void>;
 }
 
@@ -92,6 +94,9 @@ http {
   return {
     port,
     dir,
+    reload() {
+      child.kill('SIGHUP');
+    },
     async stop() {
       if (child.exitCode === null) {
         const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
