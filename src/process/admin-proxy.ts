@@ -11,9 +11,9 @@ import type { AdminEndpoint } from '../admin/endpoint.js';
 
 export function forwardedEndpoint(endpoint: AdminEndpoint, target: () => string | undefined): AdminEndpoint {
   return {
-    method: endpoint.method,
-    path: endpoint.path,
-    ...(endpoint.open === undefined ? {} : { open: endpoint.open }),
+    // Everything the endpoint declares (method, path, who may call it: open, tokenInQuery) holds
+    // on the primary as on the worker; only the handling is replaced.
+    ...endpoint,
     async handle(exchange) {
       const base = target();
       if (base === undefined) throw new SwitchyardError('SY_ERR_SHUTTING_DOWN', 'no worker is running to answer this admin endpoint');
