@@ -17,7 +17,7 @@ import { Exchange } from '../listener/exchange.js';
 import { sendProblem } from '../listener/problem.js';
 import { requestIdFrom } from '../listener/request-id.js';
 import { createListener, listen, serverUrl } from '../listener/http-listener.js';
-import { createAccessLog, type AccessLog } from '../telemetry/access-log.js';
+import { createAccessLog, type AccessLogWriter } from '../telemetry/access-log.js';
 import type { Runtime } from './build.js';
 import { channels, type RequestEndMessage, type RequestStartMessage } from '../telemetry/channels.js';
 
@@ -35,7 +35,7 @@ export class Gateway {
   readonly #servers: Server[] = [];
   /** Raw sockets of protocol switches (WebSocket tunnels) still open: servers do not track them. */
   readonly #upgraded = new Set<Duplex>();
-  readonly #accessLog: { write: AccessLog; flush: () => void };
+  readonly #accessLog: AccessLogWriter;
   #inFlight = 0;
   #draining = false;
   #drained: (() => void) | undefined;
@@ -85,13 +85,9 @@ export class Gateway {
     }
   }
 
-  /** Writes buffered access-log lines now (they are otherwise written in 4 KiB batches). */
+  /** Writes buffered access-log lines now (otherwise: in 4 KiB batches, at least every second). */
   flushAccessLog(): void {
-    try {
-      this.#accessLog.flush();
-    } catch {
-      // The destination is not open yet (nothing was logged): nothing to flush.
-    }
+    this.#accessLog.flush();
   }
 
   /** Graceful stop: no new connections, idle ones closed, in-flight requests get `graceMs`. */
@@ -114,7 +110,7 @@ export class Gateway {
     await Promise.all(closed);
     const upstreams = new Set([this.#current, ...this.#retired].flatMap((g) => [...g.runtime.upstreams.values()]));
     await Promise.all([...upstreams].map((u) => u.close()));
-    this.flushAccessLog();
+    this.#accessLog.close();
   }
 
   /**
