@@ -78,6 +78,21 @@ routes:
     assert.deepEqual(res.headers['set-cookie'], ['a=1', 'b=2']);
   });
 
+  it("appends its element to the client's Forwarded (RFC 7239 section 4), never replacing it", async () => {
+    const ours = 'for=127.0.0.1;proto=http;host="shop.example"';
+    const cases: [sent: string | string[], received: string][] = [
+      ['for=192.0.2.60;proto=https;by=203.0.113.43', `for=192.0.2.60;proto=https;by=203.0.113.43, ${ours}`],
+      ['for=192.0.2.43, for="[2001:db8:cafe::17]:4711"', `for=192.0.2.43, for="[2001:db8:cafe::17]:4711", ${ours}`],
+      // Two header lines are one list, in the order sent (RFC 9110 section 5.3).
+      [['for=192.0.2.43', 'for=198.51.100.17;by=203.0.113.60'], `for=192.0.2.43, for=198.51.100.17;by=203.0.113.60, ${ours}`],
+    ];
+    for (const [sent, received] of cases) {
+      const headers: Record<string, string | string[]> = { host: 'shop.example', forwarded: sent };
+      const res = await httpRequest(gw.port, '/plain', { headers });
+      assert.equal(res.json<{ headers: Record<string, string> }>().headers['forwarded'], received, `client sent ${JSON.stringify(sent)}`);
+    }
+  });
+
   it('takes a body sent with Expect: 100-continue, as curl sends large uploads', async () => {
     const body = await new Promise<string>((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port: gw.port, path: '/echo', method: 'POST', headers: { expect: '100-continue', 'content-length': '5000' } });
