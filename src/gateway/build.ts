@@ -21,8 +21,11 @@ export interface CompiledRoute {
   readonly route: RouteConfig;
   /** The route's filters around its upstream. */
   readonly run: (exchange: Exchange) => Promise<void>;
-  /** The route's filters with nothing behind them, for CORS preflights (OPTIONS) to its path. */
-  readonly preflight: (exchange: Exchange) => Promise<void>;
+  /**
+   * The route's filters with nothing behind them, for a CORS preflight (OPTIONS asking about
+   * this route's method); undefined when no filter of the route answers preflights.
+   */
+  readonly preflight: ((exchange: Exchange) => Promise<void>) | undefined;
 }
 
 export interface Runtime {
@@ -81,7 +84,7 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
         path: route.path,
         where: route.where,
         ...(route.name === undefined ? {} : { name: route.name }),
-        value: { route, run: compose(chain, terminal), preflight: compose(chain, async () => {}) },
+        value: { route, run: compose(chain, terminal), preflight: route.middleware.some((m) => config.middleware.get(m)?.type === 'cors') ? compose(chain, async () => {}) : undefined },
         at: pathToString(route.at),
       });
     } catch (err) {

@@ -156,18 +156,10 @@ export class Gateway {
     if (req.rawHeaders.length / 2 > limits.headerCount) {
       throw new SwitchyardError('SY_ERR_HEADERS_TOO_LARGE', `more than ${limits.headerCount} header fields`, { headers: { connection: 'close' } });
     }
+    if (req.method === 'OPTIONS' && (await this.#preflight(exchange, runtime))) return;
     const found = runtime.router.find(req.method ?? 'GET', exchange.path);
     if (found.kind === 'not-found') throw new SwitchyardError('SY_ERR_ROUTE_NOT_FOUND', `no route for ${req.method} ${exchange.path}`);
     if (found.kind === 'method-not-allowed') {
-      const preflight = req.method === 'OPTIONS' ? req.headers['access-control-request-method'] : undefined;
-      const target = typeof preflight === 'string' ? runtime.router.find(preflight, exchange.path) : undefined;
-      if (target?.kind === 'found') {
-        // A CORS preflight belongs to the route it asks about: run that route's filters (its cors
-        // filter answers); a chain without one falls through to the 405 below.
-        exchange.match = { route: target.value.route, params: target.params };
-        await target.value.preflight(exchange);
-        if (exchange.res.headersSent) return;
-      }
       throw new SwitchyardError('SY_ERR_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${exchange.path}`, { headers: { allow: found.allow.join(', ') } });
     }
     if (found.kind === 'bad-request') throw new SwitchyardError('SY_ERR_BAD_REQUEST', found.detail);
@@ -179,5 +171,23 @@ export class Gateway {
     }
     exchange.match = { route, params: found.params };
     await run(exchange);
+  }
+
+  /**
+   * A CORS preflight belongs to the route that would serve the method it asks about, not to
+   * whichever route claims OPTIONS (a catch-all `any` in front of PHP would): when that route
+   * has a cors filter, its filters answer. Returns whether the preflight was answered.
+   */
+  async #preflight(exchange: Exchange, runtime: Runtime): Promise<boolean> {
+    const { req } = exchange;
+    const asked = req.headers['access-control-request-method'];
+    if (req.headers.origin === undefined || typeof asked !== 'string') return false;
+    const target = runtime.router.find(asked, exchange.path);
+    if (target.kind !== 'found' || target.value.preflight === undefined) return false;
+    exchange.match = { route: target.value.route, params: target.params };
+    await target.value.preflight(exchange);
+    if (exchange.res.headersSent) return true;
+    exchange.match = undefined;
+    return false;
   }
 }
