@@ -38,6 +38,7 @@ export const catalogue = {
   SY_ERR_FORBIDDEN_PATH: { status: 403, title: 'path is not allowed' },
   SY_ERR_CORS_REJECTED: { status: 403, title: 'cross-origin request rejected' },
   SY_ERR_NOT_FOUND: { status: 404, title: 'file not found' },
+  SY_ERR_DIRECTORY_LISTING_FORBIDDEN: { status: 403, title: 'directory has no index and is not listed' },
   SY_ERR_RANGE_NOT_SATISFIABLE: { status: 416, title: 'range not satisfiable' },
   SY_ERR_PRECONDITION_FAILED: { status: 412, title: 'precondition failed' },
 

@@ -22,6 +22,7 @@ import { VERSION } from '../../version.js';
 import { defaults } from '../../config/defaults.js';
 import type { Upstream } from '../upstream.js';
 import { serveStaticFile } from '../static/static-files.js';
+import { redirectToDirectory } from '../static/directory-redirect.js';
 import { buildParams, encodeParams, RESERVED_PARAMS } from './params.js';
 import { FastcgiPool, type PoolStats } from './pool.js';
 import { Relay, RelayError, type RelayOutcome } from './relay.js';
@@ -103,6 +104,10 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
     const resolution = await this.#resolver.resolve(exchange.path, route?.static ?? false);
     if (resolution.kind === 'static') {
       await serveStaticFile(exchange, resolution.file, resolution.stats);
+      return;
+    }
+    if (resolution.kind === 'directory-redirect') {
+      redirectToDirectory(exchange, resolution.path);
       return;
     }
     const body = await prepareRequestBody(exchange.req, route?.bodySize ?? defaults.limits.bodySize, this.#config.spoolMemory);

@@ -12,7 +12,9 @@
  *   regular file under `root`; the rest is PATH_INFO, which PHP never
  *   executes because SCRIPT_FILENAME always names an existing file (so `cgi.fix_pathinfo` has
  *   nothing to "fix");
- * - with `static: true`, the path is tried as `try_files $uri $uri/ /index.php?$query_string`.
+ * - with `static: true`, the path is tried as `try_files $uri $uri/ /index.php?$query_string`,
+ *   and a directory is answered as nginx's static and index modules answer it: named without its
+ *   trailing slash it is a redirect to the slash; with it, its index runs, or it is a 403.
  *
  * Symlinks inside root are followed, as nginx does by default (`disable_symlinks off`): they are
  * the operator's (Laravel's `public/storage` link points outside `public/`), an upload cannot
@@ -34,6 +36,12 @@ export type Resolution =
       readonly pathInfo: string;
       /** nginx `$document_uri`: the URI after any try_files fallback. */
       readonly documentUri: string;
+    }
+  | {
+      /** A directory named without its trailing slash (`/wp-admin`). */
+      readonly kind: 'directory-redirect';
+      /** The normalised path with the slash, percent-encoded: `/wp-admin/`. */
+      readonly path: string;
     };
 
 export interface ScriptResolverOptions {
@@ -93,6 +101,10 @@ export class ScriptResolver {
     // $uri/ : a directory is served by its index, as nginx's `index` directive would.
     const dir = this.#stat(path);
     if (dir?.isDirectory()) {
+      // nginx's static module answers a directory named without its slash with a 301 to the
+      // slash before looking for an index: the index's relative links (WordPress's `edit.php` in
+      // /wp-admin/) resolve against the directory only then.
+      if (!path.endsWith('/')) return { kind: 'directory-redirect', path: encodePath(`${path}/`) };
       const index = posix.join(path, this.#opts.index);
       if (this.allowed(index.slice(1))) {
         const script = this.#stat(index);
@@ -100,6 +112,8 @@ export class ScriptResolver {
       }
       const html = await this.#staticFile(posix.join(path, 'index.html'));
       if (html !== undefined) return { kind: 'static', ...html };
+      // nginx with `autoindex off` (its default): 403, never the front controller.
+      throw new SwitchyardError('SY_ERR_DIRECTORY_LISTING_FORBIDDEN', `directory ${path} has no index to run or serve under the root of upstream "${this.#opts.upstream}"`);
     }
     return undefined;
   }
@@ -177,6 +191,17 @@ export function decodePath(rawPath: string): string {
     }
     out.push(segment);
   }
-  const trailing = decoded.endsWith('/') && out.length > 0 ? '/' : '';
+  // A path ending in `/.` or `/..` names a directory, as one ending in `/` does (section 5.2.4
+  // turns `/a/b/..` into `/a/`; nginx answers `/dir/sub/..` as `/dir/`).
+  const last = decoded.slice(decoded.lastIndexOf('/') + 1);
+  const trailing = (last === '' || last === '.' || last === '..') && out.length > 0 ? '/' : '';
   return '/' + out.join('/') + trailing;
+}
+
+/**
+ * Percent-encodes a decoded path for a Location header: what encodeURI leaves alone plus `?` and
+ * `#`, which would otherwise start a query or fragment (nginx escapes the same in its redirect).
+ */
+export function encodePath(path: string): string {
+  return encodeURI(path).replace(/[?#]/g, (c) => (c === '?' ? '%3F' : '%23'));
 }

@@ -12,7 +12,7 @@ let resolver: ScriptResolver;
 
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'switchyard-resolver-'));
-  for (const dir of ['admin', 'uploads', 'blog']) await mkdir(join(root, dir));
+  for (const dir of ['admin', 'uploads', 'blog', 'a b', 'q?d']) await mkdir(join(root, dir));
   for (const file of ['index.php', 'wp-login.php', 'admin/index.php', 'admin/tools.php', 'uploads/a.jpg', 'blog/post.html']) await writeFile(join(root, file), '');
   resolver = new ScriptResolver({ upstream: 'legacy', root, index: 'index.php', scripts: ['index.php', 'wp-login.php', 'admin/*.php'] });
 });
@@ -31,10 +31,24 @@ test('what each path resolves to', async () => {
     ['/admin/', true, 'script /admin/index.php path_info= uri=/admin/index.php'],
     ['/admin/tools.php/x', true, 'script /admin/tools.php path_info=/x uri=/admin/tools.php/x'],
     ['//index.php', true, 'script /index.php path_info= uri=/index.php'],
+    // A directory without its slash redirects to it (nginx's 301), encoded and normalised.
+    ['/admin', true, 'redirect /admin/'],
+    ['/uploads', true, 'redirect /uploads/'],
+    ['/x/../admin', true, 'redirect /admin/'],
+    ['/a%20b', true, 'redirect /a%20b/'],
+    ['/q%3Fd', true, 'redirect /q%3Fd/'],
+    ['/admin/x/..', true, 'script /admin/index.php path_info= uri=/admin/index.php'],
+    ['/admin', false, 'script /index.php path_info= uri=/index.php'],
+    ['/uploads/', false, 'script /index.php path_info= uri=/index.php'],
   ];
   for (const [path, tryStatic, expected] of table) {
     const r = await resolver.resolve(path, tryStatic);
-    const got = r.kind === 'static' ? `static ${r.file.slice(root.length + 1)}` : `script ${r.scriptName} path_info=${r.pathInfo} uri=${r.documentUri}`;
+    const got =
+      r.kind === 'static'
+        ? `static ${r.file.slice(root.length + 1)}`
+        : r.kind === 'directory-redirect'
+          ? `redirect ${r.path}`
+          : `script ${r.scriptName} path_info=${r.pathInfo} uri=${r.documentUri}`;
     assert.equal(got, expected, path);
   }
 });
@@ -47,6 +61,9 @@ test('refusals', async () => {
     ['/a%00.php', 'SY_ERR_FORBIDDEN_PATH'],
     ['/..', 'SY_ERR_FORBIDDEN_PATH'],
     ['/%E0%A4%A', 'SY_ERR_BAD_REQUEST'],
+    // A directory with no index to run or serve: nginx's 403 with autoindex off.
+    ['/uploads/', 'SY_ERR_DIRECTORY_LISTING_FORBIDDEN'],
+    ['/blog/', 'SY_ERR_DIRECTORY_LISTING_FORBIDDEN'],
   ];
   for (const [path, code] of table) {
     await assert.rejects(resolver.resolve(path, true), (err: { code?: string }) => err.code === code, path);
@@ -57,6 +74,8 @@ test('decodePath normalises as nginx does', () => {
   assert.equal(decodePath('/a//b/./c/../d'), '/a/b/d');
   assert.equal(decodePath('/a%20b/'), '/a b/');
   assert.equal(decodePath('/a/..'), '/');
+  assert.equal(decodePath('/a/b/..'), '/a/', 'a final dot segment names a directory');
+  assert.equal(decodePath('/a/.'), '/a/');
 });
 
 test('globs: * stays in a segment, ** crosses them', () => {
