@@ -132,6 +132,24 @@ describe('static files', () => {
     }
   });
 
+  test('If-Range with a date: the range only when the date is Last-Modified exactly, else the whole file', async () => {
+    // RFC 9110 section 13.1.5: a date validator holds only on an exact match. A later date is no
+    // match either: If-Range is not If-Unmodified-Since.
+    const cases: [ifRange: string, status: number, body: string][] = [
+      [MTIME.toUTCString(), 206, 'abcde'],
+      [new Date(MTIME.getTime() - 1000).toUTCString(), 200, TEXT],
+      [new Date(MTIME.getTime() + 1000).toUTCString(), 200, TEXT],
+      [new Date(MTIME.getTime() + 86_400_000).toUTCString(), 200, TEXT],
+      ['not a date', 200, TEXT],
+    ];
+    for (const [ifRange, status, body] of cases) {
+      const res = await httpRequest(gw.port, '/alphabet.txt', { headers: { range: 'bytes=0-4', 'if-range': ifRange } });
+      assert.equal(res.status, status, `If-Range: ${ifRange}`);
+      assert.equal(res.text, body, `If-Range: ${ifRange}`);
+      assert.equal(res.headers['content-range'], status === 206 ? `bytes 0-4/${TEXT.length}` : undefined);
+    }
+  });
+
   test('HEAD: the same head, no body', async () => {
     const res = await httpRequest(gw.port, '/alphabet.txt', { method: 'HEAD' });
     assert.equal(res.status, 200);
