@@ -9,7 +9,7 @@ import { resolveFormat } from './format/resolve-format.js';
 import type { LogsOptions } from './options.js';
 import { buildReport } from './report/build-report.js';
 import type { Report } from './report/report.js';
-import { openFileInput } from './scan/open-inputs.js';
+import { isUnrecognised, openFileInput, skipReason, unrecognisedError, type Unrecognised } from './scan/open-inputs.js';
 import { planJobs, type Input } from './scan/plan.js';
 import { progressBar } from './scan/progress.js';
 import { runPool } from './scan/run-pool.js';
@@ -27,32 +27,70 @@ export function scanSettings(options: LogsOptions): ScanSettings {
   return { maxSamples: options.samples, filter: options.filter, maxKeys: options.maxKeys };
 }
 
+/** An input left out of the report, by its position in the command line. */
+export type SkippedInput = Unrecognised & { readonly source: number };
+
+/** Where nothing is read: stdin until it is, an input that is skipped. Keeps source numbers aligned with `names`. */
+function placeholder(name: string): Input {
+  return { name, path: undefined, gzip: false, size: 0, spec: { kind: 'json' } };
+}
+
+/**
+ * Inputs that are not access logs are left out, one stderr line each, when another input is
+ * read; when none is, the command fails with one line (`SY_ERR_LOG_FORMAT`).
+ */
+export function settleSkipped(skipped: readonly SkippedInput[], inputCount: number, io: CliIO, print = true): void {
+  if (skipped.length === inputCount) throw unrecognisedError(skipped);
+  if (print) for (const s of skipped) io.stderr.write(skipLine(s));
+}
+
+export function skipLine(s: SkippedInput): string {
+  return `switchyard: skipped ${s.name}: ${skipReason(s)} (SY_ERR_LOG_FORMAT)\n`;
+}
+
+/** The skipped inputs as the report lists them. */
+export function skippedRows(skipped: readonly SkippedInput[]): { source: number; name: string; reason: string }[] {
+  return [...skipped].sort((a, b) => a.source - b.source).map((u) => ({ source: u.source, name: u.name, reason: skipReason(u) }));
+}
+
 export async function analyse(names: readonly string[], options: LogsOptions, io: CliIO): Promise<Report> {
   const explicit = resolveFormat(options.format);
   const inputs: Input[] = [];
+  const skipped: SkippedInput[] = [];
   let stdinSource = -1;
   for (const [i, name] of names.entries()) {
     if (name === '-') {
       stdinSource = i;
-      // Settled when stdin is read; a placeholder keeps source numbers aligned with `names`.
-      inputs.push({ name: 'stdin', path: undefined, gzip: false, size: 0, spec: { kind: 'json' } });
-    } else {
-      inputs.push(await openFileInput(name, io.cwd, explicit));
+      inputs.push(placeholder('stdin')); // settled when stdin is read
+      continue;
     }
+    const input = await openFileInput(name, io.cwd, explicit);
+    if (isUnrecognised(input)) {
+      skipped.push({ ...input, source: i });
+      inputs.push(placeholder(name));
+    } else inputs.push(input);
   }
+  if (stdinSource === -1) settleSkipped(skipped, names.length, io, false); // no input to read: fail before scanning
   const formats = inputs.map((input) => describeFormat(input.spec));
   const progress = progressBar(io.stderr, inputs.reduce((sum, input) => sum + input.size, 0));
+  let report: Report;
   try {
     const jobs = planJobs(inputs, options.jobs);
     const pool = await runPool(jobs, options.jobs, scanSettings(options), (n) => progress.add(n));
     const lines = new Map(pool.lines);
     if (stdinSource !== -1) {
       const scan = await scanStdin(io.stdin, stdinSource, explicit, pool.stats);
-      lines.set(`${stdinSource}:0`, scan.lines);
-      formats[stdinSource] = describeFormat(scan.spec);
+      if (isUnrecognised(scan)) skipped.push({ ...scan, source: stdinSource });
+      else {
+        lines.set(`${stdinSource}:0`, scan.lines);
+        formats[stdinSource] = describeFormat(scan.spec);
+      }
     }
-    return buildReport(pool.stats, { names: inputs.map((i) => i.name), formats, lines }, reportOptions(options));
+    skipped.sort((a, b) => a.source - b.source);
+    report = buildReport(pool.stats, { names: inputs.map((i) => i.name), formats, lines, skipped: skippedRows(skipped) }, reportOptions(options));
   } finally {
     progress.stop();
   }
+  settleSkipped(skipped, names.length, io); // after the progress bar is cleared from stderr
+  return report;
 }

@@ -10,13 +10,13 @@ import { open, stat } from 'node:fs/promises';
 import type { CliIO } from '../../cli/io.js';
 import { Stats } from './aggregate/stats.js';
 import { resolveFormat } from './format/resolve-format.js';
-import { describeFormat, reportOptions, scanSettings } from './analyse.js';
+import { describeFormat, reportOptions, scanSettings, settleSkipped, skipLine, skippedRows, type SkippedInput } from './analyse.js';
 import type { LogsOptions } from './options.js';
 import { buildReport } from './report/build-report.js';
 import { render } from './report/render.js';
 import { renderJson } from './report/render-json.js';
 import { LineSplitter } from './scan/line-splitter.js';
-import { openFileInput } from './scan/open-inputs.js';
+import { isUnrecognised, openFileInput, unrecognisedError } from './scan/open-inputs.js';
 import { scanStdin } from './scan/read-stdin.js';
 
 const POLL_MS = 250;
@@ -84,19 +84,32 @@ export async function follow(names: readonly string[], options: LogsOptions, io:
   const inputNames = names.map((n) => (n === '-' ? 'stdin' : n));
   let stdinDone: Promise<unknown> | undefined;
   const lines = new Map<string, number>();
+  const skipped: SkippedInput[] = [];
   for (const [source, name] of names.entries()) {
     if (name === '-') {
       formats.push('auto');
       stdinDone = scanStdin(io.stdin, source, explicit, stats).then((scan) => {
+        if (isUnrecognised(scan)) {
+          skipped.push({ ...scan, source });
+          if (skipped.length === names.length) throw unrecognisedError(skipped);
+          io.stderr.write(skipLine({ ...scan, source }));
+          return;
+        }
         formats[source] = describeFormat(scan.spec);
         lines.set(`${source}:0`, scan.lines);
       });
       continue;
     }
     const input = await openFileInput(name, io.cwd, explicit);
+    if (isUnrecognised(input)) {
+      skipped.push({ ...input, source });
+      formats.push('-');
+      continue;
+    }
     formats.push(describeFormat(input.spec));
     tails[source] = new Tail(input.path as string, new LineSplitter(input.spec, stats, source, 0));
   }
+  settleSkipped(skipped, names.length, io); // with stdin among the inputs, it is not known yet
 
   let printed = -1;
   const print = (): void => {
@@ -106,7 +119,7 @@ export async function follow(names: readonly string[], options: LogsOptions, io:
     tails.forEach((t, source) => {
       if (t !== undefined) lines.set(`${source}:0`, t.lines);
     });
-    const report = buildReport(stats, { names: inputNames, formats, lines }, reportOptions(options));
+    const report = buildReport(stats, { names: inputNames, formats, lines, skipped: skippedRows(skipped) }, reportOptions(options));
     if (options.output === 'json') {
       io.stdout.write(renderJson(report, 0));
     } else {
@@ -118,7 +131,7 @@ export async function follow(names: readonly string[], options: LogsOptions, io:
   await Promise.all(tails.map((t) => t.drain()));
   print();
 
-  await new Promise<void>((resolve) => {
+  await new Promise<void>((resolve, reject) => {
     const watched: string[] = [];
     for (const t of tails) {
       if (t === undefined) continue;
@@ -141,12 +154,21 @@ export async function follow(names: readonly string[], options: LogsOptions, io:
     process.once('SIGTERM', stop);
     // The reader went away (`... | head`): nobody is left to read further reports.
     io.stdout.once('error', stop);
-    // Following only stdin: the report is final when the pipe closes.
-    if (stdinDone !== undefined && tails.every((t) => t === undefined)) {
-      void stdinDone.then(() => {
-        print();
-        stop();
-      });
+    if (stdinDone !== undefined) {
+      const onlyStdin = tails.every((t) => t === undefined);
+      stdinDone.then(
+        () => {
+          if (!onlyStdin) return;
+          // Following only stdin: the report is final when the pipe closes.
+          print();
+          stop();
+        },
+        (err: unknown) => {
+          // stdin is no access log and nothing else is read, or it cannot be inflated.
+          reject(err);
+          stop(); // after reject: stop's resolve then changes nothing
+        },
+      );
     }
   });
 }

@@ -1,7 +1,7 @@
 // Switchyard's own access log names the configured route each request matched. Before a
 // migration that is the legacy catch-all `/{path?}` for nearly everything, so route patterns come
 // from the path (as for nginx logs) and the configured route is a column of its own.
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,17 +15,25 @@ import { runPool } from '../../../src/tools/logs/scan/run-pool.js';
 import { reportOf, runLogs } from './cli-harness.js';
 
 let dir: string;
-let service: Server;
-/** The access log a real gateway wrote: legacy paths through `/{path?}`, users through `user.show`. */
-let gatewayLog: string;
-
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'switchyard-logs-configured-'));
-  service = createServer((req, res) => res.writeHead(req.url?.startsWith('/cart') === true ? 503 : 200).end('ok'));
-  await new Promise<void>((r) => service.listen(0, '127.0.0.1', r));
-  const upstream = `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
-  const gw = await startTestGateway(
-    `
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('a log written by a real gateway', () => {
+  let service: Server;
+  /** Legacy paths went through the catch-all `/{path?}`, users through `user.show`. */
+  let gatewayLog: string;
+
+  before(async () => {
+    service = createServer((req, res) => res.writeHead(req.url?.startsWith('/cart') === true ? 503 : 200).end('ok'));
+    await new Promise<void>((r) => service.listen(0, '127.0.0.1', r));
+    const upstream = `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
+    const gwDir = await mkdtemp(join(dir, 'gateway-'));
+    const gw = await startTestGateway(
+      `
 listen: 127.0.0.1:0
 accessLog: ./access.log
 upstreams:
@@ -40,52 +48,54 @@ routes:
     where: { path: '.*' }
     to: legacy
 `,
-    { dir },
-  );
-  for (let id = 1; id <= 25; id++) assert.equal((await fetch(`${gw.url}/order/${id}?view=full`)).status, 200);
-  for (let i = 0; i < 4; i++) assert.equal((await fetch(`${gw.url}/cart/checkout`, { method: 'POST', body: 'x' })).status, 503);
-  for (let id = 1; id <= 3; id++) assert.equal((await fetch(`${gw.url}/user/${id}`)).status, 200);
-  await gw.stop(); // flushes the access log
-  gatewayLog = join(dir, 'access.log');
-});
+      { dir: gwDir },
+    );
+    try {
+      for (let id = 1; id <= 25; id++) assert.equal((await fetch(`${gw.url}/order/${id}?view=full`)).status, 200);
+      for (let i = 0; i < 4; i++) assert.equal((await fetch(`${gw.url}/cart/checkout`, { method: 'POST', body: 'x' })).status, 503);
+      for (let id = 1; id <= 3; id++) assert.equal((await fetch(`${gw.url}/user/${id}`)).status, 200);
+    } finally {
+      await gw.stop(); // flushes the access log
+    }
+    gatewayLog = join(gwDir, 'access.log');
+  });
+  after(async () => {
+    await new Promise((r) => service.close(r));
+  });
 
-after(async () => {
-  await new Promise((r) => service.close(r));
-  await rm(dir, { recursive: true, force: true });
-});
+  test('route patterns come from the path, not from the catch-all route every legacy request matched', async () => {
+    const r = await reportOf([gatewayLog]);
+    assert.equal(r.summary.requests, 32);
+    const routes = new Map<string, any>(r.routeDetails.map((x: any) => [x.key, x]));
+    assert.deepEqual([...routes.keys()].sort(), ['/cart/checkout', '/order/{id}', '/user/{id}']);
+    assert.deepEqual(routes.get('/order/{id}').configuredRoutes, [{ route: '/{path?}', requests: 25 }]);
+    assert.deepEqual(routes.get('/cart/checkout').configuredRoutes, [{ route: '/{path?}', requests: 4 }]);
+    assert.deepEqual(routes.get('/user/{id}').configuredRoutes, [{ route: 'user.show', requests: 3 }]);
+    assert.equal(routes.get('/cart/checkout').errors, 4);
+    const ranked = new Map<string, any>(r.ranking.map((x: any) => [x.key, x]));
+    assert.deepEqual(ranked.get('/order/{id}').configuredRoutes, [{ route: '/{path?}', requests: 25 }]);
+    assert.deepEqual(ranked.get('/user/{id}').configuredRoutes, [{ route: 'user.show', requests: 3 }]);
+  });
 
-test('route patterns of a gateway log come from the path, not from the catch-all route every legacy request matched', async () => {
-  const r = await reportOf([gatewayLog]);
-  assert.equal(r.summary.requests, 32);
-  const routes = new Map<string, any>(r.routeDetails.map((x: any) => [x.key, x]));
-  assert.deepEqual([...routes.keys()].sort(), ['/cart/checkout', '/order/{id}', '/user/{id}']);
-  assert.deepEqual(routes.get('/order/{id}').configuredRoutes, [{ route: '/{path?}', requests: 25 }]);
-  assert.deepEqual(routes.get('/cart/checkout').configuredRoutes, [{ route: '/{path?}', requests: 4 }]);
-  assert.deepEqual(routes.get('/user/{id}').configuredRoutes, [{ route: 'user.show', requests: 3 }]);
-  assert.equal(routes.get('/cart/checkout').errors, 4);
-  const ranked = new Map<string, any>(r.ranking.map((x: any) => [x.key, x]));
-  assert.deepEqual(ranked.get('/order/{id}').configuredRoutes, [{ route: '/{path?}', requests: 25 }]);
-  assert.deepEqual(ranked.get('/user/{id}').configuredRoutes, [{ route: 'user.show', requests: 3 }]);
-});
+  test('the table, CSV and HTML reports give the configured route its own column', async () => {
+    const table = await runLogs([gatewayLog]);
+    assert.equal(table.code, 0, table.stderr);
+    const section = (title: string): string => table.stdout.slice(table.stdout.indexOf(title)).split('\n\n')[0] as string;
+    for (const title of ['Top route patterns', 'Migration ranking']) {
+      assert.match(section(title), /^ {2}route +configured route +(requests|score) /m, title);
+      assert.match(section(title), /^ {2}\/order\/\{id\} +\/\{path\?\} +\S/m, title);
+      assert.match(section(title), /^ {2}\/user\/\{id\} +user\.show +\S/m, title);
+    }
 
-test('the table, CSV and HTML reports give the configured route its own column', async () => {
-  const table = await runLogs([gatewayLog]);
-  assert.equal(table.code, 0, table.stderr);
-  const section = (title: string): string => table.stdout.slice(table.stdout.indexOf(title)).split('\n\n')[0] as string;
-  for (const title of ['Top route patterns', 'Migration ranking']) {
-    assert.match(section(title), /^ {2}route +configured route +(requests|score) /m, title);
-    assert.match(section(title), /^ {2}\/order\/\{id\} +\/\{path\?\} +\S/m, title);
-    assert.match(section(title), /^ {2}\/user\/\{id\} +user\.show +\S/m, title);
-  }
+    const csv = (await runLogs([gatewayLog, '--output', 'csv'])).stdout.trimEnd().split('\r\n');
+    assert.match(csv[0] as string, /,configured_route$/);
+    assert.ok(csv.some((row) => /^route,\/order\/\{id\},25,.*,\/\{path\?\}$/.test(row)), 'route row');
+    assert.ok(csv.some((row) => /^ranking,\/user\/\{id\},3,.*,user\.show$/.test(row)), 'ranking row');
 
-  const csv = (await runLogs([gatewayLog, '--output', 'csv'])).stdout.trimEnd().split('\r\n');
-  assert.match(csv[0] as string, /,configured_route$/);
-  assert.ok(csv.some((row) => /^route,\/order\/\{id\},25,.*,\/\{path\?\}$/.test(row)), 'route row');
-  assert.ok(csv.some((row) => /^ranking,\/user\/\{id\},3,.*,user\.show$/.test(row)), 'ranking row');
-
-  const html = (await runLogs([gatewayLog, '--output', 'html'])).stdout;
-  assert.equal((html.match(/<th>configured route<\/th>/g) ?? []).length, 2, 'ranking and route-pattern tables');
-  assert.match(html, /<td class="key">\/order\/\{id\}<\/td><td>\/\{path\?\}<\/td>/);
+    const html = (await runLogs([gatewayLog, '--output', 'html'])).stdout;
+    assert.equal((html.match(/<th>configured route<\/th>/g) ?? []).length, 2, 'ranking and route-pattern tables');
+    assert.match(html, /<td class="key">\/order\/\{id\}<\/td><td>\/\{path\?\}<\/td>/);
+  });
 });
 
 test('logs that do not name a configured route get no such column', async () => {

@@ -21,6 +21,8 @@ export interface ReportInputs {
   readonly formats: readonly string[];
   /** Line count of each scanned chunk, keyed `source:chunk` (see scan/run-pool.ts). */
   readonly lines: ReadonlyMap<string, number>;
+  /** Inputs left out (not access logs), by source number; `names` and `formats` still hold them. */
+  readonly skipped?: readonly { readonly source: number; readonly name: string; readonly reason: string }[];
 }
 
 /** Keys were decoded as latin1 for speed (scan/line-splitter.ts); print them as the UTF-8 they are. */
@@ -156,10 +158,13 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
   const span = minuteSpan(stats);
   const [first, last] = span;
   const iso = (minute: number): string | undefined => (Number.isFinite(minute) ? new Date(minute * 60_000).toISOString() : undefined);
+  const skipped = new Set(inputs.skipped?.map((s) => s.source));
+  const read = (_: string, source: number): boolean => !skipped.has(source);
   return {
     summary: {
-      inputs: inputs.names,
-      formats: inputs.formats,
+      inputs: inputs.names.filter(read),
+      formats: inputs.formats.filter(read),
+      skipped: (inputs.skipped ?? []).map((s) => ({ input: s.name, reason: s.reason })),
       lines: [...inputs.lines.values()].reduce((a, b) => a + b, 0),
       requests: total,
       bytes: stats.bytes,

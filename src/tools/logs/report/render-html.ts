@@ -78,7 +78,7 @@ rect.req{fill:#3b73b9}rect.err{fill:#c0392b}svg text{font-size:12px}.axis{color:
 </style></head><body>
 <h1>Access-log report</h1>
 <p>${s.requests} requests, ${s.malformed} malformed lines, ${esc(formatBytes(s.bytes))} sent, ${s.uniqueClients} clients, ${s.uniquePaths} paths in ${s.routePatterns} route patterns.
-Inputs: ${esc(s.inputs.join(', '))}.${r.estimated ? ' <strong>Counts are estimates</strong> (a table outgrew --max-keys).' : ''} ${s.from === undefined ? '' : `From ${esc(s.from)} to ${esc(s.to ?? '')}.`}</p>
+Inputs: ${esc(s.inputs.join(', '))}.${s.skipped.length > 0 ? ` Skipped, not access logs: ${esc(s.skipped.map((x) => x.input).join(', '))}.` : ''}${r.estimated ? ' <strong>Counts are estimates</strong> (a table outgrew --max-keys).' : ''} ${s.from === undefined ? '' : `From ${esc(s.from)} to ${esc(s.to ?? '')}.`}</p>
 <h2>Requests over time</h2>
 ${timelineChart(r)}
 <h2>Status codes</h2>

@@ -65,6 +65,7 @@ export function renderTable(r: Report): string {
     `${int(s.requests)} requests, ${int(s.malformed)} malformed, ${s.filtered > 0 ? `${int(s.filtered)} filtered out, ` : ''}${formatBytes(s.bytes)} sent, ${int(s.uniqueClients)} clients, ` +
       `${int(s.uniquePaths)} paths in ${int(s.routePatterns)} route patterns${span}\n` +
       `inputs: ${s.inputs.join(', ')} (${[...new Set(s.formats)].join(', ')})\n` +
+      (s.skipped.length > 0 ? `skipped, not access logs: ${s.skipped.map((x) => x.input).join(', ')}\n` : '') +
       (r.estimated ? 'counts are estimates: a table outgrew --max-keys; top entries may be over by a little, distinct counts are at least\n' : ''),
   );
   out.push(countTable('Top clients', 'client', r.clients));

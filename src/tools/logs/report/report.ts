@@ -68,8 +68,11 @@ export interface MalformedRow {
 
 export interface Report {
   readonly summary: {
+    /** The inputs read, and the format of each. */
     readonly inputs: readonly string[];
     readonly formats: readonly string[];
+    /** Inputs left out of the report because they are not access logs, with why. */
+    readonly skipped: readonly { readonly input: string; readonly reason: string }[];
     /** Every line read: requests, malformed lines and lines that are not requests (W3C `#` lines). */
     readonly lines: number;
     readonly requests: number;

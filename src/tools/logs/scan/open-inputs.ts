@@ -1,6 +1,6 @@
 /**
  * Checks the named inputs exist and are readable, and settles each one's format: the one given
- * with `--format`, or the one its first 64 KiB read best as (`auto`). gzip is recognised by its
+ * with `--format`, or the one its first 64 KiB read best as (`auto`), or none (`Unrecognised`). gzip is recognised by its
  * magic bytes (RFC 1952 §2.3.1), not only by the `.gz` name.
  */
 import { open, stat } from 'node:fs/promises';
@@ -23,18 +23,47 @@ function sampleLines(head: Buffer): string[] {
   return lines.map((l) => l.replace(/\r$/, '')).slice(0, SAMPLE_LINES);
 }
 
-/** The format for an input: the explicit one, else the detected one, else a clear error. */
-export function settleFormat(name: string, explicit: FormatSpec | undefined, head: Buffer): FormatSpec {
+/**
+ * An input that `--format auto` reads none of the first lines of: an error log among access logs,
+ * say. It is left out of the report while some other input is read (as GoAccess reports on the
+ * files it can parse); when none is, the command fails with `unrecognisedError`.
+ */
+export interface Unrecognised {
+  readonly unrecognised: true;
+  readonly name: string;
+  /** The first non-blank line, cut to 80 characters. */
+  readonly firstLine: string;
+}
+
+export function isUnrecognised<T extends object>(x: T | Unrecognised): x is Unrecognised {
+  return 'unrecognised' in x;
+}
+
+/** Why an unrecognised input was skipped, in the words of the stderr line and the report. */
+export function skipReason(u: Unrecognised): string {
+  return `not an access log in a known format (first line: ${JSON.stringify(u.firstLine)})`;
+}
+
+/** The one line the command fails with when no input was recognised. */
+export function unrecognisedError(inputs: readonly Unrecognised[]): SwitchyardError {
+  const hint = 'pass --format with its nginx log_format or Apache LogFormat string';
+  const [only] = inputs;
+  if (inputs.length === 1 && only !== undefined) {
+    return new SwitchyardError('SY_ERR_LOG_FORMAT', `cannot recognise the log format of ${only.name} (first line: ${JSON.stringify(only.firstLine)}); ${hint}`);
+  }
+  const shown = inputs.slice(0, 5).map((u) => u.name);
+  if (inputs.length > shown.length) shown.push(`and ${inputs.length - shown.length} more`);
+  return new SwitchyardError('SY_ERR_LOG_FORMAT', `cannot recognise the log format of any of the ${inputs.length} inputs (${shown.join(', ')}); ${hint}`);
+}
+
+/** The format for an input: the explicit one, else the detected one, else why there is none. */
+export function settleFormat(name: string, explicit: FormatSpec | undefined, head: Buffer): FormatSpec | Unrecognised {
   if (explicit !== undefined) return explicit;
   const lines = sampleLines(head);
   if (lines.every((l) => l.trim() === '')) return (PRESETS['combined'] as () => FormatSpec)();
   const detected = detectFormat(lines);
   if (detected !== undefined) return detected;
-  const first = (lines.find((l) => l.trim() !== '') ?? '').slice(0, 80);
-  throw new SwitchyardError(
-    'SY_ERR_LOG_FORMAT',
-    `cannot recognise the log format of ${name} (first line: ${JSON.stringify(first)}); pass --format with its nginx log_format or Apache LogFormat string`,
-  );
+  return { unrecognised: true, name, firstLine: (lines.find((l) => l.trim() !== '') ?? '').slice(0, 80) };
 }
 
 /** Whether bytes start with gzip's magic ID1 ID2 (RFC 1952 §2.3.1): files and stdin are told apart by it. */
@@ -71,7 +100,7 @@ async function readHead(path: string): Promise<{ gzip: boolean; head: Buffer }> 
   return { gzip: true, head: Buffer.concat(parts).subarray(0, SAMPLE_BYTES) };
 }
 
-export async function openFileInput(name: string, cwd: string, explicit: FormatSpec | undefined): Promise<Input> {
+export async function openFileInput(name: string, cwd: string, explicit: FormatSpec | undefined): Promise<Input | Unrecognised> {
   const path = resolve(cwd, name);
   let size: number;
   try {
@@ -86,7 +115,8 @@ export async function openFileInput(name: string, cwd: string, explicit: FormatS
   }
   try {
     const { gzip, head } = await readHead(path);
-    return { name, path, gzip, size, spec: settleFormat(name, explicit, head) };
+    const spec = settleFormat(name, explicit, head);
+    return isUnrecognised(spec) ? spec : { name, path, gzip, size, spec };
   } catch (err) {
     if (err instanceof SwitchyardError) throw err;
     throw new SwitchyardError('SY_ERR_FILE_UNREADABLE', `cannot read ${name}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);

@@ -8,7 +8,7 @@ import { createGunzip } from 'node:zlib';
 import type { Stats } from '../aggregate/stats.js';
 import type { FormatSpec } from '../format/layout.js';
 import { LineSplitter } from './line-splitter.js';
-import { isGzip, settleFormat } from './open-inputs.js';
+import { isGzip, isUnrecognised, settleFormat, type Unrecognised } from './open-inputs.js';
 import { scanChunks } from './scan-job.js';
 
 export interface StdinScan {
@@ -21,7 +21,7 @@ export async function scanStdin(
   source: number,
   explicit: FormatSpec | undefined,
   stats: Stats,
-): Promise<StdinScan> {
+): Promise<StdinScan | Unrecognised> {
   let stream: AsyncIterable<Buffer> = stdin as AsyncIterable<Buffer>;
   const iterator = stream[Symbol.asyncIterator]();
   const head: Buffer[] = [];
@@ -56,6 +56,7 @@ export async function scanStdin(
     })();
   }
   const spec = settleFormat('stdin', explicit, first);
+  if (isUnrecognised(spec)) return spec; // nothing is counted; the rest of the pipe is not read
   const splitter = new LineSplitter(spec, stats, source, 0);
   await scanChunks(stream, splitter, () => {}); // no progress bar: a pipe has no known size
   return { spec, lines: splitter.lines };
