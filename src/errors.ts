@@ -27,6 +27,7 @@ export const catalogue = {
   SY_ERR_CONFIG_MIDDLEWARE: { status: 500, title: 'middleware configuration is invalid' },
   SY_ERR_CONFIG_UPSTREAM: { status: 500, title: 'upstream configuration is invalid' },
   SY_ERR_LISTEN: { status: 500, title: 'cannot listen on the configured address' },
+  SY_ERR_LISTEN_IN_USE: { status: 500, title: 'the configured address is already in use by another program' },
 
   // --- client request (listener, filter chain, router) --------------------------------------
   SY_ERR_BAD_REQUEST: { status: 400, title: 'malformed request' },

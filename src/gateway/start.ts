@@ -52,8 +52,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const announce = (fields: object, msg: string) => (options.announce === false ? log.debug(fields, msg) : log.info(fields, msg));
   const load = async (previous?: Runtime) => buildRuntime(await loadConfigFile(options.file, options.env), log, options.file, options.processes, previous);
   const gateway = new Gateway(await load(), log);
-  await gateway.start();
-  announce({ listen: gateway.urls() }, 'switchyard listening');
+  // An address that cannot be bound (the server being replaced still holds it) ends the start:
+  // close what did bind, so the process exits with the one error line instead of hanging.
+  await gateway.start().catch(async (err: unknown) => {
+    await gateway.stop(0);
+    throw err;
+  });
 
   let stopping: Promise<void> | undefined;
   let markStopped: () => void = () => {};
@@ -85,7 +89,16 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const configured = gateway.runtime.config.admin;
   const adminConfig = configured === undefined || options.adminListen === undefined ? configured : { ...configured, listen: options.adminListen };
   const telemetry = startTelemetry(gateway.runtime.config.telemetry, gateway, log);
-  const admin = adminConfig === undefined ? undefined : await startAdminServer(adminConfig, adminEndpoints, { gateway, reload, telemetry }, log);
+  const admin =
+    adminConfig === undefined
+      ? undefined
+      : await startAdminServer(adminConfig, adminEndpoints, { gateway, reload, telemetry }, log).catch(async (err: unknown) => {
+          await gateway.stop(0);
+          await telemetry?.stop();
+          throw err;
+        });
+  // Announced once the admin address is bound too, so a start that fails says only why.
+  announce({ listen: gateway.urls() }, 'switchyard listening');
   const adminUrl = admin === undefined ? undefined : serverUrl(admin);
   if (adminUrl !== undefined) announce({ admin: adminUrl }, 'admin listening');
   const onStop = () => void stop();

@@ -119,7 +119,9 @@ export async function listen(server: Server, address: ListenAddress, exclusive =
   if (address.kind === 'unix') await unlink(address.path).catch(() => undefined);
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
-      reject(new SwitchyardError('SY_ERR_LISTEN', `cannot listen on ${formatAddress(address)}: ${err.code ?? err.message}`, { cause: err }));
+      // The usual first meeting: the server being replaced (nginx) still holds the port.
+      if (err.code === 'EADDRINUSE') reject(new SwitchyardError('SY_ERR_LISTEN_IN_USE', `cannot listen on ${formatAddress(address)}: address already in use`, { cause: err }));
+      else reject(new SwitchyardError('SY_ERR_LISTEN', `cannot listen on ${formatAddress(address)}: ${err.code ?? err.message}`, { cause: err }));
     };
     server.once('error', onError);
     const done = () => {

@@ -30,6 +30,7 @@ import type { AdminContext, AdminEndpoint, ReloadOutcome } from '../admin/endpoi
 import type { UpstreamView } from '../cluster/upstream-view.js';
 import type { PrimaryMessage, WorkerMessage } from './messages.js';
 import { workerExecArgv } from './worker-flags.js';
+import { SwitchyardError } from '../errors.js';
 
 export interface PrimaryOptions {
   readonly file: string;
@@ -60,12 +61,13 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   cluster.setupPrimary({ exec: WORKER_MAIN, execArgv: workerExecArgv(process.execArgv, options.env), args: [options.file, options.logLevel, String(options.workers)], silent: false });
   const workers = new Map<number, { worker: Worker; bornAt: number; admin?: string | undefined }>();
   let stopping = false;
+  let serving = false;
   let pause = 100;
   let nextId = 1;
   const pending = new Map<number, { readonly left: Set<number>; readonly replies: WorkerMessage[]; readonly done: () => void }>();
 
   const onMessage = (worker: Worker, message: WorkerMessage) => {
-    if (message.type === 'ready') return;
+    if (message.type === 'ready' || message.type === 'failed') return;
     const ask = pending.get(message.id);
     if (ask === undefined) return;
     ask.replies.push(message);
@@ -97,6 +99,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     worker.on('message', (m: WorkerMessage) => onMessage(worker, m));
     return new Promise((resolve, reject) => {
       worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'failed') reject(new SwitchyardError(m.code, m.message));
         if (m.type !== 'ready') return;
         const entry = workers.get(worker.id);
         if (entry !== undefined) entry.admin = m.admin;
@@ -110,7 +113,9 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     const entry = workers.get(worker.id);
     workers.delete(worker.id);
     for (const ask of pending.values()) if (ask.left.delete(worker.id) && ask.left.size === 0) ask.done();
-    if (stopping || entry === undefined) return;
+    // A worker that dies while the primary starts is not replaced: the start fails with its
+    // reason (a taken port would fail every replacement the same way).
+    if (stopping || !serving || entry === undefined) return;
     const young = Date.now() - entry.bornAt < YOUNG_MS;
     pause = young ? Math.min(pause * 2, MAX_PAUSE_MS) : 100;
     log.warn({ worker: worker.process.pid, code, signal, restartInMs: pause }, 'worker died, starting another');
@@ -118,17 +123,6 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
       if (!stopping) fork().catch((err: unknown) => log.error({ err }, 'replacement worker failed to start'));
     }, pause).unref();
   });
-
-  let listen: readonly string[];
-  try {
-    const started = await Promise.all(Array.from({ length: options.workers }, () => fork()));
-    listen = started[0] ?? [];
-  } catch (err) {
-    stopping = true;
-    for (const { worker } of workers.values()) worker.kill('SIGTERM');
-    throw err;
-  }
-  log.info({ listen, workers: options.workers, pids: [...workers.values()].map((w) => w.worker.process.pid) }, 'switchyard listening');
 
   const reload = async (): Promise<ReloadOutcome> => {
     const replies = await askAll((id) => ({ type: 'reload', id }));
@@ -151,7 +145,22 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   const metrics = async () => (await askAll((id) => ({ type: 'metrics', id }))).map((r) => (r.type === 'metrics' ? r.metrics : undefined));
 
   const workerAdmins = () => [...workers.values()].filter((w) => w.admin !== undefined && w.worker.isConnected()).map((w) => w.admin as string);
+  // The admin address is bound before any worker starts: when it is taken, nothing was started.
   const admin = runtime.config.admin === undefined ? undefined : await startPrimaryAdmin(runtime.config.admin, { reload, upstreams }, metrics, workerAdmins, log);
+
+  let listen: readonly string[];
+  try {
+    const started = await Promise.all(Array.from({ length: options.workers }, () => fork()));
+    listen = started[0] ?? [];
+  } catch (err) {
+    // The first worker's reason is the error; the others are stopped before it is reported.
+    stopping = true;
+    admin?.close();
+    await Promise.all([...workers.values()].map(({ worker }) => new Promise((resolve) => (worker.isDead() ? resolve(undefined) : worker.once('exit', resolve).kill('SIGTERM')))));
+    throw err;
+  }
+  serving = true;
+  log.info({ listen, workers: options.workers, pids: [...workers.values()].map((w) => w.worker.process.pid) }, 'switchyard listening');
 
   let markStopped: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));

@@ -6,6 +6,7 @@
  */
 import cluster from 'node:cluster';
 import { startGateway } from '../gateway/start.js';
+import { isSwitchyardError } from '../errors.js';
 import { upstreamViews } from '../admin/upstreams.js';
 import type { PrimaryMessage, WorkerMessage } from './messages.js';
 import type { RunningGateway } from '../gateway/start.js';
@@ -21,7 +22,15 @@ if (!cluster.isWorker) {
 const send = (message: WorkerMessage) => process.send?.(message);
 
 // The worker's own admin listener is private (loopback, any port): the primary forwards to it.
-const running = await startGateway({ file, env: process.env, logLevel, logStream: process.stderr, adminListen: { kind: 'tcp', host: '127.0.0.1', port: 0 }, announce: false, processes: Number(workers) });
+const running = await startGateway({ file, env: process.env, logLevel, logStream: process.stderr, adminListen: { kind: 'tcp', host: '127.0.0.1', port: 0 }, announce: false, processes: Number(workers) }).catch(
+  async (err: unknown) => {
+    // A known failure (the port is taken) is the primary's to report, as one line; a bug keeps its stack.
+    if (!isSwitchyardError(err)) throw err;
+    const failed: WorkerMessage = { type: 'failed', code: err.code, message: err.message };
+    await new Promise<void>((resolve) => process.send?.(failed, () => resolve()));
+    process.exit(1);
+  },
+);
 process.on('message', (message: PrimaryMessage) => {
   if (message.type === 'upstreams') send({ type: 'upstreams', id: message.id, pid: process.pid, views: upstreamViews(running.gateway) });
   else if (message.type === 'metrics') void metricsOf(running).then((metrics) => send({ type: 'metrics', id: message.id, metrics }));
