@@ -1,6 +1,7 @@
 // Only allowlisted scripts ever execute: an uploaded image holding PHP code must never run,
 // whatever PATH_INFO, encoding or traversal trick the path uses (CVE-2019-11043 and the classic
-// cgi.fix_pathinfo attack), and no request can change PHP's settings or proxy (httpoxy).
+// cgi.fix_pathinfo attack), and no request can change PHP's settings. The proxy (httpoxy) is
+// tested through the whole gateway in httpoxy.test.ts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -101,12 +102,11 @@ describe('script allowlist and PATH_INFO tricks', () => {
     assert.match(server.text, /^\d+$/);
   });
 
-  test('httpoxy and underscore headers never reach PHP', async () => {
+  test('underscore headers never reach PHP', async () => {
     const res = await httpRequest(gw.port, '/server', {
-      headers: { proxy: 'http://127.0.0.1:1/', 'x_forwarded_for': '6.6.6.6', 'php_value': 'auto_prepend_file=/etc/passwd', 'x-fine': 'ok' },
+      headers: { 'x_forwarded_for': '6.6.6.6', 'php_value': 'auto_prepend_file=/etc/passwd', 'x-fine': 'ok' },
     });
     const server = res.json<{ server: Record<string, string> }>().server;
-    assert.equal(server.HTTP_PROXY, undefined);
     assert.equal(server.HTTP_X_FORWARDED_FOR, undefined);
     assert.equal(server.HTTP_PHP_VALUE, undefined);
     assert.equal(server.PHP_VALUE, undefined);
