@@ -18,27 +18,33 @@ export const articleRules: readonly LintRule[] = [
       for (const file of ctx.targets) {
         for (const m of elementsOf(file).messages) {
           if (m.isMapEntry) continue;
-          const covered = [...m.desc.reservedRange, ...m.desc.extensionRange].map((r) => [r.start ?? 0, (r.end ?? 0) - 1] as const);
-          const taken = new Set(m.desc.field.map((f) => f.number ?? 0));
-          const isCovered = (n: number): boolean => taken.has(n) || covered.some(([lo, hi]) => n >= lo && n <= hi);
-          const max = Math.max(0, ...taken);
-          const missing: number[] = [];
-          for (let n = 1; n < max; n++) if (!isCovered(n)) missing.push(n);
+          const missing = gaps(m.desc.field.map((f) => f.number ?? 0), [...m.desc.reservedRange, ...m.desc.extensionRange]);
           if (missing.length === 0) continue;
-          ctx.report(file, [...m.path, MESSAGE.name], `Message "${m.desc.name}" skips field numbers ${ranges(missing)}; reserve them or renumber.`, [m.path]);
+          ctx.report(file, [...m.path, MESSAGE.name], `Message "${m.desc.name}" skips field numbers ${missing.join(', ')}; reserve them or renumber.`, [m.path]);
         }
       }
     },
   },
 ];
 
-function ranges(numbers: readonly number[]): string {
-  const parts: string[] = [];
-  for (let i = 0; i < numbers.length; ) {
-    let j = i;
-    while (j + 1 < numbers.length && (numbers[j + 1] as number) === (numbers[j] as number) + 1) j++;
-    parts.push(i === j ? `${numbers[i]}` : `${numbers[i]} to ${numbers[j]}`);
-    i = j + 1;
+/**
+ * The numbers below the highest field number that no field, reserved range or extension range
+ * takes, as "3" or "3 to 4" runs. Worked out on sorted intervals, not number by number: field
+ * numbers go up to 536870911, and real trees use numbers in the millions.
+ */
+export function gaps(numbers: readonly number[], ranges: readonly { start?: number; end?: number }[]): string[] {
+  // Reserved and extension ranges are half-open [start, end) in descriptors.
+  const taken = [...numbers.map((n) => [n, n] as const), ...ranges.map((r) => [r.start ?? 0, (r.end ?? 0) - 1] as const)].sort((a, b) => a[0] - b[0]);
+  const max = Math.max(0, ...numbers);
+  const out: string[] = [];
+  let next = 1;
+  for (const [lo, hi] of taken) {
+    if (next >= max) break;
+    if (lo > next) {
+      const last = Math.min(lo, max) - 1;
+      out.push(last === next ? `${next}` : `${next} to ${last}`);
+    }
+    next = Math.max(next, hi + 1);
   }
-  return parts.join(', ');
+  return out;
 }
