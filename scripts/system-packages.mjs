@@ -9,6 +9,7 @@ export const systemPackages = [
   { name: 'php8.2-cli', proves: '/usr/bin/php8.2', programs: ['php8.2', 'php'], for: 'PHP example apps' },
   { name: 'nginx-light', proves: '/usr/sbin/nginx', programs: ['nginx'], for: 'side-by-side checks against nginx' },
   { name: 'dokuwiki', proves: '/usr/share/dokuwiki/doku.php', programs: [], for: 'a packaged PHP application behind the gateway' },
+  { name: 'wordpress', proves: '/usr/share/wordpress/wp-settings.php', programs: [], for: "WordPress's directories behind the gateway and behind nginx, side by side" },
   { name: 'prometheus', proves: '/usr/bin/prometheus', programs: ['prometheus'], for: 'scraping /metrics in the telemetry tests' },
   { name: 'chromium', proves: '/usr/bin/chromium', programs: ['chromium'], for: 'loading the dashboard in the admin tests' },
   { name: 'goaccess', proves: '/usr/bin/goaccess', programs: ['goaccess'], for: 'the logs tests and bench:logs compare against GoAccess' },
