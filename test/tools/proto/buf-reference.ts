@@ -60,3 +60,20 @@ export async function runBuf(args: readonly string[], cwd: string): Promise<BufF
 export function keys(findings: readonly { type?: string; rule?: string; path: string; line: number }[]): string[] {
   return [...new Set(findings.map((f) => `${f.type ?? f.rule} ${f.path}:${f.line}`))].sort();
 }
+
+/** One finding as both tools print it in JSON, reduced to what must agree. */
+export type FindingKey = string;
+
+/**
+ * Runs `buf lint` and `switchyard proto lint` on the same directory (relative to `cwd`) and
+ * returns each tool's findings as sorted `RULE path:line:col` keys, duplicates kept: buf reports
+ * some rules several times at one position, and the count must agree too.
+ */
+export async function lintBoth(cwd: string, args: readonly string[] = ['.']): Promise<{ buf: FindingKey[]; ours: FindingKey[] }> {
+  const { runCliCaptured } = await import('../../helpers/run-cli.js');
+  const key = (f: { type: string; path?: string; start_line: number; start_column: number }): FindingKey => `${f.type} ${f.path ?? '<input>'}:${f.start_line}:${f.start_column}`;
+  const [theirs, ours] = await Promise.all([runBuf(['lint', ...args], cwd), runCliCaptured(['proto', 'lint', ...args, '--error-format', 'json'], { cwd })]);
+  if (ours.code !== 0 && ours.code !== 100) throw new Error(`switchyard proto lint exited ${ours.code}: ${ours.stderr}`);
+  const mine = ours.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as BufFinding);
+  return { buf: theirs.map(key).sort(), ours: mine.map(key).sort() };
+}

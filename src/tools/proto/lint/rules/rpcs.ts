@@ -2,7 +2,7 @@
 import { elementsOf, type MethodElement } from '../../elements.js';
 import { METHOD, SERVICE } from '../../descriptor-paths.js';
 import type { LintOptions } from '../../config.js';
-import { addTo } from '../../../../group-by.js';
+import { toPascalCase } from '../naming-case.js';
 import { STANDARD, type LintRule } from '../rule.js';
 
 const EMPTY = 'google.protobuf.Empty';
@@ -35,27 +35,35 @@ export const rpcRules: readonly LintRule[] = [
   {
     id: 'RPC_REQUEST_RESPONSE_UNIQUE',
     categories: STANDARD,
-    purpose: 'each message is the request or response of at most one RPC',
+    purpose: 'each message is the request or response of at most one RPC, and not both sides of one',
     check(ctx) {
-      const uses = new Map<string, MethodElement[]>();
+      const o = ctx.options;
+      // Type -> the RPCs using it; a set, so an RPC with the type on both sides counts once.
+      const uses = new Map<string, Set<MethodElement>>();
+      const use = (type: string, m: MethodElement): void => {
+        let set = uses.get(type);
+        if (set === undefined) uses.set(type, (set = new Set()));
+        set.add(m);
+      };
       for (const file of ctx.targets) {
         for (const m of elementsOf(file).methods) {
           const req = fqn(m.desc.inputType);
           const res = fqn(m.desc.outputType);
-          const same = req === res && ctx.options.rpcAllowSameRequestResponse;
-          if (!(ctx.options.rpcAllowEmptyRequests && req === EMPTY)) addTo(uses, req, m);
-          if (!same && !(ctx.options.rpcAllowEmptyResponses && res === EMPTY)) addTo(uses, res, m);
+          // buf: one type on both sides is its own finding, unless allowed (Empty -> Empty is allowed when both Empty options are on).
+          const emptyBothAllowed = req === EMPTY && o.rpcAllowEmptyRequests && o.rpcAllowEmptyResponses;
+          if (req === res && !o.rpcAllowSameRequestResponse && !emptyBothAllowed) {
+            ctx.report(file, m.path, `RPC "${m.desc.name}" has the same type "${req}" for the request and response.`);
+          }
+          // An allowed Empty side does not count as a use; the other side of Empty still does.
+          if (!(req === EMPTY && o.rpcAllowEmptyRequests)) use(req, m);
+          if (!(res === EMPTY && o.rpcAllowEmptyResponses)) use(res, m);
         }
       }
-      // Reported once per RPC, at the RPC (as buf does), however many of its types are shared.
-      const reported = new Set<MethodElement>();
-      for (const [type, list] of uses) {
-        if (list.length < 2) continue;
-        for (const m of list) {
-          if (reported.has(m)) continue;
-          reported.add(m);
-          ctx.report(m.file, m.path, `"${type}" is used as the request or response type for multiple RPCs.`);
-        }
+      // buf reports once per shared type per RPC: an RPC sharing both its types gets two findings.
+      for (const [type, methods] of uses) {
+        if (methods.size < 2) continue;
+        const side = type !== EMPTY ? 'request or response type' : o.rpcAllowEmptyRequests ? 'response' : o.rpcAllowEmptyResponses ? 'request' : 'request or response type';
+        for (const m of methods) ctx.report(m.file, m.path, `"${type}" is used as the ${side} for multiple RPCs.`);
       }
     },
   },
@@ -75,8 +83,9 @@ function standardNameRule(suffix: keyof typeof SIDES): LintRule {
           const type = fqn(side.type(m));
           if (allowEmpty && type === EMPTY) continue;
           const name = shortName(type);
-          const short = `${m.desc.name}${suffix}`;
-          const long = `${m.service.desc.name}${short}`;
+          // buf compares with the PascalCase forms: `rpc get_thing` in `echo_service` expects GetThingRequest or EchoServiceGetThingRequest.
+          const short = `${toPascalCase(m.desc.name ?? '')}${suffix}`;
+          const long = `${toPascalCase(m.service.desc.name ?? '')}${short}`;
           if (name === short || name === long) continue;
           ctx.report(file, [...m.path, side.at], `RPC ${side.word} type "${name}" should be named "${short}" or "${long}".`, [m.path]);
         }
