@@ -5,7 +5,7 @@
  * buf's rule options. Parsing and validation live here, apart from the rules that use them.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { SwitchyardError } from '../../errors.js';
 import { readWorkspace } from '../../proto/workspace.js';
@@ -40,7 +40,15 @@ export interface ProtoConfig {
   readonly breaking: RuleSelection & { readonly ignoreUnstablePackages: boolean };
   /** Where the configuration came from, for messages; undefined when defaults apply. */
   readonly source: string | undefined;
+  /**
+   * buf's configuration version, which decides a few rules' categories: a v1 or v1beta1 buf.yaml,
+   * or no configuration file at all (buf then lints with its v1 defaults), is `v1`; a v2 buf.yaml
+   * or a switchyard.proto.yaml is `v2` unless it says otherwise.
+   */
+  readonly bufVersion: BufConfigVersion;
 }
+
+export type BufConfigVersion = 'v1' | 'v2';
 
 /** Every default in one place: the rule selections, then the lint options (all buf's defaults). */
 export const PROTO_DEFAULTS = Object.freeze({
@@ -72,7 +80,9 @@ export function loadProtoConfig(dir: string, explicit?: string): ProtoConfig {
     const raw = readConfigFile(resolve(dir, file), file);
     // A workspace root's buf.yaml: its top-level sections, with paths made module-relative.
     const workspace = explicit === undefined ? readWorkspace(dir) : undefined;
-    return parseProtoConfig(workspace === undefined ? raw : forModule(raw as Record<string, unknown>, workspace.modules.map((m) => m.path), undefined), file);
+    // buf reads a buf.yaml without `version` as v1beta1.
+    const unversioned = basename(file) === 'buf.yaml' ? 'v1' : 'v2';
+    return parseProtoConfig(workspace === undefined ? raw : forModule(raw as Record<string, unknown>, workspace.modules.map((m) => m.path), undefined), file, unversioned);
   }
   for (let parent = dirname(resolve(dir)); parent !== dirname(parent); parent = dirname(parent)) {
     const workspace = readWorkspace(parent);
@@ -80,7 +90,8 @@ export function loadProtoConfig(dir: string, explicit?: string): ProtoConfig {
     if (workspace?.config === undefined || module === undefined) continue;
     return parseProtoConfig(forModule(workspace.config, [module.path], module.entry), join(parent, 'buf.yaml'));
   }
-  return parseProtoConfig({}, undefined);
+  // No configuration anywhere: buf's defaults are those of a v1 buf.yaml.
+  return parseProtoConfig({}, undefined, 'v1');
 }
 
 function readConfigFile(path: string, name: string): unknown {
@@ -115,16 +126,22 @@ function forModule(raw: Record<string, unknown>, modulePaths: readonly string[],
       ...(only !== null && typeof only === 'object' ? { ignore_only: Object.fromEntries(Object.entries(only).map(([k, v]) => [k, rebase(v)])) } : {}),
     };
   };
-  return { lint: section('lint') ?? {}, breaking: section('breaking') ?? {} };
+  return { version: 'v2', lint: section('lint') ?? {}, breaking: section('breaking') ?? {} };
 }
 
-export function parseProtoConfig(raw: unknown, source: string | undefined): ProtoConfig {
+/** `unversioned` is the version of a file without a `version` key. */
+export function parseProtoConfig(raw: unknown, source: string | undefined, unversioned: BufConfigVersion = 'v2'): ProtoConfig {
   const where = source ?? 'configuration';
   const root = asObject(raw, where);
+  const version = root['version'];
+  if (version !== undefined && version !== 'v1beta1' && version !== 'v1' && version !== 'v2') {
+    throw new SwitchyardError('SY_ERR_PROTO_LINT_CONFIG', `${where}: version must be v1beta1, v1 or v2`);
+  }
   const lint = asObject(root['lint'] ?? {}, `${where}: lint`);
   const breaking = asObject(root['breaking'] ?? {}, `${where}: breaking`);
   return {
     source,
+    bufVersion: version === undefined ? unversioned : version === 'v2' ? 'v2' : 'v1',
     lint: {
       ...selection(lint, PROTO_DEFAULTS.lintUse, `${where}: lint`),
       enumZeroValueSuffix: asString(lint['enum_zero_value_suffix'], DEFAULT_LINT_OPTIONS.enumZeroValueSuffix, `${where}: lint.enum_zero_value_suffix`),

@@ -8,6 +8,7 @@ import { namingRules } from './rules/naming.js';
 import { packageRules } from './rules/packages.js';
 import { rpcRules } from './rules/rpcs.js';
 import type { LintRule } from './rule.js';
+import type { BufConfigVersion } from '../config.js';
 
 export const LINT_RULES: readonly LintRule[] = [
   ...packageRules,
@@ -26,11 +27,12 @@ export const LINT_RULES: readonly LintRule[] = [
  */
 export const UNCHECKED_BUF_RULES: readonly string[] = ['PROTOVALIDATE', 'STABLE_PACKAGE_NO_IMPORT_UNSTABLE'];
 
-export function selectLintRules(use: readonly string[], except: readonly string[]): LintRule[] {
+export function selectLintRules(use: readonly string[], except: readonly string[], version: BufConfigVersion = 'v2'): LintRule[] {
   const known = new Set([...LINT_RULES.flatMap((r) => [r.id, ...r.categories]), ...UNCHECKED_BUF_RULES]);
+  const categoriesOf = (rule: LintRule): readonly string[] => (version === 'v1' ? (rule.v1Categories ?? rule.categories) : rule.categories);
   for (const name of [...use, ...except]) {
     if (!known.has(name)) throw new SwitchyardError('SY_ERR_PROTO_LINT_CONFIG', `unknown lint rule or category "${name}"`);
   }
-  const matches = (rule: LintRule, names: readonly string[]): boolean => names.includes(rule.id) || rule.categories.some((c) => names.includes(c));
+  const matches = (rule: LintRule, names: readonly string[]): boolean => names.includes(rule.id) || categoriesOf(rule).some((c) => names.includes(c));
   return LINT_RULES.filter((rule) => matches(rule, use) && !matches(rule, except));
 }

@@ -18,6 +18,8 @@ export interface LintRuleContext {
 export interface LintRule {
   readonly id: string;
   readonly categories: readonly string[];
+  /** The categories under a v1 buf configuration, where they differ from v2's (buf moved a few rules). */
+  readonly v1Categories?: readonly string[];
   readonly purpose: string;
   check(ctx: LintRuleContext): void;
 }

@@ -11,7 +11,7 @@ export interface LintProgress {
 }
 
 export function lintImage(image: ProtoImage, config: ProtoConfig, onProgress?: LintProgress): Finding[] {
-  const rules = selectLintRules(config.lint.use, config.lint.except);
+  const rules = selectLintRules(config.lint.use, config.lint.except, config.bufVersion);
   const findings: Finding[] = [];
   rules.forEach((rule, i) => {
     const ctx: LintRuleContext = {

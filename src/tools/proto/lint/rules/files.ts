@@ -48,6 +48,8 @@ export const fileRules: readonly LintRule[] = [
   {
     id: 'FIELD_NOT_REQUIRED',
     categories: BASIC,
+    // Added with buf's v2 configuration; a v1 one does not run it.
+    v1Categories: [],
     purpose: 'fields are not required',
     check(ctx) {
       for (const file of ctx.targets) {

@@ -13,8 +13,11 @@ import { BASIC, MINIMAL, STANDARD, type LintRule, type LintRuleContext } from '.
 const dirOf = (file: ProtoFile): string => file.name.split('/').slice(0, -1).join('/');
 const display = (dir: string): string => (dir === '' ? '.' : dir);
 
-// buf's version suffixes: v1, v1test..., v1alpha1 / v1beta1, v1p1alpha1 / v1p1beta1, all numbers >= 1.
-const VERSION = /^v([1-9][0-9]*)(test.*|(alpha|beta)[1-9][0-9]*|p[1-9][0-9]*(alpha|beta)[1-9][0-9]*)?$/;
+// buf's version suffixes: v1, v1test..., v1alpha / v1alpha1 / v1beta / v1beta1, v1p1alpha / v1p1beta1.
+// Every number is at least 1 and read as a number, so leading zeros pass (v01); the number after
+// alpha or beta is optional (buf accepts v1alpha and v2beta, which googleapis uses).
+const N = '0*[1-9][0-9]*';
+const VERSION = new RegExp(`^v${N}(test.*|(alpha|beta)(${N})?|p${N}(alpha|beta)(${N})?)?$`);
 
 /**
  * PACKAGE_SAME_* : files of one package agree on a file option, where "unset" is a value of its
@@ -103,6 +106,8 @@ export const packageRules: readonly LintRule[] = [
   {
     id: 'PACKAGE_NO_IMPORT_CYCLE',
     categories: MINIMAL,
+    // buf's v1 configuration has the rule in no category: it runs only when named.
+    v1Categories: [],
     purpose: 'packages do not import each other in a cycle',
     check: checkPackageCycles,
   },
