@@ -1,7 +1,8 @@
 /**
  * Loads switchyard.yaml: parse (yaml, keeping node positions), replace `${ENV}`, check against the
- * JSON Schema, normalise. Every problem found on the way is collected with its line and column,
- * then all are thrown together as one ConfigError.
+ * JSON Schema and for names used but never defined, normalise.
+ * Every problem found on the way is collected with its line and column, then all are thrown
+ * together as one ConfigError, so one run of `validate` lists every mistake.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -9,7 +10,8 @@ import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Docume
 import { SwitchyardError } from '../errors.js';
 import { interpolate } from './interpolate.js';
 import { validateAgainstSchema } from './schema.js';
-import { normalize } from './normalize.js';
+import { normalize, type RawProblem } from './normalize.js';
+import { checkReferences } from './references.js';
 import { ConfigError, pathToString, type ConfigProblem } from './problems.js';
 import type { GatewayConfig } from './types.js';
 
@@ -31,7 +33,15 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = proc
   return parseConfig(text, { file, source: path, env });
 }
 
-export function parseConfig(text: string, options: { file?: string; source?: string; env?: NodeJS.ProcessEnv } = {}): LoadedConfig {
+export interface ParseOptions {
+  /** The name problems are reported under (default `switchyard.yaml`). */
+  readonly file?: string;
+  /** Its absolute path: relative paths in the config are resolved from its folder. */
+  readonly source?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export function parseConfig(text: string, options: ParseOptions = {}): LoadedConfig {
   const file = options.file ?? 'switchyard.yaml';
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -50,7 +60,7 @@ export function parseConfig(text: string, options: { file?: string; source?: str
     return node?.range ? position(node.range[0]) : undefined;
   };
   const problems: ConfigProblem[] = [];
-  const add = (p: Omit<ConfigProblem, 'path' | 'line' | 'column'>, segments: (string | number)[], atKey = false) => {
+  const add = (p: Omit<ConfigProblem, 'path' | 'line' | 'column'>, segments: readonly (string | number)[], atKey = false) => {
     // Point at the deepest node that exists: a missing key is reported at its parent.
     let found: { line: number; column: number } | undefined;
     for (let n = segments.length; n >= 0 && found === undefined; n--) found = locate(segments.slice(0, n), atKey && n === segments.length);
@@ -63,12 +73,21 @@ export function parseConfig(text: string, options: { file?: string; source?: str
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(file, [{ code: 'SY_ERR_CONFIG_INVALID', path: '', message: 'the configuration must be a mapping of keys (listen, upstreams, routes, ...)' }]);
   }
-  for (const p of validateAgainstSchema(data)) add({ code: 'SY_ERR_CONFIG_INVALID', message: p.message }, p.segments, p.atKey);
-  if (problems.length > 0) throw new ConfigError(file, sortProblems(problems));
+  const addRaw = (p: RawProblem) => add({ code: p.code, message: p.message }, p.segments);
+  const document = data as Record<string, unknown>;
+  const schemaProblems = validateAgainstSchema(document);
+  for (const p of schemaProblems) add({ code: 'SY_ERR_CONFIG_INVALID', message: p.message }, p.segments, p.atKey);
+  // Unknown names are looked for in any document, so they come in the same run as the schema's problems.
+  for (const p of checkReferences(document)) addRaw(p);
 
-  const { config, problems: semantic } = normalize(data as Record<string, unknown>, options.source);
-  for (const p of semantic) add({ code: p.code, message: p.message }, p.segments);
-  if (problems.length > 0) throw new ConfigError(file, sortProblems(problems));
+  // Normalising reads the document as the schema promises it, so only a valid one is normalised.
+  let config: GatewayConfig | undefined;
+  if (schemaProblems.length === 0) {
+    const normalized = normalize(document, options.source);
+    config = normalized.config;
+    for (const p of normalized.problems) addRaw(p);
+  }
+  if (problems.length > 0 || config === undefined) throw new ConfigError(file, sortProblems(problems));
   return { config, locate: (segments) => locate(segments) };
 }
 

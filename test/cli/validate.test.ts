@@ -64,3 +64,25 @@ test('an unknown flag is one line and exit 1', async () => {
   assert.equal(r.code, 1);
   assert.equal(r.stderr, "switchyard: unknown option '--bogus'\n");
 });
+
+// Regression: a misspelt key hid an unknown upstream until the key was fixed and the command run
+// again; the schema's problems and the names' problems now come in one run, from each command
+// that loads a config.
+for (const argv of [['validate'], ['serve', '--workers', '1'], ['serve', '--workers', '2']]) {
+  test(`${argv.join(' ')}: a misspelt key and an unknown upstream in one run, each with its position`, async () => {
+    const { dir } = await configFile(`listen: 127.0.0.1:0
+upstreams:
+  legacy: { type: fastcgi, address: unix:/run/php.sock, root: /srv, maxConections: 4 }
+routes:
+  - get: /
+    to: legasy
+`);
+    const r = await runCliCaptured(argv, { cwd: dir });
+    assert.equal(r.code, 1);
+    const lines = r.stderr.trim().split('\n');
+    const [key, upstream] = argv[0] === 'validate' ? lines : lines.map((l) => l.replace(/^switchyard: \S*\/(?=switchyard\.yaml)/, '').replace(/ \(SY_ERR_\w+\)$/, ''));
+    assert.equal(key, "switchyard.yaml:3:69: upstreams.legacy.maxConections: unknown key 'maxConections' (did you mean 'maxConnections'?)");
+    assert.equal(upstream, "switchyard.yaml:6:9: routes[0].to: unknown upstream 'legasy' (did you mean 'legacy'?)");
+    if (argv[0] === 'validate') assert.equal(lines[2], 'switchyard.yaml: 2 problems');
+  });
+}

@@ -110,6 +110,41 @@ routes:
   ]);
 });
 
+test('a misspelt key and an unknown upstream are reported in the same run', () => {
+  const problems = problemsOf(`upstreams:
+  legacy: { type: fastcgi, address: unix:/run/php.sock, root: /srv/app/public, maxConections: 4 }
+routes:
+  - group: { prefix: /api, middleware: [auth] }
+    routes:
+      - get: /a
+        to: legasy
+        naem: a
+`);
+  assert.deepEqual(problems, [
+    "sy.yaml:2:80: upstreams.legacy.maxConections: unknown key 'maxConections' (did you mean 'maxConnections'?)",
+    "sy.yaml:4:41: routes[0].group.middleware[0]: unknown middleware 'auth'",
+    "sy.yaml:7:13: routes[0].routes[0].to: unknown upstream 'legasy' (did you mean 'legacy'?)",
+    "sy.yaml:8:9: routes[0].routes[0].naem: unknown key 'naem' (did you mean 'name'?)",
+  ]);
+});
+
+test('names are checked even where the schema finds the shape wrong', () => {
+  // The upstream's type is misspelt, so it matches no upstream schema: it is still defined, and
+  // the route naming it is fine; the route naming a missing one is not.
+  const problems = problemsOf(`upstreams:
+  legacy: { type: fcgi, address: unix:/run/php.sock, root: /srv }
+routes:
+  - get: /a
+    to: legacy
+  - get: /b
+    to: ghost
+    middleware: 7
+`);
+  assert.ok(problems.some((p) => p.startsWith('sy.yaml:2:')), problems.join('\n'));
+  assert.ok(problems.includes("sy.yaml:7:9: routes[1].to: unknown upstream 'ghost'"), problems.join('\n'));
+  assert.ok(!problems.some((p) => p.includes("'legacy'")), problems.join('\n'));
+});
+
 test('${ENV} is replaced, defaults apply, and unset names are reported', () => {
   const yaml = `listen: \${HOST:-127.0.0.1}:\${PORT}
 admin:
