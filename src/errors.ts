@@ -26,6 +26,7 @@ export const catalogue = {
   SY_ERR_ROUTE_URL: { status: 500, title: 'cannot build a url for the named route' },
   SY_ERR_CONFIG_MIDDLEWARE: { status: 500, title: 'middleware configuration is invalid' },
   SY_ERR_CONFIG_UPSTREAM: { status: 500, title: 'upstream configuration is invalid' },
+  SY_ERR_CONFIG_UNRESOLVED: { status: 500, title: 'configuration names a host that cannot be resolved' },
   SY_ERR_LISTEN: { status: 500, title: 'cannot listen on the configured address' },
   SY_ERR_LISTEN_IN_USE: { status: 500, title: 'the configured address is already in use by another program' },
 

@@ -19,10 +19,6 @@ export function formatAddress(a: ListenAddress): string {
   return a.kind === 'unix' ? `unix:${a.path}` : `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
 }
 
-export function isLoopback(a: ListenAddress): boolean {
-  return a.kind === 'unix' || a.host === 'localhost' || a.host === '::1' || a.host.startsWith('127.');
-}
-
 function validPort(port: number): boolean {
   return Number.isInteger(port) && port >= 0 && port <= 65535;
 }

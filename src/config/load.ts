@@ -1,6 +1,6 @@
 /**
  * Loads switchyard.yaml: parse (yaml, keeping node positions), replace `${ENV}`, check against the
- * JSON Schema and for names used but never defined, normalise.
+ * JSON Schema and for names used but never defined, normalise, then resolve admin.listen's host.
  * Every problem found on the way is collected with its line and column, then all are thrown
  * together as one ConfigError, so one run of `validate` lists every mistake.
  */
@@ -12,6 +12,7 @@ import { interpolate } from './interpolate.js';
 import { validateAgainstSchema } from './schema.js';
 import { normalize, type RawProblem } from './normalize.js';
 import { checkReferences } from './references.js';
+import { checkAdminListen } from './admin-listen.js';
 import { ConfigError, pathToString, type ConfigProblem } from './problems.js';
 import type { GatewayConfig } from './types.js';
 
@@ -30,7 +31,7 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = proc
     const code = (err as NodeJS.ErrnoException).code;
     throw new SwitchyardError(code === 'ENOENT' ? 'SY_ERR_FILE_NOT_FOUND' : 'SY_ERR_FILE_UNREADABLE', `cannot read config ${file}: ${code === 'ENOENT' ? 'no such file' : String(code)}`);
   }
-  return parseConfig(text, { file, source: path, env });
+  return loadConfig(text, { file, source: path, env });
 }
 
 export interface ParseOptions {
@@ -41,7 +42,31 @@ export interface ParseOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** Every check, including those that ask the system resolver (admin.listen): what a gateway runs from. */
+export async function loadConfig(text: string, options: ParseOptions = {}): Promise<LoadedConfig> {
+  const checked = check(text, options);
+  for (const p of await checkAdminListen(checked.data)) checked.add(p);
+  return checked.result();
+}
+
+/**
+ * Every check that needs no resolver, synchronously: all but admin.listen's exposure, which
+ * depends on what its host resolves to. The gateway, `serve` and `validate` use loadConfig.
+ */
 export function parseConfig(text: string, options: ParseOptions = {}): LoadedConfig {
+  return check(text, options).result();
+}
+
+interface Checked {
+  /** The document after `${ENV}`, as written (it may not match the schema). */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** Records a problem found on `data`, placed at its node. */
+  add(p: RawProblem): void;
+  /** The config, or every problem recorded as one ConfigError. */
+  result(): LoadedConfig;
+}
+
+function check(text: string, options: ParseOptions): Checked {
   const file = options.file ?? 'switchyard.yaml';
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -87,8 +112,14 @@ export function parseConfig(text: string, options: ParseOptions = {}): LoadedCon
     config = normalized.config;
     for (const p of normalized.problems) addRaw(p);
   }
-  if (problems.length > 0 || config === undefined) throw new ConfigError(file, sortProblems(problems));
-  return { config, locate: (segments) => locate(segments) };
+  return {
+    data: document,
+    add: addRaw,
+    result: () => {
+      if (problems.length > 0 || config === undefined) throw new ConfigError(file, sortProblems(problems));
+      return { config, locate: (segments) => locate(segments) };
+    },
+  };
 }
 
 function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {

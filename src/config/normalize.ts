@@ -3,11 +3,11 @@
  * groups flattened into routes (prefixes, middleware and name prefixes joined), and the checks
  * a schema cannot express (a route form that is not one route, a field that does not apply to its
  * upstream's type, an address that does not parse) reported as problems. Names used but never
- * defined are references.ts's.
+ * defined are references.ts's; admin.listen's exposure is admin-listen.ts's.
  */
 import { isAbsolute, resolve, dirname } from 'node:path';
 import { defaults } from './defaults.js';
-import { isLoopback, parseAddress } from './address.js';
+import { parseAddress } from './address.js';
 import { parseDuration, parseSize } from './units.js';
 import { normalizeHttpUpstream } from './normalize-http.js';
 import { RESERVED_PARAMS } from '../upstream/fastcgi/params.js';
@@ -51,10 +51,8 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
   const listen = (Array.isArray(listenRaw) ? listenRaw : [listenRaw]).map((v, i) => address(v, Array.isArray(listenRaw) ? ['listen', i] : ['listen']));
 
   const adminRaw = raw['admin'] as Raw | undefined;
+  // Whether admin needs a token depends on what admin.listen resolves to: admin-listen.ts.
   const admin = adminRaw === undefined ? undefined : { listen: address(adminRaw['listen'], ['admin', 'listen']), token: (adminRaw['token'] as string | undefined) || undefined };
-  if (admin !== undefined && admin.token === undefined && !isLoopback(admin.listen)) {
-    fail('SY_ERR_CONFIG_INVALID', ['admin', 'listen'], 'admin listens beyond loopback: set admin.token');
-  }
 
   const limitsRaw = (raw['limits'] ?? {}) as Raw;
   const limits = {

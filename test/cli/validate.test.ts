@@ -86,3 +86,13 @@ routes:
     if (argv[0] === 'validate') assert.equal(lines[2], 'switchyard.yaml: 2 problems');
   });
 }
+
+test('an admin host that does not resolve: its position and exit 1', async () => {
+  const { dir } = await configFile(`admin:
+  listen: 127.0.0.1.invalid:9901
+routes: []
+`);
+  const r = await runCliCaptured(['validate'], { cwd: dir });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^switchyard\.yaml:2:11: admin\.listen: cannot resolve '127\.0\.0\.1\.invalid': .+\nswitchyard\.yaml: 1 problem\n$/);
+});

@@ -192,11 +192,3 @@ routes:
     [{}, { id: '\\d+' }, { id: '\\d+', post: '[a-z-]+' }],
   );
 });
-
-test('an admin listener beyond loopback needs a token', () => {
-  const problems = problemsOf(`admin: { listen: 0.0.0.0:9901 }
-routes: []
-`);
-  assert.deepEqual(problems, ['sy.yaml:1:18: admin.listen: admin listens beyond loopback: set admin.token']);
-  assert.doesNotThrow(() => parseConfig('admin: { listen: 127.0.0.1:9901 }\nroutes: []\n'));
-});
