@@ -44,14 +44,14 @@ describe('a php-fpm pool shared by two gateways', () => {
   test('the idle gateway lets go of its children: the second one is served, not timed out', async () => {
     const first = await gateway({ keepAlive: { idle: 500 } });
     await warm(first.gw.port);
-    assert.equal(first.upstream.stats.idle, 2, 'the first gateway keeps both connections');
     // Both children now wait on the first gateway's kept connections; without the idle close
     // this request sits in php-fpm's backlog until readTimeout and answers 504.
     const second = await gateway({ readTimeout: 15_000 });
     const res = await httpRequest(second.gw.port, '/users/3');
     assert.equal(res.status, 200);
     assert.equal(res.json().id, 3);
-    assert.equal(first.upstream.stats.idle, 0, 'the idle connections were closed');
+    // The first connection closed frees a child; the other is closed when its own idle ends.
+    assert.ok(await until(() => first.upstream.stats.idle === 0), 'the idle connections were closed');
   });
 
   test('a connection in use within keepAlive.idle is kept and reused', async () => {
