@@ -85,19 +85,11 @@ export async function follow(names: readonly string[], options: LogsOptions, io:
   let stdinDone: Promise<unknown> | undefined;
   const lines = new Map<string, number>();
   const skipped: SkippedInput[] = [];
+  let stdinSource = -1;
   for (const [source, name] of names.entries()) {
     if (name === '-') {
       formats.push('auto');
-      stdinDone = scanStdin(io.stdin, source, explicit, stats).then((scan) => {
-        if (isUnrecognised(scan)) {
-          skipped.push({ ...scan, source });
-          if (skipped.length === names.length) throw unrecognisedError(skipped);
-          io.stderr.write(skipLine({ ...scan, source }));
-          return;
-        }
-        formats[source] = describeFormat(scan.spec);
-        lines.set(`${source}:0`, scan.lines);
-      });
+      stdinSource = source;
       continue;
     }
     const input = await openFileInput(name, io.cwd, explicit);
@@ -109,7 +101,21 @@ export async function follow(names: readonly string[], options: LogsOptions, io:
     formats.push(describeFormat(input.spec));
     tails[source] = new Tail(input.path as string, new LineSplitter(input.spec, stats, source, 0));
   }
-  settleSkipped(skipped, names.length, io); // with stdin among the inputs, it is not known yet
+  settleSkipped(skipped, names.length, io); // with stdin among the inputs, not all are known yet
+  // stdin is read once the files are settled, so that its skip line follows theirs.
+  if (stdinSource !== -1) {
+    const source = stdinSource;
+    stdinDone = scanStdin(io.stdin, source, explicit, stats).then((scan) => {
+      if (isUnrecognised(scan)) {
+        skipped.push({ ...scan, source });
+        if (skipped.length === names.length) throw unrecognisedError(skipped);
+        io.stderr.write(skipLine({ ...scan, source }));
+        return;
+      }
+      formats[source] = describeFormat(scan.spec);
+      lines.set(`${source}:0`, scan.lines);
+    });
+  }
 
   let printed = -1;
   const print = (): void => {
@@ -128,11 +134,36 @@ export async function follow(names: readonly string[], options: LogsOptions, io:
     }
   };
 
-  await Promise.all(tails.map((t) => t.drain()));
-  print();
-
-  await new Promise<void>((resolve, reject) => {
-    const watched: string[] = [];
+  // Ctrl-C is caught before the first report is printed: a reader that signals as soon as it
+  // has read that report would otherwise kill the process before the handlers were installed.
+  let end!: (err?: unknown) => void;
+  const ended = new Promise<void>((resolve, reject) => {
+    end = (err) => (err === undefined ? resolve() : reject(err));
+  });
+  ended.catch(() => {}); // handled where it is awaited; this keeps an early failure from counting as unhandled
+  const stop = (): void => end();
+  if (stdinDone !== undefined) {
+    const onlyStdin = tails.every((t) => t === undefined);
+    stdinDone.then(
+      () => {
+        if (!onlyStdin) return;
+        // Following only stdin: the report is final when the pipe closes.
+        print();
+        end();
+      },
+      // stdin is no access log and nothing else is read, or it cannot be inflated.
+      (err: unknown) => end(err),
+    );
+  }
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  // The reader went away (`... | head`): nobody is left to read further reports.
+  io.stdout.once('error', stop);
+  const watched: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.all(tails.map((t) => t.drain()));
+    print();
     for (const t of tails) {
       if (t === undefined) continue;
       watched.push(t.path);
@@ -141,34 +172,13 @@ export async function follow(names: readonly string[], options: LogsOptions, io:
     // Each refresh also reads what is new. fs.watchFile takes its first stat after it is
     // called, asynchronously: lines appended before that stat are in its baseline and raise no
     // change event, so without this they would wait for the next write, or forever.
-    const timer = setInterval(() => void Promise.all(tails.map((t) => t?.drain())).then(print), options.interval * 1000);
-    const stop = (): void => {
-      clearInterval(timer);
-      for (const path of watched) unwatchFile(path);
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      io.stdout.off('error', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    // The reader went away (`... | head`): nobody is left to read further reports.
-    io.stdout.once('error', stop);
-    if (stdinDone !== undefined) {
-      const onlyStdin = tails.every((t) => t === undefined);
-      stdinDone.then(
-        () => {
-          if (!onlyStdin) return;
-          // Following only stdin: the report is final when the pipe closes.
-          print();
-          stop();
-        },
-        (err: unknown) => {
-          // stdin is no access log and nothing else is read, or it cannot be inflated.
-          reject(err);
-          stop(); // after reject: stop's resolve then changes nothing
-        },
-      );
-    }
-  });
+    timer = setInterval(() => void Promise.all(tails.map((t) => t?.drain())).then(print), options.interval * 1000);
+    await ended;
+  } finally {
+    clearInterval(timer);
+    for (const path of watched) unwatchFile(path);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    io.stdout.off('error', stop);
+  }
 }

@@ -61,3 +61,19 @@ test('--follow reports appended lines, survives a rename rotation, and stops on 
   }
   assert.equal(await exited, 0);
 });
+
+test('SIGINT sent as soon as the first report is read ends --follow with status 0, every time', { timeout: 60_000 }, async () => {
+  // The signal handlers used to be installed after the first report was written: a reader that
+  // signalled at once killed the process by the signal's default action, about 4 runs in 10.
+  const file = join(dir, 'quick.log');
+  await writeFile(file, line('/a').repeat(500));
+  for (let run = 0; run < 8; run++) {
+    const proc = spawn(process.execPath, [BIN, 'logs', '--follow', '--output', 'json', file, file], { stdio: ['ignore', 'pipe', 'ignore'] });
+    child = proc;
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => proc.once('exit', (code, signal) => resolve([code, signal])));
+    const first = await createInterface({ input: proc.stdout })[Symbol.asyncIterator]().next();
+    proc.kill('SIGINT');
+    assert.notEqual(first.done, true);
+    assert.deepEqual(await exited, [0, null], `run ${run + 1}`);
+  }
+});
