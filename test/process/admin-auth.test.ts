@@ -37,12 +37,14 @@ routes:
   );
   child = spawn(process.execPath, [BIN, 'serve', '--workers', '2'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ADMIN_TOKEN: TOKEN } });
   let listening = false;
+  const lines: string[] = [];
   createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (l) => {
+    lines.push(l);
     const line = JSON.parse(l) as Record<string, unknown>;
     if (line['msg'] === 'admin listening') admin = `http://127.0.0.1:${(line['admin'] as AddressInfo).port}`;
     if (line['msg'] === 'switchyard listening' && line['workers'] === 2) listening = true;
   });
-  assert.ok(await until(() => listening && admin !== undefined, 20_000), 'the primary and its workers listen');
+  assert.ok(await until(() => listening && admin !== undefined, 20_000), `the primary and its workers listen; they logged:\n${lines.slice(-10).join('\n')}`);
 });
 
 after(async () => {
