@@ -9,7 +9,7 @@ import { breakingFindings } from './breaking/run-breaking.js';
 import { loadProtoConfig } from './config.js';
 import type { Finding } from './finding.js';
 import { ERROR_FORMATS } from './output/error-format.js';
-import { collectPaths, filterTargets, pathFilter } from './path-filter.js';
+import { collectPaths, filterTargets, pathFilter, requireTargets } from './path-filter.js';
 import { parseErrorFormat, reportCompileError, reportFindings } from './report.js';
 
 interface BreakingFlags {
@@ -45,8 +45,11 @@ export function breakingCommand(ctx: CommandContext): Command {
           try {
             const config = loadProtoConfig(current.moduleDir ?? ctx.io.cwd, flags.config);
             // Paths name files of the current input; the same import paths are kept on the other side.
-            const keep = pathFilter(current, { paths: flags.path, excludePaths: flags.excludePath }, ctx.io.cwd);
-            findings.push(...breakingFindings(filterTargets(current, keep), filterTargets(against.image, keep), config, { excludeImports: flags.excludeImports === true }));
+            const filter = { paths: flags.path, excludePaths: flags.excludePath };
+            const keep = pathFilter(current, filter, ctx.io.cwd);
+            const targets = filterTargets(current, keep);
+            requireTargets(targets, filter, path);
+            findings.push(...breakingFindings(targets, filterTargets(against.image, keep), config, { excludeImports: flags.excludeImports === true }));
           } finally {
             await against.cleanup();
           }

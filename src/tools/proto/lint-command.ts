@@ -6,7 +6,7 @@ import { loadProtoConfig } from './config.js';
 import { compareFindings, type Finding } from './finding.js';
 import { lintImage } from './lint/run-lint.js';
 import { progressOn } from './output/progress.js';
-import { collectPaths, filterTargets, pathFilter } from './path-filter.js';
+import { collectPaths, filterTargets, pathFilter, requireTargets } from './path-filter.js';
 import { ERROR_FORMATS } from './output/error-format.js';
 import { parseErrorFormat, reportCompileError, reportFindings } from './report.js';
 
@@ -32,7 +32,9 @@ export function lintCommand(ctx: CommandContext): Command {
       try {
         for (const path of paths) {
           const loaded = await loadProtoInput(path, { cwd: ctx.io.cwd, env: ctx.io.env });
-          const image = filterTargets(loaded, pathFilter(loaded, { paths: flags.path, excludePaths: flags.excludePath }, ctx.io.cwd));
+          const filter = { paths: flags.path, excludePaths: flags.excludePath };
+          const image = filterTargets(loaded, pathFilter(loaded, filter, ctx.io.cwd));
+          requireTargets(image, filter, path);
           // Each module of a workspace is linted with its own configuration; an image with the one found here.
           const units = image.modules.length === 0 ? [{ dir: ctx.io.cwd, targets: image.targets }] : image.modules;
           for (const unit of units) {

@@ -4,6 +4,7 @@
  * matched against each file's import path within its module.
  */
 import { relative, resolve } from 'node:path';
+import { SwitchyardError } from '../../errors.js';
 import type { ProtoImage } from '../../proto/load.js';
 import { toPosix } from '../../proto/posix-path.js';
 import { pathMatches } from './config.js';
@@ -42,4 +43,14 @@ export function filterTargets(image: ProtoImage, keep: (name: string) => boolean
     files: image.files.filter((f) => f.info.isImport || keep(f.name)),
     modules: image.modules.map((m) => ({ ...m, targets: m.targets.filter((f) => keep(f.name)) })),
   };
+}
+
+/**
+ * buf fails when `--path` / `--exclude-path` leave no file to check (a path outside the input, a
+ * typo, or everything excluded) rather than passing silently; so does this. `filtered` is the
+ * image after `filterTargets`.
+ */
+export function requireTargets(filtered: ProtoImage, filter: PathFilter, input: string): void {
+  if (filtered.targets.length > 0 || (filter.paths.length === 0 && filter.excludePaths.length === 0)) return;
+  throw new SwitchyardError('SY_ERR_PROTO_NO_FILES', `no .proto files of ${input} are left to check: --path names none of them, or --exclude-path excludes them all`);
 }

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { bufBinary } from '../../../src/proto/buf-binary.js';
 import { builtinIncludeDir } from '../../../src/proto/include-dir.js';
 import { findProtoFiles } from '../../../src/proto/find-protos.js';
+import { runCliCaptured } from '../../helpers/run-cli.js';
 
 const run = promisify(execFile);
 
@@ -70,10 +71,20 @@ export type FindingKey = string;
  * some rules several times at one position, and the count must agree too.
  */
 export async function lintBoth(cwd: string, args: readonly string[] = ['.']): Promise<{ buf: FindingKey[]; ours: FindingKey[] }> {
-  const { runCliCaptured } = await import('../../helpers/run-cli.js');
   const key = (f: { type: string; path?: string; start_line: number; start_column: number }): FindingKey => `${f.type} ${f.path ?? '<input>'}:${f.start_line}:${f.start_column}`;
   const [theirs, ours] = await Promise.all([runBuf(['lint', ...args], cwd), runCliCaptured(['proto', 'lint', ...args, '--error-format', 'json'], { cwd })]);
   if (ours.code !== 0 && ours.code !== 100) throw new Error(`switchyard proto lint exited ${ours.code}: ${ours.stderr}`);
   const mine = ours.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as BufFinding);
   return { buf: theirs.map(key).sort(), ours: mine.map(key).sort() };
+}
+
+/** buf's exit code and stdout as printed, for comparing output shapes byte for byte. */
+export async function bufOutput(cwd: string, args: readonly string[]): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await run(bufBinary(), [...args], { cwd, maxBuffer: 1 << 28 });
+    return { code: 0, stdout };
+  } catch (err) {
+    const failure = err as { code?: number; stdout?: string };
+    return { code: failure.code ?? -1, stdout: failure.stdout ?? '' };
+  }
 }
