@@ -39,7 +39,7 @@ export interface CompiledModule {
 export interface CompileOptions {
   readonly cwd: string;
   readonly env?: NodeJS.ProcessEnv;
-  /** Files to build (with what they import): module index and module-relative path. All when absent. */
+  /** Files to build (with what they import): module index and module-relative path ('' for the whole module). All when absent. */
   readonly only?: { readonly module: number; readonly path: string };
 }
 
@@ -89,8 +89,10 @@ export async function compileModules(moduleDirs: readonly string[], options: Com
       if (head === INCLUDE_MODULE) return displayOf(options.cwd, join(includeDir, ...rest));
       return path;
     };
-    const paths = options.only === undefined ? [] : ['--path', `${links[options.only.module]}/${options.only.path}`];
-    const bytes = await runBuild(workspace, paths, options.env ?? process.env, toDisplay);
+    const only = options.only;
+    // buf takes a whole module as the input (it still sees the workspace and the module's siblings), a file with --path.
+    const target = only === undefined ? ['.'] : only.path === '' ? [`${links[only.module]}`] : ['.', '--path', `${links[only.module]}/${only.path}`];
+    const bytes = await runBuild(workspace, target, options.env ?? process.env, toDisplay);
     return {
       set: decodeImage(bytes, moduleDirs.join(', ')),
       own: new Set(moduleOfName.keys()),
@@ -105,9 +107,9 @@ export async function compileModules(moduleDirs: readonly string[], options: Com
   }
 }
 
-async function runBuild(workspace: string, paths: readonly string[], env: NodeJS.ProcessEnv, toDisplay: (p: string) => string): Promise<Uint8Array> {
+async function runBuild(workspace: string, target: readonly string[], env: NodeJS.ProcessEnv, toDisplay: (p: string) => string): Promise<Uint8Array> {
   try {
-    const { stdout } = await run(bufBinary(env), ['build', '.', ...paths, '--error-format', 'json', '-o', '-#format=binpb'], {
+    const { stdout } = await run(bufBinary(env), ['build', ...target, '--error-format', 'json', '-o', '-#format=binpb'], {
       cwd: workspace,
       encoding: 'buffer',
       maxBuffer: 1 << 30,
@@ -128,8 +130,9 @@ function parseDiagnostics(stderr: string, toDisplay: (p: string) => string): Com
     const text = line.trim();
     if (text === '') continue;
     try {
-      const d = JSON.parse(text) as { path?: string; start_line?: number; start_column?: number; message?: string };
-      out.push({ path: toDisplay(d.path ?? ''), line: d.start_line ?? 0, column: d.start_column ?? 0, message: d.message ?? '' });
+      const d = JSON.parse(text) as { path?: string; start_line?: number; start_column?: number; end_line?: number; end_column?: number; message?: string };
+      const [line, column] = [d.start_line ?? 0, d.start_column ?? 0];
+      out.push({ path: toDisplay(d.path ?? ''), line, column, endLine: d.end_line ?? line, endColumn: d.end_column ?? column, message: d.message ?? '' });
     } catch {
       out.push({ path: 'buf', line: 0, column: 0, message: text.replace(/^Failure: /, '') });
     }

@@ -11,7 +11,7 @@ import { create, createFileRegistry, type FileRegistry } from '@bufbuild/protobu
 import { FileDescriptorSetSchema, type FileDescriptorSet } from '@bufbuild/protobuf/wkt';
 import { SwitchyardError } from '../errors.js';
 import { compileModules, type CompileOptions } from './compile.js';
-import { readWorkspace } from './workspace.js';
+import { enclosingWorkspace, readWorkspace } from './workspace.js';
 import { decodeImage, imageFileInfo } from './image.js';
 import { toPosix } from './posix-path.js';
 import type { ProtoFile } from './proto-file.js';
@@ -57,7 +57,17 @@ export async function loadProtoInput(input: string, options: LoadOptions): Promi
   if (stats.isFile() && isImagePath(input)) return loadImageFile(input, options);
   if (stats.isDirectory()) {
     const workspace = readWorkspace(absolute);
-    return workspace === undefined ? loadModules(absolute, [input], undefined, options) : loadModules(workspace.root, workspace.modules.map((m) => m.dir), undefined, options);
+    if (workspace !== undefined) return loadModules(workspace.root, workspace.modules.map((m) => m.dir), undefined, options);
+    // One module of a workspace above: compiled with its siblings (it may import them), linted alone.
+    const enclosing = enclosingWorkspace(absolute);
+    if (enclosing === undefined) return loadModules(absolute, [input], undefined, options);
+    const dirs = enclosing.workspace.modules.map((m) => m.dir);
+    const moduleDir = dirs[enclosing.module] as string;
+    if (moduleDir !== absolute) {
+      // buf refuses this too: a directory inside a module is named with --path.
+      throw new SwitchyardError('SY_ERR_CLI_USAGE', `${input} is inside the module ${toPosix(relative(options.cwd, moduleDir)) || '.'} of the workspace at ${enclosing.workspace.root}; name the module or the workspace and narrow with --path ${input}`);
+    }
+    return loadModules(moduleDir, dirs, { module: enclosing.module, path: '' }, options);
   }
   if (stats.isFile() && input.endsWith('.proto')) {
     const root = moduleRootOf(absolute, options.cwd, await readFile(absolute, 'utf8'));
@@ -98,7 +108,7 @@ async function loadModules(root: string, dirs: readonly string[], only: CompileO
   });
   const reachable = reachableFrom(files.filter((f) => compiled.own.has(f.name)), files);
   const kept = files.filter((f) => reachable.has(f.name));
-  const targets = kept.filter((f) => (only === undefined ? compiled.own.has(f.name) : f.name === only.path));
+  const targets = kept.filter((f) => (only === undefined ? compiled.own.has(f.name) : compiled.moduleOf(f.name) === only.module && (only.path === '' || f.name === only.path)));
   const modules = dirs.map((dir, i) => ({ dir: resolve(options.cwd, dir), targets: targets.filter((f) => compiled.moduleOf(f.name) === i) }));
   return image(compiled.set, kept, targets, root, modules);
 }

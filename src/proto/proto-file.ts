@@ -18,5 +18,8 @@ export interface CompileDiagnostic {
   readonly path: string;
   readonly line: number;
   readonly column: number;
+  /** Where the offending text ends, when the compiler says (buf does); else the start. */
+  readonly endLine?: number;
+  readonly endColumn?: number;
   readonly message: string;
 }

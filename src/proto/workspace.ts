@@ -5,7 +5,7 @@
  * works as the input of `switchyard proto` unchanged.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 
 export interface WorkspaceModule {
@@ -44,6 +44,22 @@ export function readWorkspace(dir: string): Workspace | undefined {
       .filter((d): d is string => typeof d === 'string')
       .map((d) => ({ dir: resolve(root, d), path: normalize(d), entry: {} }));
     return { root, modules, config: undefined };
+  }
+  return undefined;
+}
+
+/**
+ * The workspace above `dir` listing a module that is `dir` or holds it, with that module's index;
+ * buf looks upward from a directory input the same way, so that a module named on its own
+ * still imports from its sibling modules. The nearest workspace decides.
+ */
+export function enclosingWorkspace(dir: string): { readonly workspace: Workspace; readonly module: number } | undefined {
+  const target = resolve(dir);
+  for (let parent = dirname(target); parent !== dirname(parent); parent = dirname(parent)) {
+    const workspace = readWorkspace(parent);
+    if (workspace === undefined) continue;
+    const module = workspace.modules.findIndex((m) => !relative(m.dir, target).startsWith('..'));
+    return module < 0 ? undefined : { workspace, module };
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 /**
  * How a proto command ends, shared by lint and breaking: findings go to stdout in the chosen
- * format and exit 100 (buf's code for "findings exist"); compile errors go to stderr, one
- * `file:line:col: message` line each (or the chosen format), and exit 1.
+ * format and exit 100 (buf's code for "findings exist"); compile errors are findings too, of
+ * type COMPILE, printed and exited the same way (as buf reports them).
  */
 import type { CommandContext } from '../../cli/io.js';
 import { formatDiagnostic, isProtoCompileError } from '../../proto/compile-error.js';
@@ -24,23 +24,29 @@ export function reportFindings(ctx: CommandContext, findings: readonly Finding[]
   if (findings.length > 0) ctx.exit(EXIT_FINDINGS);
 }
 
-/** Prints a compile failure and sets exit 1; returns false for any other error (rethrown by the caller). */
+/**
+ * A compile failure, as buf reports it: each error with a position is a finding of type COMPILE
+ * on stdout, in the chosen format, with exit 100. Failures without a position (the compiler
+ * could not run, or did not say where) go to stderr, one line each, with exit 1. Returns false
+ * for any other error (rethrown by the caller).
+ */
 export function reportCompileError(ctx: CommandContext, err: unknown, format: ErrorFormat): boolean {
   if (!isProtoCompileError(err)) return false;
-  if (format === 'text') {
+  const placed = err.diagnostics.filter((d) => d.line > 0);
+  if (placed.length === 0) {
     for (const d of err.diagnostics) ctx.io.stderr.write(`${formatDiagnostic(d)}\n`);
-  } else {
-    const asFindings: Finding[] = err.diagnostics.map((d) => ({
-      rule: 'COMPILE',
-      path: d.path,
-      startLine: d.line,
-      startColumn: d.column,
-      endLine: d.line,
-      endColumn: d.column,
-      message: d.message,
-    }));
-    ctx.io.stderr.write(formatFindings(asFindings, format));
+    ctx.exit(1);
+    return true;
   }
-  ctx.exit(1);
+  const asFindings: Finding[] = placed.map((d) => ({
+    rule: 'COMPILE',
+    path: d.path,
+    startLine: d.line,
+    startColumn: d.column,
+    endLine: d.endLine ?? d.line,
+    endColumn: d.endColumn ?? d.column,
+    message: d.message,
+  }));
+  reportFindings(ctx, asFindings, format);
   return true;
 }

@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { runCli } from '../../../src/cli/run-cli.js';
 import { runCliCaptured } from '../../helpers/run-cli.js';
 import { protoTree, proto3, type ProtoTree } from './proto-tree.js';
+import { bufOutput } from './buf-reference.js';
 
 const CLEAN = proto3('acme.shop.v1', 'message Cart {\n  string cart_id = 1;\n}');
 const DIRTY = proto3('acme.shop.v1', 'message Item {\n  string itemId = 1;\n  int32 count = 2;\n  string note = 5;\n}\nenum Kind {\n  KIND_NONE = 0;\n}');
@@ -92,11 +93,21 @@ describe('proto lint command', () => {
     assert.match(r.stderr, /^switchyard: .*xml/);
   });
 
-  test('compile errors print file:line:col: message on stderr and exit 1', async () => {
-    const r = await lintFresh({ 'a/v1/a.proto': 'syntax = "proto3";\npackage a.v1;\nmessage A { string x = 1 }\n' });
-    assert.equal(r.code, 1);
-    assert.equal(r.stdout, '');
-    assert.match(r.stderr, /^a\/v1\/a\.proto:3:26: .+\n$/);
+  test('compile errors are COMPILE findings on stdout with exit 100, as buf prints them', async () => {
+    const tree = await protoTree({ 'a/v1/a.proto': 'syntax = "proto3";\npackage a.v1;\nmessage A { string x = 1 }\nmessage B { C c = 1; }\n' });
+    try {
+      const r = await lint(tree);
+      assert.deepEqual([r.code, r.stderr], [100, '']);
+      assert.match(r.stdout, /^a\/v1\/a\.proto:3:26:.+\na\/v1\/a\.proto:4:13:.+\n$/);
+      // Every format, end positions included, is buf's.
+      for (const format of ['json', 'github-actions', 'msvs']) {
+        const ours = await lint(tree, '--error-format', format);
+        const theirs = await bufOutput(tree.dir, ['lint', '--error-format', format]);
+        assert.deepEqual([ours.code, ours.stdout], [theirs.code, theirs.stdout], format);
+      }
+    } finally {
+      await tree.remove();
+    }
   });
 
   test('one named file builds alone with its imports, its root found from its package path', async () => {

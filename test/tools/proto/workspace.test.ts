@@ -3,7 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCliCaptured } from '../../helpers/run-cli.js';
-import { runBuf } from './buf-reference.js';
+import { join } from 'node:path';
+import { lintBoth, runBuf } from './buf-reference.js';
 import { protoTree, proto3, type ProtoTree } from './proto-tree.js';
 
 const WORKSPACE = [
@@ -49,6 +50,23 @@ describe('buf workspaces', () => {
     assert.deepEqual(mine.map(key).sort(), theirs.map(key).sort());
     // proto/ uses its own STANDARD list minus the ignored file; vendor/ the top-level MINIMAL.
     assert.deepEqual(mine.map(key), ['FIELD_LOWER_SNAKE_CASE in proto/acme/v1/a.proto:9']);
+  });
+
+  test('lint of one module of the workspace imports from its sibling modules, as buf does', async () => {
+    // From the workspace root, and from inside the module (buf looks upward for the workspace).
+    for (const [cwd, input] of [[current.dir, 'proto'], [join(current.dir, 'proto'), '.']] as const) {
+      const { buf, ours } = await lintBoth(cwd, [input]);
+      assert.deepEqual(ours, buf, `${input} from ${cwd}`);
+      assert.equal(buf.length, 1);
+    }
+  });
+
+  test('a directory inside a module is refused, as buf refuses it: the module is named and --path narrows', async () => {
+    const r = await runCliCaptured(['proto', 'lint', 'proto/acme'], { cwd: current.dir });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^switchyard: proto\/acme is inside the module proto of the workspace .+--path proto\/acme \(SY_ERR_CLI_USAGE\)\n$/);
+    const narrowed = await runCliCaptured(['proto', 'lint', 'proto', '--path', 'proto/acme'], { cwd: current.dir });
+    assert.equal(narrowed.code, 100);
   });
 
   test('lint of one file inside a workspace module', async () => {
