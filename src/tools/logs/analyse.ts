@@ -39,9 +39,9 @@ function placeholder(name: string): Input {
  * Inputs that are not access logs are left out, one stderr line each, when another input is
  * read; when none is, the command fails with one line (`SY_ERR_LOG_FORMAT`).
  */
-export function settleSkipped(skipped: readonly SkippedInput[], inputCount: number, io: CliIO, print = true): void {
+export function settleSkipped(skipped: readonly SkippedInput[], inputCount: number, io: CliIO): void {
   if (skipped.length === inputCount) throw unrecognisedError(skipped);
-  if (print) for (const s of skipped) io.stderr.write(skipLine(s));
+  for (const s of skipped) io.stderr.write(skipLine(s));
 }
 
 export function skipLine(s: SkippedInput): string {
@@ -70,7 +70,7 @@ export async function analyse(names: readonly string[], options: LogsOptions, io
       inputs.push(placeholder(name));
     } else inputs.push(input);
   }
-  if (stdinSource === -1) settleSkipped(skipped, names.length, io, false); // no input to read: fail before scanning
+  if (skipped.length === names.length) throw unrecognisedError(skipped); // nothing to read: fail before scanning
   const formats = inputs.map((input) => describeFormat(input.spec));
   const progress = progressBar(io.stderr, inputs.reduce((sum, input) => sum + input.size, 0));
   let report: Report;

@@ -1,7 +1,7 @@
 /**
  * Checks the named inputs exist and are readable, and settles each one's format: the one given
- * with `--format`, or the one its first 64 KiB read best as (`auto`), or none (`Unrecognised`). gzip is recognised by its
- * magic bytes (RFC 1952 §2.3.1), not only by the `.gz` name.
+ * with `--format`, or the one its first 64 KiB read best as (`auto`), or none (`Unrecognised`).
+ * gzip is recognised by its magic bytes (RFC 1952 §2.3.1), not only by the `.gz` name.
  */
 import { open, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
