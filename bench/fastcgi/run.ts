@@ -1,10 +1,12 @@
 /**
  * bench:fastcgi — Switchyard against nginx in front of the same php-fpm pool (same scripts, same
  * children), measured with wrk in the same run, for a hello-world script and for ~1 ms of PHP
- * work, with clients outnumbering the pool 4x. Prints req/s, p99, failures and the ratios.
+ * work, with clients outnumbering the pool 4x. Prints req/s, p99, failures, the CPU each proxy
+ * (its whole process tree) and its php-fpm pool spent per request, and the ratios.
  *
  *   npm run bench:fastcgi                       # 10 s per measurement
  *   BENCH_SECONDS=5 BENCH_CHILDREN=4 npm run bench:fastcgi
+ *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=prof' BENCH_SCRIPTS=hello.php npm run bench:fastcgi
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -12,19 +14,24 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
 import { startPhpFpm } from '../../src/php-fpm/php-fpm-process.js';
 import { startNginx } from '../../test/helpers/nginx.js';
 import { wrk, type WrkResult } from '../lib/wrk.js';
+import { treeCpuSeconds } from './process-cpu.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const children = Number(process.env['BENCH_CHILDREN'] ?? 8);
 const connections = children * 4;
 // As many gateway workers as nginx's `worker_processes auto` starts; they share the pool's children.
 const workers = Number(process.env['BENCH_WORKERS'] ?? availableParallelism());
+/** Extra node flags for the gateway (a profile: `--cpu-prof --cpu-prof-dir=DIR`); workers inherit them. */
+const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter((a) => a !== '');
+const scripts = (process.env['BENCH_SCRIPTS'] ?? 'hello.php,work.php').split(',');
 const root = fileURLToPath(new URL('../../../bench/fastcgi/app', import.meta.url));
 const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 
-async function startSwitchyard(socket: string, dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startSwitchyard(socket: string, dir: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const file = join(dir, 'switchyard.yaml');
   await writeFile(
     file,
@@ -39,13 +46,14 @@ routes:
     static: true
 `,
   );
-  const child = spawn(process.execPath, [bin, 'serve', '-c', file, '--log-level', 'info', '--workers', String(workers)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', '-c', file, '--log-level', 'info', '--workers', String(workers)], { stdio: ['ignore', 'ignore', 'pipe'] });
   const lines = createInterface({ input: child.stderr });
   for await (const line of lines) {
     const entry = JSON.parse(line) as { msg?: string; listen?: string[] };
     if (entry.msg === 'switchyard listening') {
       return {
         url: entry.listen?.[0] ?? '',
+        pid: child.pid ?? 0,
         stop: () => new Promise((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))),
       };
     }
@@ -53,8 +61,27 @@ routes:
   throw new Error('switchyard exited before listening');
 }
 
-function row(name: string, r: WrkResult): string {
-  return `${name.padEnd(24)} ${r.requestsPerSecond.toFixed(0).padStart(9)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(7)} ms   p99 ${r.p99Ms.toFixed(2).padStart(7)} ms   failures ${r.failures}`;
+interface Measured extends WrkResult {
+  /** CPU µs per request of the proxy's process tree, and of its php-fpm pool. */
+  readonly proxyCpuUs: number;
+  readonly phpCpuUs: number;
+}
+
+/** One wrk run with the CPU the proxy and its pool spent during it. */
+async function measure(url: string, proxyPid: number, poolPid: number): Promise<Measured> {
+  const before = [treeCpuSeconds(proxyPid), treeCpuSeconds(poolPid)] as const;
+  const r = await wrk(url, { connections, durationSeconds: seconds });
+  const after = [treeCpuSeconds(proxyPid), treeCpuSeconds(poolPid)] as const;
+  const perRequest = (i: 0 | 1) => (r.requests === 0 ? NaN : ((after[i] - before[i]) / r.requests) * 1e6);
+  return { ...r, proxyCpuUs: perRequest(0), phpCpuUs: perRequest(1) };
+}
+
+function row(name: string, r: Measured): string {
+  return `${name.padEnd(24)} ${r.requestsPerSecond.toFixed(0).padStart(9)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(7)} ms   p99 ${r.p99Ms.toFixed(2).padStart(7)} ms   failures ${r.failures}   cpu/req proxy ${r.proxyCpuUs.toFixed(0).padStart(4)} µs, php-fpm ${r.phpCpuUs.toFixed(0).padStart(4)} µs`;
+}
+
+async function nginxPid(dir: string): Promise<number> {
+  return Number((await readFile(join(dir, 'nginx.pid'), 'utf8')).trim());
 }
 
 async function main(): Promise<void> {
@@ -77,23 +104,26 @@ async function main(): Promise<void> {
   console.log(`php-fpm pm=static children=${children} (one identical pool each); wrk ${connections} connections, ${seconds}s per run`);
   console.log(`nginx: worker_processes auto; "nginx" is the stock fastcgi_pass, "nginx keep-alive" adds fastcgi_keep_conn + upstream keepalive; switchyard: ${workers} worker(s) (BENCH_WORKERS), maxConnections split between them`);
   try {
-    for (const script of ['hello.php', 'work.php']) {
-      const targets: [string, string][] = [
-        ['nginx', `http://127.0.0.1:${nginxPlain.port}/${script}`],
-        ['nginx keep-alive', `http://127.0.0.1:${nginxKeep.port}/${script}`],
-        ['switchyard', `${sy.url}/${script}`],
+    const pids = { plain: await nginxPid(nginxPlain.dir), keep: await nginxPid(nginxKeep.dir) };
+    for (const script of scripts) {
+      const targets: [string, string, number, number][] = [
+        ['nginx', `http://127.0.0.1:${nginxPlain.port}/${script}`, pids.plain, plainPool.pid],
+        ['nginx keep-alive', `http://127.0.0.1:${nginxKeep.port}/${script}`, pids.keep, keepPool.pid],
+        ['switchyard', `${sy.url}/${script}`, sy.pid, switchyardPool.pid],
       ];
-      const results = new Map<string, WrkResult>();
-      for (const [name, url] of targets) {
+      const results = new Map<string, Measured>();
+      for (const [name, url, proxyPid, poolPid] of targets) {
         await wrk(url, { connections, durationSeconds: 2 }); // warm up
-        results.set(name, await wrk(url, { connections, durationSeconds: seconds }));
+        results.set(name, await measure(url, proxyPid, poolPid));
       }
       console.log(`\n${script}`);
       for (const [name, r] of results) console.log(row(name, r));
-      const s = results.get('switchyard') as WrkResult;
+      const s = results.get('switchyard') as Measured;
       for (const name of ['nginx', 'nginx keep-alive']) {
-        const n = results.get(name) as WrkResult;
-        console.log(`switchyard / ${name}: req/s ${(s.requestsPerSecond / n.requestsPerSecond).toFixed(2)}x, p99 ${(s.p99Ms / n.p99Ms).toFixed(2)}x`);
+        const n = results.get(name) as Measured;
+        console.log(
+          `switchyard / ${name}: req/s ${(s.requestsPerSecond / n.requestsPerSecond).toFixed(2)}x, p99 ${(s.p99Ms / n.p99Ms).toFixed(2)}x, proxy cpu/req ${(s.proxyCpuUs / n.proxyCpuUs).toFixed(2)}x`,
+        );
       }
     }
   } finally {
