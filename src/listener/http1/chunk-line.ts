@@ -3,7 +3,7 @@
  * hexadecimal with nothing before it; extensions are checked against the grammar of §7.1.1 as
  * llhttp's strict mode reads it, then skipped (nothing downstream uses them):
  *
- *   chunk-ext = *( ";" [ token ] [ "=" ( token / quoted-string ) ] )
+ *   chunk-ext = *( ";" [ token ] [ "=" [ token ] [ quoted-string ] ] )
  *
  * with no whitespace anywhere (llhttp refuses the BWS the RFC allows, so this does too), an empty
  * name allowed before "=" (";=v" passes llhttp) and a ";" that ends the line refused.
@@ -45,6 +45,9 @@ function skipExtensions(buf: Buffer, i: number, end: number, side: Http1Side): v
     if (b === SEMICOLON) continue;
     if (b !== EQUALS) throw refused(buf, i, end, side);
     i++;
+    // llhttp reads a value as token characters then, optionally, a quoted-string right after
+    // them (`a=b"c"` passes), so this does too.
+    while (i < end && TOKEN[buf[i] as number] === 1) i++;
     if (i < end && buf[i] === DQUOTE) {
       i++;
       for (;;) {
@@ -60,8 +63,6 @@ function skipExtensions(buf: Buffer, i: number, end: number, side: Http1Side): v
         i++;
       }
       i++;
-    } else {
-      while (i < end && TOKEN[buf[i] as number] === 1) i++;
     }
     if (i === end) return;
     if (buf[i] !== SEMICOLON) throw refused(buf, i, end, side);

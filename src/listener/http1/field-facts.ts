@@ -38,8 +38,11 @@ export class FieldFacts {
     this.expectContinue = false;
   }
 
-  /** Notes one header field; names are compared by length first so most fields cost one switch. */
-  note(name: string, value: string, side: Http1Side): void {
+  /**
+   * Notes one header field; names are compared by length first so most fields cost one switch.
+   * `tabAfter`: an HTAB followed the value (see pushFieldLine).
+   */
+  note(name: string, value: string, tabAfter: boolean, side: Http1Side): void {
     switch (name.length) {
       case 4:
         if (name.toLowerCase() === 'host') this.hosts++;
@@ -51,17 +54,17 @@ export class FieldFacts {
         if (value !== '' && name.toLowerCase() === 'upgrade') this.upgrade = true;
         return;
       case 10:
-        if (name.toLowerCase() === 'connection') this.noteConnection(value);
+        if (name.toLowerCase() === 'connection') this.noteConnection(value, tabAfter);
         return;
       case 14:
-        if (name.toLowerCase() === 'content-length') this.noteContentLength(value, side);
+        if (name.toLowerCase() === 'content-length') this.noteContentLength(tabAfter ? `${value}\t` : value, side);
         return;
       case 16:
         // llhttp reads Proxy-Connection exactly as Connection (close, keep-alive and upgrade).
-        if (name.toLowerCase() === 'proxy-connection') this.noteConnection(value);
+        if (name.toLowerCase() === 'proxy-connection') this.noteConnection(value, tabAfter);
         return;
       case 17:
-        if (name.toLowerCase() === 'transfer-encoding') this.noteTransferEncoding(value, side);
+        if (name.toLowerCase() === 'transfer-encoding') this.noteTransferEncoding(value, tabAfter, side);
         return;
     }
   }
@@ -73,7 +76,7 @@ export class FieldFacts {
     this.contentLength = parseLength(value, side);
   }
 
-  noteTransferEncoding(value: string, side: Http1Side): void {
+  noteTransferEncoding(value: string, tabAfter: boolean, side: Http1Side): void {
     if (this.contentLength !== -1) throw new Http1Error(side, 'content-length-with-transfer-encoding');
     // Nothing may follow chunked, in this field line or a later one (RFC 9112 §6.1: chunked is
     // applied once and last). llhttp ignores an empty value; an empty Transfer-Encoding is refused
@@ -90,17 +93,24 @@ export class FieldFacts {
       from = comma + 1;
     }
     this.transferEncoding = true;
-    this.chunked = chunked;
+    // llhttp does not take `chunked` followed by an HTAB as chunked.
+    this.chunked = chunked && !tabAfter;
   }
 
-  noteConnection(value: string): void {
+  /**
+   * A token followed by an HTAB is not one llhttp recognises: `keep-alive` and `upgrade` are then
+   * ignored as llhttp ignores them, `close` is still honoured (closing is the safe reading).
+   */
+  noteConnection(value: string, tabAfter: boolean): void {
     let from = 0;
     for (;;) {
       const comma = value.indexOf(',', from);
-      const token = trimOws(value, from, comma === -1 ? value.length : comma).toLowerCase();
+      const to = comma === -1 ? value.length : comma;
+      const token = trimOws(value, from, to).toLowerCase();
+      const recognised = comma === -1 ? !tabAfter : !hasTabBefore(value, to);
       if (token === 'close') this.close = true;
-      else if (token === 'keep-alive') this.keepAlive = true;
-      else if (token === 'upgrade') this.connectionUpgrade = true;
+      else if (token === 'keep-alive' && recognised) this.keepAlive = true;
+      else if (token === 'upgrade' && recognised) this.connectionUpgrade = true;
       if (comma === -1) return;
       from = comma + 1;
     }
@@ -139,6 +149,16 @@ function trimOws(s: string, from: number, to: number): string {
   while (from < to && (s.charCodeAt(from) === 0x20 || s.charCodeAt(from) === 0x09)) from++;
   while (to > from && (s.charCodeAt(to - 1) === 0x20 || s.charCodeAt(to - 1) === 0x09)) to--;
   return s.slice(from, to);
+}
+
+/** An HTAB in the whitespace that ends `s[.., to)`. */
+function hasTabBefore(s: string, to: number): boolean {
+  for (let i = to - 1; i >= 0; i--) {
+    const c = s.charCodeAt(i);
+    if (c === 0x09) return true;
+    if (c !== 0x20) return false;
+  }
+  return false;
 }
 
 function isWordChar(c: number): boolean {

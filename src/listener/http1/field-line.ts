@@ -11,9 +11,11 @@ import { Http1Error, type Http1Side } from './http1-error.js';
 /**
  * Parses the line `buf[start, end)` (CRLF already removed) and appends its name and value to
  * `raw`. A line starting with whitespace is obs-fold (§5.2), which llhttp refuses by default and
- * so does this.
+ * so does this. Returns whether the whitespace trimmed after the value held an HTAB: llhttp then
+ * does not recognise the value of a framing field (`chunked\t` is not chunked, `3\t` not a
+ * length), and FieldFacts reads them the same way.
  */
-export function pushFieldLine(buf: Buffer, start: number, end: number, raw: string[], side: Http1Side): void {
+export function pushFieldLine(buf: Buffer, start: number, end: number, raw: string[], side: Http1Side): boolean {
   const first = buf[start];
   if (first === SP || first === HTAB) {
     throw new Http1Error(side, raw.length === 0 ? 'whitespace-after-start-line' : 'obs-fold');
@@ -29,7 +31,11 @@ export function pushFieldLine(buf: Buffer, start: number, end: number, raw: stri
   let vs = i + 1;
   while (vs < end && (buf[vs] === SP || buf[vs] === HTAB)) vs++;
   let ve = end;
-  while (ve > vs && (buf[ve - 1] === SP || buf[ve - 1] === HTAB)) ve--;
+  let tabAfter = false;
+  while (ve > vs && (buf[ve - 1] === SP || buf[ve - 1] === HTAB)) {
+    if (buf[ve - 1] === HTAB) tabAfter = true;
+    ve--;
+  }
   for (let j = vs; j < ve; j++) {
     const b = buf[j] as number;
     if (FIELD_VALUE[b] !== 1) {
@@ -37,6 +43,7 @@ export function pushFieldLine(buf: Buffer, start: number, end: number, raw: stri
     }
   }
   raw.push(name, vs === ve ? '' : buf.toString('latin1', vs, ve));
+  return tabAfter;
 }
 
 /** The start of a refused line, printable, for the error's context. */

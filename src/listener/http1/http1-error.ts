@@ -45,6 +45,9 @@ export const reasons = {
   'unexpected-eof': 'connection ended inside a message',
   'unexpected-data': 'bytes from the upstream when no response was expected',
   'invalid-status': 'status code is not three digits from 100 to 999',
+  // --- responses the gateway writes -----------------------------------------------------------
+  'invalid-reason': 'reason phrase holds a control byte, CR or LF',
+  'unsupported-transfer-encoding': 'Transfer-Encoding to send does not end with chunked, the only coding the codec frames',
 } as const satisfies Record<string, string>;
 
 export type Http1Reason = keyof typeof reasons;
@@ -52,11 +55,14 @@ export type Http1Reason = keyof typeof reasons;
 /** Limits exceeded by a request's head: 431, as node answers HPE_HEADER_OVERFLOW. */
 const HEAD_LIMITS: ReadonlySet<Http1Reason> = new Set(['headers-too-large', 'too-many-headers', 'trailers-too-large']);
 
-export type Http1Side = 'request' | 'response';
+/**
+ * Whose message was refused: a client's request (400/431/413), an upstream's response (502), or a
+ * response the gateway itself was about to send (500: a filter set a header that cannot be sent).
+ */
+export type Http1Side = 'request' | 'response' | 'outgoing';
 
 export class Http1Error extends SwitchyardError {
   readonly reason: Http1Reason;
-  /** Which message was refused: a client's request or an upstream's response. */
   readonly side: Http1Side;
 
   constructor(side: Http1Side, reason: Http1Reason, context?: string) {
@@ -68,6 +74,7 @@ export class Http1Error extends SwitchyardError {
 }
 
 function codeFor(side: Http1Side, reason: Http1Reason): ErrorCode {
+  if (side === 'outgoing') return 'SY_ERR_INTERNAL';
   if (side === 'response') return HEAD_LIMITS.has(reason) ? 'SY_ERR_UPSTREAM_HEADERS_TOO_LARGE' : 'SY_ERR_UPSTREAM_PROTOCOL';
   if (HEAD_LIMITS.has(reason)) return 'SY_ERR_HEADERS_TOO_LARGE';
   // Chunk extensions belong to the body: 413, as node answers HPE_CHUNK_EXTENSIONS_OVERFLOW.

@@ -121,9 +121,16 @@ export abstract class MessageParser {
       this.messageComplete(undefined);
       return;
     }
-    if (this.#state === START && this.#partialBytes === 0) return;
+    // Between messages, a CR cut off from its LF by the close is not a message begun.
+    if (this.#state === START && this.#partial.every((piece) => piece.every((b) => b === CR))) return;
     const where = this.#state === START || this.#state === HEADERS ? 'inside the head' : this.#state === BODY ? `${this.#remaining} body bytes short` : 'inside the chunked body';
     const err = new Http1Error(this.#side, 'unexpected-eof', where);
+    this.#fail(err);
+    throw err;
+  }
+
+  /** Refuses the message outside `execute` (the request parser's `continueAsHttp`). */
+  protected fail(err: Http1Error): never {
     this.#fail(err);
     throw err;
   }
@@ -252,8 +259,8 @@ export abstract class MessageParser {
         }
         this.#sectionBytes += end - start + 2;
         if (this.#raw.length >= this.#limits.maxHeaderCount * 2) throw new Http1Error(this.#side, 'too-many-headers', `over ${this.#limits.maxHeaderCount}`);
-        pushFieldLine(buf, start, end, this.#raw, this.#side);
-        this.facts.note(this.#raw[this.#raw.length - 2] as string, this.#raw[this.#raw.length - 1] as string, this.#side);
+        const tabAfter = pushFieldLine(buf, start, end, this.#raw, this.#side);
+        this.facts.note(this.#raw[this.#raw.length - 2] as string, this.#raw[this.#raw.length - 1] as string, tabAfter, this.#side);
         return;
       case CHUNK_SIZE: {
         const size = parseChunkLine(buf, start, end, this.#side);

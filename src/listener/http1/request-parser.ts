@@ -56,6 +56,7 @@ export class RequestParser extends MessageParser {
   readonly #line: RequestLine = { method: '', target: '', version: '1.1' };
   #keepAlive = true;
   #framing = 0;
+  #framingError: Http1Error | undefined;
 
   constructor(handler: RequestHandler, limits: Partial<Http1Limits> = {}) {
     super('request', limits);
@@ -67,6 +68,7 @@ export class RequestParser extends MessageParser {
    * and the requests after it. Call `execute` with the bytes after the head next.
    */
   continueAsHttp(): void {
+    if (this.#framingError !== undefined) this.fail(this.#framingError);
     this.continueWith(this.#framing);
   }
 
@@ -79,10 +81,12 @@ export class RequestParser extends MessageParser {
     const { method, target, version } = this.#line;
     if (facts.hosts > 1) throw new Http1Error('request', 'duplicate-host');
     let framing = 0;
+    // RFC 9112 §6.1: a request whose last transfer coding is not chunked cannot be delimited. An
+    // upgrade's body is only read if the listener declines the upgrade (llhttp does not check it).
+    let framingError: Http1Error | undefined;
     if (facts.transferEncoding) {
-      // RFC 9112 §6.1: a request whose last transfer coding is not chunked cannot be delimited.
-      if (!facts.chunked) throw new Http1Error('request', 'invalid-transfer-encoding', 'chunked is not the last coding');
-      framing = CHUNKED;
+      if (facts.chunked) framing = CHUNKED;
+      else framingError = new Http1Error('request', 'invalid-transfer-encoding', 'chunked is not the last coding');
     } else if (facts.contentLength > 0) {
       framing = facts.contentLength;
     }
@@ -91,6 +95,7 @@ export class RequestParser extends MessageParser {
     // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding closes the connection after it.
     this.#keepAlive = !facts.close && (http11 || (facts.keepAlive && !facts.transferEncoding));
     const upgrade = method === 'CONNECT' || (facts.upgrade && facts.connectionUpgrade);
+    if (framingError !== undefined && !upgrade) throw framingError;
     const head = new RequestHead(
       method,
       target,
@@ -105,6 +110,7 @@ export class RequestParser extends MessageParser {
     this.#handler.onRequestHead(head);
     if (upgrade) {
       this.#framing = framing;
+      this.#framingError = framingError;
       return TAKE_OVER;
     }
     return framing;

@@ -28,15 +28,15 @@ export function parseRequestLine(buf: Buffer, start: number, end: number, out: R
   let i = start;
   while (i < end && TOKEN[buf[i] as number] === 1) i++;
   if (i === start || i === end || buf[i] !== SP) throw new Http1Error('request', 'invalid-request-line', quote(buf, start, end));
-  const method = methodAt(buf, start, i);
   const targetStart = i + 1;
-  // The version is the line's last 8 bytes, so a target may hold no space and the line no extra one.
-  const versionStart = end - 8;
-  if (versionStart <= targetStart || buf[versionStart - 1] !== SP) throw new Http1Error('request', 'invalid-request-line', quote(buf, start, end));
-  const version = versionAt(buf, versionStart);
-  if (version === undefined) throw new Http1Error('request', 'invalid-version', quote(buf, versionStart, end));
-  const targetEnd = versionStart - 1;
-  if (buf[targetStart] === SP || buf[targetEnd - 1] === SP) throw new Http1Error('request', 'invalid-request-line', quote(buf, start, end));
+  const lastSpace = buf.lastIndexOf(SP, end - 1);
+  // No second space: an HTTP/0.9 request line, which llhttp serves and this does not.
+  if (lastSpace === i) throw new Http1Error('request', 'invalid-version', `no version: ${quote(buf, start, end)}`);
+  const version = end - lastSpace === 9 ? versionAt(buf, lastSpace + 1) : undefined;
+  if (version === undefined) throw new Http1Error('request', 'invalid-version', quote(buf, lastSpace + 1, end));
+  const method = methodAt(buf, start, i);
+  const targetEnd = lastSpace;
+  if (targetEnd === targetStart || buf[targetStart] === SP || buf[targetEnd - 1] === SP) throw new Http1Error('request', 'invalid-request-line', quote(buf, start, end));
   checkTarget(buf, targetStart, targetEnd, method);
   out.method = method;
   out.target = buf.toString('latin1', targetStart, targetEnd);
