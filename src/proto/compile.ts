@@ -17,6 +17,7 @@ import { bufBinary } from './buf-binary.js';
 import { ProtoCompileError } from './compile-error.js';
 import { decodeImage } from './image.js';
 import { findProtoFiles } from './find-protos.js';
+import { narrowArgs, type NarrowFilter } from './narrow.js';
 import { builtinIncludeDir } from './include-dir.js';
 import type { CompileDiagnostic } from './proto-file.js';
 import { toPosix } from './posix-path.js';
@@ -41,6 +42,8 @@ export interface CompileOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Files to build (with what they import): module index and module-relative path ('' for the whole module). All when absent. */
   readonly only?: { readonly module: number; readonly path: string };
+  /** buf's `--path` / `--exclude-path` (relative to `cwd`): only what they select is compiled, with its imports. */
+  readonly filter?: NarrowFilter;
 }
 
 /** Compiles one module directory. */
@@ -91,7 +94,8 @@ export async function compileModules(moduleDirs: readonly string[], options: Com
     };
     const only = options.only;
     // buf takes a whole module as the input (it still sees the workspace and the module's siblings), a file with --path.
-    const target = only === undefined ? ['.'] : only.path === '' ? [`${links[only.module]}`] : ['.', '--path', `${links[only.module]}/${only.path}`];
+    const narrow = (within?: number): string[] => (options.filter === undefined ? [] : narrowArgs(options.filter, options.cwd, roots, links, moduleOfName, within));
+    const target = only === undefined ? ['.', ...narrow()] : only.path === '' ? [`${links[only.module]}`, ...narrow(only.module)] : ['.', '--path', `${links[only.module]}/${only.path}`];
     const bytes = await runBuild(workspace, target, options.env ?? process.env, toDisplay);
     return {
       set: decodeImage(bytes, moduleDirs.join(', ')),

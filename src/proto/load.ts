@@ -11,6 +11,7 @@ import { create, createFileRegistry, type FileRegistry } from '@bufbuild/protobu
 import { FileDescriptorSetSchema, type FileDescriptorSet } from '@bufbuild/protobuf/wkt';
 import { SwitchyardError } from '../errors.js';
 import { compileModules, type CompileOptions } from './compile.js';
+import type { NarrowFilter } from './narrow.js';
 import { enclosingWorkspace, readWorkspace } from './workspace.js';
 import { decodeImage, imageFileInfo } from './image.js';
 import { toPosix } from './posix-path.js';
@@ -20,6 +21,11 @@ import { SourceIndex } from './source-info.js';
 export interface LoadOptions {
   readonly cwd: string;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * buf's `--path` / `--exclude-path`, relative to `cwd`: only the files they select are compiled
+   * (with their imports). The caller still picks its targets; this only spares the compiler.
+   */
+  readonly filter?: NarrowFilter;
 }
 
 export interface ProtoModule {

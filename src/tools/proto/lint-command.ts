@@ -31,8 +31,8 @@ export function lintCommand(ctx: CommandContext): Command {
       const progress = progressOn(ctx.io.stderr, 'lint');
       try {
         for (const path of paths) {
-          const loaded = await loadProtoInput(path, { cwd: ctx.io.cwd, env: ctx.io.env });
           const filter = { paths: flags.path, excludePaths: flags.excludePath };
+          const loaded = await loadProtoInput(path, { cwd: ctx.io.cwd, env: ctx.io.env, filter });
           const image = filterTargets(loaded, pathFilter(loaded, filter, ctx.io.cwd));
           requireTargets(image, filter, path);
           // Each module of a workspace is linted with its own configuration; an image with the one found here.

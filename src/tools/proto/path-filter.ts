@@ -19,20 +19,25 @@ export const collectPaths = (value: string, previous: string[]): string[] => [..
 
 /**
  * A predicate on import paths (`acme/v1/x.proto`) for files of `image`: each value becomes an
- * import-path prefix within whichever module directory holds it (images take import paths).
+ * import-path prefix within whichever module directory holds it, and matches that module's
+ * files only (`--exclude-path vendor` in a workspace leaves the other modules alone). Images
+ * take import paths.
  */
 export function pathFilter(image: ProtoImage, filter: PathFilter, cwd: string): (name: string) => boolean {
-  const toNames = (p: string): string[] => {
-    if (image.modules.length === 0) return [p];
-    return image.modules.flatMap((m) => {
+  const moduleOf = new Map<string, number>();
+  image.modules.forEach((m, i) => m.targets.forEach((f) => moduleOf.set(f.name, i)));
+  const toEntries = (p: string): { module: number | undefined; prefix: string }[] => {
+    if (image.modules.length === 0) return [{ module: undefined, prefix: p }];
+    return image.modules.flatMap((m, i) => {
       const rel = toPosix(relative(m.dir, resolve(cwd, p)));
-      return rel.startsWith('..') ? [] : [rel];
+      return rel.startsWith('..') ? [] : [{ module: i, prefix: rel }];
     });
   };
-  const include = filter.paths.flatMap(toNames);
-  const exclude = filter.excludePaths.flatMap(toNames);
+  const include = filter.paths.flatMap(toEntries);
+  const exclude = filter.excludePaths.flatMap(toEntries);
   const none = filter.paths.length === 0;
-  return (name) => (none || include.some((p) => pathMatches(name, p))) && !exclude.some((p) => pathMatches(name, p));
+  const hit = (name: string) => (e: { module: number | undefined; prefix: string }) => (e.module === undefined || e.module === moduleOf.get(name)) && pathMatches(name, e.prefix);
+  return (name) => (none || include.some(hit(name))) && !exclude.some(hit(name));
 }
 
 /** The image with only the files the filter keeps as targets (imports are unaffected). */

@@ -2,7 +2,7 @@
 // --exclude-path leaving nothing of the input to check is an error rather than a silent pass.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { symlink } from 'node:fs/promises';
+import { rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCliCaptured } from '../../helpers/run-cli.js';
 import { bufOutput, lintBoth } from './buf-reference.js';
@@ -39,6 +39,34 @@ describe('proto inputs', () => {
       assert.equal((await bufOutput(tree.dir, ['lint', 'mod', ...flags])).code, 1);
     });
   }
+
+  test('files outside --path are not compiled, so a broken one does not stop the run, as with buf', async () => {
+    await tree.write({ 'mod/scratch/broken.proto': 'this does not parse\n' });
+    try {
+      for (const flags of [['--path', 'mod/acme'], ['--exclude-path', 'mod/scratch']]) {
+        const { buf, ours } = await lintBoth(tree.dir, ['mod', ...flags]);
+        assert.deepEqual(ours, buf);
+        assert.ok(buf.length > 0 && !buf.some((k) => k.startsWith('COMPILE')), flags.join(' '));
+      }
+    } finally {
+      await rm(join(tree.dir, 'mod', 'scratch'), { recursive: true });
+    }
+  });
+
+  test('in a workspace, --exclude-path in one module leaves the same import paths of another alone', async () => {
+    const ws = await protoTree({
+      'buf.yaml': 'version: v2\nmodules:\n  - path: proto\n  - path: vendor\n',
+      'proto/acme/v1/a.proto': proto3('acme.v1', 'message A {\n  string badName = 1;\n}'),
+      'vendor/acme/v2/e.proto': proto3('acme.v2', 'message E {\n  string badName = 1;\n}'),
+    });
+    try {
+      const { buf, ours } = await lintBoth(ws.dir, ['.', '--exclude-path', 'vendor/acme']);
+      assert.deepEqual(ours, buf);
+      assert.deepEqual(buf, ['FIELD_LOWER_SNAKE_CASE proto/acme/v1/a.proto:7:10']);
+    } finally {
+      await ws.remove();
+    }
+  });
 
   test('a --path that names some files keeps working when another names none', async () => {
     const r = await runCliCaptured(['proto', 'lint', 'mod', '--path', 'mod/acme', '--path', 'elsewhere'], { cwd: tree.dir });
