@@ -48,8 +48,13 @@ function isAbsoluteForm(buf: Buffer, start: number, end: number): boolean {
   if (i === start || end - i < 3 || buf[i] !== COLON || buf[i + 1] !== SLASH || buf[i + 2] !== SLASH) return false;
   i += 3;
   const authority = i;
-  while (i < end && AUTHORITY[buf[i] as number] === 1) i++;
-  if (i === authority) return false;
+  let ats = 0;
+  while (i < end && AUTHORITY[buf[i] as number] === 1) {
+    if (buf[i] === AT) ats++;
+    i++;
+  }
+  // One userinfo at most: llhttp refuses a second "@" ("Double @ in url").
+  if (i === authority || ats > 1) return false;
   return i === end || buf[i] === SLASH || buf[i] === QUESTION;
 }
 

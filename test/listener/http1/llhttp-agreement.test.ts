@@ -34,8 +34,8 @@ const STRICTER: readonly Stricter[] = [
   },
   {
     reason: 'invalid-target',
-    why: 'asterisk-form other than `OPTIONS *`, CONNECT without host:port, absolute-form with an empty authority (RFC 9112 §3.2)',
-    applies: (s) => /[A-Z-]+ \*|CONNECT |[A-Z-]+ [A-Za-z]+:\/\/[/? ]/.test(s),
+    why: 'asterisk-form other than `OPTIONS *`, CONNECT without host:port, absolute-form with an empty authority or two userinfo "@" (RFC 9112 §3.2, RFC 3986 §3.2)',
+    applies: (s) => /[A-Z-]+ \*|CONNECT |[A-Z-]+ [A-Za-z]+:\/\/([/? ]|[^/? ]*@[^/? ]*@)/.test(s),
   },
   {
     reason: 'bare-lf',

@@ -37,6 +37,8 @@ export interface ReferenceOutcome {
 
 interface Run {
   readonly requests: ReferenceRequest[];
+  /** Per request: how to finish its record if node parsed it whole but never emitted 'end'. */
+  readonly settle: (() => void)[];
   end: ReferenceEnd | undefined;
 }
 
@@ -70,6 +72,14 @@ export class NodeReference {
         rec.body = Buffer.concat(parts);
         rec.rawTrailers = req.rawTrailers;
         res.end();
+      });
+      // llhttp completed the message (req.complete) but node's JS tore the connection down before
+      // 'end' (it does after an HTTP/0.9 request line): the request still counts as parsed.
+      run.settle.push(() => {
+        if (rec.body === undefined && req.complete) {
+          rec.body = Buffer.concat(parts);
+          rec.rawTrailers = req.rawTrailers;
+        }
       });
       req.on('error', () => undefined);
     };
@@ -107,7 +117,7 @@ export class NodeReference {
 
   /** Sends `stream` (in one write, then end of input) and reports what the server made of it. */
   run(stream: Buffer): Promise<ReferenceOutcome> {
-    const run: Run = { requests: [], end: undefined };
+    const run: Run = { requests: [], settle: [], end: undefined };
     return new Promise((resolve, reject) => {
       const socket: TaggedSocket = new Duplex({
         read() {},
@@ -117,7 +127,10 @@ export class NodeReference {
       });
       socket[RUN] = run;
       socket.on('error', () => undefined);
-      socket.on('close', () => resolve({ requests: run.requests, end: run.end ?? { kind: 'clean' } }));
+      socket.on('close', () => {
+        for (const settle of run.settle) settle();
+        resolve({ requests: run.requests, end: run.end ?? { kind: 'clean' } });
+      });
       try {
         this.#server.emit('connection', socket);
         socket.push(stream);
