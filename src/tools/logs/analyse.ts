@@ -13,7 +13,6 @@ import { isUnrecognised, openFileInput, skipReason, unrecognisedError, type Unre
 import { planJobs, type Input } from './scan/plan.js';
 import { progressBar } from './scan/progress.js';
 import { runPool } from './scan/run-pool.js';
-import { scanStdin } from './scan/read-stdin.js';
 
 export function describeFormat(spec: FormatSpec): string {
   return spec.kind === 'layout' ? spec.source : spec.kind;
@@ -72,13 +71,14 @@ export async function analyse(names: readonly string[], options: LogsOptions, io
   }
   if (skipped.length === names.length) throw unrecognisedError(skipped); // nothing to read: fail before scanning
   const formats = inputs.map((input) => describeFormat(input.spec));
-  const progress = progressBar(io.stderr, inputs.reduce((sum, input) => sum + input.size, 0));
+  const progress = await progressBar(io.stderr, inputs.reduce((sum, input) => sum + input.size, 0));
   let report: Report;
   try {
     const jobs = planJobs(inputs, options.jobs);
     const pool = await runPool(jobs, options.jobs, scanSettings(options), (n) => progress.add(n));
     const lines = new Map(pool.lines);
     if (stdinSource !== -1) {
+      const { scanStdin } = await import('./scan/read-stdin.js'); // only `-` needs it
       const scan = await scanStdin(io.stdin, stdinSource, explicit, pool.stats);
       if (isUnrecognised(scan)) skipped.push({ ...scan, source: stdinSource });
       else {

@@ -5,9 +5,8 @@ import { Command, Option } from 'commander';
 import { SwitchyardError } from '../../errors.js';
 import type { CommandContext } from '../../cli/io.js';
 import { analyse } from './analyse.js';
-import { follow } from './follow.js';
 import { checkOptions, DEFAULTS, OUTPUTS, type RawOptions } from './options.js';
-import { render } from './report/render.js';
+import { loadRenderer } from './report/render.js';
 
 export function logsCommand(ctx: CommandContext): Command {
   return new Command('logs')
@@ -34,11 +33,13 @@ export function logsCommand(ctx: CommandContext): Command {
     .action(async (files: string[], raw: RawOptions) => {
       const options = checkOptions(raw);
       if (options.follow) {
+        // Loaded only here: a one-off report should not pay for the follow machinery.
+        const { follow } = await import('./follow.js');
         await follow(files, options, ctx.io);
         return;
       }
       const report = await analyse(files, options, ctx.io);
-      const text = render(report, options.output);
+      const text = (await loadRenderer(options.output))(report);
       if (options.out === undefined) ctx.io.stdout.write(text);
       else await writeReport(resolve(ctx.io.cwd, options.out), text);
     });

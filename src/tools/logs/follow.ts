@@ -13,8 +13,8 @@ import { resolveFormat } from './format/resolve-format.js';
 import { describeFormat, reportOptions, scanSettings, settleSkipped, skipLine, skippedRows, type SkippedInput } from './analyse.js';
 import type { LogsOptions } from './options.js';
 import { buildReport } from './report/build-report.js';
-import { render } from './report/render.js';
 import { renderJson } from './report/render-json.js';
+import { renderTable } from './report/render-table.js';
 import { LineSplitter } from './scan/line-splitter.js';
 import { isUnrecognised, openFileInput, unrecognisedError } from './scan/open-inputs.js';
 import { scanStdin } from './scan/read-stdin.js';
@@ -130,7 +130,7 @@ export async function follow(names: readonly string[], options: LogsOptions, io:
       io.stdout.write(renderJson(report, 0));
     } else {
       // On a terminal, redraw in place like top(1); on a pipe, append reports one after another.
-      io.stdout.write(io.stdout.isTTY === true ? `\x1b[2J\x1b[H${render(report, 'table')}` : `${render(report, 'table')}\n`);
+      io.stdout.write(io.stdout.isTTY === true ? `\x1b[2J\x1b[H${renderTable(report)}` : `${renderTable(report)}\n`);
     }
   };
 

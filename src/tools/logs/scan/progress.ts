@@ -1,8 +1,8 @@
 /**
  * The progress bar for long scans (SPEC section 1): drawn on stderr when it is a terminal, and
- * nothing at all on a pipe, so redirected output stays clean.
+ * nothing at all on a pipe, so redirected output stays clean. cli-progress is loaded only when a
+ * bar is drawn: on a pipe it would be start-up time for nothing.
  */
-import { SingleBar } from 'cli-progress';
 import type { CliOutput } from '../../../cli/io.js';
 
 export interface Progress {
@@ -12,8 +12,9 @@ export interface Progress {
 
 const SILENT: Progress = { add: () => {}, stop: () => {} };
 
-export function progressBar(stream: CliOutput, totalBytes: number): Progress {
+export async function progressBar(stream: CliOutput, totalBytes: number): Promise<Progress> {
   if (stream.isTTY !== true || totalBytes === 0) return SILENT;
+  const { SingleBar } = await import('cli-progress');
   const bar = new SingleBar({
     stream: stream as NodeJS.WritableStream,
     format: 'reading logs [{bar}] {percentage}% | {done} of {all} MiB | eta {eta}s',
