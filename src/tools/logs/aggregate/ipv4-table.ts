@@ -55,11 +55,6 @@ export class Ipv4Table {
     return low;
   }
 
-  /** Makes room for `more` addresses so that adding them does not grow the table step by step. */
-  reserve(more: number): void {
-    while ((Math.min(this.size + more, this.#limit)) * 2 > this.#mask) this.#rehash();
-  }
-
   /** Every address with its count, in no particular order. */
   *entries(): Generator<[address: number, count: number]> {
     const slots = this.#slots;
@@ -69,14 +64,23 @@ export class Ipv4Table {
     }
   }
 
-  /** The table as two dense arrays, to post to another thread. */
+  /**
+   * The table as two dense arrays, to post to another thread or to rank. A plain loop over the
+   * slots, not `entries`: it runs once per report, before the JIT has seen it, and a generator
+   * step per address cost ~10 ms for 60k addresses there.
+   */
   toArrays(): { readonly keys: Uint32Array; readonly values: Float64Array } {
     const keys = new Uint32Array(this.size);
     const values = new Float64Array(this.size);
+    const slots = this.#slots;
+    const high = this.#high;
     let i = 0;
-    for (const [k, c] of this.entries()) {
-      keys[i] = k;
-      values[i++] = c;
+    for (let s = 0; s < slots.length; s += 2) {
+      const c = slots[s + 1] as number;
+      if (c === 0) continue;
+      const address = slots[s] as number;
+      keys[i] = address;
+      values[i++] = high === undefined ? c : c + (high.get(address) ?? 0);
     }
     return { keys, values };
   }

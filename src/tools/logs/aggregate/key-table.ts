@@ -135,6 +135,21 @@ export class KeyTable {
     return out;
   }
 
+  /**
+   * The refs of the keys whose count `k` is at least `min`, in order of arrival: the few that can
+   * make a top-n table, found by a plain loop rather than a generator step per key.
+   */
+  refsAtLeast(k: number, min: number): number[] {
+    const out: number[] = [];
+    const refs = this.#refs;
+    const values = this.values;
+    for (let i = 0; i < this.#size; i++) {
+      const ref = refs[i] as number;
+      if ((values[ref + k] as number) >= min) out.push(ref);
+    }
+    return out;
+  }
+
   /** The key of a ref, as a string. */
   key(ref: number): string {
     let key = this.#strings.get(ref);

@@ -164,9 +164,13 @@ function increment(map: Map<string, Count>, key: string, by = 1): void {
  * Every client with its count, IPv4 ones turned back into text; IPv4 clients with fewer than
  * `minIpv4` requests are left out (no string is made for them), as allPaths does for paths.
  */
-export function* allClients(stats: Stats, minIpv4 = 0): Generator<[string, Count]> {
+export function* allClients(stats: Stats, minIpv4 = 0, ipv4 = stats.ipv4Clients.toArrays()): Generator<[string, Count]> {
   yield* allKeys(stats, 'clients');
-  for (const [k, n] of stats.ipv4Clients.entries()) if (n >= minIpv4) yield [ipv4String(k), { n }];
+  const { keys, values } = ipv4;
+  for (let i = 0; i < keys.length; i++) {
+    const n = values[i] as number;
+    if (n >= minIpv4) yield [ipv4String(keys[i] as number), { n }];
+  }
 }
 
 /**
@@ -185,11 +189,7 @@ export function* allKeys(stats: Stats, table: 'clients' | 'userAgents' | 'referr
 /** Every distinct path (query removed) with at least `minRequests` requests, with its totals. */
 export function* allPaths(stats: Stats, minRequests = 0): Generator<[string, PathTotals]> {
   const t = stats.paths;
-  for (let i = 0; i < t.size; i++) {
-    const ref = t.refAt(i);
-    const requests = t.values[ref] as number;
-    if (requests >= minRequests) yield [t.key(ref), { requests, bytes: t.values[ref + 1] as number }];
-  }
+  for (const ref of t.refsAtLeast(0, minRequests)) yield [t.key(ref), { requests: t.values[ref] as number, bytes: t.values[ref + 1] as number }];
   for (const e of stats.sketches.get('paths')?.entries() ?? []) yield [e.key, { requests: e.count, bytes: e.extra }];
 }
 
@@ -455,11 +455,16 @@ export class Stats {
     for (let i = 0; i < this.statuses.length; i++) this.statuses[i] = (this.statuses[i] as number) + (s.statuses[i] as number);
     addRouteTotals(this.latency, s.latency);
     this.clients.addSnapshot(s.clients, (k, c) => this.#overflow('clients', k, c[0] as number));
-    this.ipv4Clients.reserve(s.ipv4Clients.keys.length);
-    s.ipv4Clients.keys.forEach((k, i) => {
-      const n = s.ipv4Clients.values[i] as number;
+    // No reserve for the other thread's addresses: most are already here (the same clients appear
+    // in every range), and doubling the table for them cost a rehash and a table that fits the
+    // caches worse. A plain loop: this runs once, cold, and a callback per address cost more than
+    // the adding.
+    const v4 = s.ipv4Clients;
+    for (let i = 0; i < v4.keys.length; i++) {
+      const k = v4.keys[i] as number;
+      const n = v4.values[i] as number;
       if (!this.ipv4Clients.add(k, n)) this.#overflow('clients', ipv4String(k), n);
-    });
+    }
     s.methods.keys.forEach((k, i) => increment(this.methods, k, s.methods.values[i] as number));
     for (const [k, v] of s.routes) addRouteTotals(this.#route(k), v);
     this.paths.addSnapshot(s.paths, (k, c) => this.#overflow('paths', k, c[0] as number, c[1] as number));

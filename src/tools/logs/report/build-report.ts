@@ -155,6 +155,7 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
   stats.statuses.forEach((n, status) => {
     if (n > 0) statuses.set(status === 0 ? '-' : String(status), { n });
   });
+  const ipv4 = stats.ipv4Clients.toArrays();
   const span = minuteSpan(stats);
   const [first, last] = span;
   const iso = (minute: number): string | undefined => (Number.isFinite(minute) ? new Date(minute * 60_000).toISOString() : undefined);
@@ -178,7 +179,7 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
     },
     // An IPv4 client below the n-th largest IPv4 count cannot make the table: with 60k clients,
     // making every one's string was most of the report's time.
-    clients: counts(allClients(stats, nthLargest(stats.ipv4Clients.toArrays().values, 1, stats.ipv4Clients.size, options.top))),
+    clients: counts(allClients(stats, nthLargest(ipv4.values, 1, ipv4.values.length, options.top), ipv4)),
     paths: topN(allPaths(stats, nthLargest(stats.paths.column(0), 1, stats.paths.size, options.top)), options.top, (p) => p.requests).map(([key, p]) => ({
       key: display(key),
       requests: p.requests,
@@ -186,7 +187,8 @@ export function buildReport(stats: Stats, inputs: ReportInputs, options: ReportO
       bytes: p.bytes,
     })),
     routes: routeRows,
-    statuses: counts(statuses.entries(), 1000).sort((a, b) => a.key.localeCompare(b.key)),
+    // Code-point order, which is the collation's for `-` and digits: a first localeCompare loads the collator (~5 ms).
+    statuses: counts(statuses.entries(), 1000).sort((a, b) => (a.key < b.key ? -1 : 1)),
     methods: counts(stats.methods.entries()),
     userAgents: counts(allKeys(stats, 'userAgents')),
     referrers: counts(allKeys(stats, 'referrers')),
