@@ -10,7 +10,7 @@ import type { LogsOptions } from './options.js';
 import { buildReport } from './report/build-report.js';
 import type { Report } from './report/report.js';
 import { isUnrecognised, openFileInput, skipReason, unrecognisedError, type Unrecognised } from './scan/open-inputs.js';
-import { planJobs, type Input } from './scan/plan.js';
+import { planJobs, threadsFor, type Input } from './scan/plan.js';
 import { progressBar } from './scan/progress.js';
 import { runPool } from './scan/run-pool.js';
 
@@ -74,8 +74,9 @@ export async function analyse(names: readonly string[], options: LogsOptions, io
   const progress = await progressBar(io.stderr, inputs.reduce((sum, input) => sum + input.size, 0));
   let report: Report;
   try {
-    const jobs = planJobs(inputs, options.jobs);
-    const pool = await runPool(jobs, options.jobs, scanSettings(options), (n) => progress.add(n));
+    const threads = threadsFor(inputs, options.jobs);
+    const jobs = planJobs(inputs, threads);
+    const pool = await runPool(jobs, threads, scanSettings(options), (n) => progress.add(n));
     const lines = new Map(pool.lines);
     if (stdinSource !== -1) {
       const { scanStdin } = await import('./scan/read-stdin.js'); // only `-` needs it
