@@ -3,15 +3,15 @@
  * all cores and stdin on the main thread, merge, and build the report.
  */
 import type { CliIO } from '../../cli/io.js';
-import type { ScanSettings } from './aggregate/stats.js';
 import type { FormatSpec } from './format/layout.js';
 import { resolveFormat } from './format/resolve-format.js';
-import type { LogsOptions } from './options.js';
+import { scanSettings, type LogsOptions } from './options.js';
 import { buildReport } from './report/build-report.js';
 import type { Report } from './report/report.js';
 import { isUnrecognised, openFileInput, skipReason, unrecognisedError, type Unrecognised } from './scan/open-inputs.js';
 import { planJobs, threadsFor, type Input } from './scan/plan.js';
 import { progressBar } from './scan/progress.js';
+import type { EarlyWorkers } from './scan/early-workers.js';
 import { runPool } from './scan/run-pool.js';
 
 export function describeFormat(spec: FormatSpec): string {
@@ -20,10 +20,6 @@ export function describeFormat(spec: FormatSpec): string {
 
 export function reportOptions(options: LogsOptions): Parameters<typeof buildReport>[2] {
   return { top: options.top, bucketSeconds: options.bucketSeconds, collapseThreshold: options.collapse, maxSamples: options.samples };
-}
-
-export function scanSettings(options: LogsOptions): ScanSettings {
-  return { maxSamples: options.samples, filter: options.filter, maxKeys: options.maxKeys };
 }
 
 /** An input left out of the report, by its position in the command line. */
@@ -52,7 +48,8 @@ export function skippedRows(skipped: readonly SkippedInput[]): { source: number;
   return [...skipped].sort((a, b) => a.source - b.source).map((u) => ({ source: u.source, name: u.name, reason: skipReason(u) }));
 }
 
-export async function analyse(names: readonly string[], options: LogsOptions, io: CliIO): Promise<Report> {
+/** `early`: worker threads started before this module loaded (command.ts); the scan takes what it needs. */
+export async function analyse(names: readonly string[], options: LogsOptions, io: CliIO, early?: EarlyWorkers): Promise<Report> {
   const explicit = resolveFormat(options.format);
   const inputs: Input[] = [];
   const skipped: SkippedInput[] = [];
@@ -76,7 +73,7 @@ export async function analyse(names: readonly string[], options: LogsOptions, io
   try {
     const threads = threadsFor(inputs, options.jobs);
     const jobs = planJobs(inputs, threads);
-    const pool = await runPool(jobs, threads, scanSettings(options), (n) => progress.add(n));
+    const pool = await runPool(jobs, threads, scanSettings(options), (n) => progress.add(n), early);
     const lines = new Map(pool.lines);
     if (stdinSource !== -1) {
       const { scanStdin } = await import('./scan/read-stdin.js'); // only `-` needs it

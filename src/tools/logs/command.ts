@@ -4,9 +4,10 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { SwitchyardError } from '../../errors.js';
 import type { CommandContext } from '../../cli/io.js';
-import { analyse } from './analyse.js';
-import { checkOptions, DEFAULTS, OUTPUTS, type RawOptions } from './options.js';
+import { checkOptions, DEFAULTS, OUTPUTS, scanSettings, type RawOptions } from './options.js';
 import { loadRenderer } from './report/render.js';
+import type { Report } from './report/report.js';
+import { EarlyWorkers } from './scan/early-workers.js';
 
 export function logsCommand(ctx: CommandContext): Command {
   return new Command('logs')
@@ -38,7 +39,15 @@ export function logsCommand(ctx: CommandContext): Command {
         await follow(files, options, ctx.io);
         return;
       }
-      const report = await analyse(files, options, ctx.io);
+      // Workers start before the scan's modules load here, so that their start overlaps it.
+      const early = EarlyWorkers.start(files, ctx.io.cwd, options.jobs, scanSettings(options));
+      let report: Report;
+      try {
+        const { analyse } = await import('./analyse.js');
+        report = await analyse(files, options, ctx.io, early);
+      } finally {
+        await early.close();
+      }
       const text = (await loadRenderer(options.output))(report);
       if (options.out === undefined) ctx.io.stdout.write(text);
       else await writeReport(resolve(ctx.io.cwd, options.out), text);

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { parseDuration } from '../../config/units.js';
 import { SwitchyardError } from '../../errors.js';
+import type { ScanSettings } from './aggregate/stats.js';
 import { parseFilter, type FilterSpec } from './filter/filter-spec.js';
 
 export const OUTPUTS = ['table', 'json', 'csv', 'html'] as const;
@@ -107,4 +108,9 @@ export function checkOptions(raw: RawOptions): LogsOptions {
     maxKeys: integer('--max-keys', raw.maxKeys, DEFAULTS.maxKeys, 10),
     filter: parseFilter(raw.filter ?? [], raw.since, raw.until),
   };
+}
+
+/** What every scanning thread needs of the options. */
+export function scanSettings(options: LogsOptions): ScanSettings {
+  return { maxSamples: options.samples, filter: options.filter, maxKeys: options.maxKeys };
 }

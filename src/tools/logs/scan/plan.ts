@@ -55,7 +55,11 @@ const GZIP_RATIO = 8;
 
 /** Threads worth starting for these inputs: at most `requested`, one per `BYTES_PER_THREAD` of input. */
 export function threadsFor(inputs: readonly Input[], requested: number): number {
-  const bytes = inputs.reduce((sum, i) => sum + (i.path === undefined ? 0 : i.gzip ? i.size * GZIP_RATIO : i.size), 0);
+  return threadsForBytes(inputs.reduce((sum, i) => sum + (i.path === undefined ? 0 : i.gzip ? i.size * GZIP_RATIO : i.size), 0), requested);
+}
+
+/** `threadsFor` by the number of bytes to parse. */
+export function threadsForBytes(bytes: number, requested: number): number {
   return Math.max(1, Math.min(requested, Math.floor(bytes / BYTES_PER_THREAD)));
 }
 

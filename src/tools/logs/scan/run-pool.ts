@@ -6,12 +6,13 @@
  * snapshot took ~100 ms to clone and add in, while the main thread sat idle during the scan).
  * With a single job, or `--jobs 1`, no worker starts at all.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { SwitchyardError } from '../../../errors.js';
 import { Stats, type ScanSettings } from '../aggregate/stats.js';
+import { spawnScanWorker, type EarlyWorkers } from './early-workers.js';
 import type { Job } from './plan.js';
 import { scanJob } from './scan-job.js';
-import type { FromWorker, WorkerInput } from './worker-messages.js';
+import type { FromWorker, ToWorker } from './worker-messages.js';
 
 export interface PoolResult {
   readonly stats: Stats;
@@ -29,6 +30,7 @@ export async function runPool(
   threads: number,
   settings: ScanSettings,
   onBytes: (n: number) => void,
+  early?: EarlyWorkers,
 ): Promise<PoolResult> {
   const stats = new Stats(settings);
   const lines = new Map<string, number>();
@@ -49,10 +51,13 @@ export async function runPool(
     await scanHere();
     return { stats, lines };
   }
+  const wanted = Math.min(threads, jobs.length) - 1;
+  const started = early?.take(wanted) ?? [];
   const runWorker = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { jobs, next, settings } satisfies WorkerInput });
+      const worker = started.pop() ?? spawnScanWorker(settings);
       workers.push(worker);
+      worker.postMessage({ jobs, next } satisfies ToWorker);
       worker.on('message', (msg: FromWorker) => {
         if (msg.kind === 'progress') onBytes(msg.bytes);
         else if (msg.kind === 'done') {
@@ -68,7 +73,8 @@ export async function runPool(
       worker.on('error', reject);
     });
   try {
-    await Promise.all([scanHere(), ...Array.from({ length: Math.min(threads, jobs.length) - 1 }, runWorker)]);
+    // The workers get their jobs first: the main thread's first read holds it for a while.
+    await Promise.all([...Array.from({ length: wanted }, runWorker), scanHere()]);
   } finally {
     // After a failure the other threads would keep the process alive with work nobody awaits.
     await Promise.all(workers.map((w) => w.terminate()));

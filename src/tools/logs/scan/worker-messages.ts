@@ -8,11 +8,16 @@
 import type { ScanSettings, StatsSnapshot } from '../aggregate/stats.js';
 import type { Job } from './plan.js';
 
-export interface WorkerInput {
+/** A worker's `workerData`: it starts before the inputs are opened (early-workers.ts), so without jobs. */
+export interface WorkerStart {
+  readonly settings: ScanSettings;
+}
+
+/** The one message a worker gets: the jobs, once the inputs are opened and cut. */
+export interface ToWorker {
   readonly jobs: readonly Job[];
   /** One Int32 on a SharedArrayBuffer: the index of the next job to claim. */
   readonly next: Int32Array;
-  readonly settings: ScanSettings;
 }
 
 export type FromWorker =

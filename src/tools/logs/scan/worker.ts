@@ -7,19 +7,19 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { transferables } from '../aggregate/key-table.js';
 import { Stats } from '../aggregate/stats.js';
 import { scanJob } from './scan-job.js';
-import type { FromWorker, WorkerInput } from './worker-messages.js';
+import type { FromWorker, ToWorker, WorkerStart } from './worker-messages.js';
 
 const port = parentPort;
 if (port === null) throw new TypeError('scan/worker.js must run in a worker thread');
 
 const PROGRESS_EVERY = 4 * 1024 * 1024;
-const { jobs, next, settings } = workerData as WorkerInput;
+const { settings } = workerData as WorkerStart;
 
 function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
   (port as NonNullable<typeof port>).postMessage(msg, transfer);
 }
 
-async function run(): Promise<void> {
+async function run({ jobs, next }: ToWorker): Promise<void> {
   const stats = new Stats(settings);
   let pending = 0;
   const onBytes = (n: number): void => {
@@ -44,4 +44,4 @@ async function run(): Promise<void> {
   post({ kind: 'totals', snapshot }, [snapshot.clients, snapshot.userAgents, snapshot.referrers, snapshot.paths].flatMap(transferables));
 }
 
-void run();
+port.once('message', (msg: ToWorker) => void run(msg));
