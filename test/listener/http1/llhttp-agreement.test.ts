@@ -64,8 +64,8 @@ const STRICTER: readonly Stricter[] = [
   },
   {
     reason: 'data-after-close',
-    why: 'HTTP/1.0 with both keep-alive and close, or with Transfer-Encoding: the codec closes after it (close wins; RFC 9112 §6.1)',
-    applies: (s) => /HTTP\/1\.0\r\n/.test(s) && (/(^|\r\n)(proxy-)?connection:[^\r\n]*close/i.test(s) || /\r\ntransfer-encoding:/i.test(s)),
+    why: 'HTTP/1.0 with both keep-alive and close, or with Transfer-Encoding, and `close` followed by an HTAB (llhttp misses that token): the codec closes after it (close wins; RFC 9112 §6.1)',
+    applies: (s) => (/HTTP\/1\.0\r\n/.test(s) && (/(^|\r\n)(proxy-)?connection:[^\r\n]*close/i.test(s) || /\r\ntransfer-encoding:/i.test(s))) || /connection:[^\r\n]*close[ \t]*\t/i.test(s),
   },
   {
     reason: 'headers-too-large',
@@ -94,8 +94,12 @@ const STRICTER: readonly Stricter[] = [
   },
 ];
 
-/** Same reasoning for a kept-alive connection node keeps and the codec closes. */
-const closesHttp10 = (req: ReferenceRequest) => req.httpVersion === '1.0' && (/(^|,)\s*close\s*(,|$)/i.test(String(req.headers.connection ?? '') + ',' + String(req.headers['proxy-connection'] ?? '')) || req.headers['transfer-encoding'] !== undefined);
+/** Same reasoning for a connection node keeps and the codec closes (see data-after-close). */
+function codecMayClose(req: ReferenceRequest, stream: string): boolean {
+  const connection = `${String(req.headers.connection ?? '')},${String(req.headers['proxy-connection'] ?? '')}`;
+  const http10 = req.httpVersion === '1.0' && (/(^|,)\s*close\s*(,|$)/i.test(connection) || req.headers['transfer-encoding'] !== undefined);
+  return http10 || (/(^|,)\s*close\s*(,|$)/i.test(connection) && /connection:[^\r\n]*close[ \t]*\t/i.test(stream));
+}
 
 interface Tally {
   streams: number;
@@ -106,7 +110,7 @@ interface Tally {
 
 const newTally = (): Tally => ({ streams: 0, agreed: 0, stricter: new Map(), refusedByBoth: 0 });
 
-function sameRequest(node: ReferenceRequest, ours: CodecRequest, upgrade: boolean): string | undefined {
+function sameRequest(node: ReferenceRequest, ours: CodecRequest, upgrade: boolean, stream: string): string | undefined {
   const h = ours.head;
   const fields: [string, unknown, unknown][] = [
     ['method', h.method, node.method],
@@ -117,7 +121,7 @@ function sameRequest(node: ReferenceRequest, ours: CodecRequest, upgrade: boolea
   ];
   if (!upgrade) {
     fields.push(['body', ours.body?.toString('latin1'), node.body?.toString('latin1')], ['rawTrailers', ours.rawTrailers, node.rawTrailers], ['expectContinue', h.expectContinue, node.expectContinue]);
-    if (!(h.keepAlive === false && node.keepAlive === true && closesHttp10(node))) fields.push(['keepAlive', h.keepAlive, node.keepAlive]);
+    if (!(h.keepAlive === false && node.keepAlive === true && codecMayClose(node, stream))) fields.push(['keepAlive', h.keepAlive, node.keepAlive]);
   }
   for (const [name, a, b] of fields) {
     try {
@@ -135,7 +139,7 @@ function disagreement(stream: string, node: ReferenceOutcome, ours: CodecOutcome
   const oursDone = ours.requests.filter((r, i) => r.body !== undefined || (ours.end.kind === 'upgrade' && i === ours.requests.length - 1));
   const upgradeAt = node.end.kind === 'upgrade' ? nodeDone.length - 1 : -1;
   for (let i = 0; i < Math.min(nodeDone.length, oursDone.length); i++) {
-    const diff = sameRequest(nodeDone[i] as ReferenceRequest, oursDone[i] as CodecRequest, i === upgradeAt);
+    const diff = sameRequest(nodeDone[i] as ReferenceRequest, oursDone[i] as CodecRequest, i === upgradeAt, stream);
     if (diff !== undefined) return `request ${i}: ${diff}`;
   }
   if (oursDone.length > nodeDone.length) return `codec accepted ${oursDone.length} requests, node ${nodeDone.length} (${JSON.stringify(node.end)})`;
