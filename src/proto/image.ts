@@ -7,7 +7,7 @@
  */
 import { fromBinary } from '@bufbuild/protobuf';
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
-import { FileDescriptorSetSchema, type FileDescriptorProto, type FileDescriptorSet } from '@bufbuild/protobuf/wkt';
+import { FileDescriptorSetSchema, type FileDescriptorProto, type FileDescriptorSet } from '@bufbuild/protobuf/wkt/google/protobuf/descriptor_pb.js';
 import { SwitchyardError } from '../errors.js';
 
 /** What buf's image extension says about one file; all false/empty for a plain descriptor set. */

@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { existsSync } from 'node:fs';
 import { create, createFileRegistry, type FileRegistry } from '@bufbuild/protobuf';
-import { FileDescriptorSetSchema, type FileDescriptorSet } from '@bufbuild/protobuf/wkt';
+import { FileDescriptorSetSchema, type FileDescriptorSet } from '@bufbuild/protobuf/wkt/google/protobuf/descriptor_pb.js';
 import { SwitchyardError } from '../errors.js';
 import { compileModules, type CompileOptions } from './compile.js';
 import type { NarrowFilter } from './narrow.js';

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml } from './yaml.js';
 
 export interface WorkspaceModule {
   /** Absolute module directory. */
@@ -71,7 +71,7 @@ function normalize(path: string): string {
 function readYaml(file: string): Record<string, unknown> | undefined {
   if (!existsSync(file)) return undefined;
   try {
-    const value: unknown = parse(readFileSync(file, 'utf8'));
+    const value: unknown = parseYaml(readFileSync(file, 'utf8'));
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     // A broken buf.yaml is reported by the configuration loader, with its position.

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml } from '../../proto/yaml.js';
 import { SwitchyardError } from '../../errors.js';
 import { readWorkspace } from '../../proto/workspace.js';
 
@@ -96,7 +96,7 @@ export function loadProtoConfig(dir: string, explicit?: string): ProtoConfig {
 
 function readConfigFile(path: string, name: string): unknown {
   try {
-    return parse(readFileSync(path, 'utf8')) ?? {};
+    return parseYaml(readFileSync(path, 'utf8')) ?? {};
   } catch (cause) {
     throw new SwitchyardError('SY_ERR_PROTO_LINT_CONFIG', `cannot read ${name}: ${(cause as Error).message.split('\n')[0]}`, { cause });
   }

@@ -5,6 +5,8 @@
 import type { ProtoFile } from '../../proto/proto-file.js';
 import { pathMatches, type RuleSelection } from './config.js';
 
+const DIRECTIVE = 'buf:lint:ignore';
+
 export function ignoredByConfig(selection: RuleSelection, rule: { id: string; categories: readonly string[] }, fileName: string): boolean {
   if (selection.ignore.some((p) => pathMatches(fileName, p))) return true;
   for (const key of [rule.id, ...rule.categories]) {
@@ -15,19 +17,17 @@ export function ignoredByConfig(selection: RuleSelection, rule: { id: string; ca
 
 /** Checks the element and every element enclosing it: an ignore on a message covers its fields (as buf does). */
 export function ignoredByComment(file: ProtoFile, ruleId: string, paths: readonly (readonly number[])[]): boolean {
-  // The same enclosing element is reached from several paths; each is read once.
-  const candidates = new Map<string, readonly number[]>();
+  // Most files have no directive at all; then nothing needs looking up.
+  const commented = file.source.leadingCommentsWith(DIRECTIVE);
+  if (commented.size === 0) return false;
   for (const path of paths) {
     for (let n = path.length; n > 0; n--) {
-      const element = path.slice(0, n);
-      candidates.set(element.join('.'), element);
-    }
-  }
-  for (const element of candidates.values()) {
-    const comments = file.source.get(element)?.leadingComments ?? '';
-    for (const line of comments.split('\n')) {
-      const words = line.trim().split(/\s+/);
-      if (words[0] === 'buf:lint:ignore' && words[1] === ruleId) return true;
+      const comments = commented.get(path.slice(0, n).join('.'));
+      if (comments === undefined) continue;
+      for (const line of comments.split('\n')) {
+        const words = line.trim().split(/\s+/);
+        if (words[0] === DIRECTIVE && words[1] === ruleId) return true;
+      }
     }
   }
   return false;

@@ -5,7 +5,7 @@
  * type" and JSON mapping sections, which say which changes old and new code survive.
  */
 import { isFieldSet } from '@bufbuild/protobuf';
-import { FieldDescriptorProtoSchema, type FieldDescriptorProto } from '@bufbuild/protobuf/wkt';
+import { FieldDescriptorProtoSchema, type FieldDescriptorProto } from '@bufbuild/protobuf/wkt/google/protobuf/descriptor_pb.js';
 import type { FieldElement, ExtensionElement } from '../elements.js';
 import { fileFeatures, overlay, syntaxOf, type Features } from './features.js';
 import type { ImageIndex } from './image-index.js';

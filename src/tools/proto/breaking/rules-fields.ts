@@ -4,7 +4,7 @@
  * UTF-8 validation). Fields pair by message full name and number, extensions by extendee and
  * number, as buf pairs them.
  */
-import { FieldOptionsSchema, FileOptionsSchema } from '@bufbuild/protobuf/wkt';
+import { FieldOptionsSchema, FileOptionsSchema } from '@bufbuild/protobuf/wkt/google/protobuf/descriptor_pb.js';
 import { FIELD, FILE } from '../descriptor-paths.js';
 import type { ExtensionElement, FieldElement } from '../elements.js';
 import { FEATURE, FEATURES_IN, featurePath, UTF8_NAMES } from './features.js';

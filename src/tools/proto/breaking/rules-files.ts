@@ -1,6 +1,6 @@
 /** Breaking rules about whole files: deletion, package, syntax, file options, and top-level elements per file. */
 import { create } from '@bufbuild/protobuf';
-import { FileOptionsSchema, type FileOptions } from '@bufbuild/protobuf/wkt';
+import { FileOptionsSchema, type FileOptions } from '@bufbuild/protobuf/wkt/google/protobuf/descriptor_pb.js';
 import type { ProtoFile } from '../../../proto/proto-file.js';
 import { FILE } from '../descriptor-paths.js';
 import { elementsOf, type Element } from '../elements.js';

@@ -1,5 +1,5 @@
 /** Breaking rules about a message's contents: fields, oneofs, reserved and extension ranges, options. */
-import { MessageOptionsSchema } from '@bufbuild/protobuf/wkt';
+import { MessageOptionsSchema } from '@bufbuild/protobuf/wkt/google/protobuf/descriptor_pb.js';
 import { MESSAGE } from '../descriptor-paths.js';
 import type { MessageElement } from '../elements.js';
 import { FEATURE, FEATURES_IN, featurePath, fileFeatures, JSON_FORMAT_NAMES, overlay } from './features.js';

@@ -1,5 +1,5 @@
 /** Breaking rules about services kept under the same full name: RPCs, their types, streaming, idempotency. */
-import { MethodOptionsSchema } from '@bufbuild/protobuf/wkt';
+import { MethodOptionsSchema } from '@bufbuild/protobuf/wkt/google/protobuf/descriptor_pb.js';
 import { METHOD } from '../descriptor-paths.js';
 import { elementsOf, type MethodElement, type ServiceElement } from '../elements.js';
 import { FILE_PACKAGE, WIRE_AND_UP, forPairs, type BreakingRule, type BreakingRuleContext } from './rule.js';

@@ -1,6 +1,11 @@
-/** A progress bar on a TTY (stderr), nothing on a pipe: SPEC section 1 "long work shows progress". */
-import { SingleBar } from 'cli-progress';
+/**
+ * A progress bar on a TTY (stderr), nothing on a pipe: SPEC section 1 "long work shows progress".
+ * The bar's library is loaded only for a terminal: a CI or hook run, on a pipe, does not pay for it.
+ */
+import { createRequire } from 'node:module';
 import type { CliOutput } from '../../../cli/io.js';
+
+const load = createRequire(import.meta.url);
 
 export interface Progress {
   update(done: number, total: number): void;
@@ -9,6 +14,7 @@ export interface Progress {
 
 export function progressOn(stream: CliOutput, label: string): Progress {
   if (stream.isTTY !== true) return { update() {}, stop() {} };
+  const { SingleBar } = load('cli-progress') as typeof import('cli-progress');
   const bar = new SingleBar({ stream: stream as NodeJS.WritableStream, format: `${label} [{bar}] {value}/{total}`, clearOnComplete: true, hideCursor: true });
   let started = false;
   return {

@@ -1,6 +1,6 @@
 /** buf's case rules: names of messages, fields, oneofs, enums, values, services, RPCs, packages, files. */
 import { isFieldSet } from '@bufbuild/protobuf';
-import { FieldDescriptorProtoSchema, type DescriptorProto } from '@bufbuild/protobuf/wkt';
+import { FieldDescriptorProtoSchema, type DescriptorProto } from '@bufbuild/protobuf/wkt/google/protobuf/descriptor_pb.js';
 import { elementsOf, type Element, type FileElements } from '../../elements.js';
 import { ENUM, ENUM_VALUE, FIELD, FILE, MESSAGE, METHOD, ONEOF, SERVICE } from '../../descriptor-paths.js';
 import { toLowerSnakeCase, toPascalCase, toUpperSnakeCase } from '../naming-case.js';

@@ -4,7 +4,7 @@
  * packages, and the same language options across a package's files.
  */
 import { isFieldSet } from '@bufbuild/protobuf';
-import { FileOptionsSchema, type FileOptions } from '@bufbuild/protobuf/wkt';
+import { FileOptionsSchema, type FileOptions } from '@bufbuild/protobuf/wkt/google/protobuf/descriptor_pb.js';
 import type { ProtoFile } from '../../../../proto/proto-file.js';
 import { FILE } from '../../descriptor-paths.js';
 import { groupBy } from '../../../../group-by.js';
