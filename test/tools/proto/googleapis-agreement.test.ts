@@ -5,15 +5,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bufBinary } from '../../../src/proto/buf-binary.js';
+import { googleapisSource, linkGoogleapis } from '../../../bench/proto/googleapis-tree.js';
 
 const CLI = fileURLToPath(new URL('../../../src/cli/bin.js', import.meta.url));
-const TREE = dirname(createRequire(import.meta.url).resolve('google-proto-files/package.json'));
+// A devDependency: its absence is a broken install, not a reason to skip.
+const TREE = googleapisSource() ?? assert.fail('the google-proto-files devDependency is not installed (npm install)');
 // Switchyard's own rule, which buf does not have.
 const OURS_ONLY = 'FIELD_NUMBERS_CONTIGUOUS';
 
@@ -42,16 +43,8 @@ function excess(a: readonly string[], b: readonly string[]): string[] {
 describe('agreement with buf on googleapis', { timeout: 15 * 60_000 }, () => {
   let dir: string;
   before(async () => {
-    // The module: google/ and grafeas/ (imported by two google/ APIs). google/protobuf is left out:
-    // it holds protobuf's own test protos, which import files the package does not ship; the
-    // well-known types come with the compiler.
     dir = await mkdtemp(join(tmpdir(), 'switchyard-googleapis-'));
-    await symlink(join(TREE, 'grafeas'), join(dir, 'grafeas'), 'dir');
-    const google = join(dir, 'google');
-    await mkdir(google);
-    for (const entry of await readdir(join(TREE, 'google'))) {
-      if (entry !== 'protobuf') await symlink(join(TREE, 'google', entry), join(google, entry));
-    }
+    await linkGoogleapis(TREE, dir);
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
