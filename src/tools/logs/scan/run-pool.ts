@@ -37,6 +37,10 @@ export async function runPool(
   // Every thread claims the next job from this counter (worker-messages.ts says why).
   const next = new Int32Array(new SharedArrayBuffer(4));
   const workers: Worker[] = [];
+  const wanted = Math.max(0, Math.min(threads, jobs.length) - 1);
+  const started = early?.take(wanted) ?? [];
+  // Workers started early that this scan does not need hold memory until stopped.
+  const closing = early?.close();
   const scanHere = async (): Promise<void> => {
     for (let job = jobs[Atomics.add(next, 0, 1)]; job !== undefined; job = jobs[Atomics.add(next, 0, 1)]) {
       try {
@@ -47,12 +51,10 @@ export async function runPool(
       }
     }
   };
-  if (threads <= 1 || jobs.length <= 1) {
-    await scanHere();
+  if (wanted === 0) {
+    await Promise.all([scanHere(), closing]);
     return { stats, lines };
   }
-  const wanted = Math.min(threads, jobs.length) - 1;
-  const started = early?.take(wanted) ?? [];
   const runWorker = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const worker = started.pop() ?? spawnScanWorker(settings);
@@ -77,7 +79,7 @@ export async function runPool(
     await Promise.all([...Array.from({ length: wanted }, runWorker), scanHere()]);
   } finally {
     // After a failure the other threads would keep the process alive with work nobody awaits.
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all([...workers.map((w) => w.terminate()), closing]);
   }
   return { stats, lines };
 }

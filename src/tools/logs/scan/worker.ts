@@ -1,6 +1,7 @@
 /**
- * Worker-thread entry: claims jobs until none is left (see worker-messages.ts), counts them all
- * into one set of totals and sends those once. Progress is reported in batches so that messages
+ * Worker-thread entry: loads the scan modules and waits for its jobs (it may start before the
+ * inputs are opened, see early-workers.ts), claims them until none is left (see
+ * worker-messages.ts), counts them all into one set of totals and sends those once. Progress is reported in batches so that messages
  * stay rare next to the parsing work.
  */
 import { parentPort, workerData } from 'node:worker_threads';
