@@ -19,11 +19,17 @@
  * Symlinks inside root are followed, as nginx does by default (`disable_symlinks off`): they are
  * the operator's (Laravel's `public/storage` link points outside `public/`), an upload cannot
  * create one, and a request path can never name anything above root.
+ *
+ * What the file system says is cached for a second (file-info-cache.ts), so a request to a
+ * script costs no system call; a static file is statted again before it is served, because its
+ * size and validators go into the response. Resolution is synchronous: the request goes on to
+ * php-fpm in the same turn of the event loop.
  */
-import { statSync, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { posix } from 'node:path';
 import { SwitchyardError } from '../../errors.js';
 import { compileGlob, matchesAny } from './glob.js';
+import { FileInfoCache, FILE_INFO_CACHE_DEFAULTS, type FileInfoCacheOptions } from './file-info-cache.js';
 
 export type Resolution =
   | { readonly kind: 'static'; readonly file: string; readonly stats: Stats }
@@ -51,6 +57,8 @@ export interface ScriptResolverOptions {
   /** Front controller, relative to root. */
   readonly index: string;
   readonly scripts: readonly string[];
+  /** How long and how much of the file system to remember (default 1 s, 1024 paths). */
+  readonly fileCache?: FileInfoCacheOptions;
 }
 
 /** Extensions PHP may execute; their source is never served as a static file. */
@@ -62,10 +70,12 @@ const CONTROL = /[\x00-\x1f\x7f]/;
 export class ScriptResolver {
   readonly #opts: ScriptResolverOptions;
   readonly #globs: RegExp[];
+  readonly #files: FileInfoCache;
 
   constructor(opts: ScriptResolverOptions) {
     this.#opts = opts;
     this.#globs = opts.scripts.map((s) => compileGlob(s.replace(/^\/+/, '')));
+    this.#files = new FileInfoCache(opts.fileCache ?? FILE_INFO_CACHE_DEFAULTS);
   }
 
   /** Whether a root-relative script path is on the allowlist. */
@@ -74,29 +84,29 @@ export class ScriptResolver {
   }
 
   /** `rawPath` is the request path as sent, still percent-encoded, without the query. */
-  async resolve(rawPath: string, tryStatic: boolean): Promise<Resolution> {
+  resolve(rawPath: string, tryStatic: boolean): Resolution {
     const path = decodePath(rawPath);
     const split = SCRIPT_SPLIT.exec(path);
     if (split !== null) return this.#script(split[1] as string, split[2] ?? '', path);
     if (tryStatic) {
-      const found = await this.#tryFiles(path);
+      const found = this.#tryFiles(path);
       if (found !== undefined) return found;
     }
     return this.#frontController();
   }
 
   /** Resolves a path named by the application (X-Accel-Redirect) to a static file. */
-  async resolveInternal(uri: string): Promise<{ file: string; stats: Stats }> {
+  resolveInternal(uri: string): { file: string; stats: Stats } {
     const q = uri.indexOf('?');
     const path = decodePath(q === -1 ? uri : uri.slice(0, q));
-    const found = await this.#staticFile(path);
+    const found = this.#staticFile(path);
     if (found === undefined) throw new SwitchyardError('SY_ERR_NOT_FOUND', `x-accel-redirect target ${path} is not a file under the root of upstream "${this.#opts.upstream}"`);
     return found;
   }
 
-  async #tryFiles(path: string): Promise<Resolution | undefined> {
+  #tryFiles(path: string): Resolution | undefined {
     // $uri
-    const file = await this.#staticFile(path);
+    const file = this.#staticFile(path);
     if (file !== undefined) return { kind: 'static', ...file };
     // $uri/ : a directory is served by its index, as nginx's `index` directive would.
     const dir = this.#stat(path);
@@ -110,7 +120,7 @@ export class ScriptResolver {
         const script = this.#stat(index);
         if (script?.isFile()) return this.#scriptResolution(index, '', index);
       }
-      const html = await this.#staticFile(posix.join(path, 'index.html'));
+      const html = this.#staticFile(posix.join(path, 'index.html'));
       if (html !== undefined) return { kind: 'static', ...html };
       // nginx with `autoindex off` (its default): 403, never the front controller.
       throw new SwitchyardError('SY_ERR_DIRECTORY_LISTING_FORBIDDEN', `directory ${path} has no index to run or serve under the root of upstream "${this.#opts.upstream}"`);
@@ -118,17 +128,20 @@ export class ScriptResolver {
     return undefined;
   }
 
-  async #staticFile(path: string): Promise<{ file: string; stats: Stats } | undefined> {
+  #staticFile(path: string): { file: string; stats: Stats } | undefined {
     if (PHP_EXTENSION.test(path)) return undefined;
     if (path.split('/').some((s) => s.startsWith('.') && s !== '.well-known')) {
       throw new SwitchyardError('SY_ERR_FORBIDDEN_PATH', `hidden file ${path} is not served`);
     }
-    const found = this.#stat(path);
+    if (!this.#stat(path)?.isFile()) return undefined;
+    // The stat that goes into Content-Length, ETag and Last-Modified is taken now: a file
+    // rewritten within the cache's second must not be sent with its old length.
+    const found = this.#files.fresh(this.#opts.root + path);
     if (found === undefined || !found.isFile()) return undefined;
     return { file: this.#opts.root + path, stats: found };
   }
 
-  async #script(scriptName: string, pathInfo: string, documentUri: string): Promise<Resolution> {
+  #script(scriptName: string, pathInfo: string, documentUri: string): Resolution {
     const relative = scriptName.slice(1);
     if (!this.allowed(relative)) {
       throw new SwitchyardError('SY_ERR_FASTCGI_SCRIPT_FORBIDDEN', `${scriptName} is not in the scripts allowlist of upstream "${this.#opts.upstream}"`);
@@ -140,7 +153,7 @@ export class ScriptResolver {
     return this.#scriptResolution(scriptName, pathInfo, documentUri);
   }
 
-  async #frontController(): Promise<Resolution> {
+  #frontController(): Resolution {
     const scriptName = `/${this.#opts.index}`;
     return this.#script(scriptName, '', scriptName);
   }
@@ -156,14 +169,9 @@ export class ScriptResolver {
     };
   }
 
-  /**
-   * Stats `path` under root; undefined when absent. Synchronous on purpose, as nginx's own stat
-   * is: a metadata lookup on a local disk takes microseconds, while the thread-pool round trip
-   * of fs/promises cost more than the call (it was a quarter of the CPU profile of a
-   * hello-world benchmark).
-   */
+  /** Stats `path` under root (cached); undefined when absent. */
   #stat(path: string): Stats | undefined {
-    return statSync(this.#opts.root + path, { throwIfNoEntry: false });
+    return this.#files.stat(this.#opts.root + path);
   }
 }
 
