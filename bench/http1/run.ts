@@ -140,6 +140,7 @@ function message<T>(child: ChildProcess, key: string): Promise<T> {
 }
 
 async function loopback(kind: 'node' | 'codec'): Promise<LoopbackResult> {
+  // starts: node (this benchmark's own server, forked)
   const child = fork(fileURLToPath(new URL('./server.js', import.meta.url)), [kind], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     const port = await message<number>(child, 'port');

@@ -2,8 +2,7 @@
  * The contract of one admin endpoint, and what every endpoint may reach: the running gateway and
  * the reload entry point. New capabilities add an endpoint module and list it in endpoints.ts.
  */
-import type { ServerResponse } from 'node:http';
-import type { Exchange } from '../listener/exchange.js';
+import type { Exchange, ExchangeResponse } from '../listener/exchange.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { UpstreamView } from '../cluster/upstream-view.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
@@ -30,7 +29,7 @@ export interface AdminEndpoint {
 }
 
 /** Writes a JSON (or, for a string, plain text) admin response. */
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(res: ExchangeResponse, status: number, body: unknown): void {
   const text = typeof body === 'string' ? `${body}\n` : JSON.stringify(body);
   res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' }).end(text);
 }

@@ -4,7 +4,7 @@
  * retry policy and the connection table — built once from config. The protocol (src/upstream/http)
  * asks it which endpoint to use and tells it how each attempt went.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import type { HashOn, HttpUpstreamConfig } from '../config/types.js';
 import { createBalancer, type Balancer } from './balancer.js';
@@ -53,7 +53,7 @@ export class Cluster {
   }
 
   /** The endpoint for this attempt, avoiding ones already tried; undefined when none is available. */
-  choose(req: IncomingMessage, remoteAddress: string, tried: ReadonlySet<Endpoint> | undefined): Endpoint | undefined {
+  choose(req: { readonly headers: IncomingHttpHeaders }, remoteAddress: string, tried: ReadonlySet<Endpoint> | undefined): Endpoint | undefined {
     const candidates = this.#priority.candidates(tried);
     if (candidates.length === 0) return undefined;
     if (candidates.length === 1) return candidates[0];

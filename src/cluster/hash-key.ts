@@ -1,8 +1,8 @@
 /** The ring_hash key of a request: a header's value, a cookie's value, or the client address. */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { HashOn } from '../config/types.js';
 
-export function hashKey(hashOn: HashOn, req: IncomingMessage, remoteAddress: string): string | undefined {
+export function hashKey(hashOn: HashOn, req: { readonly headers: IncomingHttpHeaders }, remoteAddress: string): string | undefined {
   if (hashOn.kind === 'ip') return remoteAddress;
   if (hashOn.kind === 'header') {
     const value = req.headers[hashOn.name];

@@ -8,15 +8,15 @@
  * flight until either side closes, and is cut when the shutdown grace ends.
  * This is the proxy core loop; docs/lifecycle.md names each stage and its failure status.
  */
-import { ServerResponse, type IncomingMessage, type Server } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { SwitchyardError } from '../errors.js';
 import { Exchange } from '../listener/exchange.js';
 import { sendProblem } from '../listener/problem.js';
 import { requestIdFrom } from '../listener/request-id.js';
-import { createListener, listen, serverUrl } from '../listener/http-listener.js';
+import { createListener, listen, serverUrl, type HttpListener } from '../listener/http-listener.js';
+import type { ServerRequest } from '../listener/server-request.js';
+import type { ServerResponse } from '../listener/server-response.js';
 import { createAccessLog, type AccessLogWriter } from '../telemetry/access-log.js';
 import type { Runtime } from './build.js';
 import { channels, type RequestEndMessage, type RequestStartMessage } from '../telemetry/channels.js';
@@ -32,7 +32,7 @@ export class Gateway {
   /** Generations replaced by a reload whose requests have not all ended yet. */
   readonly #retired = new Set<Generation>();
   readonly #log: Logger;
-  readonly #servers: Server[] = [];
+  readonly #servers: HttpListener[] = [];
   /** Raw sockets of protocol switches (WebSocket tunnels) still open: servers do not track them. */
   readonly #upgraded = new Set<Duplex>();
   readonly #accessLog: AccessLogWriter;
@@ -53,7 +53,7 @@ export class Gateway {
   async start(): Promise<void> {
     const { config } = this.#current.runtime;
     for (const address of config.listen) {
-      const server = createListener({ address, limits: config.limits, timeouts: config.timeouts, onRequest: (req, res) => this.#handle(req, res), onUpgrade: (req, socket, head) => this.#upgrade(req, socket, head) });
+      const server = createListener({ address, limits: config.limits, timeouts: config.timeouts, onRequest: (req, res) => this.#handle(req, res), onUpgrade: (req, res, head) => this.#upgrade(req, res, head) });
       await listen(server, address);
       this.#servers.push(server);
     }
@@ -114,23 +114,18 @@ export class Gateway {
   }
 
   /**
-   * A WebSocket handshake: node hands over the raw socket. A response bound to that socket lets
-   * it run the ordinary path (router, filters, problems, access log); the connection closes after
-   * the answer unless an upstream turns it into a tunnel.
+   * A WebSocket handshake: the listener hands over the raw socket with a response bound to it, so
+   * the handshake runs the ordinary path (router, filters, problems, access log); the connection
+   * closes after the answer unless an upstream turns it into a tunnel.
    */
-  #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  #upgrade(req: ServerRequest, res: ServerResponse, head: Buffer): void {
+    const socket = req.socket;
     this.#upgraded.add(socket);
     socket.once('close', () => this.#upgraded.delete(socket));
-    socket.on('error', () => socket.destroy());
-    const res = new ServerResponse(req);
-    res.assignSocket(socket as Socket);
-    res.shouldKeepAlive = false;
-    // node's server closes a connection after its last response; this one is not the server's.
-    res.once('finish', () => socket.end());
     this.#handle(req, res, head);
   }
 
-  #handle(req: IncomingMessage, res: ServerResponse, upgradeHead?: Buffer): void {
+  #handle(req: ServerRequest, res: ServerResponse, upgradeHead?: Buffer): void {
     const generation = this.#current;
     const runtime = generation.runtime;
     const exchange = new Exchange(req, res, requestIdFrom(req.headers['x-request-id']), this.#log);

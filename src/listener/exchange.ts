@@ -3,10 +3,34 @@
  * client, what the router matched, and the single door through which a response head is written
  * (so that filters can edit response headers whatever upstream produced them).
  */
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { RouteConfig } from '../config/types.js';
+
+/**
+ * What the gateway reads of a request: the data path's ServerRequest and node's IncomingMessage
+ * (the admin listener) both are one. The body is the Readable.
+ */
+export interface ExchangeRequest extends Readable {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly httpVersion: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly rawHeaders: string[];
+  readonly socket: Socket;
+}
+
+/** What the gateway does with a response: the data path's ServerResponse and node's both are one. */
+export interface ExchangeResponse extends Writable {
+  statusCode: number;
+  readonly headersSent: boolean;
+  shouldKeepAlive: boolean;
+  writeHead(statusCode: number, headers?: OutgoingHttpHeaders): this;
+  setHeader(name: string, value: number | string | readonly string[]): this;
+  flushHeaders(): void;
+}
 
 export interface RouteMatch {
   readonly route: RouteConfig;
@@ -17,8 +41,8 @@ export interface RouteMatch {
 export type ResponseHeadHook = (status: number, headers: OutgoingHttpHeaders) => void;
 
 export class Exchange {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  readonly req: ExchangeRequest;
+  readonly res: ExchangeResponse;
   readonly id: string;
   readonly startedAt: bigint;
   /** Path as sent by the client (still percent-encoded), without the query. */
@@ -42,7 +66,7 @@ export class Exchange {
   #headHooks: ResponseHeadHook[] | undefined;
   #abort: AbortController | undefined;
 
-  constructor(req: IncomingMessage, res: ServerResponse, id: string, baseLog: Logger) {
+  constructor(req: ExchangeRequest, res: ExchangeResponse, id: string, baseLog: Logger) {
     this.req = req;
     this.res = res;
     this.id = id;

@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IncomingMessage } from 'node:http';
+import type { ExchangeRequest } from '../../listener/exchange.js';
 import { SwitchyardError } from '../../errors.js';
 import type { FastcgiConnection } from './connection.js';
 
@@ -39,7 +39,7 @@ function tooLarge(limit: number, what: string): SwitchyardError {
   return new SwitchyardError('SY_ERR_BODY_TOO_LARGE', `request body ${what} exceeds the route limit of ${limit} bytes`);
 }
 
-export async function prepareRequestBody(req: IncomingMessage, limit: number, spoolMemory: number): Promise<RequestBody> {
+export async function prepareRequestBody(req: ExchangeRequest, limit: number, spoolMemory: number): Promise<RequestBody> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && req.headers['transfer-encoding'] === undefined) {
     const length = Number(declared);
@@ -51,7 +51,7 @@ export async function prepareRequestBody(req: IncomingMessage, limit: number, sp
   return spool(req, limit, spoolMemory);
 }
 
-function streamed(req: IncomingMessage, length: number): RequestBody {
+function streamed(req: ExchangeRequest, length: number): RequestBody {
   return {
     length,
     replayable: false,
@@ -67,7 +67,7 @@ function streamed(req: IncomingMessage, length: number): RequestBody {
   };
 }
 
-async function spool(req: IncomingMessage, limit: number, spoolMemory: number): Promise<RequestBody> {
+async function spool(req: ExchangeRequest, limit: number, spoolMemory: number): Promise<RequestBody> {
   const memory: Buffer[] = [];
   let length = 0;
   let dir: string | undefined;
