@@ -3,21 +3,15 @@
  * FCGI_MPXS_CONNS is 0), always as request id 1. It frames what is written and demultiplexes
  * what comes back into stdout, stderr and end-request for the current request's sink, and turns
  * every way the stream can go wrong into a catalogue error: a reset, a timeout, or a protocol
- * violation (after which the connection is never reused).
+ * violation (after which the connection is never reused). The read timeout is kept by the
+ * pool's coarse clock (read-timeouts.ts): hearing from php-fpm only stamps a number.
  */
 import { createConnection, type Socket } from 'node:net';
 import type { ListenAddress } from '../../config/types.js';
 import { SwitchyardError } from '../../errors.js';
 import type { ConnectionEntry } from '../../cluster/connection-table.js';
-import {
-  FastcgiProtocolError,
-  RecordParser,
-  RecordType,
-  decodeEndRequest,
-  encodeBeginRequest,
-  encodeStream,
-  type EndRequest,
-} from './record.js';
+import { FastcgiProtocolError, RecordParser, RecordType, decodeEndRequest, encodeRequest, encodeStream, type EndRequest } from './record.js';
+import { ReadTimeouts, type TimedConnection } from './read-timeouts.js';
 
 /** Receives what php-fpm sends for the current request. */
 export interface RequestSink {
@@ -28,7 +22,7 @@ export interface RequestSink {
   error(err: SwitchyardError): void;
 }
 
-const REQUEST_ID = 1;
+export const REQUEST_ID = 1;
 const EMPTY = Buffer.alloc(0);
 
 export function describeAddress(address: ListenAddress): string {
@@ -43,40 +37,45 @@ const CONNECT_HINTS: Record<string, string> = {
   EAGAIN: 'php-fpm listen backlog is full',
 };
 
-export class FastcgiConnection {
+export class FastcgiConnection implements TimedConnection {
   readonly #socket: Socket;
   readonly #parser = new RecordParser();
   readonly #label: string;
-  readonly #readTimeout: number;
+  readonly #timeouts: ReadTimeouts;
+  /** The clock's count when php-fpm was last heard from (or the request last moved). */
+  #heard = 0;
+  /** Reading is paused for a slow client: the read timeout waits too. */
+  #paused = false;
   #sink: RequestSink | undefined;
   #lastError: Error | undefined;
   #closed = false;
   /** Requests started on this connection; above 0 means a reused keep-alive connection. */
   requests = 0;
   /** Called once when the socket closes, whatever the reason (the pool drops idle ones). */
-  onClose: (() => void) | undefined;
+  onClose: ((conn: FastcgiConnection) => void) | undefined;
   /** Its row in the upstream's connection table (SPEC section 4), set by the pool. */
   entry: ConnectionEntry | undefined;
   #failure: string | undefined;
   #hung = false;
 
-  private constructor(socket: Socket, label: string, readTimeout: number) {
+  private constructor(socket: Socket, label: string, timeouts: ReadTimeouts) {
     this.#socket = socket;
     this.#label = label;
-    this.#readTimeout = readTimeout;
+    this.#timeouts = timeouts;
+    timeouts.add(this);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', (err) => {
       this.#lastError = err;
     });
-    socket.on('timeout', () => {
-      this.#hung = true;
-      this.#fail(new SwitchyardError('SY_ERR_UPSTREAM_TIMEOUT', `${this.#label} sent nothing for ${this.#readTimeout} ms`));
-    });
     socket.on('close', () => this.#onClose());
   }
 
-  /** Opens a connection; `label` names the upstream in error details (`upstream "legacy"`). */
-  static connect(address: ListenAddress, label: string, connectTimeout: number, readTimeout: number): Promise<FastcgiConnection> {
+  /**
+   * Opens a connection; `label` names the upstream in error details (`upstream "legacy"`).
+   * `readTimeout` is a number for a connection of its own, or the pool's shared clock.
+   */
+  static connect(address: ListenAddress, label: string, connectTimeout: number, readTimeout: number | ReadTimeouts): Promise<FastcgiConnection> {
+    const timeouts = typeof readTimeout === 'number' ? new ReadTimeouts(readTimeout) : readTimeout;
     const where = `${label} at ${describeAddress(address)}`;
     return new Promise((resolve, reject) => {
       const socket = address.kind === 'unix' ? createConnection({ path: address.path }) : createConnection({ host: address.host, port: address.port });
@@ -94,7 +93,7 @@ export class FastcgiConnection {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         if (address.kind === 'tcp') socket.setNoDelay(true);
-        resolve(new FastcgiConnection(socket, label, readTimeout));
+        resolve(new FastcgiConnection(socket, label, timeouts));
       });
     });
   }
@@ -104,23 +103,28 @@ export class FastcgiConnection {
   }
 
   /**
-   * Starts a request: BEGIN_REQUEST, the PARAMS stream and, for a request without a body, the
-   * empty STDIN record, all in one write (one syscall per request in the common GET case).
+   * Starts a request from encoded params: BEGIN_REQUEST, the PARAMS stream and, for a request
+   * without a body, the empty STDIN record, in one write.
    */
   begin(sink: RequestSink, params: Buffer, keepConn: boolean, bodyless: boolean): void {
+    this.start(sink, encodeRequest(REQUEST_ID, keepConn, params, bodyless ? EMPTY : undefined));
+  }
+
+  /** Starts a request whose records `encodeRequest` made (request id REQUEST_ID), in one write. */
+  start(sink: RequestSink, request: Buffer): void {
     this.#sink = sink;
+    this.#paused = false;
+    this.#heard = this.#timeouts.now;
     this.requests++;
     this.entry?.startRequest();
-    this.#socket.setTimeout(this.#readTimeout);
-    const parts = [encodeBeginRequest(REQUEST_ID, keepConn), ...encodeStream(RecordType.PARAMS, REQUEST_ID, params)];
-    if (params.length > 0) parts.push(...encodeStream(RecordType.PARAMS, REQUEST_ID, EMPTY));
-    if (bodyless) parts.push(...encodeStream(RecordType.STDIN, REQUEST_ID, EMPTY));
-    this.#socket.write(Buffer.concat(parts));
+    this.#socket.write(request);
   }
 
   /** Writes request body bytes; false means wait for `drained()` before writing more. */
   writeStdin(chunk: Buffer): boolean {
     if (chunk.length === 0 || !this.alive) return true;
+    // A body still going out counts as progress, as a socket timeout would count it.
+    this.#heard = this.#timeouts.now;
     return this.#socket.write(Buffer.concat(encodeStream(RecordType.STDIN, REQUEST_ID, chunk)));
   }
 
@@ -146,12 +150,20 @@ export class FastcgiConnection {
   /** Stops reading while the client is slower than php-fpm; the read timeout waits too. */
   pause(): void {
     this.#socket.pause();
-    this.#socket.setTimeout(0);
+    this.#paused = true;
   }
 
   resume(): void {
     this.#socket.resume();
-    if (this.#sink !== undefined) this.#socket.setTimeout(this.#readTimeout);
+    this.#paused = false;
+    this.#heard = this.#timeouts.now;
+  }
+
+  /** From the pool's clock: a request that heard nothing for `limit` ticks has hung. */
+  checkReadTimeout(now: number, limit: number): void {
+    if (this.#sink === undefined || this.#paused || now - this.#heard <= limit) return;
+    this.#hung = true;
+    this.#fail(new SwitchyardError('SY_ERR_UPSTREAM_TIMEOUT', `${this.#label} sent nothing for ${this.#timeouts.timeout} ms`));
   }
 
   /** Abandons the current request (client gone, or a failure upstream of us) and closes. */
@@ -162,6 +174,7 @@ export class FastcgiConnection {
   }
 
   #onData(chunk: Buffer): void {
+    this.#heard = this.#timeouts.now;
     let records;
     try {
       records = this.#parser.push(chunk);
@@ -208,7 +221,7 @@ export class FastcgiConnection {
     if (ended !== undefined && this.#sink !== undefined) {
       const sink = this.#sink;
       this.#sink = undefined;
-      this.#socket.setTimeout(0);
+      this.#paused = false;
       // Backpressure may have paused us in this very read; an idle connection must be reading
       // so that it notices php-fpm closing it.
       this.#socket.resume();
@@ -237,6 +250,7 @@ export class FastcgiConnection {
 
   #onClose(): void {
     this.#closed = true;
+    this.#timeouts.delete(this);
     const sink = this.#sink;
     this.#sink = undefined;
     if (sink !== undefined) {
@@ -252,6 +266,6 @@ export class FastcgiConnection {
       this.#failure ??= `${err.code}: ${err.message}`;
     }
     this.entry?.closed(this.#failure, this.#hung ? 'hung' : 'normal');
-    this.onClose?.();
+    this.onClose?.(this);
   }
 }

@@ -12,23 +12,31 @@
  * back or its `queue.timeout` (counted from arrival) runs out, as a client of a restarting
  * service would want: an outage of a second costs latency, not errors. Holding the slot keeps
  * the retries within `maxConnections`, so php-fpm coming back meets no stampede.
+ *
+ * The common request runs without a promise hop, a timer or an abort object of its own: the
+ * script is resolved from a cache, the request takes a slot and a kept connection at once (or,
+ * queued, in the turn that frees them), its params are mostly encoded already, and its records
+ * go out in one write; the relay's end hands the connection back and starts the next queued
+ * request. Connecting, retrying, request bodies and X-Accel-Redirect take the async path.
  */
 import type { Logger } from 'pino';
 import type { FastcgiUpstreamConfig } from '../../config/types.js';
 import type { Exchange } from '../../listener/exchange.js';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Stats } from 'node:fs';
 import { SwitchyardError, isSwitchyardError } from '../../errors.js';
 import { VERSION } from '../../version.js';
 import { defaults } from '../../config/defaults.js';
 import type { Upstream } from '../upstream.js';
 import { serveStaticFile } from '../static/static-files.js';
 import { redirectToDirectory } from '../static/directory-redirect.js';
-import { buildParams, encodeParams, RESERVED_PARAMS } from './params.js';
+import { ParamsEncoder, RESERVED_PARAMS } from './params.js';
 import { FastcgiPool, type PoolStats } from './pool.js';
-import { Relay, RelayError, type RelayOutcome } from './relay.js';
-import { describeAddress } from './connection.js';
+import { Relay, RelayError, type RelayOutcome, type RelayResult } from './relay.js';
+import { describeAddress, REQUEST_ID, type FastcgiConnection } from './connection.js';
+import { encodeRequest } from './record.js';
 import { channels, type FastcgiQueueWaitMessage, type UpstreamAttemptEndMessage, type UpstreamAttemptStartMessage } from '../../telemetry/channels.js';
-import { prepareRequestBody, type RequestBody } from './request-body.js';
+import { hasNoBody, NO_BODY, prepareRequestBody, type RequestBody } from './request-body.js';
 import { ScriptResolver, type Resolution } from './script-resolver.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -42,6 +50,11 @@ const MAX_REPLAYS = 3;
 
 /** Headers of PHP's response that survive an X-Accel-Redirect, as in nginx. */
 const ACCEL_KEPT = ['content-type', 'content-disposition', 'cache-control', 'expires', 'set-cookie'] as const;
+
+type Script = Extract<Resolution, { kind: 'script' }>;
+
+/** How a request handled by callbacks ends: undefined when it is done. */
+type Done = (err?: unknown) => void;
 
 export interface FastcgiUpstream extends Upstream {
   readonly stats: PoolStats;
@@ -64,6 +77,8 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
   readonly #label: string;
   readonly #pool: FastcgiPool;
   readonly #resolver: ScriptResolver;
+  readonly #params: ParamsEncoder;
+  readonly #keepConn: boolean;
   readonly #endpoint: string;
 
   constructor(config: FastcgiUpstreamConfig, log: Logger) {
@@ -82,103 +97,189 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
     });
     this.#endpoint = describeAddress(config.address);
     this.#resolver = new ScriptResolver({ upstream: config.name, root: config.root, index: config.index, scripts: config.scripts });
+    this.#params = new ParamsEncoder({ documentRoot: config.root, serverSoftware: `switchyard/${VERSION}`, extra: config.params });
+    this.#keepConn = config.keepAlive !== false;
   }
 
   get stats(): PoolStats {
     return this.#pool.stats;
   }
 
-  async handle(exchange: Exchange): Promise<void> {
+  handle(exchange: Exchange): Promise<void> {
     exchange.upstream = this.name;
-    try {
-      await this.#handle(exchange);
-    } catch (err) {
-      // A client that left while queued or uploading has nobody to read a problem.
-      if (exchange.aborted && !isSwitchyardError(err)) return;
-      throw err;
-    }
-  }
-
-  async #handle(exchange: Exchange): Promise<void> {
-    const route = exchange.match?.route;
-    const resolution = await this.#resolver.resolve(exchange.path, route?.static ?? false);
-    if (resolution.kind === 'static') {
-      await serveStaticFile(exchange, resolution.file, resolution.stats);
-      return;
-    }
-    if (resolution.kind === 'directory-redirect') {
-      redirectToDirectory(exchange, resolution.path);
-      return;
-    }
-    const body = await prepareRequestBody(exchange.req, route?.bodySize ?? defaults.limits.bodySize, this.#config.spoolMemory);
-    let outcome: RelayOutcome;
-    try {
-      await this.#admit(exchange);
+    return new Promise<void>((resolve, reject) => {
+      const done: Done = (err) => {
+        if (err === undefined) resolve();
+        // A client that left while queued or uploading has nobody to read a problem.
+        else if (exchange.aborted && !isSwitchyardError(err)) resolve();
+        else reject(err);
+      };
+      let resolution: Resolution;
       try {
-        outcome = await this.#run(exchange, resolution, body);
-      } finally {
-        this.#pool.leave();
+        resolution = this.#resolver.resolve(exchange.path, exchange.match?.route.static ?? false);
+      } catch (err) {
+        done(err);
+        return;
       }
-    } finally {
-      await body.dispose();
-    }
-    if (outcome.kind === 'accel') {
-      const target = await this.#resolver.resolveInternal(outcome.uri);
-      const headers: Record<string, string | string[] | number> = {};
-      for (const name of ACCEL_KEPT) {
-        const value = outcome.head.headers[name];
-        if (value !== undefined) headers[name] = value;
+      if (resolution.kind === 'static') {
+        serveStaticFile(exchange, resolution.file, resolution.stats).then(() => done(), done);
+      } else if (resolution.kind === 'directory-redirect') {
+        redirectToDirectory(exchange, resolution.path);
+        done();
+      } else if (hasNoBody(exchange.req)) {
+        this.#admit(exchange, resolution, NO_BODY, done);
+      } else {
+        prepareRequestBody(exchange.req, exchange.match?.route.bodySize ?? defaults.limits.bodySize, this.#config.spoolMemory).then(
+          (body) => this.#admit(exchange, resolution, body, (err) => this.#disposed(body, err, done)),
+          done,
+        );
       }
-      await serveStaticFile(exchange, target.file, target.stats, { headers });
-    }
+    });
   }
 
-  /** Waits for a php-fpm slot; telemetry hears how long (queue wait is a tier of its own). */
-  async #admit(exchange: Exchange): Promise<void> {
-    if (!channels.fastcgiQueueWait.hasSubscribers) return this.#pool.admit(() => exchange.signal);
-    const since = process.hrtime.bigint();
-    const publish = (admitted: boolean) =>
-      channels.fastcgiQueueWait.publish({ exchange, upstream: this.name, waitNs: process.hrtime.bigint() - since, admitted } satisfies FastcgiQueueWaitMessage);
-    try {
-      await this.#pool.admit(() => exchange.signal);
-    } catch (err) {
-      publish(false);
-      throw err;
-    }
-    publish(true);
-  }
-
-  #params(exchange: Exchange, script: Extract<Resolution, { kind: 'script' }>, body: RequestBody, carrier: Record<string, string> | undefined): Buffer {
-    return encodeParams(
-      buildParams({
-        method: exchange.req.method ?? 'GET',
-        requestUri: exchange.req.url ?? '/',
-        query: exchange.query,
-        documentUri: script.documentUri,
-        scriptName: script.scriptName,
-        scriptFilename: script.scriptFilename,
-        pathInfo: script.pathInfo,
-        documentRoot: this.#config.root,
-        httpVersion: exchange.req.httpVersion,
-        https: 'encrypted' in exchange.req.socket && exchange.req.socket.encrypted === true,
-        remoteAddress: exchange.remoteAddress,
-        remotePort: exchange.req.socket.remotePort,
-        serverAddress: exchange.req.socket.localAddress ?? '',
-        serverPort: exchange.req.socket.localPort,
-        // Propagation headers from telemetry (traceparent) replace the client's, so PHP reads
-        // the gateway's span as its parent in $_SERVER['HTTP_TRACEPARENT'].
-        headers: carrier === undefined ? exchange.req.headers : { ...exchange.req.headers, ...carrier },
-        contentLength: body.length,
-        requestId: exchange.id,
-        serverSoftware: `switchyard/${VERSION}`,
-        extra: this.#config.params,
-      }),
+  /** Removes a spooled body's temp file before the request is reported done. */
+  #disposed(body: RequestBody, err: unknown, done: Done): void {
+    body.dispose().then(
+      () => done(err),
+      (disposeErr: unknown) => done(err ?? disposeErr),
     );
   }
 
-  async #run(exchange: Exchange, script: Extract<Resolution, { kind: 'script' }>, body: RequestBody): Promise<RelayOutcome> {
+  /** Waits for a php-fpm slot, then runs; telemetry hears how long (queue wait is a tier of its own). */
+  #admit(exchange: Exchange, script: Script, body: RequestBody, done: Done): void {
+    const conn = this.#pool.takeNow();
+    if (conn !== undefined) {
+      if (channels.fastcgiQueueWait.hasSubscribers) this.#publishWait(exchange, 0n, true);
+      this.#runAdmitted(exchange, script, body, conn, done);
+      return;
+    }
+    const since = channels.fastcgiQueueWait.hasSubscribers ? process.hrtime.bigint() : 0n;
+    this.#pool.admit(
+      exchange.res,
+      () => {
+        if (since !== 0n) this.#publishWait(exchange, process.hrtime.bigint() - since, true);
+        this.#runAdmitted(exchange, script, body, this.#pool.takeIdle(), done);
+      },
+      (err) => {
+        if (since !== 0n) this.#publishWait(exchange, process.hrtime.bigint() - since, false);
+        // undefined: the client left while queued; there is nothing to answer.
+        done(err);
+      },
+    );
+  }
+
+  #publishWait(exchange: Exchange, waitNs: bigint, admitted: boolean): void {
+    channels.fastcgiQueueWait.publish({ exchange, upstream: this.name, waitNs, admitted } satisfies FastcgiQueueWaitMessage);
+  }
+
+  /**
+   * Runs an admitted request and frees its slot when it ends. With a kept connection the first
+   * attempt starts before this returns; connecting and retrying go through `#run`.
+   */
+  #runAdmitted(exchange: Exchange, script: Script, body: RequestBody, conn: FastcgiConnection | undefined, done: Done): void {
+    let left = false;
+    const finish = (err: unknown, outcome?: RelayOutcome): void => {
+      if (left) return;
+      left = true;
+      // May start the next queued request on the connection just given back.
+      this.#pool.leave();
+      if (err !== undefined) done(err);
+      else if (outcome?.kind === 'accel') this.#accel(exchange, outcome).then(() => done(), done);
+      else done();
+    };
+    const runAsync = (failed?: RelayError): void => {
+      this.#run(exchange, script, body, failed).then(
+        (outcome) => finish(undefined, outcome),
+        (err: unknown) => finish(err),
+      );
+    };
+    if (conn === undefined) {
+      runAsync();
+      return;
+    }
+    try {
+      this.#attempt(exchange, script, body, conn, 1, (result) => (result instanceof RelayError ? runAsync(result) : finish(undefined, result)));
+    } catch (err) {
+      // Nothing here should throw; if it does, the slot must still be freed.
+      conn.destroy();
+      finish(err);
+    }
+  }
+
+  /** X-Accel-Redirect: the file PHP named, with the headers of PHP's response nginx keeps. */
+  async #accel(exchange: Exchange, outcome: Extract<RelayOutcome, { kind: 'accel' }>): Promise<void> {
+    const target: { file: string; stats: Stats } = this.#resolver.resolveInternal(outcome.uri);
+    const headers: Record<string, string | string[] | number> = {};
+    for (const name of ACCEL_KEPT) {
+      const value = outcome.head.headers[name];
+      if (value !== undefined) headers[name] = value;
+    }
+    await serveStaticFile(exchange, target.file, target.stats, { headers });
+  }
+
+  /** The request's records with its params, and its body when that is held: one write. */
+  #request(exchange: Exchange, script: Script, body: RequestBody, carrier: Record<string, string> | undefined): Buffer {
+    const { req } = exchange;
+    const socket = exchange.socket;
+    const params = this.#params.encode(script, {
+      method: req.method ?? 'GET',
+      requestUri: req.url ?? '/',
+      query: exchange.query,
+      documentUri: script.documentUri,
+      pathInfo: script.pathInfo,
+      httpVersion: req.httpVersion,
+      https: 'encrypted' in socket && socket.encrypted === true,
+      remoteAddress: exchange.remoteAddress,
+      remotePort: socket.remotePort,
+      serverAddress: socket.localAddress ?? '',
+      serverPort: socket.localPort,
+      headers: req.headers,
+      carrier,
+      contentLength: body.length,
+      requestId: exchange.id,
+    });
+    return encodeRequest(REQUEST_ID, this.#keepConn, params, body.held);
+  }
+
+  /**
+   * One attempt on `conn`: writes the request (and starts a body that is not held), relays the
+   * response, gives the connection back and reports, all as the relay ends.
+   */
+  #attempt(exchange: Exchange, script: Script, body: RequestBody, conn: FastcgiConnection, attempt: number, done: (result: RelayResult) => void): void {
+    const start: UpstreamAttemptStartMessage | undefined = channels.upstreamAttemptStart.hasSubscribers ? { exchange, upstream: this.name, attempt, endpoint: this.#endpoint, carrier: {} } : undefined;
+    if (start !== undefined) channels.upstreamAttemptStart.publish(start);
+    const request = this.#request(exchange, script, body, start?.carrier);
+    // PHP may answer before reading all of stdin; records still to come would then reach
+    // php-fpm as part of the next request on this connection, so it is only kept when the
+    // whole body went out (nginx likewise closes such a connection).
+    let bodySent = body.held !== undefined;
+    const relay = new Relay(exchange, conn, this.#label, (result) => {
+      const failed = result instanceof RelayError;
+      this.#pool.giveBack(conn, relay.completed && bodySent && (failed || result.kind !== 'aborted'));
+      if (start !== undefined) {
+        channels.upstreamAttemptEnd.publish((failed ? { start, error: result.error } : { start, statusCode: exchange.res.statusCode }) satisfies UpstreamAttemptEndMessage);
+      }
+      done(result);
+    });
+    conn.start(relay, request);
+    if (!bodySent) {
+      body.send(conn).then(
+        () => (bodySent = true),
+        (err: unknown) => relay.bodyFailed(err),
+      );
+    }
+  }
+
+  /**
+   * The attempts that need waiting: a new connection, a replay after a kept connection php-fpm
+   * had closed (`failed`: the first attempt's failure), a retry while php-fpm restarts.
+   */
+  async #run(exchange: Exchange, script: Script, body: RequestBody, failed?: RelayError): Promise<RelayOutcome> {
     const deadline = exchange.startedAt + BigInt(this.#config.queue.timeout) * 1_000_000n;
     const replayable = body.replayable && SAFE_METHODS.has(exchange.req.method ?? '');
+    // The fast path's first attempt was on a kept connection.
+    let reused = failed !== undefined;
+    let error = failed;
     let fresh = false;
     let replays = 0;
     let backoff = BACKOFF_FIRST_MS;
@@ -190,54 +291,38 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
       backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
       return true;
     };
-    for (let attempt = 1; ; attempt++) {
-      const start: UpstreamAttemptStartMessage | undefined = channels.upstreamAttemptStart.hasSubscribers ? { exchange, upstream: this.name, attempt, endpoint: this.#endpoint, carrier: {} } : undefined;
-      if (start !== undefined) channels.upstreamAttemptStart.publish(start);
-      const ended = (end: Omit<UpstreamAttemptEndMessage, 'start'>) => start !== undefined && channels.upstreamAttemptEnd.publish({ start, ...end } satisfies UpstreamAttemptEndMessage);
-      const params = this.#params(exchange, script, body, start?.carrier);
-      let conn;
-      try {
-        conn = await this.#pool.take(fresh);
-      } catch (err) {
-        ended({ error: err });
-        if (transientConnectFailure(err) && (await wait())) continue;
-        throw attempt > 1 && isSwitchyardError(err) ? new SwitchyardError(err.code, `${err.message}; ${attempt} attempts until queue.timeout`, { cause: err.cause }) : err;
+    for (let attempt = failed === undefined ? 1 : 2; ; attempt++) {
+      if (error !== undefined) {
+        if (!(error.retryable && replayable && replays < MAX_REPLAYS)) throw error.error;
+        replays++;
+        fresh = true;
+        // A kept connection php-fpm closed while idle is retried at once; a fresh one that
+        // was closed unread means php-fpm is going away: wait as for a refused connect.
+        if (reused && replays === 1) exchange.log.debug({ upstream: this.name, detail: error.message }, 'kept connection was closed by php-fpm; retrying on a new one');
+        else if (!(await wait())) throw error.error;
       }
-      const reused = conn.requests > 0;
-      const relay = new Relay(exchange, conn, this.#label);
-      conn.begin(relay, params, this.#config.keepAlive !== false, body.empty);
-      // PHP may answer before reading all of stdin; records still to come would then reach
-      // php-fpm as part of the next request on this connection, so it is only kept when the
-      // whole body went out (nginx likewise closes such a connection).
-      let bodySent = body.empty;
-      if (!body.empty) {
-        body.send(conn).then(
-          () => (bodySent = true),
-          (err: unknown) => relay.bodyFailed(err),
-        );
-      }
-      try {
-        const outcome = await relay.promise;
-        this.#pool.giveBack(conn, relay.completed && bodySent && outcome.kind !== 'aborted');
-        ended({ statusCode: exchange.res.statusCode });
-        return outcome;
-      } catch (err) {
-        this.#pool.giveBack(conn, relay.completed && bodySent);
-        ended({ error: err instanceof RelayError ? err.error : err });
-        if (!(err instanceof RelayError)) throw err;
-        if (err.retryable && replayable && replays < MAX_REPLAYS) {
-          replays++;
-          fresh = true;
-          // A kept connection php-fpm closed while idle is retried at once; a fresh one that
-          // was closed unread means php-fpm is going away: wait as for a refused connect.
-          if (reused && replays === 1) {
-            exchange.log.debug({ upstream: this.name, detail: err.message }, 'kept connection was closed by php-fpm; retrying on a new one');
+      let conn = fresh ? undefined : this.#pool.takeIdle();
+      if (conn === undefined) {
+        try {
+          conn = await this.#pool.connect();
+        } catch (err) {
+          if (channels.upstreamAttemptStart.hasSubscribers) {
+            const start: UpstreamAttemptStartMessage = { exchange, upstream: this.name, attempt, endpoint: this.#endpoint, carrier: {} };
+            channels.upstreamAttemptStart.publish(start);
+            channels.upstreamAttemptEnd.publish({ start, error: err } satisfies UpstreamAttemptEndMessage);
+          }
+          if (transientConnectFailure(err) && (await wait())) {
+            error = undefined;
             continue;
           }
-          if (await wait()) continue;
+          throw attempt > 1 && isSwitchyardError(err) ? new SwitchyardError(err.code, `${err.message}; ${attempt} attempts until queue.timeout`, { cause: err.cause }) : err;
         }
-        throw err.error;
       }
+      reused = conn.requests > 0;
+      const taken = conn;
+      const result = await new Promise<RelayResult>((resolve) => this.#attempt(exchange, script, body, taken, attempt, resolve));
+      if (!(result instanceof RelayError)) return result;
+      error = result;
     }
   }
 

@@ -7,6 +7,11 @@
  * backpressure from the client to php-fpm. stderr lines are logged with the request id; a 500
  * without a body (a PHP fatal with display_errors off) becomes problem+json whose chain holds
  * the fatal taken from stderr (SPEC section 5).
+ *
+ * The relay reports its end through a callback, called once and synchronously when the request
+ * settles, so the connection goes back to the pool in the same turn that END_REQUEST arrived; a
+ * client that goes away is noticed from the response's own 'close' event, without an
+ * AbortSignal per request.
  */
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Exchange } from '../../listener/exchange.js';
@@ -37,10 +42,8 @@ export class RelayError extends Error {
   }
 }
 
-interface Settle {
-  readonly resolve: (outcome: RelayOutcome) => void;
-  readonly reject: (err: RelayError) => void;
-}
+/** How a relay ended: an outcome, or a failure before the response head went out. */
+export type RelayResult = RelayOutcome | RelayError;
 
 export class Relay implements RequestSink {
   readonly #exchange: Exchange;
@@ -63,31 +66,25 @@ export class Relay implements RequestSink {
     // Only while this relay still owns the connection.
     if (this.#state === 'streaming') this.#conn.resume();
   };
-  readonly #settle: Settle;
+  readonly #done: (result: RelayResult) => void;
   /** END_REQUEST arrived complete: the connection is clean and may be kept. */
   completed = false;
-  readonly promise: Promise<RelayOutcome>;
+  /** The client went away before the response was complete. */
+  readonly #onResponseClose = (): void => {
+    if (this.#state === 'settled' || this.#exchange.res.writableFinished) return;
+    this.#conn.destroy();
+    this.#finish({ kind: 'aborted' });
+  };
 
-  constructor(exchange: Exchange, conn: FastcgiConnection, label: string) {
+  constructor(exchange: Exchange, conn: FastcgiConnection, label: string, done: (result: RelayResult) => void) {
     this.#exchange = exchange;
     this.#conn = conn;
     this.#label = label;
     this.#head = new CgiHeadParser(label);
-    let settle!: Settle;
-    this.promise = new Promise<RelayOutcome>((resolve, reject) => {
-      settle = { resolve, reject };
-    });
-    this.#settle = settle;
-    const onAbort = (): void => {
-      conn.destroy();
-      this.#finish({ kind: 'aborted' });
-    };
-    if (exchange.aborted) queueMicrotask(onAbort);
-    else exchange.signal.addEventListener('abort', onAbort, { once: true });
-    void this.promise.then(
-      () => exchange.signal.removeEventListener('abort', onAbort),
-      () => exchange.signal.removeEventListener('abort', onAbort),
-    );
+    this.#done = done;
+    // Left in place: after the relay settles it does nothing, and it goes with the response.
+    if (exchange.aborted) queueMicrotask(this.#onResponseClose);
+    else exchange.res.on('close', this.#onResponseClose);
   }
 
   stdout(chunk: Buffer): void {
@@ -190,7 +187,7 @@ export class Relay implements RequestSink {
     }
     if (this.#state === 'settled') return;
     this.#state = 'settled';
-    this.#settle.reject(new RelayError(err, !this.#received));
+    this.#done(new RelayError(err, !this.#received));
   }
 
   /** The request body could not be sent (client stopped sending it). */
@@ -266,13 +263,13 @@ export class Relay implements RequestSink {
     if (this.#state === 'settled') return;
     this.#state = 'settled';
     // The request ended cleanly at the FastCGI level, so this is not a retry case.
-    this.#settle.reject(new RelayError(err, false));
+    this.#done(new RelayError(err, false));
   }
 
   #finish(outcome: RelayOutcome): void {
     if (this.#state === 'settled') return;
     this.#state = 'settled';
     this.#exchange.res.off('drain', this.#onDrain);
-    this.#settle.resolve(outcome);
+    this.#done(outcome);
   }
 }

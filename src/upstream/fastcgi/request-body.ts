@@ -1,16 +1,19 @@
 /**
  * Request bodies on their way to php-fpm. PHP needs CONTENT_LENGTH before it reads stdin, so:
- * a body with a Content-Length streams straight through (with backpressure) once php-fpm has a
- * connection; a chunked body is spooled first — in memory up to `spoolMemory`, then in a temp
- * file — and sent with its measured length, as nginx does with `fastcgi_request_buffering`.
- * Spooling happens before a php-fpm slot is taken, so a slow uploader never holds a PHP child.
- * The route's `bodySize` is enforced either way (413 before any byte goes upstream).
+ * a body with a Content-Length up to HELD_BODY_MAX is read whole first and goes out in the same
+ * write as the request's records (a form post costs one write, as a GET does); a larger one
+ * streams straight through (with backpressure) once php-fpm has a connection; a chunked body is
+ * spooled first — in memory up to `spoolMemory`, then in a temp file — and sent with its
+ * measured length, as nginx does with `fastcgi_request_buffering`. Reading and spooling happen
+ * before a php-fpm slot is taken, so a slow uploader never holds a PHP child. The route's
+ * `bodySize` is enforced either way (413 before any byte goes upstream).
  */
 import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExchangeRequest } from '../../listener/exchange.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { SwitchyardError } from '../../errors.js';
 import type { FastcgiConnection } from './connection.js';
 
@@ -19,43 +22,80 @@ export interface RequestBody {
   readonly length: number | undefined;
   /** True when `send` can run again (the body is held here, or there is none). */
   readonly replayable: boolean;
-  /** No body at all: the end of STDIN goes out with the request head. */
-  readonly empty: boolean;
+  /**
+   * The whole body when it is small and already here (empty for none): it goes out with the
+   * request's records, ended by the empty STDIN record, and `send` is not called.
+   */
+  readonly held: Buffer | undefined;
   /** Writes the body as STDIN records and the empty record that ends them. */
   send(conn: FastcgiConnection): Promise<void>;
   /** Removes any temp file. */
   dispose(): Promise<void>;
 }
 
-const EMPTY: RequestBody = {
+/** What is read of the request: its headers, and the body as a stream (any listener's request). */
+export type BodySource = Readable & { readonly headers: IncomingHttpHeaders };
+
+/** Bodies up to one FastCGI record are read before the request starts and sent in its write. */
+export const HELD_BODY_MAX = 64 * 1024;
+
+/** A request without a body. */
+export const NO_BODY: RequestBody = {
   length: undefined,
   replayable: true,
-  empty: true,
+  held: Buffer.alloc(0),
   send: async () => {},
   dispose: async () => {},
 };
+
+/** True when the request has no body to read (nothing declared, or a Content-Length of 0). */
+export function hasNoBody(req: { readonly headers: IncomingHttpHeaders }): boolean {
+  const { headers } = req;
+  return headers['transfer-encoding'] === undefined && (headers['content-length'] === undefined || headers['content-length'] === '0');
+}
+
+function held(body: Buffer): RequestBody {
+  return { length: body.length, replayable: true, held: body, send: async () => {}, dispose: async () => {} };
+}
 
 function tooLarge(limit: number, what: string): SwitchyardError {
   return new SwitchyardError('SY_ERR_BODY_TOO_LARGE', `request body ${what} exceeds the route limit of ${limit} bytes`);
 }
 
-export async function prepareRequestBody(req: ExchangeRequest, limit: number, spoolMemory: number): Promise<RequestBody> {
+export async function prepareRequestBody(req: BodySource, limit: number, spoolMemory: number): Promise<RequestBody> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && req.headers['transfer-encoding'] === undefined) {
     const length = Number(declared);
     if (length > limit) throw tooLarge(limit, `of ${length} bytes`);
-    if (length === 0) return { ...EMPTY, length: 0 };
+    if (length === 0) return { ...NO_BODY, length: 0 };
+    if (length <= HELD_BODY_MAX) return held(await readWhole(req, length));
     return streamed(req, length);
   }
-  if (req.headers['transfer-encoding'] === undefined) return EMPTY;
+  if (req.headers['transfer-encoding'] === undefined) return NO_BODY;
   return spool(req, limit, spoolMemory);
 }
 
-function streamed(req: ExchangeRequest, length: number): RequestBody {
+/** A small body with a Content-Length, read to its end. */
+async function readWhole(req: BodySource, length: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
+    }
+  } catch (err) {
+    throw new SwitchyardError('SY_ERR_BAD_REQUEST', `request body ended after ${size} of its ${length} bytes (content-length)`, { cause: err });
+  }
+  if (size !== length) throw new SwitchyardError('SY_ERR_BAD_REQUEST', `request body ended after ${size} of its ${length} bytes (content-length)`);
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+}
+
+function streamed(req: BodySource, length: number): RequestBody {
   return {
     length,
     replayable: false,
-    empty: false,
+    held: undefined,
     async send(conn) {
       for await (const chunk of req as AsyncIterable<Buffer>) {
         if (!conn.alive) return;
@@ -67,7 +107,7 @@ function streamed(req: ExchangeRequest, length: number): RequestBody {
   };
 }
 
-async function spool(req: ExchangeRequest, limit: number, spoolMemory: number): Promise<RequestBody> {
+async function spool(req: BodySource, limit: number, spoolMemory: number): Promise<RequestBody> {
   const memory: Buffer[] = [];
   let length = 0;
   let dir: string | undefined;
@@ -93,11 +133,12 @@ async function spool(req: ExchangeRequest, limit: number, spoolMemory: number): 
     throw err;
   }
   await file?.close();
+  if (dir === undefined && length <= HELD_BODY_MAX) return length === 0 ? { ...NO_BODY, length: 0 } : held(Buffer.concat(memory, length));
   const path = dir === undefined ? undefined : join(dir, 'body');
   return {
     length,
     replayable: true,
-    empty: length === 0,
+    held: undefined,
     async send(conn) {
       if (path === undefined) {
         for (const b of memory) if (!conn.writeStdin(b)) await conn.drained();

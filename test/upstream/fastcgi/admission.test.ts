@@ -94,6 +94,30 @@ describe('admission control', () => {
     assert.equal((await httpRequest(gw.port, '/users/1')).status, 200, 'the pool serves again');
   });
 
+  test('each queued request times out at its own deadline (one timer serves the whole queue)', async () => {
+    const { gw, upstream } = await gateway({ maxConnections: 1, queue: { max: 10, timeout: 400 } });
+    const hold = await holdDir();
+    const first = httpRequest(gw.port, `/fixtures/hold.php?dir=${encodeURIComponent(hold.dir)}`);
+    await until(async () => (await hold.started()) === 1);
+    const timed = async (): Promise<{ status: number; waited: number }> => {
+      const sent = performance.now();
+      const res = await httpRequest(gw.port, '/users/1');
+      return { status: res.status, waited: performance.now() - sent };
+    };
+    const waiting: Promise<{ status: number; waited: number }>[] = [];
+    for (let i = 0; i < 3; i++) {
+      waiting.push(timed());
+      await until(() => upstream.stats.queued === i + 1);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    const results = await Promise.all(waiting);
+    assert.deepEqual(results.map((r) => r.status), [503, 503, 503]);
+    for (const { waited } of results) assert.ok(waited >= 390 && waited < 1400, `waited ${waited.toFixed(0)} ms for a 400 ms queue.timeout`);
+    assert.equal(upstream.stats.queued, 0);
+    await hold.release();
+    assert.equal((await first).status, 200);
+  });
+
   /** Starts a request and returns a function that drops the client connection. */
   function abandon(port: number, path: string): () => void {
     const req = request({ host: '127.0.0.1', port, path, agent: false });

@@ -1,18 +1,11 @@
 // Record streams php-fpm itself never sends, so they come from a scripted fake FastCGI server
 // (test/upstream/fastcgi/fake-fastcgi.ts): each malformed stream must give a 502 problem+json
 // naming the upstream, and requests beside it must be unaffected.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
-import { createFastcgiUpstream } from '../../../src/upstream/fastcgi/fastcgi-upstream.js';
 import { RecordType, encodeEndRequest, encodeHeader, encodeStream } from '../../../src/upstream/fastcgi/record.js';
-import { startExchangeServer, type ExchangeServer } from '../../helpers/exchange-server.js';
 import { httpRequest } from '../../helpers/http-request.js';
-import { fastcgiConfig } from './php-app.js';
-import { okResponse, startFakeFastcgi, type FakeBehaviour, type FakeFastcgi, type FakeOptions } from './fake-fastcgi.js';
+import { okResponse, useFakeUpstream } from './fake-fastcgi.js';
 
 const HEAD = 'Content-Type: text/plain\r\n\r\n';
 
@@ -47,40 +40,6 @@ const ANSWERS: Record<string, () => Answer> = {
   // Sends a head, then nothing more: a hung application.
   '/hang': () => ({ bytes: Buffer.concat(encodeStream(RecordType.STDOUT, 1, Buffer.from(HEAD))) }),
 };
-
-/**
- * A fake php-fpm scripted by `behaviour`, an upstream on it and an exchange server in front,
- * started before the tests of the enclosing describe and closed after them.
- */
-function useFakeUpstream(
-  behaviour: FakeBehaviour,
-  options: { fake?: FakeOptions; upstream?: Parameters<typeof fastcgiConfig>[0] } = {},
-): { readonly fake: FakeFastcgi; readonly port: number } {
-  let fake: FakeFastcgi;
-  let gw: ExchangeServer;
-  let root: string;
-  before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'switchyard-fake-root-'));
-    await writeFile(join(root, 'index.php'), '<?php // never run: the fake answers');
-    fake = await startFakeFastcgi(behaviour, options.fake);
-    gw = await startExchangeServer({
-      handler: createFastcgiUpstream(fastcgiConfig({ root, ...options.upstream, address: { kind: 'unix', path: fake.socketPath } }), pino({ level: 'silent' })),
-    });
-  });
-  after(async () => {
-    await gw?.close();
-    await fake?.close();
-    await rm(root, { recursive: true, force: true });
-  });
-  return {
-    get fake() {
-      return fake;
-    },
-    get port() {
-      return gw.port;
-    },
-  };
-}
 
 describe('malformed FastCGI streams (scripted fake server)', () => {
   const gw = useFakeUpstream(

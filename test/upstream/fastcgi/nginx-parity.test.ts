@@ -92,6 +92,16 @@ describe('parameters PHP sees: Switchyard versus nginx', () => {
     assert.equal(ours.server.SCRIPT_NAME, '/fixtures/server.php');
   });
 
+  // Regression: header bytes were re-encoded as UTF-8 (node:http hands them over as latin1), so
+  // PHP read "JosÃ©" where nginx passes "José".
+  test('UTF-8 in a header and in a percent-encoded path reach PHP as the same bytes', async () => {
+    const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    const [ours, theirs] = await both('/fixtures/server.php/caf%C3%A9?q=%C3%BC', { headers: { ...headers, 'x-name': utf8('José'), 'user-agent': utf8('naïve/1.0') } });
+    compare(ours, theirs);
+    assert.equal(ours.server.HTTP_X_NAME, 'José');
+    assert.equal(ours.server.PATH_INFO, '/café');
+  });
+
   test('a form POST with Content-Length', async () => {
     const [ours, theirs] = await both('/server', {
       method: 'POST',

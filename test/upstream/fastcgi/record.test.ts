@@ -10,6 +10,7 @@ import {
   encodeBeginRequest,
   encodeEndRequest,
   encodeHeader,
+  encodeRequest,
   encodeStream,
 } from '../../../src/upstream/fastcgi/record.js';
 
@@ -74,4 +75,42 @@ test('malformed streams are refused with a precise reason', () => {
   halfHeader.push(Buffer.from([1, 6, 0]));
   assert.throws(() => halfHeader.end(), /inside a record header \(3 of 8 bytes\)/);
   assert.throws(() => decodeEndRequest(Buffer.alloc(5)), /5 bytes, expected 8/);
+});
+
+// encodeRequest: a request's records in one buffer, byte for byte what the records written one
+// by one would be (the oracle), for params and bodies on both sides of the 65535-byte record.
+test('one buffer holds exactly the records a request would have written one by one', () => {
+  const EMPTY = Buffer.alloc(0);
+  const bytes = (n: number, c: string) => Buffer.alloc(n, c);
+  const cases: [name: string, params: Buffer, stdin: Buffer | undefined, keep: boolean][] = [
+    ['a GET', bytes(300, 'p'), EMPTY, true],
+    ['params of 8n bytes (no padding)', bytes(64, 'p'), EMPTY, false],
+    ['a small POST', bytes(301, 'p'), bytes(17, 'b'), true],
+    ['a streamed body (no STDIN yet)', bytes(5, 'p'), undefined, true],
+    ['params over one record', bytes(70_000, 'p'), EMPTY, true],
+    ['params of exactly one full record', bytes(65_535, 'p'), EMPTY, true],
+    ['a body over one record', bytes(9, 'p'), bytes(140_000, 'b'), true],
+    ['no params at all', EMPTY, EMPTY, true],
+  ];
+  for (const [name, params, stdin, keep] of cases) {
+    const expected = Buffer.concat([
+      encodeBeginRequest(1, keep),
+      ...(params.length > 0 ? encodeStream(RecordType.PARAMS, 1, params) : []),
+      ...encodeStream(RecordType.PARAMS, 1, EMPTY),
+      ...(stdin === undefined ? [] : [...(stdin.length > 0 ? encodeStream(RecordType.STDIN, 1, stdin) : []), ...encodeStream(RecordType.STDIN, 1, EMPTY)]),
+    ]);
+    assert.deepEqual(encodeRequest(1, keep, params, stdin), expected, `${name} (Buffer params)`);
+    assert.deepEqual(encodeRequest(1, keep, params.toString('latin1'), stdin), expected, `${name} (byte-string params)`);
+  }
+});
+
+test('padding of a request buffer is zeros, whatever the memory held before', () => {
+  // Buffer.allocUnsafe hands out recycled memory: fill the pool with 0xff first.
+  for (let i = 0; i < 64; i++) Buffer.allocUnsafe(128).fill(0xff);
+  const out = encodeRequest(1, true, 'abc', Buffer.from('xy'));
+  const parser = new RecordParser();
+  const records = parser.push(out);
+  assert.deepEqual(records.map((r) => r.type), [RecordType.BEGIN_REQUEST, RecordType.PARAMS, RecordType.PARAMS, RecordType.STDIN, RecordType.STDIN]);
+  assert.deepEqual([...out.subarray(8 + 8 + 8 + 3, 8 + 8 + 8 + 8)], [0, 0, 0, 0, 0], 'PARAMS padding');
+  assert.deepEqual([...out.subarray(11, 16)], [0, 0, 0, 0, 0], 'BEGIN_REQUEST reserved bytes');
 });
