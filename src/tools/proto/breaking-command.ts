@@ -4,8 +4,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { CommandContext } from '../../cli/io.js';
 import { loadProtoInput, type ProtoImage } from '../../proto/load.js';
-import { loadAgainst } from './against.js';
-import { breakingFindings } from './breaking/run-breaking.js';
+import type { loadAgainst } from './against.js';
 import { loadProtoConfig } from './config.js';
 import type { Finding } from './finding.js';
 import { ERROR_FORMATS } from './output/error-format.js';
@@ -32,6 +31,8 @@ export function breakingCommand(ctx: CommandContext): Command {
     .option('--path <path>', 'limit to these files or directories, on both sides (repeatable)', collectPaths, [])
     .option('--exclude-path <path>', 'leave out these files or directories, on both sides (repeatable)', collectPaths, [])
     .action(async (paths: string[], flags: BreakingFlags) => {
+      // Loaded here rather than with the command: `proto lint` should not load the breaking rules.
+      const [{ loadAgainst }, { breakingFindings }] = await Promise.all([import('./against.js'), import('./breaking/run-breaking.js')]);
       const format = parseErrorFormat(flags.errorFormat);
       const options = { cwd: ctx.io.cwd, env: ctx.io.env };
       const findings: Finding[] = [];

@@ -6,11 +6,21 @@
  */
 const DELIMITERS = new Set(['.', '-', '_', ' ']);
 
+// ASCII is answered from the character code (names are nearly always ASCII, and these run for
+// every name of a tree); other letters by their case mappings.
 function isUpper(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 128) return code >= 65 && code <= 90;
   return c !== c.toLowerCase() && c === c.toUpperCase();
 }
 function isLower(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 128) return code >= 97 && code <= 122;
   return c !== c.toUpperCase() && c === c.toLowerCase();
+}
+function isDigit(c: string): boolean {
+  const code = c.charCodeAt(0);
+  return code >= 48 && code <= 57;
 }
 function trimDelimiters(s: string): string {
   let start = 0;
@@ -35,7 +45,7 @@ function snake(input: string): string {
     const startsWord =
       isUpper(c) &&
       !out.endsWith('_') &&
-      ((next !== undefined && !isUpper(next) && !/[0-9]/.test(next) && !DELIMITERS.has(next)) || isLower(prev));
+      ((next !== undefined && !isUpper(next) && !isDigit(next) && !DELIMITERS.has(next)) || isLower(prev));
     if (startsWord) out += `_${c}`;
     else if (!(c === '_' && out.endsWith('_'))) out += c;
   }

@@ -1,5 +1,5 @@
 /** buf's enum rules: zero first value, no aliases, value prefixes, zero value suffix. */
-import { elementsOf } from '../../elements.js';
+import { elementsOf, type EnumElement } from '../../elements.js';
 import { ENUM, ENUM_OPTIONS, ENUM_VALUE } from '../../descriptor-paths.js';
 import { toUpperSnakeCase } from '../naming-case.js';
 import { BASIC, STANDARD, type LintRule } from '../rule.js';
@@ -38,9 +38,12 @@ export const enumRules: readonly LintRule[] = [
     categories: STANDARD,
     purpose: 'enum values are prefixed with the enum name in UPPER_SNAKE_CASE',
     check(ctx) {
+      // One prefix per enum, not per value.
+      const prefixes = new Map<EnumElement, string>();
       for (const file of ctx.targets) {
         for (const v of elementsOf(file).enumValues) {
-          const prefix = `${toUpperSnakeCase(v.enum.desc.name ?? '')}_`;
+          let prefix = prefixes.get(v.enum);
+          if (prefix === undefined) prefixes.set(v.enum, (prefix = `${toUpperSnakeCase(v.enum.desc.name ?? '')}_`));
           const name = v.desc.name ?? '';
           if (name.startsWith(prefix)) continue;
           ctx.report(file, [...v.path, ENUM_VALUE.name], `Enum value name "${name}" should be prefixed with "${prefix}".`, [v.path]);
