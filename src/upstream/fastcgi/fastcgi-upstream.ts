@@ -23,7 +23,6 @@ import type { Logger } from 'pino';
 import type { FastcgiUpstreamConfig } from '../../config/types.js';
 import type { Exchange } from '../../listener/exchange.js';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Stats } from 'node:fs';
 import { SwitchyardError, isSwitchyardError } from '../../errors.js';
 import { VERSION } from '../../version.js';
 import { defaults } from '../../config/defaults.js';
@@ -208,7 +207,7 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
 
   /** X-Accel-Redirect: the file PHP named, with the headers of PHP's response nginx keeps. */
   async #accel(exchange: Exchange, outcome: Extract<RelayOutcome, { kind: 'accel' }>): Promise<void> {
-    const target: { file: string; stats: Stats } = this.#resolver.resolveInternal(outcome.uri);
+    const target = this.#resolver.resolveInternal(outcome.uri);
     const headers: Record<string, string | string[] | number> = {};
     for (const name of ACCEL_KEPT) {
       const value = outcome.head.headers[name];
