@@ -10,7 +10,12 @@
 import type { RetryConfig, RetryCondition } from '../config/types.js';
 import type { LocalFailure } from './outlier-detector.js';
 
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+/** RFC 9110 §9.2.2: sending the request twice has the effect of sending it once. */
+export function isIdempotent(method: string): boolean {
+  return IDEMPOTENT.has(method);
+}
 
 /** The gateway-side failures each `retryOn` condition covers; a protocol failure none. */
 const FAILURES_COVERED: Readonly<Record<RetryCondition, readonly LocalFailure[]>> = {
@@ -62,7 +67,7 @@ export class RetryPolicy {
     const condition = this.#matches(f);
     if (!condition) return false;
     if (neverArrived) return true;
-    return IDEMPOTENT.has(method) && (!hasBody || f.bodyUntouched);
+    return isIdempotent(method) && (!hasBody || f.bodyUntouched);
   }
 
   /** Wait before retry number `retry` (1-based): random in [0, min(max, base x 2^(retry-1))]. */

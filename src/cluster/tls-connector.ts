@@ -1,6 +1,7 @@
 /**
- * How connections to an upstream's endpoints are opened: undici's connector (connect timeout,
- * keep-alive, no Nagle) with the upstream's TLS settings for https:// endpoints. The name sent
+ * The TLS name rule for an upstream's endpoints, and undici's connector (connect timeout,
+ * keep-alive, no Nagle) with the upstream's TLS settings for the health checks, which still go
+ * through undici (the data path opens its sockets in src/upstream/http/connect.ts). The name sent
  * as SNI and checked in the certificate is `tls.serverName`, else the endpoint's own host name,
  * never the client's Host header: one upstream connection serves clients whatever Host they
  * send, as Envoy's cluster-level SNI does. For an IP address no SNI is sent (RFC 6066) and the
@@ -9,6 +10,11 @@
 import { isIP } from 'node:net';
 import { buildConnector } from 'undici';
 import type { HttpTlsConfig } from '../config/types.js';
+
+/** The name to send as SNI and check in the certificate; an IP address means no SNI. */
+export function serverNameFor(tls: HttpTlsConfig, hostname: string): string {
+  return tls.serverName ?? hostname.replace(/^\[(.*)\]$/, '$1');
+}
 
 export function endpointConnector(tls: HttpTlsConfig, connectTimeout: number): buildConnector.connector {
   const connect = buildConnector({
@@ -19,7 +25,7 @@ export function endpointConnector(tls: HttpTlsConfig, connectTimeout: number): b
     ...(tls.ca === undefined ? {} : { ca: tls.ca }),
   });
   return ({ servername: _fromHostHeader, ...options }, callback) => {
-    const name = tls.serverName ?? options.hostname.replace(/^\[(.*)\]$/, '$1');
+    const name = serverNameFor(tls, options.hostname);
     connect(isIP(name) === 0 ? { ...options, servername: name } : options, callback);
   };
 }

@@ -1,19 +1,23 @@
 /**
- * One try of a request on one connection, as an undici dispatch handler. The response head is
- * judged the moment it arrives (before any body byte is read): either it goes to the client and
- * the body streams through with backpressure, or — a retriable status with a retry still allowed
- * — it is swallowed and the caller tries again. Written against undici's dispatch API rather
- * than `request()` so the body goes straight from the upstream socket to the client's, with no
- * Readable in between. A 101 to a protocol switch hands over the upstream socket: the 101 goes to
- * the client and the two sockets are piped into each other until either side ends.
+ * One try of a request on one upstream connection. The response head is judged the moment it is
+ * parsed, before any body byte is forwarded: either it goes to the client and the body streams
+ * through with backpressure (the upstream socket paused while the client's is full), or — a
+ * retriable status with a retry still allowed — it is swallowed and the caller tries again.
+ *
+ * What one read of the upstream gives (often head, body and end together) is collected while the
+ * parser runs and forwarded once it returns, in one corked write to the client. So a response the
+ * parser refuses within that read (bytes past its Content-Length, a malformed chunk) has sent
+ * nothing yet and becomes a 502 problem; after its head is out, the only honest signal left is
+ * to cut the client's connection. A 101 to a WebSocket handshake hands over the upstream socket:
+ * the 101 goes to the client and the two sockets are piped into each other until either side ends.
  */
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import type { Exchange } from '../../listener/exchange.js';
+import type { ResponseHead } from '../../listener/http1/response-head.js';
 import { SwitchyardError } from '../../errors.js';
 import { appendVia, endToEndHeaders } from './hop-by-hop.js';
+import type { ConnectionUser, UpstreamConnection } from './upstream-connection.js';
 
 export type HeadDecision = 'forward' | 'retry';
 
@@ -22,8 +26,12 @@ export type AttemptResult =
   | { readonly kind: 'forwarded'; readonly status: number; readonly reusable: boolean }
   /** The answer was swallowed for a retry. */
   | { readonly kind: 'retry'; readonly status: number; readonly reusable: boolean }
-  /** Nothing reached the client; `error` is the raw failure. */
-  | { readonly kind: 'failed'; readonly error: unknown };
+  /**
+   * Nothing reached the client; `error` is the raw failure. `reusedUnanswered`: the request went
+   * out on a kept connection that closed without a byte of answer (it may have been closing as
+   * the request was handed to it).
+   */
+  | { readonly kind: 'failed'; readonly error: unknown; readonly connected: boolean; readonly reusedUnanswered: boolean };
 
 export interface AttemptOptions {
   readonly exchange: Exchange;
@@ -38,87 +46,166 @@ export interface AttemptOptions {
   readonly label: string;
 }
 
-export class Attempt implements Dispatcher.DispatchHandler {
+export class Attempt implements ConnectionUser {
   readonly #opts: AttemptOptions;
+  readonly #conn: UpstreamConnection;
   readonly #settle: (result: AttemptResult) => void;
   readonly result: Promise<AttemptResult>;
-  #controller: Dispatcher.DispatchController | undefined;
   #mode: 'waiting' | HeadDecision = 'waiting';
   #status = 0;
-  /** The upstream said it closes the connection after this response (RFC 9112 §9.6). */
-  #closing = false;
+  /** The final head, parsed and not yet written to the client. */
+  #head: ResponseHead | undefined;
+  /** Body pieces of the current read, not yet written to the client. */
+  #pieces: Buffer[] = [];
+  #ended = false;
+  #headOut = false;
+  #keepAlive = false;
   #timer: NodeJS.Timeout | undefined;
-  #waitingDrain = false;
+  /** Stops streaming the request body, once the attempt is over. */
+  #stopBody: (() => void) | undefined;
   #settled = false;
   /** The client went away before the response was complete: stop the upstream request too. */
   readonly #onClose = () => {
-    if (!this.#opts.exchange.res.writableFinished) this.#controller?.abort(new Error('the client closed the connection'));
+    if (!this.#opts.exchange.res.writableFinished) this.#conn.fail(new SwitchyardError('SY_ERR_UPSTREAM_RESET', `${this.#opts.label}: the client closed the connection`));
   };
+  readonly #onDrain = () => this.#conn.resume();
 
-  constructor(opts: AttemptOptions) {
+  constructor(opts: AttemptOptions, conn: UpstreamConnection) {
     this.#opts = opts;
+    this.#conn = conn;
     let settle!: (result: AttemptResult) => void;
     this.result = new Promise((resolve) => (settle = resolve));
     this.#settle = (result) => {
       if (this.#settled) return;
       this.#settled = true;
       clearTimeout(this.#timer);
-      opts.exchange.res.off('close', this.#onClose);
+      this.#stopBody?.();
+      opts.exchange.res.off('close', this.#onClose).off('drain', this.#onDrain);
       settle(result);
     };
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.#controller = controller;
-    if (this.#opts.exchange.aborted) {
-      controller.abort(new SwitchyardError('SY_ERR_UPSTREAM_RESET', `${this.#opts.label}: the client went away before the request was sent`));
+  /** Sends the request (`write` puts head and body on the socket) and reads the answer. */
+  start(method: string, write: (socket: Socket) => (() => void) | undefined): void {
+    const { exchange } = this.#opts;
+    if (exchange.aborted) {
+      this.#settle({ kind: 'failed', error: new SwitchyardError('SY_ERR_UPSTREAM_RESET', `${this.#opts.label}: the client went away before the request was sent`), connected: this.#conn.connected, reusedUnanswered: false });
       return;
     }
     // A 'close' listener on the response is cheaper than one on the AbortSignal (an EventTarget).
-    this.#opts.exchange.res.once('close', this.#onClose);
+    exchange.res.once('close', this.#onClose);
     if (this.#opts.totalTimeout > 0) {
       this.#timer = setTimeout(
-        () => controller.abort(new SwitchyardError('SY_ERR_UPSTREAM_TIMEOUT', `${this.#opts.label}: no complete response within timeouts.total (${this.#opts.totalTimeout} ms)`)),
+        () => this.#conn.fail(new SwitchyardError('SY_ERR_UPSTREAM_TIMEOUT', `${this.#opts.label}: no complete response within timeouts.total (${this.#opts.totalTimeout} ms)`)),
         this.#opts.totalTimeout,
       );
     }
+    this.#conn.start(this, method, () => {
+      this.#stopBody = write(this.#conn.socket);
+    });
   }
 
-  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
-    this.#status = statusCode;
-    const connection = headers['connection'];
-    this.#closing = typeof connection === 'string' && connection.toLowerCase().includes('close');
-    this.#opts.onHead(statusCode);
-    this.#mode = this.#opts.decide(statusCode);
-    if (this.#mode === 'retry') return;
-    const out = endToEndHeaders(headers);
-    appendVia(out);
-    const { exchange } = this.#opts;
-    try {
-      exchange.writeHead(statusCode, out);
-    } catch (err) {
-      controller.abort(err as Error);
+  // --- the parser, through the connection ---------------------------------------------------------
+
+  onResponseHead(head: ResponseHead): void {
+    // 1xx interim answers (100, 103) are this hop's: the client's Expect was answered here.
+    if (head.informational) return;
+    this.#status = head.status;
+    this.#keepAlive = head.keepAlive;
+    this.#opts.onHead(head.status);
+    this.#mode = head.bodyKind === 'tunnel' ? 'forward' : this.#opts.decide(head.status);
+    if (this.#mode === 'forward') this.#head = head;
+  }
+
+  onResponseBody(chunk: Buffer): void {
+    if (this.#mode === 'forward') this.#pieces.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.#ended = true;
+  }
+
+  afterRead(): void {
+    if (this.#settled) return;
+    if (this.#mode === 'retry') {
+      if (this.#ended) this.#finish('retry');
       return;
     }
-    // Head, body and end usually arrive in one read from the upstream: hold the writes until the
-    // end of this tick so they leave in one writev instead of two or three.
-    exchange.res.cork();
-    process.nextTick(() => exchange.res.uncork());
+    if (this.#mode !== 'forward') return;
+    const { exchange } = this.#opts;
+    const res = exchange.res;
+    const socket = exchange.socket;
+    // Head, body and end leave in one write when they came in one read.
+    socket.cork();
+    try {
+      const head = this.#head;
+      if (head !== undefined) {
+        this.#head = undefined;
+        const out = endToEndHeaders(head.headers);
+        appendVia(out);
+        try {
+          exchange.writeHead(head.status, out);
+        } catch (err) {
+          // A field the client side cannot carry: the response cannot be passed on.
+          this.#conn.fail(new SwitchyardError('SY_ERR_UPSTREAM_PROTOCOL', `${this.#opts.label}: response head cannot be forwarded (${String((err as Error).message).toLowerCase()})`, { cause: err }));
+          return;
+        }
+        this.#headOut = true;
+      }
+      let room = true;
+      const pieces = this.#pieces;
+      for (let i = 0; i < pieces.length; i++) room = res.write(pieces[i]) && room;
+      if (pieces.length > 0) this.#pieces = [];
+      if (this.#ended) {
+        res.end();
+        this.#finish('forwarded');
+      } else if (!room) {
+        this.#conn.pause();
+        res.once('drain', this.#onDrain);
+      }
+    } finally {
+      socket.uncork();
+    }
   }
 
-  onRequestUpgrade(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, upstream: Duplex): void {
+  connectionFailed(err: unknown): void {
+    if (this.#settled) return;
+    if (this.#headOut) {
+      // The head is out: the only honest signal left is to cut the client's connection.
+      this.#opts.exchange.log.warn({ err, upstream: this.#opts.label }, 'upstream response failed after its head was sent');
+      this.#opts.exchange.res.destroy();
+      this.#settle({ kind: 'forwarded', status: this.#status, reusable: false });
+    } else if (this.#mode === 'retry') {
+      this.#settle({ kind: 'retry', status: this.#status, reusable: false });
+    } else {
+      this.#settle({ kind: 'failed', error: err, connected: this.#conn.connected, reusedUnanswered: this.#conn.reusedUnanswered });
+    }
+  }
+
+  tunnel(upstream: Socket, rest: Buffer): void {
     const { exchange } = this.#opts;
-    this.#status = statusCode;
-    this.#opts.onHead(statusCode);
-    const out: OutgoingHttpHeaders = endToEndHeaders(headers);
+    const head = this.#head;
+    this.#head = undefined;
+    if (head === undefined || head.status !== 101 || exchange.upgradeHead === undefined) {
+      upstream.destroy();
+      this.#settle({
+        kind: 'failed',
+        error: new SwitchyardError('SY_ERR_UPSTREAM_PROTOCOL', `${this.#opts.label}: switched protocols on a request that did not ask to`),
+        connected: true,
+        reusedUnanswered: false,
+      });
+      return;
+    }
+    const out: OutgoingHttpHeaders = endToEndHeaders(head.headers);
     appendVia(out as Record<string, string | string[]>);
     out['connection'] = 'upgrade';
-    out['upgrade'] = headers['upgrade'];
-    exchange.applyHeadHooks(statusCode, out);
+    out['upgrade'] = head.headers['upgrade'];
+    exchange.applyHeadHooks(101, out);
     const client = exchange.socket;
-    exchange.res.statusCode = statusCode;
-    client.write(`HTTP/1.1 ${statusCode} Switching Protocols\r\n${serializeHead(out)}\r\n`);
-    if (exchange.upgradeHead !== undefined && exchange.upgradeHead.length > 0) upstream.write(exchange.upgradeHead);
+    exchange.res.statusCode = 101;
+    client.write(`HTTP/1.1 101 Switching Protocols\r\n${serializeFields(out)}\r\n`);
+    if (rest.length > 0) client.write(rest);
+    if (exchange.upgradeHead.length > 0) upstream.write(exchange.upgradeHead);
     // The tunnel ends when either side ends: what that side sent is delivered, then both close (a
     // half-open WebSocket serves no one, and the client side's socket would otherwise stay open).
     const closeBoth = () => {
@@ -129,54 +216,22 @@ export class Attempt implements Dispatcher.DispatchHandler {
     client.once('end', () => upstream.end(closeBoth));
     upstream.once('error', closeBoth).once('close', closeBoth);
     client.once('close', closeBoth);
-    // Every byte either way passes through the upstream socket (a net.Socket, whatever undici's
-    // types say), so its idle timer covers both directions.
-    if (this.#opts.tunnelIdleTimeout > 0) (upstream as Socket).setTimeout(this.#opts.tunnelIdleTimeout, closeBoth);
+    // Every byte either way passes through the upstream socket, so its idle timer covers both.
+    if (this.#opts.tunnelIdleTimeout > 0) upstream.setTimeout(this.#opts.tunnelIdleTimeout, closeBoth);
     upstream.pipe(client, { end: false });
     client.pipe(upstream, { end: false });
-    this.#settle({ kind: 'forwarded', status: statusCode, reusable: false });
+    upstream.resume();
+    this.#settle({ kind: 'forwarded', status: 101, reusable: false });
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.#mode !== 'forward') return;
-    if (!this.#opts.exchange.res.write(chunk)) {
-      this.#waitingDrain = true;
-      controller.pause();
-      this.#opts.exchange.res.once('drain', () => this.#drained());
-    }
-  }
-
-  onResponseEnd(): void {
-    if (this.#mode === 'forward') {
-      this.#opts.exchange.res.end();
-      this.#settle({ kind: 'forwarded', status: this.#status, reusable: !this.#closing });
-    } else {
-      this.#settle({ kind: 'retry', status: this.#status, reusable: !this.#closing });
-    }
-  }
-
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    if (this.#mode === 'forward') {
-      // The head is out: the only honest signal left is to cut the client's connection.
-      this.#opts.exchange.log.warn({ err: error, upstream: this.#opts.label }, 'upstream response failed after its head was sent');
-      this.#opts.exchange.res.destroy(error);
-      this.#settle({ kind: 'forwarded', status: this.#status, reusable: false });
-    } else if (this.#mode === 'retry') {
-      this.#settle({ kind: 'retry', status: this.#status, reusable: false });
-    } else {
-      this.#settle({ kind: 'failed', error });
-    }
-  }
-
-  #drained(): void {
-    if (!this.#waitingDrain) return;
-    this.#waitingDrain = false;
-    this.#controller?.resume();
+  #finish(kind: 'forwarded' | 'retry'): void {
+    this.#conn.done();
+    this.#settle({ kind, status: this.#status, reusable: this.#keepAlive });
   }
 }
 
 /** Header lines of a head written straight to the socket (the 101), each ending in CRLF. */
-function serializeHead(headers: OutgoingHttpHeaders): string {
+function serializeFields(headers: OutgoingHttpHeaders): string {
   let text = '';
   for (const name in headers) {
     const value = headers[name];

@@ -1,19 +1,18 @@
 /**
- * Keep-alive connections to one endpoint, each an undici Client carrying one request at a time
- * (pipelining 1, as nginx and Envoy's HTTP/1 pools do: a pipelined request behind a slow one
- * would inherit its latency and die with its connection). Written over single Clients rather than
- * undici's Pool so that every connection is known by name: its state, requests and bytes go into
- * the connection table, and a connection that closes is removed from it with the reason. Requests
- * beyond `maxConnections` wait (counted against the circuit breaker's `maxPending`).
+ * Keep-alive connections to one endpoint (UpstreamConnection, one request at a time each), every
+ * one a named row of the connection table: its state, requests and bytes, and when it closes, why.
+ * The most recently used idle connection is taken first (the others age out after
+ * `keepAliveTimeout`); requests beyond `maxConnections` wait, counted against the circuit
+ * breaker's `maxPending`. One sweep timer per pool checks every connection's deadlines, so the
+ * per-request path arms no timer.
  */
-import { Client, type buildConnector, errors as undiciErrors } from 'undici';
 import type { HttpTlsConfig } from '../../config/types.js';
-import { endpointConnector } from '../../cluster/tls-connector.js';
-import type { Socket } from 'node:net';
 import { SwitchyardError } from '../../errors.js';
 import type { CircuitBreaker } from '../../cluster/circuit-breaker.js';
-import type { ConnectionEntry, ConnectionTable } from '../../cluster/connection-table.js';
+import type { ConnectionTable } from '../../cluster/connection-table.js';
 import type { Endpoint } from '../../cluster/endpoint.js';
+import { endpointAddress, openSocket, readyEvent, type EndpointAddress } from './connect.js';
+import { UpstreamConnection, type ConnectionLimits, type GoneHow } from './upstream-connection.js';
 
 export interface PoolOptions {
   readonly upstream: string;
@@ -26,16 +25,8 @@ export interface PoolOptions {
   readonly tls: HttpTlsConfig;
 }
 
-export interface PooledConnection {
-  readonly client: Client;
-  /** The table row of the Client's current socket (a busy Client that lost its socket reconnects). */
-  entry: ConnectionEntry;
-  busy: boolean;
-  dead: boolean;
-}
-
 interface Waiter {
-  readonly resolve: (conn: PooledConnection) => void;
+  readonly resolve: (conn: UpstreamConnection) => void;
   readonly reject: (err: unknown) => void;
   readonly signal: AbortSignal;
   readonly onAbort: () => void;
@@ -46,10 +37,14 @@ export class EndpointPool {
   readonly #opts: PoolOptions;
   readonly #breaker: CircuitBreaker;
   readonly #table: ConnectionTable;
-  readonly #connector: buildConnector.connector;
-  readonly #idle: PooledConnection[] = [];
+  readonly #address: EndpointAddress;
+  readonly #limits: ConnectionLimits;
+  readonly #all = new Set<UpstreamConnection>();
+  readonly #idle: UpstreamConnection[] = [];
   readonly #waiters: Waiter[] = [];
-  #open = 0;
+  /** How often the sweep runs: a fraction of the shortest deadline, within [10 ms, 1 s]. */
+  readonly #tick: number;
+  #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(endpoint: Endpoint, opts: PoolOptions, breaker: CircuitBreaker, table: ConnectionTable) {
@@ -57,20 +52,38 @@ export class EndpointPool {
     this.#opts = opts;
     this.#breaker = breaker;
     this.#table = table;
-    this.#connector = endpointConnector(opts.tls, opts.connectTimeout);
+    this.#address = endpointAddress(endpoint.url);
+    this.#limits = {
+      maxHeaderBytes: opts.maxHeaderSize,
+      firstByteTimeout: opts.firstByteTimeout,
+      idleTimeout: opts.idleTimeout,
+      keepAliveTimeout: opts.keepAliveTimeout,
+      connectTimeout: opts.connectTimeout,
+      label: `upstream ${opts.upstream} (${endpoint.url})`,
+    };
+    const shortest = Math.min(...[opts.firstByteTimeout, opts.idleTimeout, opts.keepAliveTimeout].filter((t) => t > 0), 8_000);
+    this.#tick = Math.min(1_000, Math.max(10, Math.floor(shortest / 8)));
+  }
+
+  /** `host:port` of the endpoint, for a request that came without a Host. */
+  get authority(): string {
+    return this.#address.authority;
   }
 
   /**
-   * A connection for one request: the most recently used idle one, a new one, or a wait. The
-   * abort signal is asked for only when the request has to wait (making one costs every request).
+   * A connection for one request: the most recently used idle one (none when `fresh`), a new one,
+   * or a wait. The abort signal is asked for only when the request has to wait (making one costs
+   * every request).
    */
-  acquire(abortSignal: () => AbortSignal): PooledConnection | Promise<PooledConnection> {
+  acquire(abortSignal: () => AbortSignal, fresh = false): UpstreamConnection | Promise<UpstreamConnection> {
     if (this.#closed) throw new SwitchyardError('SY_ERR_SHUTTING_DOWN', `upstream ${this.#opts.upstream} is closing`);
-    while (this.#idle.length > 0) {
-      const conn = this.#idle.pop() as PooledConnection;
-      if (!conn.dead) return this.#start(conn);
+    if (!fresh) {
+      while (this.#idle.length > 0) {
+        const conn = this.#idle.pop() as UpstreamConnection;
+        if (!conn.dead) return this.#start(conn);
+      }
     }
-    if (this.#open < this.#opts.maxConnections) return this.#start(this.#connect());
+    if (this.#all.size < this.#opts.maxConnections) return this.#start(this.#connect());
     this.#breaker.countConnectionOverflow();
     if (!this.#breaker.tryPending()) {
       throw new SwitchyardError('SY_ERR_UPSTREAM_CIRCUIT_OPEN', `upstream ${this.#opts.upstream}: ${this.#breaker.limits.maxPending} requests already wait for a connection to ${this.#endpoint.url} (circuitBreaker.maxPending)`, {
@@ -96,11 +109,11 @@ export class EndpointPool {
   }
 
   /** Gives a connection back after its request; `reusable` false closes it. */
-  release(conn: PooledConnection, reusable: boolean): void {
-    conn.busy = false;
+  release(conn: UpstreamConnection, reusable: boolean): void {
     conn.entry.endRequest();
     if (!reusable || conn.dead || this.#closed) {
-      this.#kill(conn);
+      conn.entry.drain();
+      conn.close();
       return;
     }
     const waiter = this.#waiters.shift();
@@ -119,78 +132,52 @@ export class EndpointPool {
       this.#breaker.endPending();
       w.reject(new SwitchyardError('SY_ERR_SHUTTING_DOWN', `upstream ${this.#opts.upstream} is closing`));
     }
-    for (const conn of this.#idle.splice(0)) this.#kill(conn);
+    for (const conn of this.#idle.splice(0)) conn.close();
   }
 
-  #start(conn: PooledConnection): PooledConnection {
-    conn.busy = true;
+  #start(conn: UpstreamConnection): UpstreamConnection {
     conn.entry.startRequest();
     return conn;
   }
 
-  #handOver(waiter: Waiter, conn: PooledConnection): void {
+  #handOver(waiter: Waiter, conn: UpstreamConnection): void {
     waiter.signal.removeEventListener('abort', waiter.onAbort);
     this.#breaker.endPending();
     waiter.resolve(this.#start(conn));
   }
 
-  #connect(): PooledConnection {
-    const connector = this.#connector;
-    const client = new Client(this.#endpoint.url, {
-      pipelining: 1,
-      keepAliveTimeout: this.#opts.keepAliveTimeout,
-      headersTimeout: this.#opts.firstByteTimeout,
-      bodyTimeout: this.#opts.idleTimeout,
-      maxHeaderSize: this.#opts.maxHeaderSize,
-      connect: (options, callback) =>
-        connector(options, (err, socket) => {
-          if (socket !== null) conn.entry.attach(socket as Socket);
-          if (err === null) callback(null, socket as Socket);
-          else callback(err, null);
-        }),
-    });
-    const conn: PooledConnection = { client, entry: this.#table.open(this.#endpoint.url), busy: false, dead: false };
-    this.#open++;
-    client.on('connect', () => conn.entry.connected());
-    client.on('connectionError', (_origin, _targets, err) => this.#drop(conn, err, 'connect-failure'));
-    client.on('disconnect', (_origin, _targets, err) => {
-      const hung = err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError;
-      // undici reports a keep-alive connection the server or idle timer closed as a SocketError
-      // or InformationalError; only other errors are worth showing as the connection's last.
-      const quiet = err instanceof undiciErrors.InformationalError || (err instanceof undiciErrors.SocketError && conn.entry.state === 'idle');
-      if (conn.busy && !hung && !this.#closed) {
-        // The socket went (the upstream closed a kept connection as a request was handed to
-        // it): undici reconnects for that request; the table gets a row for the new socket.
-        conn.entry.closed(quiet ? undefined : describe(err), 'normal');
-        conn.entry = this.#table.open(this.#endpoint.url);
-        conn.entry.startRequest();
-        return;
-      }
-      this.#drop(conn, quiet ? undefined : err, hung ? 'hung' : 'normal');
-    });
+  #connect(): UpstreamConnection {
+    const conn = new UpstreamConnection(openSocket(this.#address, this.#opts.tls), readyEvent(this.#address), this.#table.open(this.#endpoint.url), this.#limits, this.#gone);
+    this.#all.add(conn);
+    if (this.#sweeper === undefined) {
+      this.#sweeper = setInterval(this.#sweep, this.#tick);
+      this.#sweeper.unref();
+    }
     return conn;
   }
 
-  #drop(conn: PooledConnection, err: Error | undefined, how: 'normal' | 'connect-failure' | 'hung'): void {
-    if (conn.dead) return;
-    conn.dead = true;
-    this.#open--;
+  readonly #sweep = (): void => {
+    const now = performance.now();
+    for (const conn of this.#all) conn.sweep(now);
+  };
+
+  readonly #gone = (conn: UpstreamConnection, err: unknown, how: GoneHow): void => {
+    if (!this.#all.delete(conn)) return;
+    // A kept connection the upstream or the keep-alive timer closed is no error worth showing.
     conn.entry.closed(err === undefined ? undefined : describe(err), how);
     const i = this.#idle.indexOf(conn);
     if (i !== -1) this.#idle.splice(i, 1);
-    void conn.client.destroy().catch(() => {});
+    if (this.#all.size === 0) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
     // A slot freed: the oldest waiter gets a new connection.
     const waiter = this.#closed ? undefined : this.#waiters.shift();
     if (waiter !== undefined) this.#handOver(waiter, this.#connect());
-  }
-
-  #kill(conn: PooledConnection): void {
-    if (conn.dead) return;
-    conn.entry.drain();
-    this.#drop(conn, undefined, 'normal');
-  }
+  };
 }
 
-function describe(err: Error): string {
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
   return `${(err as { code?: string }).code ?? err.name}: ${err.message}`;
 }

@@ -19,7 +19,11 @@ import type { Endpoint } from '../../cluster/endpoint.js';
 import type { UpstreamView } from '../../cluster/upstream-view.js';
 import { addForwardingHeaders, endToEndHeaders } from './hop-by-hop.js';
 import { Attempt, type AttemptResult } from './attempt.js';
-import { EndpointPool, type PooledConnection } from './endpoint-pool.js';
+import { EndpointPool } from './endpoint-pool.js';
+import { serializeRequestHead, writeRequest, type RequestFraming } from './request-writer.js';
+import type { UpstreamConnection } from './upstream-connection.js';
+import { isIdempotent } from '../../cluster/retry-policy.js';
+import type { Socket } from 'node:net';
 import { translateError } from './upstream-error.js';
 import { upstreamHost, upstreamPath } from './request-target.js';
 
@@ -152,46 +156,58 @@ class HttpUpstreamImpl implements HttpUpstream {
   ): Promise<Exclude<AttemptResult, { kind: 'failed' }> | { kind: 'failed'; error: SwitchyardError; failure: ReturnType<typeof translateError>['failure'] }> {
     const pool = this.#pools[endpoint.index] as EndpointPool;
     const label = `upstream ${this.name} (${endpoint.url})`;
-    let conn: PooledConnection;
+    const framing: RequestFraming = !hasBody ? 'none' : exchange.req.headers['transfer-encoding'] !== undefined ? 'chunked' : 'length';
+    if (headers['host'] === undefined) headers['host'] = pool.authority;
+    // A WebSocket handshake keeps its Upgrade (hop-by-hop, so dropped with the others) on this hop.
+    const upgrade = exchange.upgradeHead === undefined ? '' : `connection: upgrade\r\nupgrade: ${String(exchange.req.headers.upgrade)}\r\n`;
+    let head: string;
     try {
-      const got = pool.acquire(() => exchange.signal);
-      conn = got instanceof Promise ? await got : got;
+      head = serializeRequestHead(method, path, headers, framing, upgrade);
     } catch (err) {
-      if (err instanceof SwitchyardError) throw err;
-      throw new SwitchyardError('SY_ERR_UPSTREAM_TIMEOUT', `${label}: client left while waiting for a connection`, { cause: err });
+      throw new SwitchyardError('SY_ERR_BAD_REQUEST', `${label}: the request head cannot be sent (${String((err as Error).message).toLowerCase()})`, { cause: err });
     }
     const startedAt = performance.now();
     endpoint.active++;
     let headSeen = false;
     const policy = this.cluster.retry;
-    const attempt = new Attempt({
+    const options = {
       exchange,
       label,
       totalTimeout: this.#config.timeouts.total,
       tunnelIdleTimeout: this.#config.timeouts.idle,
-      onHead: (status) => {
+      onHead: (status: number) => {
         headSeen = true;
         this.cluster.record(endpoint, { status, latencyMs: performance.now() - startedAt });
       },
-      decide: (status) =>
+      decide: (status: number) =>
         canRetry && policy.retriesStatus(status) && !exchange.aborted && policy.allows(method, hasBody, { failure: undefined, status, bodyUntouched: bodyUntouched(exchange.req) }) && takeRetry()
-          ? 'retry'
-          : 'forward',
-    });
-    const upgrade = exchange.upgradeHead === undefined ? null : String(exchange.req.headers.upgrade);
-    // A fixed servername (undici reads it, its types omit it): undici would otherwise take it from
-    // the Host header and reconnect whenever that changes. The connector sends the right SNI.
-    const options = { method: method as 'GET', path, headers, body: hasBody ? exchange.req : null, upgrade, servername: endpoint.url };
-    conn.client.dispatch(options, attempt);
-    const result = await attempt.result;
-    endpoint.active--;
-    if (result.kind !== 'failed') {
-      pool.release(conn, result.reusable);
-      return result;
+          ? ('retry' as const)
+          : ('forward' as const),
+    };
+    const write = (socket: Socket) => writeRequest(socket, head, exchange.req, framing);
+    let result: AttemptResult;
+    // A kept connection may be closing as the request is handed to it: an idempotent request that
+    // got no byte of answer goes again once, on a new connection, as undici and nginx do.
+    for (let fresh = false; ; fresh = true) {
+      let conn: UpstreamConnection;
+      try {
+        const got = pool.acquire(() => exchange.signal, fresh);
+        conn = got instanceof Promise ? await got : got;
+      } catch (err) {
+        endpoint.active--;
+        if (err instanceof SwitchyardError) throw err;
+        throw new SwitchyardError('SY_ERR_UPSTREAM_TIMEOUT', `${label}: client left while waiting for a connection`, { cause: err });
+      }
+      const attempt = new Attempt(options, conn);
+      attempt.start(method, write);
+      result = await attempt.result;
+      pool.release(conn, result.kind !== 'failed' && result.reusable);
+      if (result.kind !== 'failed' || fresh || !result.reusedUnanswered || exchange.aborted) break;
+      if (!isIdempotent(method) || (hasBody && !bodyUntouched(exchange.req))) break;
     }
-    const connected = conn.entry.state !== 'connecting';
-    pool.release(conn, false);
-    const translated = translateError(result.error, this.name, endpoint.url, connected);
+    endpoint.active--;
+    if (result.kind !== 'failed') return result;
+    const translated = translateError(result.error, this.name, endpoint.url, result.connected);
     // A client that left is no verdict on the endpoint.
     if (!headSeen && !exchange.aborted) this.cluster.record(endpoint, { failure: translated.failure, latencyMs: performance.now() - startedAt });
     return { kind: 'failed', error: translated.error, failure: translated.failure };
