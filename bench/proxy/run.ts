@@ -8,6 +8,11 @@
  *   npm run bench:proxy                         # 3 rounds of 5 s per proxy, switchyard --workers 2
  *   BENCH_SECONDS=5 BENCH_ROUNDS=3 BENCH_CONNECTIONS=64 BENCH_WORKERS=2 npm run bench:proxy
  *   NODE_CLUSTER_SCHED_POLICY=rr npm run bench:proxy     # the primary spreads connections instead of the kernel
+ *   BENCH_BASELINE=/path/to/other/checkout npm run bench:proxy   # adds that build of switchyard as a row
+ *
+ * BENCH_BASELINE names another checkout of Switchyard, built (`npm run build`), whose gateway runs
+ * in the same rounds as this one: a change is measured before and after side by side, under the
+ * same load from elsewhere on the machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -27,6 +32,7 @@ const workers = Number(process.env['BENCH_WORKERS'] ?? 2);
 // burst of load from elsewhere on the machine does not land on one proxy only.
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const baseline = process.env['BENCH_BASELINE'];
 const nodeProxies = fileURLToPath(new URL('./node-proxies.js', import.meta.url));
 /** The floor runs with the young-generation size Switchyard's workers get (src/process/worker-flags.ts). */
 const FLOOR_FLAGS = ['--max-semi-space-size=64'];
@@ -57,10 +63,10 @@ async function startChild(args: string[], stream: 'stdout' | 'stderr', parse: (l
   throw new Error(`${args.join(' ')} exited before listening`);
 }
 
-async function startSwitchyard(upstream: string, dir: string): Promise<Running> {
-  const file = join(dir, 'switchyard.yaml');
+async function startSwitchyard(upstream: string, dir: string, cli = bin): Promise<Running> {
+  const file = join(dir, cli === bin ? 'switchyard.yaml' : 'switchyard-baseline.yaml');
   await writeFile(file, `listen: 127.0.0.1:0\naccessLog: off\ntelemetry: { metrics: false }\nupstreams:\n  svc: { type: http, endpoints: [${upstream}] }\nroutes:\n  - any: /{path?}\n    where: { path: '.*' }\n    to: svc\n`);
-  return startChild([bin, 'serve', '-c', file, '--workers', String(workers), '--log-level', 'info'], 'stderr', (line) => {
+  return startChild([cli, 'serve', '-c', file, '--workers', String(workers), '--log-level', 'info'], 'stderr', (line) => {
     const entry = JSON.parse(line) as { msg?: string; listen?: string[]; workers?: number };
     // With several workers the primary's line (carrying `workers`) means all are listening.
     return entry.msg === 'switchyard listening' && (workers === 1 || entry.workers === workers) ? entry.listen?.[0] : undefined;
@@ -137,6 +143,7 @@ async function main(): Promise<void> {
     running.push(['http-proxy', await startChild([nodeProxies, 'http-proxy', upstreamUrl], 'stdout', listening)]);
     running.push(['@fastify/http-proxy', await startChild([nodeProxies, 'fastify', upstreamUrl], 'stdout', listening)]);
     running.push([`switchyard (${workers} workers)`, await startSwitchyard(upstreamUrl, dir)]);
+    if (baseline !== undefined) running.push([`baseline (${workers} workers)`, await startSwitchyard(upstreamUrl, dir, join(baseline, 'dist/src/cli/bin.js'))]);
     // References, not competitors: the ceiling for any Node proxy, and the floor of Switchyard's stack.
     running.push([`node tcp relay (${workers})`, await startChild([nodeProxies, 'tcp-relay', upstreamUrl, String(workers)], 'stdout', listening)]);
     running.push([`undici floor (${workers})`, await startChild([...FLOOR_FLAGS, nodeProxies, 'undici-floor', upstreamUrl, String(workers)], 'stdout', listening)]);
@@ -170,6 +177,11 @@ async function main(): Promise<void> {
     const floor = [...results.entries()].find(([n]) => n.startsWith('undici floor'))?.[1] as Measured;
     console.log(`ceiling for Node: a tcp relay (no HTTP work) / nginx ${(relay.requestsPerSecond / nginx.requestsPerSecond).toFixed(2)}x req/s, ${relay.cpuUs.toFixed(1)} µs CPU/req; switchyard / relay ${(sy.requestsPerSecond / relay.requestsPerSecond).toFixed(2)}x`);
     console.log(`floor of node:http + undici (no gateway work) / nginx ${(floor.requestsPerSecond / nginx.requestsPerSecond).toFixed(2)}x req/s, ${floor.cpuUs.toFixed(1)} µs CPU/req; switchyard / floor ${(sy.requestsPerSecond / floor.requestsPerSecond).toFixed(2)}x`);
+    const base = [...results.entries()].find(([n]) => n.startsWith('baseline'))?.[1];
+    if (base !== undefined) {
+      console.log(`baseline / nginx: ${(base.requestsPerSecond / nginx.requestsPerSecond).toFixed(2)}x req/s, CPU/req ${(base.cpuUs / nginx.cpuUs).toFixed(2)}x nginx's; switchyard / baseline ${(sy.requestsPerSecond / base.requestsPerSecond).toFixed(2)}x req/s, ${(sy.cpuUs / base.cpuUs).toFixed(2)}x CPU/req`);
+    }
+    console.log(`switchyard CPU/req / nginx's: ${(sy.cpuUs / nginx.cpuUs).toFixed(2)}x (target 2.5x)`);
     console.log(`CPU per request: switchyard ${sy.cpuUs.toFixed(1)} µs, leanest node proxy ${leanestNode.toFixed(1)} µs (${(leanestNode / sy.cpuUs).toFixed(2)}x as efficient), nginx ${nginx.cpuUs.toFixed(1)} µs (${(nginx.cpuUs / sy.cpuUs).toFixed(2)}x)`);
   } finally {
     for (const [, proc] of running) await proc.stop();
