@@ -48,8 +48,10 @@ async function main(): Promise<void> {
   try {
     await generateTree(join(dir, 'before'), { files: FILES, filesPerPackage: 10, variant: 'before' });
     await generateTree(join(dir, 'after'), { files: FILES, filesPerPackage: 10, variant: 'after' });
-    // Switchyard also runs the article's FIELD_NUMBERS_CONTIGUOUS by default; compare like with like.
-    await writeFile(join(dir, 'after', 'switchyard.proto.yaml'), 'lint:\n  use: [STANDARD]\n');
+    // One buf.yaml both tools read: buf's STANDARD rules (Switchyard's own FIELD_NUMBERS_CONTIGUOUS
+    // runs only by default), with v2's categories on both sides.
+    const config = 'version: v2\nlint:\n  use: [STANDARD]\n';
+    await writeFile(join(dir, 'after', 'buf.yaml'), config);
     const rows: Row[] = [
       { name: `lint, generated (${FILES} files)`, cwd: dir, ours: ['proto', 'lint', 'after'], theirs: ['lint', 'after'], runs: RUNS },
       { name: `breaking, generated (${FILES})`, cwd: dir, ours: ['proto', 'breaking', 'after', '--against', 'before'], theirs: ['breaking', 'after', '--against', 'before'], runs: RUNS },
@@ -57,13 +59,12 @@ async function main(): Promise<void> {
     const source = googleapisSource();
     if (source === undefined) console.log('google-proto-files is not installed (npm install): the googleapis rows are left out');
     else {
-      const config = 'lint:\n  use: [STANDARD]\n';
       await linkGoogleapis(source, join(dir, 'common'), COMMON_PROTOS);
-      await writeFile(join(dir, 'common', 'switchyard.proto.yaml'), config);
+      await writeFile(join(dir, 'common', 'buf.yaml'), config);
       rows.push({ name: 'lint, googleapis common', cwd: join(dir, 'common'), ours: ['proto', 'lint', '.'], theirs: ['lint', '.'], runs: RUNS });
       if (BIG_RUNS > 0) {
         await linkGoogleapis(source, join(dir, 'googleapis'));
-        await writeFile(join(dir, 'googleapis', 'switchyard.proto.yaml'), config);
+        await writeFile(join(dir, 'googleapis', 'buf.yaml'), config);
         rows.push({ name: 'lint, googleapis whole', cwd: join(dir, 'googleapis'), ours: ['proto', 'lint', '.'], theirs: ['lint', '.'], runs: BIG_RUNS });
       }
     }
