@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { startPhpFpm, type PhpFpm } from '../../src/php-fpm/php-fpm-process.js';
 import { httpRequest, type HttpResult } from '../helpers/http-request.js';
-import { startNginx, type Nginx } from '../helpers/nginx.js';
+import { startNginxPhpSite, type Nginx } from '../helpers/nginx.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
 import { copyWordPress, type WordPressCopy, type WordPressDbError } from '../helpers/wordpress.js';
 
@@ -39,17 +39,7 @@ routes:
     to: wordpress
     static: true
 `);
-  nginx = await startNginx(`
-    root ${wp.root};
-    index index.php;
-    location / { try_files $uri $uri/ /index.php?$query_string; }
-    location ~ \\.php(/|$) {
-      fastcgi_split_path_info ^(.+?\\.php)(/.*)$;
-      include /etc/nginx/fastcgi_params;
-      fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
-      fastcgi_param PATH_INFO $fastcgi_path_info;
-      fastcgi_pass unix:${fpm.socketPath};
-    }`);
+  nginx = await startNginxPhpSite(wp.root, fpm.socketPath);
 });
 
 after(async () => {

@@ -107,3 +107,22 @@ http {
     },
   };
 }
+
+/**
+ * nginx serving a PHP site the way most installs do: static files from `root`, then the
+ * directory, then the front controller (`try_files $uri $uri/ /index.php?$query_string`), with
+ * PATH_INFO split off and every .php passed to the php-fpm at `socketPath`.
+ */
+export function startNginxPhpSite(root: string, socketPath: string): Promise<Nginx> {
+  return startNginx(`
+    root ${root};
+    index index.php;
+    location / { try_files $uri $uri/ /index.php?$query_string; }
+    location ~ \\.php(/|$) {
+      fastcgi_split_path_info ^(.+?\\.php)(/.*)$;
+      include /etc/nginx/fastcgi_params;
+      fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
+      fastcgi_param PATH_INFO $fastcgi_path_info;
+      fastcgi_pass unix:${socketPath};
+    }`);
+}

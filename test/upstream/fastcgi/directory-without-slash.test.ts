@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { createFastcgiUpstream } from '../../../src/upstream/fastcgi/fastcgi-upstream.js';
 import { startExchangeServer, type ExchangeServer } from '../../helpers/exchange-server.js';
 import { httpRequest, type HttpResult } from '../../helpers/http-request.js';
-import { startNginx, type Nginx } from '../../helpers/nginx.js';
+import { startNginxPhpSite, type Nginx } from '../../helpers/nginx.js';
 import { parseRawResponse, rawRequest } from '../../helpers/raw-http.js';
 import { startPhpApp, type PhpApp } from './php-app.js';
 
@@ -27,17 +27,7 @@ describe('a directory without its trailing slash: Switchyard versus nginx', () =
     await writeFile(join(app.root, 'admin/index.php'), `<?php require __DIR__ . '/../../src/pages.php'; page_server();`);
     const config = app.config({ scripts: ['index.php', 'fixtures/*.php', 'admin/index.php'] });
     gw = await startExchangeServer({ handler: createFastcgiUpstream(config, pino({ level: 'silent' })), route: { static: true } });
-    nginx = await startNginx(`
-    root ${app.root};
-    index index.php;
-    location / { try_files $uri $uri/ /index.php?$query_string; }
-    location ~ \\.php(/|$) {
-      fastcgi_split_path_info ^(.+?\\.php)(/.*)$;
-      include /etc/nginx/fastcgi_params;
-      fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
-      fastcgi_param PATH_INFO $fastcgi_path_info;
-      fastcgi_pass unix:${app.fpm.socketPath};
-    }`);
+    nginx = await startNginxPhpSite(app.root, app.fpm.socketPath);
   });
   after(async () => {
     await gw?.close();

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { createFastcgiUpstream } from '../../../src/upstream/fastcgi/fastcgi-upstream.js';
 import { startExchangeServer, type ExchangeServer } from '../../helpers/exchange-server.js';
 import { httpRequest, type HttpRequestOptions } from '../../helpers/http-request.js';
-import { startNginx, type Nginx } from '../../helpers/nginx.js';
+import { startNginxPhpSite, type Nginx } from '../../helpers/nginx.js';
 import { startPhpApp, type PhpApp } from './php-app.js';
 
 /** Differ by design: ports, server identity, timing, and params only one side sends. */
@@ -38,17 +38,7 @@ describe('parameters PHP sees: Switchyard versus nginx', () => {
   before(async () => {
     app = await startPhpApp(2);
     gw = await startExchangeServer({ handler: createFastcgiUpstream(app.config(), pino({ level: 'silent' })), route: { static: true } });
-    nginx = await startNginx(`
-    root ${app.root};
-    index index.php;
-    location / { try_files $uri $uri/ /index.php?$query_string; }
-    location ~ \\.php(/|$) {
-      fastcgi_split_path_info ^(.+?\\.php)(/.*)$;
-      include /etc/nginx/fastcgi_params;
-      fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
-      fastcgi_param PATH_INFO $fastcgi_path_info;
-      fastcgi_pass unix:${app.fpm.socketPath};
-    }`);
+    nginx = await startNginxPhpSite(app.root, app.fpm.socketPath);
   });
   after(async () => {
     await gw?.close();
