@@ -43,6 +43,8 @@ export const catalogue = {
   SY_ERR_DIRECTORY_LISTING_FORBIDDEN: { status: 403, title: 'directory has no index and is not listed' },
   SY_ERR_RANGE_NOT_SATISFIABLE: { status: 416, title: 'range not satisfiable' },
   SY_ERR_PRECONDITION_FAILED: { status: 412, title: 'precondition failed' },
+  SY_ERR_SHIELD_BLOCKED: { status: 403, title: 'request blocked by a shield rule' },
+  SY_ERR_SHIELD_FRAMING: { status: 400, title: 'request framing refused by a shield rule' },
 
   // --- upstreams ----------------------------------------------------------------------------
   SY_ERR_UPSTREAM_CONNECT: { status: 502, title: 'cannot connect to the upstream' },
@@ -104,11 +106,13 @@ export class SwitchyardError extends Error {
   readonly chain: readonly ChainLink[];
   /** Extra problem+json members (e.g. `allow` for 405) and response headers. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Extra problem+json members (the shield's `rule` and `category`). */
+  readonly members: Readonly<Record<string, string | number>>;
 
   constructor(
     code: ErrorCode,
     detail: string,
-    options: { cause?: unknown; chain?: readonly ChainLink[]; headers?: Record<string, string> } = {},
+    options: { cause?: unknown; chain?: readonly ChainLink[]; headers?: Record<string, string>; members?: Record<string, string | number> } = {},
   ) {
     super(detail, options.cause === undefined ? undefined : { cause: options.cause });
     const def: ErrorDefinition = catalogue[code];
@@ -118,6 +122,7 @@ export class SwitchyardError extends Error {
     this.title = def.title;
     this.chain = options.chain ?? [];
     this.headers = options.headers ?? {};
+    this.members = options.members ?? {};
   }
 }
 

@@ -43,6 +43,8 @@ export const defaults = Object.freeze({
     keepAliveTimeout: 4_000, // undici's default
     maxResponseHeaderSize: 16 * 1024,
   }),
+  // The shield (docs/shield.md): on in front of FastCGI, CRS's default paranoia level, blocking.
+  shield: Object.freeze({ enabled: true, paranoia: 1 as const, mode: 'block' as const, maxUrlLength: 8 * 1024 }),
   telemetry: Object.freeze({
     metrics: true,
     sampleRatio: 0.1,

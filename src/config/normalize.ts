@@ -10,6 +10,7 @@ import { defaults } from './defaults.js';
 import { parseAddress } from './address.js';
 import { parseDuration, parseSize } from './units.js';
 import { normalizeHttpUpstream } from './normalize-http.js';
+import { routeShieldConfig, shieldConfig } from './normalize-shield.js';
 import { RESERVED_PARAMS } from '../upstream/fastcgi/params.js';
 import type { ErrorCode } from '../errors.js';
 import type {
@@ -175,6 +176,7 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
         stripPrefix: item['stripPrefix'] as string | undefined,
         rewrite: item['rewrite'] as string | undefined,
         hostHeader: (item['hostHeader'] as string | undefined) ?? defaults.http.hostHeader,
+        shield: routeShieldConfig(item['shield'], at, fail),
         at,
       });
     });
@@ -192,6 +194,7 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
       routes,
       accessLog: { target: accessLogTarget((raw['accessLog'] as string | undefined) ?? defaults.accessLog, baseDir) },
       telemetry: telemetryConfig((raw['telemetry'] ?? {}) as Raw),
+      shield: shieldConfig(raw['shield'], fail),
       source,
     },
     problems,

@@ -14,6 +14,8 @@ export interface GatewayConfig {
   readonly routes: readonly RouteConfig[];
   readonly accessLog: AccessLogConfig;
   readonly telemetry: TelemetryConfig;
+  /** The security shield in front of FastCGI routes (docs/shield.md). */
+  readonly shield: ShieldConfig;
   /** Absolute path of the file this came from, for resolving relative paths; undefined in tests. */
   readonly source: string | undefined;
 }
@@ -208,6 +210,37 @@ export interface RouteConfig {
   readonly rewrite?: string | undefined;
   /** http: `preserve` (client's Host), `upstream` (endpoint host:port) or a literal host. */
   readonly hostHeader?: string | undefined;
+  /** The route's shield settings (`shield:`); undefined: the top-level ones as they are. */
+  readonly shield?: RouteShieldConfig | undefined;
   /** YAML path of the route in the config (`['routes', 2, 'routes', 0]`), for error messages. */
   readonly at: readonly (string | number)[];
+}
+
+/** What a matching shield rule does: answer 403/400 (`block`), or only write the audit line (`log`). */
+export type ShieldMode = 'block' | 'log';
+
+/** A rule id (`933160`) or a category (`php-injection`), and what it should do. */
+export type ShieldRuleSettings = Readonly<Record<string, ShieldMode | 'off'>>;
+
+export interface ShieldConfig {
+  /** In front of every fastcgi route unless the route says `shield: false` (default true). */
+  readonly enabled: boolean;
+  /** Rules up to this paranoia level run (default 1), as CRS's `tx.blocking_paranoia_level`. */
+  readonly paranoia: 1 | 2;
+  /** Default action of a matching rule (default `block`; `log` is ModSecurity's DetectionOnly). */
+  readonly mode: ShieldMode;
+  readonly rules: ShieldRuleSettings;
+  /** Longest request-target accepted, in bytes (rule 192001). */
+  readonly maxUrlLength: number;
+}
+
+export interface RouteShieldConfig {
+  /** false: no shield on this route; true: shield even when the upstream is not fastcgi; undefined: the default. */
+  readonly enabled: boolean | undefined;
+  readonly paranoia: 1 | 2 | undefined;
+  /** Overrides every rule's action on this route (`log`: a CMS route whose forms accept code). */
+  readonly mode: ShieldMode | undefined;
+  /** Rule ids or categories off on this route (ModSecurity's SecRuleRemoveById / ByTag). */
+  readonly disable: readonly string[];
+  readonly rules: ShieldRuleSettings;
 }

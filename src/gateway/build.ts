@@ -16,6 +16,8 @@ import type { LoadedConfig } from '../config/load.js';
 import type { GatewayConfig, RouteConfig } from '../config/types.js';
 import type { Upstream } from '../upstream/upstream.js';
 import type { Exchange } from '../listener/exchange.js';
+import { compilePolicy, shieldApplies } from '../shield/policy.js';
+import { createShieldFilter } from '../shield/shield-filter.js';
 
 export interface CompiledRoute {
   readonly route: RouteConfig;
@@ -77,6 +79,8 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
   for (const route of config.routes) {
     const upstream = upstreams.get(route.to);
     const chain = route.middleware.map((m) => filters.get(m)).filter((f): f is Filter => f !== undefined);
+    // The shield goes first: a request it blocks reaches neither the middleware nor PHP.
+    if (shieldApplies(config.shield, route.shield, config.upstreams.get(route.to)?.type === 'fastcgi')) chain.unshift(createShieldFilter(compilePolicy(config.shield, route.shield)));
     const terminal = upstream === undefined ? async () => {} : (exchange: Exchange) => upstream.handle(exchange);
     try {
       router.add({

@@ -56,6 +56,11 @@ export class Exchange {
    * able to tunnel takes over; the others answer as to any request, and the connection closes.
    */
   upgradeHead: Buffer | undefined = undefined;
+  /**
+   * The whole request body when a filter has already read it (the shield inspects bodies up to
+   * 64 KiB): the upstream sends these bytes instead of reading the request, which has ended.
+   */
+  body: Buffer | undefined = undefined;
   /** Name of the upstream that served the request, for the access log. */
   upstream: string | undefined = undefined;
   /** Kept from the start: `req.socket` is gone once the connection closes. */

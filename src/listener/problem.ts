@@ -22,6 +22,7 @@ const TYPE_BASE = 'https://switchyard.dev/errors/';
 
 export function toProblem(err: SwitchyardError, requestId: string, traceId?: string): Problem {
   const problem: Problem = {
+    ...err.members,
     type: TYPE_BASE + err.code,
     title: err.title,
     status: err.status,

@@ -49,6 +49,14 @@ export interface FastcgiQueueWaitMessage {
   readonly admitted: boolean;
 }
 
+export interface ShieldMatchMessage {
+  readonly exchange: Exchange;
+  readonly rule: number;
+  readonly category: string;
+  /** `block`: the request was answered 403/400; `log`: it went on. */
+  readonly action: 'block' | 'log';
+}
+
 export const channels = {
   /** A request has been parsed and given its id; nothing is routed yet. */
   requestStart: channel('switchyard:request:start'),
@@ -60,4 +68,6 @@ export const channels = {
   upstreamAttemptEnd: channel('switchyard:upstream:attempt:end'),
   /** A FastCGI request left the admission queue (admitted or turned away). */
   fastcgiQueueWait: channel('switchyard:fastcgi:queue:wait'),
+  /** A shield rule matched a request (src/shield). */
+  shieldMatch: channel('switchyard:shield:match'),
 } as const;

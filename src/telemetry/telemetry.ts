@@ -16,6 +16,7 @@ import {
   type FastcgiQueueWaitMessage,
   type RequestEndMessage,
   type RequestStartMessage,
+  type ShieldMatchMessage,
   type UpstreamAttemptEndMessage,
   type UpstreamAttemptStartMessage,
 } from './channels.js';
@@ -80,6 +81,10 @@ export function startTelemetry(config: TelemetryConfig, gateway: Gateway, log: L
     stateOf(m.exchange).queueWaitMs += seconds * 1000;
     if (recordMetrics) metrics.queueWait(m.upstream, seconds, m.admitted);
   };
+  const onShieldMatch = (message: unknown) => {
+    const m = message as ShieldMatchMessage;
+    if (recordMetrics) metrics.shieldMatch(m.rule, m.category, m.action);
+  };
   const onEnd = (message: unknown) => {
     const { exchange, durationNs } = message as RequestEndMessage;
     const state = takeState(exchange);
@@ -120,6 +125,7 @@ export function startTelemetry(config: TelemetryConfig, gateway: Gateway, log: L
     [channels.upstreamAttemptStart.name as string, onAttemptStart],
     [channels.upstreamAttemptEnd.name as string, onAttemptEnd],
     [channels.fastcgiQueueWait.name as string, onQueueWait],
+    [channels.shieldMatch.name as string, onShieldMatch],
   ];
   if (tracing !== undefined) subscriptions.push([channels.requestStart.name as string, onStart]);
   // diagnostics_channel rethrows a subscriber's error on the next tick, which would take the

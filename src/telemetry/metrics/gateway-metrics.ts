@@ -72,6 +72,8 @@ export class GatewayMetrics {
   readonly #loopDelay: Histogram;
   readonly #spansExported: Counter;
   readonly #spansDropped: Counter;
+  readonly #shieldBlocks: Counter<'rule' | 'category'>;
+  readonly #shieldLogged: Counter<'rule' | 'category'>;
   #scrapes: Promise<unknown> = Promise.resolve();
   /** The upstreams' views while one scrape collects; undefined between scrapes. */
   #views: UpstreamView[] | undefined;
@@ -117,6 +119,8 @@ export class GatewayMetrics {
     this.#loopDelay = new Histogram({ name: 'switchyard_runtime_event_loop_delay_seconds', help: 'How late a 10 ms timer fired: time the event loop was busy', buckets: PAUSE_BUCKETS, registers });
     this.#spansExported = new Counter({ name: 'switchyard_trace_spans_exported_total', help: 'Spans the trace collector accepted', registers });
     this.#spansDropped = new Counter({ name: 'switchyard_trace_spans_dropped_total', help: 'Spans lost because the trace collector did not accept them', registers });
+    this.#shieldBlocks = new Counter({ name: 'switchyard_shield_blocks_total', help: 'Requests the shield blocked, by rule id and category', labelNames: ['rule', 'category'], registers });
+    this.#shieldLogged = new Counter({ name: 'switchyard_shield_logged_total', help: 'Shield rule matches in log mode (the request went on), by rule id and category', labelNames: ['rule', 'category'], registers });
 
     const upstreamStats = (): [string, string, UpstreamStatsLike][] =>
       [...gateway.runtime.upstreams.values()].map((u) => [u.name, u.type, (u as { stats?: UpstreamStatsLike }).stats ?? {}]);
@@ -286,6 +290,11 @@ export class GatewayMetrics {
     let counts = this.#attempts.get(upstream);
     if (counts === undefined) this.#attempts.set(upstream, (counts = [0, 0]));
     counts[ok ? 0 : 1]++;
+  }
+
+  /** A shield rule matched: blocked the request, or only logged it. */
+  shieldMatch(rule: number, category: string, action: 'block' | 'log'): void {
+    (action === 'block' ? this.#shieldBlocks : this.#shieldLogged).inc({ rule: String(rule), category });
   }
 
   gcPause(kind: string, seconds: number): void {

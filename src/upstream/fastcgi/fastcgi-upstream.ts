@@ -35,7 +35,7 @@ import { Relay, RelayError, type RelayOutcome, type RelayResult } from './relay.
 import { describeAddress, REQUEST_ID, type FastcgiConnection } from './connection.js';
 import { encodeRequest } from './record.js';
 import { channels, type FastcgiQueueWaitMessage, type UpstreamAttemptEndMessage, type UpstreamAttemptStartMessage } from '../../telemetry/channels.js';
-import { hasNoBody, NO_BODY, prepareRequestBody, type RequestBody } from './request-body.js';
+import { hasNoBody, heldBody, NO_BODY, prepareRequestBody, type RequestBody } from './request-body.js';
 import { ScriptResolver, type Resolution } from './script-resolver.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -125,6 +125,9 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
       } else if (resolution.kind === 'directory-redirect') {
         redirectToDirectory(exchange, resolution.path);
         done();
+      } else if (exchange.body !== undefined) {
+        // Read whole already (the shield inspected it).
+        this.#admit(exchange, resolution, heldBody(exchange.body), done);
       } else if (hasNoBody(exchange.req)) {
         this.#admit(exchange, resolution, NO_BODY, done);
       } else {

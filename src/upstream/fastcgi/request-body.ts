@@ -54,7 +54,9 @@ export function hasNoBody(req: { readonly headers: IncomingHttpHeaders }): boole
   return headers['transfer-encoding'] === undefined && (headers['content-length'] === undefined || headers['content-length'] === '0');
 }
 
-function held(body: Buffer): RequestBody {
+/** A body already read whole (by this module or by a filter before the upstream). */
+export function heldBody(body: Buffer): RequestBody {
+  if (body.length === 0) return { ...NO_BODY, length: 0 };
   return { length: body.length, replayable: true, held: body, send: async () => {}, dispose: async () => {} };
 }
 
@@ -68,7 +70,7 @@ export async function prepareRequestBody(req: BodySource, limit: number, spoolMe
     const length = Number(declared);
     if (length > limit) throw tooLarge(limit, `of ${length} bytes`);
     if (length === 0) return { ...NO_BODY, length: 0 };
-    if (length <= HELD_BODY_MAX) return held(await readWhole(req, length));
+    if (length <= HELD_BODY_MAX) return heldBody(await readWhole(req, length));
     return streamed(req, length);
   }
   if (req.headers['transfer-encoding'] === undefined) return NO_BODY;
@@ -133,7 +135,7 @@ async function spool(req: BodySource, limit: number, spoolMemory: number): Promi
     throw err;
   }
   await file?.close();
-  if (dir === undefined && length <= HELD_BODY_MAX) return length === 0 ? { ...NO_BODY, length: 0 } : held(Buffer.concat(memory, length));
+  if (dir === undefined && length <= HELD_BODY_MAX) return length === 0 ? { ...NO_BODY, length: 0 } : heldBody(Buffer.concat(memory, length));
   const path = dir === undefined ? undefined : join(dir, 'body');
   return {
     length,

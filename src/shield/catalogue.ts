@@ -1,0 +1,171 @@
+/**
+ * The shield's rules: each has an id, a category, a paranoia level and what it detects, and is
+ * either a request rule (reads the method, path, query and headers once) or a value rule (reads
+ * each parameter, cookie, chosen header and body field after decoding). Ids are OWASP CRS's where
+ * a CRS rule of the PHP (933), LFI (930) or protocol (920/921) family detects the same thing, so
+ * a CRS user finds them where expected; the rest are in 190000-199999, ModSecurity's range for
+ * local rules, keeping the family in their digits (19 + 2x/3x). The patterns are matchers.ts's.
+ */
+import type { Inspected, RequestFacts } from './request-view.js';
+import * as m from './matchers.js';
+import { percentDecode } from './decode.js';
+
+export const CATEGORIES = ['protocol', 'php-cgi', 'path-info', 'php-injection', 'stream-wrapper', 'traversal', 'sensitive-file', 'object-injection'] as const;
+export type ShieldCategory = (typeof CATEGORIES)[number];
+
+/** What a value rule is given: arguments (query and body) and their names, cookies, chosen headers, upload file names. */
+export type ValueKind = 'arg' | 'arg-name' | 'cookie' | 'header' | 'file-name';
+
+interface RuleBase {
+  readonly id: number;
+  readonly category: ShieldCategory;
+  readonly paranoia: 1 | 2;
+  readonly description: string;
+  /** A framing violation: answered 400 rather than 403. */
+  readonly framing?: boolean;
+}
+
+export interface RequestRule extends RuleBase {
+  readonly scope: 'request';
+  /** The part that matched (for the audit log), or undefined. */
+  check(request: RequestFacts): string | undefined;
+}
+
+export interface ValueRule extends RuleBase {
+  readonly scope: 'value';
+  readonly kinds: readonly ValueKind[];
+  check(value: Inspected): boolean;
+}
+
+export type ShieldRule = RequestRule | ValueRule;
+
+const VALUES: readonly ValueKind[] = ['arg', 'cookie', 'header'];
+const VALUES_AND_NAMES: readonly ValueKind[] = ['arg', 'arg-name', 'cookie', 'header'];
+
+export const RULES: readonly ShieldRule[] = [
+  // --- protocol (920, 921): what the HTTP/1.1 codec does not already refuse ------------------------
+  {
+    id: 920170, category: 'protocol', paranoia: 1, framing: true, scope: 'request',
+    description: 'GET or HEAD request with a body (Content-Length above 0 or Transfer-Encoding)',
+    check: (r) => ((r.method === 'GET' || r.method === 'HEAD') && (r.headers['transfer-encoding'] !== undefined || (r.headers['content-length'] !== undefined && r.headers['content-length'] !== '0')) ? 'REQUEST_HEADERS:Content-Length' : undefined),
+  },
+  {
+    id: 920620, category: 'protocol', paranoia: 1, framing: true, scope: 'request',
+    description: 'more than one Content-Type header (which one would PHP parse?)',
+    check: (r) => (r.contentTypes > 1 ? 'REQUEST_HEADERS:Content-Type' : undefined),
+  },
+  {
+    id: 920270, category: 'protocol', paranoia: 1, scope: 'request',
+    description: 'NUL byte in the query string, raw or percent-encoded (also double-encoded)',
+    check: (r) => (r.queryHasNul ? 'QUERY_STRING' : undefined),
+  },
+  {
+    id: 192001, category: 'protocol', paranoia: 1, scope: 'request',
+    description: 'URL longer than shield.maxUrlLength (default 8192 bytes, nginx large_client_header_buffers)',
+    check: (r) => (r.url.length > r.maxUrlLength ? 'REQUEST_URI' : undefined),
+  },
+
+  // --- php-cgi argument injection ------------------------------------------------------------
+  {
+    id: 193901, category: 'php-cgi', paranoia: 1, scope: 'request',
+    description: 'php-cgi argument injection: a query without `=` whose decoded first byte is `-` or the soft hyphen 0xAD (CVE-2012-1823, CVE-2024-4577)',
+    // php-cgi reads a query without `=` as command-line arguments, split on `+` and decoded;
+    // Windows' best-fit mapping turns 0xAD into `-` (CVE-2024-4577).
+    check: (r) => {
+      if (r.rawQuery === '' || r.rawQuery.includes('=')) return undefined;
+      const first = percentDecodeRepeatedFirst(r.rawQuery);
+      return first === '-' || first === '\u00ad' ? 'QUERY_STRING' : undefined;
+    },
+  },
+
+  // --- PATH_INFO tricks --------------------------------------------------------------------------
+  {
+    id: 193101, category: 'path-info', paranoia: 1, scope: 'request',
+    description: 'NUL, CR or LF in the decoded path (CVE-2019-11043 broke the PATH_INFO split with %0a)',
+    check: (r) => (/[\0\r\n]/.test(r.path) ? 'REQUEST_FILENAME' : undefined),
+  },
+  {
+    id: 193102, category: 'path-info', paranoia: 1, scope: 'request',
+    description: '`.php` after a non-PHP file in the path (`/uploads/a.jpg/x.php`: an upload run as PHP under cgi.fix_pathinfo)',
+    check: (r) => (m.PHP_AFTER_FILE.test(r.path) ? 'REQUEST_FILENAME' : undefined),
+  },
+
+  // --- PHP code injection (933) -----------------------------------------------------------------
+  { id: 933100, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES, description: 'PHP open tag (`<?php`, `<?=`, `<? code`)', check: (v) => v.value.includes('<?') && m.OPEN_TAG.test(v.value) },
+  {
+    id: 933110, category: 'php-injection', paranoia: 1, scope: 'value', kinds: ['file-name', 'header'],
+    description: 'upload of a PHP script (a file name ending .php, .phtml, .phar ...)',
+    check: (v) => (v.kind === 'file-name' || v.part === 'REQUEST_HEADERS:X-Filename' || v.part === 'REQUEST_HEADERS:X-File-Name') && m.PHP_EXTENSION.test(v.value.replace(/[\s.]+$/, '')),
+  },
+  {
+    id: 933120, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES_AND_NAMES,
+    description: 'php.ini directive set in a parameter (`allow_url_include=1`, `auto_prepend_file=...`)',
+    check: (v) => (v.kind === 'arg-name' ? m.INI_DIRECTIVE_NAMES.has(v.value) : v.value.includes('=') && m.INI_ASSIGNMENT.test(v.value)),
+  },
+  { id: 933130, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES_AND_NAMES, description: 'PHP superglobal (`$_GET`, `$_SERVER`, `$GLOBALS` ...)', check: (v) => v.value.includes('$') && m.SUPERGLOBAL.test(v.value) },
+  {
+    id: 933160, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES,
+    description: 'call of a dangerous PHP function with an argument (`system(`, `eval(`, `base64_decode(` ...), through comments, whitespace and string concatenation',
+    check: (v) => v.value.includes('(') && m.FUNCTION_CALL.test(v.stripped),
+  },
+  { id: 933150, category: 'php-injection', paranoia: 2, scope: 'value', kinds: VALUES, description: 'name of a high-risk PHP function, called or not (`shell_exec`, `base64_decode` ...)', check: (v) => m.FUNCTION_NAME.test(v.value) },
+  { id: 933180, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES, description: 'variable function call (`$f(...)`, `${"f"}(...)`, `$_GET[a](...)`)', check: (v) => v.value.includes('$') && m.VARIABLE_FUNCTION.test(v.uncommented) },
+  { id: 933210, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES, description: 'callable expression called at once (`("sys"."tem")("id")`, `["system"][0]("id")`)', check: (v) => v.value.includes('(') && m.CALLABLE_EXPRESSION.test(v.stripped) },
+
+  // --- stream wrappers (933140, 933200) -------------------------------------------------------
+  { id: 933140, category: 'stream-wrapper', paranoia: 1, scope: 'value', kinds: VALUES, description: '`php://` stream (php://input, php://filter) as a parameter, body field or cookie value', check: (v) => v.value.includes('php:') && m.PHP_WRAPPER.test(v.value) },
+  { id: 933200, category: 'stream-wrapper', paranoia: 1, scope: 'value', kinds: VALUES, description: 'other stream wrapper as a value (`phar://`, `expect://`, `zip://`, `glob://`, `data:`, `file://` ...)', check: (v) => v.value.includes(':') && m.OTHER_WRAPPER.test(v.value) },
+
+  // --- traversal and local file inclusion (930) -------------------------------------------------
+  {
+    id: 930100, category: 'traversal', paranoia: 1, scope: 'request',
+    description: 'encoded path traversal in the URL (`%2e%2e%2f`, double-encoded `%252e`, overlong `%c0%ae`, `%u002e`)',
+    check: (r) => (r.encodedTraversal ? 'REQUEST_URI_RAW' : undefined),
+  },
+  {
+    id: 930110, category: 'traversal', paranoia: 1, scope: 'request',
+    description: 'path traversal in the path (`/../`, `/..\\`, `....//`)',
+    check: (r) => (m.DOT_DOT_SLASH.test(r.path) || r.path.endsWith('/..') ? 'REQUEST_FILENAME' : undefined),
+  },
+  { id: 930111, category: 'traversal', paranoia: 1, scope: 'value', kinds: ['arg', 'cookie'], description: 'path traversal in a parameter, body field or cookie (`../`, `..\\`, `....//`, any encoding)', check: (v) => v.value.includes('..') && m.DOT_DOT_SLASH.test(v.value) },
+  { id: 930120, category: 'traversal', paranoia: 1, scope: 'value', kinds: ['arg', 'cookie', 'header'], description: 'operating-system file named in a value (`/etc/passwd`, `/proc/self/environ`, `win.ini` ...)', check: (v) => m.OS_FILE.test(v.value) },
+  { id: 930121, category: 'traversal', paranoia: 1, scope: 'request', description: 'operating-system file named in the path', check: (r) => (m.OS_FILE.test(r.path) ? 'REQUEST_FILENAME' : undefined) },
+
+  // --- sensitive files (930130 and local) -------------------------------------------------------
+  { id: 930130, category: 'sensitive-file', paranoia: 1, scope: 'request', description: 'restricted file: `.env*`, `.git/`, `.svn/`, `.htpasswd`, `composer.*`, `vendor/` scripts, config backups', check: (r) => (m.RESTRICTED_FILE.test(r.path) ? 'REQUEST_FILENAME' : undefined) },
+  { id: 193010, category: 'sensitive-file', paranoia: 1, scope: 'request', description: 'backup or database dump (`.sql`, `.bak`, `.old`, `.swp`, `~`, `backup.zip` ...)', check: (r) => (m.BACKUP_FILE.test(r.path) ? 'REQUEST_FILENAME' : undefined) },
+  { id: 193011, category: 'sensitive-file', paranoia: 1, scope: 'request', description: 'PHP developer tool (PHPUnit `eval-stdin.php`, `phpinfo.php`, Adminer, profilers)', check: (r) => (m.DEV_TOOL.test(r.path) ? 'REQUEST_FILENAME' : undefined) },
+  { id: 193012, category: 'sensitive-file', paranoia: 1, scope: 'value', kinds: ['arg-name', 'cookie'], description: 'Xdebug trigger (`XDEBUG_SESSION_START`, `XDEBUG_TRIGGER` parameter or `XDEBUG_SESSION` cookie)', check: (v) => (v.kind === 'cookie' ? m.XDEBUG_TRIGGERS.has(v.name) : m.XDEBUG_TRIGGERS.has(v.value)) },
+
+  // --- PHP object injection (933170 and local) ---------------------------------------------------
+  { id: 933170, category: 'object-injection', paranoia: 1, scope: 'value', kinds: ['arg', 'cookie'], description: 'serialized PHP object (`O:8:"stdClass":...`, `C:...`), also inside a serialized array', check: (v) => v.value.includes(':{') && m.SERIALIZED_OBJECT.test(v.value) },
+  {
+    id: 193902, category: 'object-injection', paranoia: 1, scope: 'value', kinds: ['arg', 'cookie'],
+    description: 'base64-wrapped serialized PHP object',
+    check: (v) => {
+      const token = v.decoded.trim();
+      if (!m.BASE64_SERIALIZED.test(token)) return false;
+      return m.SERIALIZED_OBJECT.test(Buffer.from(token, 'base64').toString('latin1').toLowerCase());
+    },
+  },
+];
+
+/** What the HTTP/1.1 codec (src/listener/http1) refuses before any rule runs: listed, not duplicated. */
+export const CODEC_COVERED: readonly { readonly id: string; readonly description: string }[] = [
+  { id: '920100', description: 'malformed request line' },
+  { id: '920160', description: 'Content-Length that is not a number, or several that differ' },
+  { id: '920181', description: 'Content-Length together with Transfer-Encoding (request smuggling, RFC 9112 §6.1)' },
+  { id: '921140', description: 'bare CR or LF and obs-fold in header fields (header injection)' },
+  { id: '-', description: 'duplicate Host' },
+  { id: '-', description: 'bad chunk size or chunk framing' },
+  { id: '-', description: 'request line plus headers over limits.headerSize (431), body over the route limit (413)' },
+];
+
+export const RULES_BY_ID: ReadonlyMap<number, ShieldRule> = new Map(RULES.map((r) => [r.id, r]));
+
+/** The first byte of the query as php-cgi would see it after decoding (`%252d` too). */
+function percentDecodeRepeatedFirst(query: string): string {
+  let value = query.slice(0, 64);
+  for (let i = 0; i < 3; i++) value = percentDecode(value, true);
+  return value.charAt(0);
+}
