@@ -7,6 +7,7 @@
  *   npm run bench:fastcgi                       # 10 s per measurement
  *   BENCH_SECONDS=5 BENCH_CHILDREN=4 npm run bench:fastcgi
  *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=prof' BENCH_SCRIPTS=hello.php npm run bench:fastcgi
+ *   BENCH_SHIELD=compare npm run bench:fastcgi   # also Switchyard with `shield: false`, side by side
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -28,15 +29,20 @@ const workers = Number(process.env['BENCH_WORKERS'] ?? availableParallelism());
 /** Extra node flags for the gateway (a profile: `--cpu-prof --cpu-prof-dir=DIR`); workers inherit them. */
 const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter((a) => a !== '');
 const scripts = (process.env['BENCH_SCRIPTS'] ?? 'hello.php,work.php').split(',');
+/** `compare`: a second Switchyard, with the shield off, on a pool of its own; its row and the ratio follow. */
+const compareShield = process.env['BENCH_SHIELD'] === 'compare';
+/** A query the shield has to read (arguments, one with a leading `-`), as an application's URLs have. */
+const query = '?id=42&sort=-created_at&q=red+shoes';
 const root = fileURLToPath(new URL('../../../bench/fastcgi/app', import.meta.url));
 const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 
-async function startSwitchyard(socket: string, dir: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
-  const file = join(dir, 'switchyard.yaml');
+async function startSwitchyard(socket: string, dir: string, shield = true): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  const file = join(dir, shield ? 'switchyard.yaml' : 'switchyard-no-shield.yaml');
   await writeFile(
     file,
     `listen: 127.0.0.1:0
 accessLog: off
+${shield ? '' : 'shield: false'}
 upstreams:
   php: { type: fastcgi, address: 'unix:${socket}', root: '${root}', scripts: [hello.php, work.php], maxConnections: ${children} }
 routes:
@@ -88,8 +94,8 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-fastcgi-'));
   // One identical pool per proxy: a proxy's idle kept connection pins a php-fpm child, so a
   // shared pool would measure whoever held the children first.
-  const pools = await Promise.all([0, 1, 2].map(() => startPhpFpm({ root, children })));
-  const [plainPool, keepPool, switchyardPool] = pools as [(typeof pools)[0], (typeof pools)[0], (typeof pools)[0]];
+  const pools = await Promise.all((compareShield ? [0, 1, 2, 3] : [0, 1, 2]).map(() => startPhpFpm({ root, children })));
+  const [plainPool, keepPool, switchyardPool, unshieldedPool] = pools as [(typeof pools)[0], (typeof pools)[0], (typeof pools)[0], (typeof pools)[0] | undefined];
   const location = (pass: string, keep: boolean) => `root ${root};
     location ~ \\.php$ {
       include /etc/nginx/fastcgi_params;
@@ -101,6 +107,7 @@ async function main(): Promise<void> {
   const nginxPlain = await startNginx(location(`unix:${plainPool.socketPath}`, false), tuned);
   const nginxKeep = await startNginx(location('php', true), { ...tuned, http: `upstream php { server unix:${keepPool.socketPath}; keepalive ${children}; }` });
   const sy = await startSwitchyard(switchyardPool.socketPath, dir);
+  const bare = unshieldedPool === undefined ? undefined : await startSwitchyard(unshieldedPool.socketPath, dir, false);
   console.log(`php-fpm pm=static children=${children} (one identical pool each); wrk ${connections} connections, ${seconds}s per run`);
   console.log(`nginx: worker_processes auto; "nginx" is the stock fastcgi_pass, "nginx keep-alive" adds fastcgi_keep_conn + upstream keepalive; switchyard: ${workers} worker(s) (BENCH_WORKERS), maxConnections split between them`);
   try {
@@ -109,8 +116,9 @@ async function main(): Promise<void> {
       const targets: [string, string, number, number][] = [
         ['nginx', `http://127.0.0.1:${nginxPlain.port}/${script}`, pids.plain, plainPool.pid],
         ['nginx keep-alive', `http://127.0.0.1:${nginxKeep.port}/${script}`, pids.keep, keepPool.pid],
-        ['switchyard', `${sy.url}/${script}`, sy.pid, switchyardPool.pid],
+        ['switchyard', `${sy.url}/${script}${compareShield ? query : ''}`, sy.pid, switchyardPool.pid],
       ];
+      if (bare !== undefined && unshieldedPool !== undefined) targets.push(['switchyard no shield', `${bare.url}/${script}${query}`, bare.pid, unshieldedPool.pid]);
       const results = new Map<string, Measured>();
       for (const [name, url, proxyPid, poolPid] of targets) {
         await wrk(url, { connections, durationSeconds: 2 }); // warm up
@@ -125,9 +133,14 @@ async function main(): Promise<void> {
           `switchyard / ${name}: req/s ${(s.requestsPerSecond / n.requestsPerSecond).toFixed(2)}x, p99 ${(s.p99Ms / n.p99Ms).toFixed(2)}x, proxy cpu/req ${(s.proxyCpuUs / n.proxyCpuUs).toFixed(2)}x`,
         );
       }
+      const b = results.get('switchyard no shield');
+      if (b !== undefined) {
+        console.log(`shield on / off: req/s ${(s.requestsPerSecond / b.requestsPerSecond).toFixed(3)}x, p99 ${(s.p99Ms / b.p99Ms).toFixed(2)}x, proxy cpu/req ${(s.proxyCpuUs / b.proxyCpuUs).toFixed(3)}x`);
+      }
     }
   } finally {
     await sy.stop();
+    await bare?.stop();
     await nginxPlain.stop();
     await nginxKeep.stop();
     await Promise.all(pools.map((p) => p.stop()));
