@@ -17,6 +17,8 @@ export const catalogue = {
   SY_ERR_FILE_NOT_FOUND: { status: 500, title: 'file not found' },
   SY_ERR_FILE_UNREADABLE: { status: 500, title: 'file cannot be read' },
   SY_ERR_FILE_UNWRITABLE: { status: 500, title: 'file cannot be written' },
+  SY_ERR_SENSE_UNAVAILABLE: { status: 500, title: 'the kernel sensor cannot run on this machine' },
+  SY_ERR_SENSE_STOPPED: { status: 500, title: 'the kernel sensor stopped' },
 
   // --- configuration ------------------------------------------------------------------------
   SY_ERR_CONFIG_SYNTAX: { status: 500, title: 'configuration is not valid YAML' },
@@ -85,6 +87,7 @@ export const catalogue = {
   SY_ERR_ADMIN_UNAUTHORIZED: { status: 401, title: 'admin token missing or wrong' },
   SY_ERR_ADMIN_NOT_FOUND: { status: 404, title: 'no such admin endpoint' },
   SY_ERR_ADMIN_BAD_QUERY: { status: 400, title: 'admin query parameter is invalid' },
+  SY_ERR_ADMIN_BAD_BODY: { status: 400, title: 'admin request body is invalid' },
   SY_ERR_RELOAD_REJECTED: { status: 422, title: 'new configuration rejected; the running one keeps serving' },
 } as const satisfies Record<string, ErrorDefinition>;
 

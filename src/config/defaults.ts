@@ -51,4 +51,5 @@ export const defaults = Object.freeze({
     serviceName: 'switchyard',
     heatmap: Object.freeze({ slice: 1_000, keep: 15 * 60_000 }),
   }),
+  sense: Object.freeze({ exec: Object.freeze({ kill: false }), keep: 1_000 }),
 });

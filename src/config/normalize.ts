@@ -20,6 +20,7 @@ import type {
   ListenAddress,
   MiddlewareConfig,
   RouteConfig,
+  SenseConfig,
   TelemetryConfig,
   UpstreamConfig,
 } from './types.js';
@@ -195,10 +196,17 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
       accessLog: { target: accessLogTarget((raw['accessLog'] as string | undefined) ?? defaults.accessLog, baseDir) },
       telemetry: telemetryConfig((raw['telemetry'] ?? {}) as Raw),
       shield: shieldConfig(raw['shield'], fail),
+      sense: senseConfig(raw['sense'] as Raw | undefined),
       source,
     },
     problems,
   };
+}
+
+function senseConfig(raw: Raw | undefined): SenseConfig | undefined {
+  if (raw === undefined) return undefined;
+  const exec = (raw['exec'] ?? {}) as Raw;
+  return { exec: { kill: (exec['kill'] as boolean | undefined) ?? defaults.sense.exec.kill }, keep: (raw['keep'] as number | undefined) ?? defaults.sense.keep };
 }
 
 function telemetryConfig(raw: Raw): TelemetryConfig {

@@ -16,6 +16,8 @@ export interface GatewayConfig {
   readonly telemetry: TelemetryConfig;
   /** The security shield in front of FastCGI routes (docs/shield.md). */
   readonly shield: ShieldConfig;
+  /** What the gateway does for `switchyard sense`; undefined when `sense` is absent. */
+  readonly sense?: SenseConfig | undefined;
   /** Absolute path of the file this came from, for resolving relative paths; undefined in tests. */
   readonly source: string | undefined;
 }
@@ -51,6 +53,13 @@ export interface TimeoutsConfig {
 export interface AccessLogConfig {
   /** `stdout`, `off`, or a file path. */
   readonly target: string;
+}
+
+export interface SenseConfig {
+  /** Kill a php-fpm worker that starts a program, and that program (default false). */
+  readonly exec: { readonly kill: boolean };
+  /** How many events `GET /admin/sense` keeps, the newest (default 1000). */
+  readonly keep: number;
 }
 
 export interface TelemetryConfig {
