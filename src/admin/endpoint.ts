@@ -6,6 +6,7 @@ import type { Exchange, ExchangeResponse } from '../listener/exchange.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { UpstreamView } from '../cluster/upstream-view.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
+import type { SenseLog } from '../sense/sense-log.js';
 
 export type ReloadOutcome = { readonly reloaded: true } | { readonly reloaded: false; readonly problems: readonly string[] };
 
@@ -16,6 +17,8 @@ export interface AdminContext {
   readonly upstreams?: () => Promise<readonly UpstreamView[]>;
   /** Metrics, heatmaps, correlation; undefined when `telemetry.metrics` is off and tracing unset. */
   readonly telemetry?: Telemetry | undefined;
+  /** The kernel sensor's events (`switchyard sense`); absent in the primary of several workers. */
+  readonly sense?: SenseLog | undefined;
 }
 
 export interface AdminEndpoint {

@@ -7,5 +7,6 @@ import { metricsEndpoint } from './metrics.js';
 import { heatmapEndpoint } from './heatmap.js';
 import { correlationEndpoint } from './correlation.js';
 import { dashboardEndpoints } from './dashboard/dashboard.js';
+import { senseListEndpoint, sensePostEndpoint } from './sense.js';
 
-export const adminEndpoints: readonly AdminEndpoint[] = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, metricsEndpoint, heatmapEndpoint, correlationEndpoint, ...dashboardEndpoints];
+export const adminEndpoints: readonly AdminEndpoint[] = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, metricsEndpoint, heatmapEndpoint, correlationEndpoint, senseListEndpoint, sensePostEndpoint, ...dashboardEndpoints];

@@ -16,6 +16,7 @@ import type { ReloadOutcome } from '../admin/endpoint.js';
 import { serverUrl } from '../listener/http-listener.js';
 import type { ListenAddress } from '../config/types.js';
 import type { Server } from 'node:http';
+import { SenseLog } from '../sense/sense-log.js';
 
 export interface StartOptions {
   readonly file: string;
@@ -66,6 +67,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     admin?.close();
     admin?.closeAllConnections();
     stopping ??= gateway.stop().then(async () => {
+      sense.close();
       await telemetry?.stop();
       removeSignals();
       announce({}, 'switchyard stopped');
@@ -89,10 +91,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const configured = gateway.runtime.config.admin;
   const adminConfig = configured === undefined || options.adminListen === undefined ? configured : { ...configured, listen: options.adminListen };
   const telemetry = startTelemetry(gateway.runtime.config.telemetry, gateway, log);
+  const sense = new SenseLog(() => gateway.runtime.config);
   const admin =
     adminConfig === undefined
       ? undefined
-      : await startAdminServer(adminConfig, adminEndpoints, { gateway, reload, telemetry }, log).catch(async (err: unknown) => {
+      : await startAdminServer(adminConfig, adminEndpoints, { gateway, reload, telemetry, sense }, log).catch(async (err: unknown) => {
+          sense.close();
           await gateway.stop(0);
           await telemetry?.stop();
           throw err;

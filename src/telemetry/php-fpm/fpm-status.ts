@@ -36,6 +36,11 @@ export class FpmStatusError extends Error {
 }
 
 export async function fetchFpmStatus(address: ListenAddress, statusPath: string, timeoutMs: number): Promise<FpmStatus> {
+  return parseFpmStatus(await fetchFpmStatusPage(address, statusPath, 'json', timeoutMs));
+}
+
+/** The status page's raw CGI response for a query (`json`, `full&json`). */
+export async function fetchFpmStatusPage(address: ListenAddress, statusPath: string, query: string, timeoutMs: number): Promise<string> {
   const conn = await FastcgiConnection.connect(address, 'php-fpm status', timeoutMs, timeoutMs);
   const body = await new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -49,15 +54,15 @@ export async function fetchFpmStatus(address: ListenAddress, statusPath: string,
       ['REQUEST_METHOD', 'GET'],
       ['SCRIPT_NAME', statusPath],
       ['SCRIPT_FILENAME', statusPath],
-      ['REQUEST_URI', `${statusPath}?json`],
+      ['REQUEST_URI', `${statusPath}?${query}`],
       ['DOCUMENT_URI', statusPath],
-      ['QUERY_STRING', 'json'],
+      ['QUERY_STRING', query],
       ['SERVER_SOFTWARE', 'switchyard'],
       ['GATEWAY_INTERFACE', 'CGI/1.1'],
     ];
     conn.begin(sink, encodeParams(params), false, true);
   }).finally(() => conn.destroy());
-  return parseFpmStatus(body.toString('utf8'));
+  return body.toString('utf8');
 }
 
 /** Parses a CGI response holding php-fpm's JSON status; throws FpmStatusError on anything else. */
