@@ -14,6 +14,8 @@ export const systemPackages = [
   { name: 'chromium', proves: '/usr/bin/chromium', programs: ['chromium'], for: 'loading the dashboard in the admin tests' },
   { name: 'goaccess', proves: '/usr/bin/goaccess', programs: ['goaccess'], for: 'the logs tests and bench:logs compare against GoAccess' },
   { name: 'git', proves: '/usr/bin/git', programs: ['git'], for: '`proto breaking --against REF` and the pre-commit hook' },
+  { name: 'bpftrace', proves: '/usr/bin/bpftrace', programs: ['bpftrace'], for: '`switchyard sense`, the kernel sensor, and its tests' },
+  { name: 'mount', proves: '/bin/mount', programs: ['mount'], for: '`switchyard sense` mounts tracefs when it is missing' },
 ];
 
 /** What the benchmarks start besides those (each benchmark's README says how to install them). */

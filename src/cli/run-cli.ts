@@ -21,6 +21,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandFactory>>> = {
   logs: async () => (await import('../tools/logs/command.js')).logsCommand,
   proto: async () => (await import('../tools/proto/command.js')).protoCommand,
   shield: async () => (await import('./commands/shield.js')).shieldCommand,
+  sense: async () => (await import('../sense/command.js')).senseCommand,
 };
 
 export async function runCli(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
