@@ -10,6 +10,10 @@
  * the endpoints are out at once, but one may always be (Envoy). When the time is up the endpoint
  * comes back half-open: one request at a time; the first success closes it, the first failure
  * ejects it again for longer.
+ *
+ * The kernel sensor (`switchyard sense`) adds a signal the gateway cannot see itself: TCP
+ * retransmits on connections to an endpoint (packet loss, a peer that stopped acknowledging).
+ * `retransmits` of them within one interval eject it, reason `retransmits`.
  */
 import type { OutlierDetectionConfig } from '../config/types.js';
 import type { Endpoint } from './endpoint.js';
@@ -19,7 +23,7 @@ export type LocalFailure = 'connect' | 'reset' | 'timeout' | 'protocol';
 /** What one attempt came to: an HTTP status, or a failure of the gateway's own making. */
 export type Outcome = { readonly status: number; readonly latencyMs: number } | { readonly failure: LocalFailure; readonly latencyMs: number };
 
-export type EjectionReason = 'consecutive-5xx' | 'consecutive-gateway-failure' | 'success-rate' | 'latency' | 'half-open-failure';
+export type EjectionReason = 'consecutive-5xx' | 'consecutive-gateway-failure' | 'success-rate' | 'latency' | 'half-open-failure' | 'retransmits';
 
 export interface EjectionEvent {
   readonly endpoint: Endpoint;
@@ -35,6 +39,8 @@ interface Tally {
   requests: number;
   successes: number;
   latencySum: number;
+  /** TCP retransmits the kernel sensor reported this interval. */
+  retransmits: number;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -45,13 +51,13 @@ export class OutlierDetector {
   readonly #interval: NodeJS.Timeout;
   readonly #onChange: (change: OutlierChange) => void;
   /** Ejections made so far, by reason (for the admin view). */
-  readonly ejectionsTotal: Record<EjectionReason, number> = { 'consecutive-5xx': 0, 'consecutive-gateway-failure': 0, 'success-rate': 0, latency: 0, 'half-open-failure': 0 };
+  readonly ejectionsTotal: Record<EjectionReason, number> = { 'consecutive-5xx': 0, 'consecutive-gateway-failure': 0, 'success-rate': 0, latency: 0, 'half-open-failure': 0, retransmits: 0 };
 
   constructor(config: OutlierDetectionConfig, endpoints: readonly Endpoint[], onChange: (change: OutlierChange) => void = () => {}) {
     this.#config = config;
     this.#endpoints = endpoints;
     this.#onChange = onChange;
-    for (const e of endpoints) this.#tallies.set(e, { consecutive5xx: 0, consecutiveGateway: 0, requests: 0, successes: 0, latencySum: 0, timer: undefined });
+    for (const e of endpoints) this.#tallies.set(e, { consecutive5xx: 0, consecutiveGateway: 0, requests: 0, successes: 0, latencySum: 0, retransmits: 0, timer: undefined });
     this.#interval = setInterval(() => this.sweep(), config.interval);
     this.#interval.unref();
   }
@@ -81,6 +87,18 @@ export class OutlierDetector {
     const c = this.#config;
     if (c.consecutive5xx > 0 && t.consecutive5xx >= c.consecutive5xx) this.#eject(endpoint, 'consecutive-5xx');
     else if (c.consecutiveGatewayFailure > 0 && t.consecutiveGateway >= c.consecutiveGatewayFailure) this.#eject(endpoint, 'consecutive-gateway-failure');
+  }
+
+  /** A TCP retransmit on a connection to the endpoint, as the kernel sensor saw it. */
+  recordRetransmit(endpoint: Endpoint): void {
+    const t = this.#tallies.get(endpoint);
+    if (t === undefined) return;
+    t.retransmits++;
+    const limit = this.#config.retransmits;
+    if (limit > 0 && t.retransmits >= limit && endpoint.ejection === 'none') {
+      t.retransmits = 0;
+      this.#eject(endpoint, 'retransmits');
+    }
   }
 
   /** The interval's work: statistical outliers, decay of ejection counts, fresh tallies. */
@@ -115,6 +133,7 @@ export class OutlierDetector {
       t.requests = 0;
       t.successes = 0;
       t.latencySum = 0;
+      t.retransmits = 0;
     }
   }
 

@@ -33,6 +33,8 @@ export const defaults = Object.freeze({
       successRateRequestVolume: 100,
       successRateStdevFactor: 1.9,
       latencyFactor: 3,
+      // Only counted while `switchyard sense` runs; a healthy network retransmits far less.
+      retransmits: 20,
     }),
     // Envoy's circuit-breaker threshold defaults.
     circuitBreaker: Object.freeze({ maxConnections: 1024, maxPending: 1024, maxRequests: 1024, maxRetries: 3 }),

@@ -102,6 +102,7 @@ export function normalizeHttpUpstream(name: string, value: Raw, at: (string | nu
       successRateRequestVolume: num(od, 'successRateRequestVolume', odd.successRateRequestVolume),
       successRateStdevFactor: num(od, 'successRateStdevFactor', odd.successRateStdevFactor),
       latencyFactor: num(od, 'latencyFactor', odd.latencyFactor),
+      retransmits: num(od, 'retransmits', odd.retransmits),
     },
     circuitBreaker: {
       maxConnections: num(cb, 'maxConnections', d.circuitBreaker.maxConnections),

@@ -172,6 +172,8 @@ export interface OutlierDetectionConfig {
   readonly successRateRequestVolume: number;
   readonly successRateStdevFactor: number;
   readonly latencyFactor: number;
+  /** TCP retransmits to one endpoint within an interval that eject it, as `switchyard sense` reports them; 0 disables. */
+  readonly retransmits: number;
 }
 
 export interface CircuitBreakerConfig {

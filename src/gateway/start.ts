@@ -17,6 +17,7 @@ import { serverUrl } from '../listener/http-listener.js';
 import type { ListenAddress } from '../config/types.js';
 import type { Server } from 'node:http';
 import { SenseLog } from '../sense/sense-log.js';
+import { feedClusters } from '../sense/feed-clusters.js';
 
 export interface StartOptions {
   readonly file: string;
@@ -91,7 +92,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const configured = gateway.runtime.config.admin;
   const adminConfig = configured === undefined || options.adminListen === undefined ? configured : { ...configured, listen: options.adminListen };
   const telemetry = startTelemetry(gateway.runtime.config.telemetry, gateway, log);
-  const sense = new SenseLog(() => gateway.runtime.config);
+  const sense = new SenseLog(() => gateway.runtime.config, feedClusters(gateway));
   const admin =
     adminConfig === undefined
       ? undefined
