@@ -6,7 +6,8 @@
  * reported once every worker answered), and runs the admin listener itself, gathering the
  * workers' views (GET /admin/upstreams lists each worker's; /metrics, /admin/heatmap,
  * /admin/correlation and /dashboard/state merge their registries, heatmaps, reports and tables);
- * the dashboard's page and assets are forwarded to one worker's private admin listener.
+ * the dashboard's page and assets are forwarded to one worker's private admin listener;
+ * /admin/sense posts go to every worker (src/process/merged-sense.ts).
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Server } from 'node:http';
@@ -26,6 +27,8 @@ import { mergedMetricsEndpoint } from './merged-metrics.js';
 import { mergedHeatmapEndpoint } from './merged-heatmap.js';
 import { mergedCorrelationEndpoint } from './merged-correlation.js';
 import { mergedDashboardStateEndpoint } from './merged-dashboard-state.js';
+import { mergedSenseEndpoints } from './merged-sense.js';
+import { defaults } from '../config/defaults.js';
 import type { AdminContext, AdminEndpoint, ReloadOutcome } from '../admin/endpoint.js';
 import type { UpstreamView } from '../cluster/upstream-view.js';
 import type { PrimaryMessage, WorkerMessage } from './messages.js';
@@ -146,7 +149,8 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
 
   const workerAdmins = () => [...workers.values()].filter((w) => w.admin !== undefined && w.worker.isConnected()).map((w) => w.admin as string);
   // The admin address is bound before any worker starts: when it is taken, nothing was started.
-  const admin = runtime.config.admin === undefined ? undefined : await startPrimaryAdmin(runtime.config.admin, { reload, upstreams }, metrics, workerAdmins, log);
+  const senseKeep = () => (runtime.config.sense ?? defaults.sense).keep;
+  const admin = runtime.config.admin === undefined ? undefined : await startPrimaryAdmin(runtime.config.admin, { reload, upstreams }, metrics, workerAdmins, senseKeep, log);
 
   let listen: readonly string[];
   try {
@@ -190,11 +194,12 @@ async function startPrimaryAdmin(
   views: Pick<AdminContext, 'reload' | 'upstreams'>,
   metrics: Parameters<typeof mergedMetricsEndpoint>[0],
   workerAdmins: () => readonly string[],
+  senseKeep: () => number,
   log: Logger,
 ): Promise<Server> {
   // These are answered here from every worker; the rest of the list (the dashboard's page and
   // assets) is forwarded to one worker. None of these reads `gateway`, which lives in the workers.
-  const own = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, mergedMetricsEndpoint(metrics), mergedHeatmapEndpoint(workerAdmins), mergedCorrelationEndpoint(workerAdmins), mergedDashboardStateEndpoint(workerAdmins)];
+  const own = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, mergedMetricsEndpoint(metrics), mergedHeatmapEndpoint(workerAdmins), mergedCorrelationEndpoint(workerAdmins), mergedDashboardStateEndpoint(workerAdmins), ...mergedSenseEndpoints(workerAdmins, senseKeep)];
   const answered = (e: AdminEndpoint) => own.some((o) => o.method === e.method && o.path === e.path);
   const endpoints = [...own, ...adminEndpoints.filter((e) => !answered(e)).map((e) => forwardedEndpoint(e, () => workerAdmins()[0]))];
   const context = { ...views, gateway: undefined } as unknown as AdminContext;
