@@ -11,6 +11,8 @@
  *   SY1 exec    <pid> <worker pid> <worker comm> <comm> <argv, NUL-separated>
  *   SY1 tcp     <pid> <comm> <family> <sport> <dport> <saddr> <daddr> <old state> <new state>
  *   SY1 retrans <pid> <comm> <family> <sport> <dport> <saddr> <daddr> <state>
+ *   SY1 ready   (once: bpftrace runs BEGIN after every probe is attached; its own
+ *                "Attaching N probes..." comes before they are)
  */
 
 /** How much of a started program's argv is read (a BPF program's stack is 512 bytes). */
@@ -30,6 +32,7 @@ export function bpftraceProgram(options: ProgramOptions): string {
   // a listener on this machine (the upstream's own side) is not watched.
   const portTest = ports.map((p) => `args->dport == ${p}`).join(' || ');
   const probes = [
+    `BEGIN { printf("SY1\\tready\\n"); }`,
     `tracepoint:sched:sched_process_exec / strncmp(curtask->real_parent->comm, "${options.workerComm}", ${options.workerComm.length}) == 0 /
 {
   $len = curtask->mm->arg_end - curtask->mm->arg_start;

@@ -57,7 +57,8 @@ export class Sensor {
   }
 
   /**
-   * Starts bpftrace; resolves with the number of tracepoints once they are attached, rejects when
+   * Starts bpftrace; resolves with the number of tracepoints once they are attached (its BEGIN
+   * probe has run), rejects when
    * bpftrace ends first. `done` settles when bpftrace ends afterwards (rejects unless stopped).
    */
   start(): { attached: Promise<number>; done: Promise<void> } {
@@ -67,10 +68,13 @@ export class Sensor {
     this.#child = child;
     let attach: (n: number) => void = () => {};
     const attached = new Promise<number>((resolve) => (attach = resolve));
+    let probes = 0;
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      // Printed before attaching; the count includes BEGIN.
       const header = /^Attaching (\d+) probes?\.\.\.$/.exec(line);
-      if (header !== null) return attach(Number(header[1]));
-      this.#read(line);
+      if (header !== null) probes = Number(header[1]) - 1;
+      else if (line === 'SY1\tready') attach(probes);
+      else this.#read(line);
     });
     createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => {
       if (line.trim() === '' || HARMLESS.test(line)) return;
