@@ -15,7 +15,7 @@ export const systemPackages = [
   { name: 'goaccess', proves: '/usr/bin/goaccess', programs: ['goaccess'], for: 'the logs tests and bench:logs compare against GoAccess' },
   { name: 'git', proves: '/usr/bin/git', programs: ['git'], for: '`proto breaking --against REF` and the pre-commit hook' },
   { name: 'bpftrace', proves: '/usr/bin/bpftrace', programs: ['bpftrace'], for: '`switchyard sense`, the kernel sensor, and its tests' },
-  { name: 'mount', proves: '/bin/mount', programs: ['mount'], for: '`switchyard sense` mounts tracefs when it is missing' },
+  { name: 'mount', proves: '/bin/mount', programs: ['mount', 'umount'], for: '`switchyard sense` mounts tracefs when it is missing; its test unmounts its own' },
 ];
 
 /** What the benchmarks start besides those (each benchmark's README says how to install them). */
