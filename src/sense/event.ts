@@ -36,7 +36,7 @@ export function senseEventProblem(value: unknown): string | undefined {
   if (typeof e['kind'] !== 'string' || !KINDS.has(e['kind'])) return `kind must be one of ${[...KINDS].join(', ')}`;
   if (!Number.isInteger(e['pid'])) return 'pid must be an integer';
   if (typeof e['comm'] !== 'string') return 'comm must be a string';
-  for (const key of ['command', 'from', 'to', 'address', 'time'] as const) {
+  for (const key of ['command', 'from', 'to', 'address', 'time', 'requestId'] as const) {
     if (e[key] !== undefined && e[key] !== null && typeof e[key] !== 'string') return `${key} must be a string or null`;
   }
   for (const key of ['port', 'child'] as const) {
