@@ -31,9 +31,7 @@ export class HttpListener extends Server {
   #sweep: NodeJS.Timeout | undefined;
 
   constructor(options: ListenerOptions) {
-    // Half-open: a client that sends its request and then its FIN (`printf ... | nc`) still
-    // gets the answer; the connection ends once it is written.
-    super({ noDelay: true, allowHalfOpen: true });
+    super({ noDelay: true });
     const { limits, timeouts } = options;
     const connectionOptions = {
       maxHeaderBytes: limits.headerSize,
