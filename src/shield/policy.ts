@@ -42,6 +42,9 @@ export function ruleMode(rule: ShieldRule, shield: ShieldConfig, route: RouteShi
 /** Whether the shield runs on a route at all. */
 export function shieldApplies(shield: ShieldConfig, route: RouteShieldConfig | undefined, fastcgi: boolean): boolean {
   if (route?.enabled !== undefined) return route.enabled;
+  // A route that sets `shield: { ... }` asks for it on any upstream (docs/shield.md), unless the
+  // top level turned it off everywhere.
+  if (route !== undefined) return shield.enabled;
   return shield.enabled && fastcgi;
 }
 
