@@ -6,6 +6,7 @@
  * rule above the paranoia level runs only when named explicitly.
  */
 import type { RouteShieldConfig, ShieldConfig, ShieldMode } from '../config/types.js';
+import { closest } from '../config/did-you-mean.js';
 import { CATEGORIES, RULES, RULES_BY_ID, type RequestRule, type ShieldRule, type ValueKind, type ValueRule } from './catalogue.js';
 
 export interface Active<R extends ShieldRule> {
@@ -25,7 +26,8 @@ export interface ShieldPolicy {
 export function unknownRuleKey(key: string): string | undefined {
   if ((CATEGORIES as readonly string[]).includes(key)) return undefined;
   if (/^\d+$/.test(key) && RULES_BY_ID.has(Number(key))) return undefined;
-  return `'${key}' is neither a shield rule id nor a category (${CATEGORIES.join(', ')}); \`switchyard shield rules\` lists the ids`;
+  const hint = closest(key, CATEGORIES);
+  return `'${key}' is neither a shield rule id nor a category${hint === undefined ? '' : ` (did you mean '${hint}'?)`}: the categories are ${CATEGORIES.join(', ')}; \`switchyard shield rules\` lists the ids`;
 }
 
 /** The action of `rule` under these settings, or 'off'. */
