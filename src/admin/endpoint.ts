@@ -7,6 +7,7 @@ import type { Gateway } from '../gateway/gateway.js';
 import type { UpstreamView } from '../cluster/upstream-view.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import type { SenseLog } from '../sense/sense-log.js';
+import type { ShieldBlocks } from '../shield/shield-blocks.js';
 
 export type ReloadOutcome = { readonly reloaded: true } | { readonly reloaded: false; readonly problems: readonly string[] };
 
@@ -19,6 +20,8 @@ export interface AdminContext {
   readonly telemetry?: Telemetry | undefined;
   /** The kernel sensor's events (`switchyard sense`); absent in the primary of several workers. */
   readonly sense?: SenseLog | undefined;
+  /** The shield's recent blocks (`GET /admin/shield`); absent in the primary of several workers. */
+  readonly shieldBlocks?: ShieldBlocks | undefined;
 }
 
 export interface AdminEndpoint {

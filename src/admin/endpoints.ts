@@ -8,5 +8,6 @@ import { heatmapEndpoint } from './heatmap.js';
 import { correlationEndpoint } from './correlation.js';
 import { dashboardEndpoints } from './dashboard/dashboard.js';
 import { senseListEndpoint, sensePostEndpoint } from './sense.js';
+import { shieldEndpoint } from './shield.js';
 
-export const adminEndpoints: readonly AdminEndpoint[] = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, metricsEndpoint, heatmapEndpoint, correlationEndpoint, senseListEndpoint, sensePostEndpoint, ...dashboardEndpoints];
+export const adminEndpoints: readonly AdminEndpoint[] = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, metricsEndpoint, heatmapEndpoint, correlationEndpoint, senseListEndpoint, sensePostEndpoint, shieldEndpoint, ...dashboardEndpoints];

@@ -17,6 +17,7 @@ import { serverUrl } from '../listener/http-listener.js';
 import type { ListenAddress } from '../config/types.js';
 import type { Server } from 'node:http';
 import { SenseLog } from '../sense/sense-log.js';
+import { ShieldBlocks } from '../shield/shield-blocks.js';
 import { feedClusters } from '../sense/feed-clusters.js';
 
 export interface StartOptions {
@@ -69,6 +70,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     admin?.closeAllConnections();
     stopping ??= gateway.stop().then(async () => {
       sense.close();
+      shieldBlocks.close();
       await telemetry?.stop();
       removeSignals();
       announce({}, 'switchyard stopped');
@@ -93,11 +95,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const adminConfig = configured === undefined || options.adminListen === undefined ? configured : { ...configured, listen: options.adminListen };
   const telemetry = startTelemetry(gateway.runtime.config.telemetry, gateway, log);
   const sense = new SenseLog(() => gateway.runtime.config, feedClusters(gateway));
+  const shieldBlocks = new ShieldBlocks();
   const admin =
     adminConfig === undefined
       ? undefined
-      : await startAdminServer(adminConfig, adminEndpoints, { gateway, reload, telemetry, sense }, log).catch(async (err: unknown) => {
+      : await startAdminServer(adminConfig, adminEndpoints, { gateway, reload, telemetry, sense, shieldBlocks }, log).catch(async (err: unknown) => {
           sense.close();
+          shieldBlocks.close();
           await gateway.stop(0);
           await telemetry?.stop();
           throw err;

@@ -7,7 +7,8 @@
  * workers' views (GET /admin/upstreams lists each worker's; /metrics, /admin/heatmap,
  * /admin/correlation and /dashboard/state merge their registries, heatmaps, reports and tables);
  * the dashboard's page and assets are forwarded to one worker's private admin listener;
- * /admin/sense posts go to every worker (src/process/merged-sense.ts).
+ * /admin/sense posts go to every worker (src/process/merged-sense.ts); /admin/shield merges their
+ * recent blocks (src/process/merged-shield.ts).
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Server } from 'node:http';
@@ -28,6 +29,7 @@ import { mergedHeatmapEndpoint } from './merged-heatmap.js';
 import { mergedCorrelationEndpoint } from './merged-correlation.js';
 import { mergedDashboardStateEndpoint } from './merged-dashboard-state.js';
 import { mergedSenseEndpoints } from './merged-sense.js';
+import { mergedShieldEndpoint } from './merged-shield.js';
 import { defaults } from '../config/defaults.js';
 import type { AdminContext, AdminEndpoint, ReloadOutcome } from '../admin/endpoint.js';
 import type { UpstreamView } from '../cluster/upstream-view.js';
@@ -199,7 +201,7 @@ async function startPrimaryAdmin(
 ): Promise<Server> {
   // These are answered here from every worker; the rest of the list (the dashboard's page and
   // assets) is forwarded to one worker. None of these reads `gateway`, which lives in the workers.
-  const own = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, mergedMetricsEndpoint(metrics), mergedHeatmapEndpoint(workerAdmins), mergedCorrelationEndpoint(workerAdmins), mergedDashboardStateEndpoint(workerAdmins), ...mergedSenseEndpoints(workerAdmins, senseKeep)];
+  const own = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, mergedMetricsEndpoint(metrics), mergedHeatmapEndpoint(workerAdmins), mergedCorrelationEndpoint(workerAdmins), mergedDashboardStateEndpoint(workerAdmins), ...mergedSenseEndpoints(workerAdmins, senseKeep), mergedShieldEndpoint(workerAdmins)];
   const answered = (e: AdminEndpoint) => own.some((o) => o.method === e.method && o.path === e.path);
   const endpoints = [...own, ...adminEndpoints.filter((e) => !answered(e)).map((e) => forwardedEndpoint(e, () => workerAdmins()[0]))];
   const context = { ...views, gateway: undefined } as unknown as AdminContext;

@@ -84,7 +84,7 @@ function matched(exchange: Exchange, active: Active<ShieldRule>, part: string, d
     { shield: { rule: rule.id, category: rule.category, paranoia: rule.paranoia, action, part, data: data.slice(0, 128), requestId: exchange.id } },
     action === 'block' ? `shield rule ${rule.id} blocked the request` : `shield rule ${rule.id} matched (log only)`,
   );
-  if (channels.shieldMatch.hasSubscribers) channels.shieldMatch.publish({ exchange, rule: rule.id, category: rule.category, action } satisfies ShieldMatchMessage);
+  if (channels.shieldMatch.hasSubscribers) channels.shieldMatch.publish({ exchange, rule: rule.id, category: rule.category, action, part } satisfies ShieldMatchMessage);
   if (action === 'log') return;
   throw new SwitchyardError(rule.framing === true ? 'SY_ERR_SHIELD_FRAMING' : 'SY_ERR_SHIELD_BLOCKED', `shield rule ${rule.id} (${rule.category}) matched ${part}: ${rule.description}`, {
     members: { rule: rule.id, category: rule.category },

@@ -55,6 +55,8 @@ export interface ShieldMatchMessage {
   readonly category: string;
   /** `block`: the request was answered 403/400; `log`: it went on. */
   readonly action: 'block' | 'log';
+  /** What matched, in ModSecurity's words (`ARGS:page`, `REQUEST_FILENAME`). */
+  readonly part: string;
 }
 
 export const channels = {
