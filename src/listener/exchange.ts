@@ -27,7 +27,8 @@ export interface ExchangeResponse extends Writable {
   statusCode: number;
   readonly headersSent: boolean;
   shouldKeepAlive: boolean;
-  writeHead(statusCode: number, headers?: OutgoingHttpHeaders): this;
+  /** `headers` as an object or as [name, value, ...] pairs (node accepts both). */
+  writeHead(statusCode: number, headers?: OutgoingHttpHeaders | string[]): this;
   setHeader(name: string, value: number | string | readonly string[]): this;
   flushHeaders(): void;
 }
@@ -119,6 +120,16 @@ export class Exchange {
   writeHead(status: number, headers: OutgoingHttpHeaders): void {
     this.applyHeadHooks(status, headers);
     this.res.writeHead(status, headers);
+  }
+
+  /**
+   * `writeHead` for a head held as [name, value, ...] pairs with lowercased names (a proxied
+   * response's): passed on as they are, unless a filter hooks the head, which then edits the
+   * object made from them.
+   */
+  writeHeadFields(status: number, fields: string[], toObject: (fields: readonly string[]) => OutgoingHttpHeaders): void {
+    if (this.#headHooks === undefined) this.res.writeHead(status, fields);
+    else this.writeHead(status, toObject(fields));
   }
 
   /** The filters' edits to a response head, for a head written other than by `writeHead` (101). */

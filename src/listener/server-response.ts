@@ -97,7 +97,7 @@ export class ServerResponse extends Writable {
     return out;
   }
 
-  writeHead(statusCode: number, reason?: string | OutgoingHttpHeaders, headers?: OutgoingHttpHeaders): this {
+  writeHead(statusCode: number, reason?: string | OutgoingFields, headers?: OutgoingFields): this {
     if (this.destroyed) return this;
     if (this.headersSent) throw headersSentError('write');
     this.statusCode = statusCode;
@@ -162,7 +162,7 @@ export class ServerResponse extends Writable {
     callback(null);
   }
 
-  #makeHead(extra: OutgoingHttpHeaders | undefined): void {
+  #makeHead(extra: OutgoingFields | undefined): void {
     const request = this.#request;
     const serialized = serializeResponseHead({
       status: this.statusCode,
@@ -180,13 +180,26 @@ export class ServerResponse extends Writable {
   }
 
   /** setHeader's fields with writeHead's on top (a name in both: writeHead's value), as node merges. */
-  #mergedFields(extra: OutgoingHttpHeaders | undefined): OutgoingFields {
+  #mergedFields(extra: OutgoingFields | undefined): OutgoingFields {
     if (this.#fields === undefined) return extra ?? {};
+    if (Array.isArray(extra)) return this.#mergedPairs(extra);
     const merged: OutgoingHttpHeaders = {};
     const overridden = new Set<string>();
     if (extra !== undefined) for (const name of Object.keys(extra)) overridden.add(name.toLowerCase());
     for (const [lower, { name, value }] of this.#fields) if (!overridden.has(lower)) merged[name] = value as string | string[] | number;
-    return extra === undefined ? merged : Object.assign(merged, extra);
+    return extra === undefined ? merged : Object.assign(merged, extra as OutgoingHttpHeaders);
+  }
+
+  /** The same merge for writeHead's [name, value, ...] pairs: one array, no object on the way. */
+  #mergedPairs(extra: readonly string[]): string[] {
+    const merged: string[] = [];
+    for (const [lower, { name, value }] of this.#fields as Map<string, { name: string; value: HeaderValue }>) {
+      if (namesField(extra, lower)) continue;
+      if (Array.isArray(value)) for (const v of value as readonly string[]) merged.push(name, v);
+      else merged.push(name, String(value));
+    }
+    for (let i = 0; i < extra.length; i++) merged.push(extra[i] as string);
+    return merged;
   }
 
   /** The bytes that carry `chunk` under the response's framing; undefined when none go out. */
@@ -246,6 +259,15 @@ export class ServerResponse extends Writable {
     };
     socket.on('drain', done).on('close', done);
   }
+}
+
+/** Whether pairs hold field `lower` (a lowercase name), whatever their names' case. */
+function namesField(pairs: readonly string[], lower: string): boolean {
+  for (let i = 0; i < pairs.length; i += 2) {
+    const name = pairs[i] as string;
+    if (name.length === lower.length && (name === lower || name.toLowerCase() === lower)) return true;
+  }
+  return false;
 }
 
 function headersSentError(action: string): Error {

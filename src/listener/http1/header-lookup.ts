@@ -13,7 +13,8 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
-const FIRST_WINS: ReadonlySet<string> = new Set([
+/** Fields node keeps the first value of (its singletons); the proxy's head forwarding follows them too. */
+export const FIRST_WINS: ReadonlySet<string> = new Set([
   'age',
   'authorization',
   'content-length',

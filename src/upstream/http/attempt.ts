@@ -17,6 +17,7 @@ import type { Exchange } from '../../listener/exchange.js';
 import type { ResponseHead } from '../../listener/http1/response-head.js';
 import { SwitchyardError } from '../../errors.js';
 import { appendVia, endToEndHeaders } from './hop-by-hop.js';
+import { fieldsObject, forwardedResponseFields } from './response-fields.js';
 import type { ConnectionUser, UpstreamConnection } from './upstream-connection.js';
 
 export type HeadDecision = 'forward' | 'retry';
@@ -141,10 +142,8 @@ export class Attempt implements ConnectionUser {
       const head = this.#head;
       if (head !== undefined) {
         this.#head = undefined;
-        const out = endToEndHeaders(head.headers);
-        appendVia(out);
         try {
-          exchange.writeHead(head.status, out);
+          exchange.writeHeadFields(head.status, forwardedResponseFields(head.rawHeaders), fieldsObject);
         } catch (err) {
           // A field the client side cannot carry: the response cannot be passed on.
           this.#conn.fail(new SwitchyardError('SY_ERR_UPSTREAM_PROTOCOL', `${this.#opts.label}: response head cannot be forwarded (${String((err as Error).message).toLowerCase()})`, { cause: err }));

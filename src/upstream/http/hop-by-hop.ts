@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+export const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 export function endToEndHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   // Hot path (every request and response): no Set and no entry arrays unless `Connection` names
@@ -38,8 +38,11 @@ export function addForwardingHeaders(headers: Record<string, string | string[]>,
   appendVia(headers);
 }
 
+/** How this hop names itself in Via. */
+export const VIA_SELF = '1.1 switchyard';
+
 /** RFC 9110 §7.6.3: a proxy adds itself to Via, on requests and on responses. */
 export function appendVia(headers: Record<string, string | string[]>): void {
   const prior = headers['via'];
-  headers['via'] = prior === undefined ? '1.1 switchyard' : `${String(prior)}, 1.1 switchyard`;
+  headers['via'] = prior === undefined ? VIA_SELF : `${String(prior)}, ${VIA_SELF}`;
 }
