@@ -18,6 +18,7 @@ import type { ResponseHead } from '../../listener/http1/response-head.js';
 import { SwitchyardError } from '../../errors.js';
 import { appendVia, endToEndHeaders } from './hop-by-hop.js';
 import { fieldsObject, forwardedResponseFields } from './response-fields.js';
+import { writeRequest, type RequestFraming } from './request-writer.js';
 import type { ConnectionUser, UpstreamConnection } from './upstream-connection.js';
 
 export type HeadDecision = 'forward' | 'retry';
@@ -45,12 +46,15 @@ export interface AttemptOptions {
   /** A WebSocket tunnel with no byte either way this long (ms) is closed (0: never). */
   readonly tunnelIdleTimeout: number;
   readonly label: string;
+  /** The serialized request head, and how the request body follows it. */
+  readonly head: string;
+  readonly framing: RequestFraming;
 }
 
 export class Attempt implements ConnectionUser {
   readonly #opts: AttemptOptions;
   readonly #conn: UpstreamConnection;
-  readonly #settle: (result: AttemptResult) => void;
+  #resolve!: (result: AttemptResult) => void;
   readonly result: Promise<AttemptResult>;
   #mode: 'waiting' | HeadDecision = 'waiting';
   #status = 0;
@@ -74,20 +78,20 @@ export class Attempt implements ConnectionUser {
   constructor(opts: AttemptOptions, conn: UpstreamConnection) {
     this.#opts = opts;
     this.#conn = conn;
-    let settle!: (result: AttemptResult) => void;
-    this.result = new Promise((resolve) => (settle = resolve));
-    this.#settle = (result) => {
-      if (this.#settled) return;
-      this.#settled = true;
-      clearTimeout(this.#timer);
-      this.#stopBody?.();
-      opts.exchange.res.off('close', this.#onClose).off('drain', this.#onDrain);
-      settle(result);
-    };
+    this.result = new Promise((resolve) => (this.#resolve = resolve));
   }
 
-  /** Sends the request (`write` puts head and body on the socket) and reads the answer. */
-  start(method: string, write: (socket: Socket) => (() => void) | undefined): void {
+  #settle(result: AttemptResult): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    clearTimeout(this.#timer);
+    this.#stopBody?.();
+    this.#opts.exchange.res.off('close', this.#onClose).off('drain', this.#onDrain);
+    this.#resolve(result);
+  }
+
+  /** Sends the request once the connection is up and reads the answer. */
+  start(method: string): void {
     const { exchange } = this.#opts;
     if (exchange.aborted) {
       this.#settle({ kind: 'failed', error: new SwitchyardError('SY_ERR_UPSTREAM_RESET', `${this.#opts.label}: the client went away before the request was sent`), connected: this.#conn.connected, reusedUnanswered: false });
@@ -101,9 +105,12 @@ export class Attempt implements ConnectionUser {
         this.#opts.totalTimeout,
       );
     }
-    this.#conn.start(this, method, () => {
-      this.#stopBody = write(this.#conn.socket);
-    });
+    this.#conn.start(this, method);
+  }
+
+  /** The connection is up: head and body go on its socket. */
+  send(socket: Socket): void {
+    this.#stopBody = writeRequest(socket, this.#opts.head, this.#opts.exchange.req, this.#opts.framing);
   }
 
   // --- the parser, through the connection ---------------------------------------------------------

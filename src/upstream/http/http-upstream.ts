@@ -20,10 +20,9 @@ import type { UpstreamView } from '../../cluster/upstream-view.js';
 import { addForwardingHeaders, endToEndHeaders } from './hop-by-hop.js';
 import { Attempt, type AttemptResult } from './attempt.js';
 import { EndpointPool } from './endpoint-pool.js';
-import { serializeRequestHead, writeRequest, type RequestFraming } from './request-writer.js';
+import { serializeRequestHead, type RequestFraming } from './request-writer.js';
 import type { UpstreamConnection } from './upstream-connection.js';
 import { isIdempotent } from '../../cluster/retry-policy.js';
-import type { Socket } from 'node:net';
 import { translateError } from './upstream-error.js';
 import { upstreamHost, upstreamPath } from './request-target.js';
 
@@ -175,6 +174,8 @@ class HttpUpstreamImpl implements HttpUpstream {
       label,
       totalTimeout: this.#config.timeouts.total,
       tunnelIdleTimeout: this.#config.timeouts.idle,
+      head,
+      framing,
       onHead: (status: number) => {
         headSeen = true;
         this.cluster.record(endpoint, { status, latencyMs: performance.now() - startedAt });
@@ -184,7 +185,6 @@ class HttpUpstreamImpl implements HttpUpstream {
           ? ('retry' as const)
           : ('forward' as const),
     };
-    const write = (socket: Socket) => writeRequest(socket, head, exchange.req, framing);
     let result: AttemptResult;
     // A kept connection may be closing as the request is handed to it: an idempotent request that
     // got no byte of answer goes again once, on a new connection, as undici and nginx do.
@@ -199,7 +199,7 @@ class HttpUpstreamImpl implements HttpUpstream {
         throw new SwitchyardError('SY_ERR_UPSTREAM_TIMEOUT', `${label}: client left while waiting for a connection`, { cause: err });
       }
       const attempt = new Attempt(options, conn);
-      attempt.start(method, write);
+      attempt.start(method);
       result = await attempt.result;
       pool.release(conn, result.kind !== 'failed' && result.reusable);
       if (result.kind !== 'failed' || fresh || !result.reusedUnanswered || exchange.aborted) break;

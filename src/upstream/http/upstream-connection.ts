@@ -18,6 +18,8 @@ import type { ConnectionEntry } from '../../cluster/connection-table.js';
 
 /** What uses a connection for one request: the attempt. */
 export interface ConnectionUser extends ResponseHandler {
+  /** The connection is up (at once, or when it connects): write the request on `socket`. */
+  send(socket: Socket): void;
   /** Everything one socket read gave was parsed: forward what was collected. */
   afterRead(): void;
   /** The connection failed or closed before the response was complete. */
@@ -47,8 +49,8 @@ export class UpstreamConnection implements ResponseHandler {
   #user: ConnectionUser | undefined;
   #connected = false;
   #connectTimer: NodeJS.Timeout | undefined;
-  /** The request waiting for the connection to come up. */
-  #send: (() => void) | undefined;
+  /** The current request waits for the connection to come up. */
+  #sendOnConnect = false;
   /** Requests completed on this connection. */
   #served = 0;
   /** The current request has had a byte of response. */
@@ -97,17 +99,17 @@ export class UpstreamConnection implements ResponseHandler {
   }
 
   /**
-   * Starts a request: `send` writes it, at once on a connection that is up, else when it is.
+   * Starts a request: `user.send` writes it, at once on a connection that is up, else when it is.
    * Responses are expected in order; `method` decides whether one has a body (HEAD's has not).
    */
-  start(user: ConnectionUser, method: string, send: () => void): void {
+  start(user: ConnectionUser, method: string): void {
     this.#user = user;
     this.#answered = false;
     this.#headSeen = false;
     this.#quietSince = -1;
     this.#parser.expectResponse(method);
-    if (this.#connected) send();
-    else this.#send = send;
+    if (this.#connected) user.send(this.socket);
+    else this.#sendOnConnect = true;
   }
 
   /** The response was read to its end; the connection may carry another request. */
@@ -183,9 +185,9 @@ export class UpstreamConnection implements ResponseHandler {
     this.#connected = true;
     clearTimeout(this.#connectTimer);
     this.entry.connected();
-    const send = this.#send;
-    this.#send = undefined;
-    send?.();
+    const waiting = this.#sendOnConnect;
+    this.#sendOnConnect = false;
+    if (waiting) this.#user?.send(this.socket);
   };
 
   readonly #onData = (chunk: Buffer): void => {
