@@ -2,7 +2,7 @@
  * The requests the gateway is serving now and those that ended in the last few seconds, with
  * what php-fpm's status page shows of a request (method, URI) and when each began and ended:
  * what `worker-request.ts` matches a php-fpm worker's request against. Ended ones are kept
- * because a quick `exec('id')` in a quick script is over before the sensor's event arrives; the
+ * because a short command a quick script runs is over before the sensor's event arrives; the
  * worker's status then shows it as its last request. Fed by the request channels, so the request
  * path itself is untouched; kept only while the config has a `sense` section.
  */
