@@ -12,6 +12,7 @@ import { unlink } from 'node:fs/promises';
 import type { LimitsConfig, ListenAddress, TimeoutsConfig } from '../config/types.js';
 import { SwitchyardError } from '../errors.js';
 import { formatAddress } from '../config/address.js';
+import { Sweep } from '../sweep.js';
 import { Http1Connection } from './http1-connection.js';
 import type { ServerRequest } from './server-request.js';
 import type { ServerResponse } from './server-response.js';
@@ -27,8 +28,8 @@ export interface ListenerOptions {
 
 /** The listener's server: net.Server plus node:http's ways of closing connections on stop. */
 export class HttpListener extends Server {
-  readonly #connections = new Set<Http1Connection>();
-  #sweep: NodeJS.Timeout | undefined;
+  /** Open connections, their deadlines checked by one sweep. */
+  readonly #connections: Sweep<Http1Connection>;
 
   constructor(options: ListenerOptions) {
     super({ noDelay: true });
@@ -41,28 +42,23 @@ export class HttpListener extends Server {
       onRequest: options.onRequest,
       onUpgrade: options.onUpgrade,
     };
+    // How often deadlines are looked at: a quarter of the shortest, between 100 ms and 1 s.
+    this.#connections = new Sweep(Math.max(100, Math.min(1000, Math.floor(Math.min(timeouts.headers, timeouts.idle) / 4))), (connections) => {
+      const now = performance.now();
+      for (const conn of connections) conn.checkDeadlines(now);
+    });
     const forget = (conn: Http1Connection): void => void this.#connections.delete(conn);
     this.on('connection', (socket) => this.#connections.add(new Http1Connection(socket, connectionOptions, forget)));
-    // How often deadlines are looked at: a quarter of the shortest, between 100 ms and 1 s.
-    const every = Math.max(100, Math.min(1000, Math.floor(Math.min(timeouts.headers, timeouts.idle) / 4)));
-    this.on('listening', () => {
-      this.#sweep = setInterval(() => {
-        const now = performance.now();
-        for (const conn of this.#connections) conn.checkDeadlines(now);
-      }, every);
-      this.#sweep.unref();
-    });
-    this.on('close', () => clearInterval(this.#sweep));
   }
 
   /** Closes connections waiting for a next request; the others close after their response. */
   closeIdleConnections(): void {
-    for (const conn of this.#connections) conn.close();
+    for (const conn of this.#connections.members) conn.close();
   }
 
   /** Cuts every connection, whatever it is doing. */
   closeAllConnections(): void {
-    for (const conn of this.#connections) conn.socket.destroy();
+    for (const conn of this.#connections.members) conn.socket.destroy();
   }
 }
 

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { SwitchyardError } from '../errors.js';
+import { findProgram } from '../find-program.js';
 
 export interface PhpFpmOptions {
   /** Document root; also the pool's chdir. */
@@ -58,13 +59,9 @@ export function defaultSearchDirs(env: NodeJS.ProcessEnv = process.env): string[
 
 /** The php-fpm binary, preferring php-fpm8.2 (the version the project is tested with). */
 export function findPhpFpm(dirs: readonly string[] = defaultSearchDirs()): string {
-  for (const name of ['php-fpm8.2', 'php-fpm']) {
-    for (const dir of dirs) {
-      const candidate = join(dir, name);
-      if (existsSync(candidate)) return candidate;
-    }
-  }
-  throw new SwitchyardError('SY_ERR_PHP_FPM_MISSING', INSTALL_HINT);
+  const found = findProgram(['php-fpm8.2', 'php-fpm'], dirs);
+  if (found === undefined) throw new SwitchyardError('SY_ERR_PHP_FPM_MISSING', INSTALL_HINT);
+  return found;
 }
 
 function poolConfig(opts: PhpFpmOptions, dir: string, socketPath: string, errorLog: string): string {

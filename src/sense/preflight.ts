@@ -6,10 +6,11 @@
  * or minimal system often has debugfs/tracefs unmounted, and bpftrace then finds no tracepoint.
  */
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { SwitchyardError } from '../errors.js';
+import { findProgram } from '../find-program.js';
 
 export const TRACEFS = '/sys/kernel/tracing';
 
@@ -18,23 +19,9 @@ const run = promisify(execFile);
 /** The bpftrace executable to run, or a SwitchyardError saying why the sensor cannot run. */
 export function checkMachine(env: NodeJS.ProcessEnv, uid: number | undefined = process.getuid?.()): string {
   if (uid !== 0) throw new SwitchyardError('SY_ERR_SENSE_UNAVAILABLE', 'switchyard sense must run as root (bpftrace loads programs into the kernel); run it as root beside the gateway');
-  const found = onPath('bpftrace', env['PATH'] ?? '');
+  const found = findProgram(['bpftrace'], (env['PATH'] ?? '').split(delimiter));
   if (found === undefined) throw new SwitchyardError('SY_ERR_SENSE_UNAVAILABLE', 'switchyard sense needs bpftrace, which is not on the PATH (Debian package bpftrace)');
   return found;
-}
-
-function onPath(program: string, path: string): string | undefined {
-  for (const dir of path.split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, program);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
 }
 
 /** Mounts tracefs when its events are not visible; returns what was done, for the output. */

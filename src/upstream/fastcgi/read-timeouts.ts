@@ -8,6 +8,7 @@
  * of the timeout, at most a second), never before. The interval runs only while the pool has
  * connections, and does not keep the process alive.
  */
+import { Sweep } from '../../sweep.js';
 
 /** What the clock needs of a connection. */
 export interface TimedConnection {
@@ -21,36 +22,25 @@ export class ReadTimeouts {
   /** Ticks so far; connections stamp it when they hear from php-fpm. */
   now = 0;
   readonly timeout: number;
-  readonly #tickMs: number;
   /** Ticks of silence after which a waiting connection times out. */
   readonly #limit: number;
-  readonly #connections = new Set<TimedConnection>();
-  #timer: NodeJS.Timeout | undefined;
+  readonly #sweep: Sweep<TimedConnection>;
 
   constructor(timeout: number) {
     this.timeout = timeout;
-    this.#tickMs = Math.max(1, Math.min(MAX_TICK_MS, Math.floor(timeout / 4)));
-    this.#limit = Math.ceil(timeout / this.#tickMs);
+    const tickMs = Math.max(1, Math.min(MAX_TICK_MS, Math.floor(timeout / 4)));
+    this.#limit = Math.ceil(timeout / tickMs);
+    this.#sweep = new Sweep(tickMs, (connections) => {
+      this.now++;
+      for (const conn of connections) conn.checkReadTimeout(this.now, this.#limit);
+    });
   }
 
   add(conn: TimedConnection): void {
-    this.#connections.add(conn);
-    if (this.#timer === undefined) {
-      this.#timer = setInterval(() => this.#tick(), this.#tickMs);
-      this.#timer.unref();
-    }
+    this.#sweep.add(conn);
   }
 
   delete(conn: TimedConnection): void {
-    this.#connections.delete(conn);
-    if (this.#connections.size === 0 && this.#timer !== undefined) {
-      clearInterval(this.#timer);
-      this.#timer = undefined;
-    }
-  }
-
-  #tick(): void {
-    this.now++;
-    for (const conn of this.#connections) conn.checkReadTimeout(this.now, this.#limit);
+    this.#sweep.delete(conn);
   }
 }

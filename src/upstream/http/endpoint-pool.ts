@@ -13,6 +13,7 @@ import type { ConnectionTable } from '../../cluster/connection-table.js';
 import type { Endpoint } from '../../cluster/endpoint.js';
 import { endpointAddress, openSocket, readyEvent, type EndpointAddress } from './connect.js';
 import { UpstreamConnection, type ConnectionLimits, type GoneHow } from './upstream-connection.js';
+import { Sweep } from '../../sweep.js';
 
 export interface PoolOptions {
   readonly upstream: string;
@@ -39,12 +40,10 @@ export class EndpointPool {
   readonly #table: ConnectionTable;
   readonly #address: EndpointAddress;
   readonly #limits: ConnectionLimits;
-  readonly #all = new Set<UpstreamConnection>();
+  /** Every connection, its deadlines checked by one sweep. */
+  readonly #all: Sweep<UpstreamConnection>;
   readonly #idle: UpstreamConnection[] = [];
   readonly #waiters: Waiter[] = [];
-  /** How often the sweep runs: a fraction of the shortest deadline, within [10 ms, 1 s]. */
-  readonly #tick: number;
-  #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(endpoint: Endpoint, opts: PoolOptions, breaker: CircuitBreaker, table: ConnectionTable) {
@@ -62,7 +61,11 @@ export class EndpointPool {
       label: `upstream ${opts.upstream} (${endpoint.url})`,
     };
     const shortest = Math.min(...[opts.firstByteTimeout, opts.idleTimeout, opts.keepAliveTimeout].filter((t) => t > 0), 8_000);
-    this.#tick = Math.min(1_000, Math.max(10, Math.floor(shortest / 8)));
+    // The sweep runs at a fraction of the shortest deadline, within [10 ms, 1 s].
+    this.#all = new Sweep(Math.min(1_000, Math.max(10, Math.floor(shortest / 8))), (all) => {
+      const now = performance.now();
+      for (const conn of all) conn.sweep(now);
+    });
   }
 
   /** `host:port` of the endpoint, for a request that came without a Host. */
@@ -83,7 +86,7 @@ export class EndpointPool {
         if (!conn.dead) return this.#start(conn);
       }
     }
-    if (this.#all.size < this.#opts.maxConnections) return this.#start(this.#connect());
+    if (this.#all.members.size < this.#opts.maxConnections) return this.#start(this.#connect());
     this.#breaker.countConnectionOverflow();
     if (!this.#breaker.tryPending()) {
       throw new SwitchyardError('SY_ERR_UPSTREAM_CIRCUIT_OPEN', `upstream ${this.#opts.upstream}: ${this.#breaker.limits.maxPending} requests already wait for a connection to ${this.#endpoint.url} (circuitBreaker.maxPending)`, {
@@ -149,17 +152,8 @@ export class EndpointPool {
   #connect(): UpstreamConnection {
     const conn = new UpstreamConnection(openSocket(this.#address, this.#opts.tls), readyEvent(this.#address), this.#table.open(this.#endpoint.url), this.#limits, this.#gone);
     this.#all.add(conn);
-    if (this.#sweeper === undefined) {
-      this.#sweeper = setInterval(this.#sweep, this.#tick);
-      this.#sweeper.unref();
-    }
     return conn;
   }
-
-  readonly #sweep = (): void => {
-    const now = performance.now();
-    for (const conn of this.#all) conn.sweep(now);
-  };
 
   readonly #gone = (conn: UpstreamConnection, err: unknown, how: GoneHow): void => {
     if (!this.#all.delete(conn)) return;
@@ -167,10 +161,6 @@ export class EndpointPool {
     conn.entry.closed(err === undefined ? undefined : describe(err), how);
     const i = this.#idle.indexOf(conn);
     if (i !== -1) this.#idle.splice(i, 1);
-    if (this.#all.size === 0) {
-      clearInterval(this.#sweeper);
-      this.#sweeper = undefined;
-    }
     // A slot freed: the oldest waiter gets a new connection.
     const waiter = this.#closed ? undefined : this.#waiters.shift();
     if (waiter !== undefined) this.#handOver(waiter, this.#connect());
