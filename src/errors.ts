@@ -93,12 +93,19 @@ export const catalogue = {
 
 export type ErrorCode = keyof typeof catalogue;
 
-/** One hop of an error chain (SPEC section 5), outermost first. */
+/**
+ * One hop of an error chain (SPEC section 5), outermost first: a small problem object. `source`
+ * names the hop (`php`, `grpc`, `http`, `gateway`); what else the hop knows (a PHP fatal's `file`
+ * and `line`, a gRPC status's `details`) rides along as further members.
+ */
 export interface ChainLink {
   readonly source: string;
+  readonly type?: string;
+  readonly title?: string;
   readonly code?: string;
   readonly status?: number;
   readonly detail: string;
+  readonly [member: string]: unknown;
 }
 
 /** An error from the catalogue with a lowercase, contextual detail and optional causes. */
@@ -109,13 +116,13 @@ export class SwitchyardError extends Error {
   readonly chain: readonly ChainLink[];
   /** Extra problem+json members (e.g. `allow` for 405) and response headers. */
   readonly headers: Readonly<Record<string, string>>;
-  /** Extra problem+json members (the shield's `rule` and `category`). */
-  readonly members: Readonly<Record<string, string | number>>;
+  /** Extra problem+json members (the shield's `rule` and `category`, grpc-gateway's `code`, `message`, `details`). */
+  readonly members: Readonly<Record<string, unknown>>;
 
   constructor(
     code: ErrorCode,
     detail: string,
-    options: { cause?: unknown; chain?: readonly ChainLink[]; headers?: Record<string, string>; members?: Record<string, string | number> } = {},
+    options: { cause?: unknown; chain?: readonly ChainLink[]; headers?: Record<string, string>; members?: Record<string, unknown> } = {},
   ) {
     super(detail, options.cause === undefined ? undefined : { cause: options.cause });
     const def: ErrorDefinition = catalogue[code];

@@ -4,7 +4,7 @@
  * response head is already out, the only honest signal left is to cut the connection.
  */
 import type { Exchange } from './exchange.js';
-import { SwitchyardError, isSwitchyardError } from '../errors.js';
+import { SwitchyardError, isSwitchyardError, type ChainLink } from '../errors.js';
 
 export interface Problem {
   type: string;
@@ -14,7 +14,7 @@ export interface Problem {
   code: string;
   requestId: string;
   traceId?: string;
-  chain: readonly { source: string; code?: string; status?: number; detail: string }[];
+  chain: readonly ChainLink[];
   [member: string]: unknown;
 }
 
