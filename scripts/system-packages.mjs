@@ -15,6 +15,9 @@ export const systemPackages = [
   { name: 'goaccess', proves: '/usr/bin/goaccess', programs: ['goaccess'], for: 'the logs tests and bench:logs compare against GoAccess' },
   { name: 'git', proves: '/usr/bin/git', programs: ['git'], for: '`proto breaking --against REF` and the pre-commit hook' },
   { name: 'bpftrace', proves: '/usr/bin/bpftrace', programs: ['bpftrace'], for: '`switchyard sense`, the kernel sensor, and its tests' },
+  { name: 'redis-server', proves: '/usr/bin/redis-server', programs: ['redis-server', 'redis-cli'], for: 'shared rollout state and rate-limit counters, and PHP sessions in Redis, in the tests' },
+  { name: 'php8.2-redis', proves: '/etc/php/8.2/mods-available/redis.ini', programs: [], for: 'PHP writing its sessions to Redis (phpredis) for the phpSession tests' },
+  { name: 'wabt', proves: '/usr/bin/wat2wasm', programs: ['wat2wasm', 'wasm2wat'], for: 'building the example proxy-wasm filters from their WAT source' },
   { name: 'mount', proves: '/bin/mount', programs: ['mount', 'umount'], for: '`switchyard sense` mounts tracefs when it is missing; its test unmounts its own' },
 ];
 
