@@ -28,6 +28,7 @@ export const catalogue = {
   SY_ERR_ROUTE_URL: { status: 500, title: 'cannot build a url for the named route' },
   SY_ERR_CONFIG_MIDDLEWARE: { status: 500, title: 'middleware configuration is invalid' },
   SY_ERR_CONFIG_UPSTREAM: { status: 500, title: 'upstream configuration is invalid' },
+  SY_ERR_CONFIG_GRPC_DESCRIPTORS: { status: 500, title: 'the service descriptors of a grpc upstream cannot be loaded' },
   SY_ERR_CONFIG_UNRESOLVED: { status: 500, title: 'configuration names a host that cannot be resolved' },
   SY_ERR_LISTEN: { status: 500, title: 'cannot listen on the configured address' },
   SY_ERR_LISTEN_IN_USE: { status: 500, title: 'the configured address is already in use by another program' },
@@ -45,8 +46,19 @@ export const catalogue = {
   SY_ERR_DIRECTORY_LISTING_FORBIDDEN: { status: 403, title: 'directory has no index and is not listed' },
   SY_ERR_RANGE_NOT_SATISFIABLE: { status: 416, title: 'range not satisfiable' },
   SY_ERR_PRECONDITION_FAILED: { status: 412, title: 'precondition failed' },
+  SY_ERR_GRPC_TIMEOUT: { status: 400, title: 'grpc-timeout is malformed' },
+  SY_ERR_GRPC_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'the grpc upstream does not take this content type' },
   SY_ERR_SHIELD_BLOCKED: { status: 403, title: 'request blocked by a shield rule' },
   SY_ERR_SHIELD_FRAMING: { status: 400, title: 'request framing refused by a shield rule' },
+
+  // --- plugins (rate limiting, authentication) ----------------------------------------------
+  SY_ERR_RATE_LIMITED: { status: 429, title: 'too many requests' },
+  SY_ERR_RATE_LIMIT_STORE: { status: 503, title: 'rate-limit store unavailable' },
+  SY_ERR_JWT_INVALID: { status: 401, title: 'bearer token missing or invalid' },
+  SY_ERR_JWT_KEYS_UNAVAILABLE: { status: 503, title: 'token signing keys cannot be loaded' },
+  SY_ERR_API_KEY_INVALID: { status: 401, title: 'api key missing or invalid' },
+  SY_ERR_BASIC_AUTH_INVALID: { status: 401, title: 'credentials missing or invalid' },
+  SY_ERR_IP_FORBIDDEN: { status: 403, title: 'client address is not allowed' },
 
   // --- upstreams ----------------------------------------------------------------------------
   SY_ERR_UPSTREAM_CONNECT: { status: 502, title: 'cannot connect to the upstream' },

@@ -3,6 +3,7 @@
  * its options once, when the config is loaded, and returns the per-request function. That function
  * either answers itself (does not call `next`) or calls `next` and may act before and after it.
  */
+import type { Logger } from 'pino';
 import type { Exchange } from '../listener/exchange.js';
 
 export type Next = () => Promise<void>;
@@ -14,12 +15,20 @@ export interface FilterProblem {
   readonly message: string;
 }
 
+/** What a factory knows besides its options: the middleware's name in config, and the logger. */
+export interface FilterContext {
+  /** The key under `middleware:` (instances share state by it, e.g. rate-limit counters in Redis). */
+  readonly name: string;
+  /** For what happens outside a request (a store going down, keys refreshed). */
+  readonly log: Logger;
+}
+
 export interface FilterFactory<Options = Record<string, unknown>> {
   readonly type: string;
   /** Problems with the options, empty when they are fine. Runs at config load. */
   check(options: Readonly<Record<string, unknown>>): FilterProblem[];
   /** Builds the filter from options that passed `check`. */
-  create(options: Options): Filter;
+  create(options: Options, context: FilterContext): Filter;
 }
 
 /** Runs `filters` in order around `terminal`; built once per route at config load. */

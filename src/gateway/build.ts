@@ -57,7 +57,7 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
     }
     const found = factory.check(mw.options);
     for (const p of found) fail('SY_ERR_CONFIG_MIDDLEWARE', ['middleware', name, ...p.segments], p.message);
-    if (found.length === 0) filters.set(name, factory.create(mw.options as never));
+    if (found.length === 0) filters.set(name, factory.create(mw.options as never, { name, log }));
   }
 
   const upstreams = new Map<string, Upstream>();
