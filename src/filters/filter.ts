@@ -21,12 +21,16 @@ export interface FilterContext {
   readonly name: string;
   /** For what happens outside a request (a store going down, keys refreshed). */
   readonly log: Logger;
+  /** How many worker processes run this config side by side (serve --workers N); 1 in one process. */
+  readonly processes: number;
+  /** The config file's directory: relative paths in options (an htpasswd file) resolve against it. */
+  readonly configDir: string;
 }
 
 export interface FilterFactory<Options = Record<string, unknown>> {
   readonly type: string;
-  /** Problems with the options, empty when they are fine. Runs at config load. */
-  check(options: Readonly<Record<string, unknown>>): FilterProblem[];
+  /** Problems with the options (and files they name), empty when they are fine. Runs at config load. */
+  check(options: Readonly<Record<string, unknown>>, context: FilterContext): FilterProblem[];
   /** Builds the filter from options that passed `check`. */
   create(options: Options, context: FilterContext): Filter;
 }

@@ -4,6 +4,7 @@
  * All problems are collected with their YAML positions and thrown together, so a bad config
  * fails here — at startup or reload — and never on a request.
  */
+import { dirname, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { Router } from '../router/index.js';
@@ -55,9 +56,10 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
       fail('SY_ERR_CONFIG_MIDDLEWARE', ['middleware', name, 'type'], `unknown middleware type '${mw.type}'`);
       continue;
     }
-    const found = factory.check(mw.options);
+    const context = { name, log, processes, configDir: dirname(resolve(file)) };
+    const found = factory.check(mw.options, context);
     for (const p of found) fail('SY_ERR_CONFIG_MIDDLEWARE', ['middleware', name, ...p.segments], p.message);
-    if (found.length === 0) filters.set(name, factory.create(mw.options as never, { name, log }));
+    if (found.length === 0) filters.set(name, factory.create(mw.options as never, context));
   }
 
   const upstreams = new Map<string, Upstream>();
