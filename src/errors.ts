@@ -91,6 +91,13 @@ export const catalogue = {
   SY_ERR_LOG_FORMAT: { status: 500, title: 'access-log format is not recognised or not valid' },
   SY_ERR_LOG_FILTER: { status: 500, title: 'access-log filter is not valid' },
 
+  // --- typed contracts (switchyard contract) ---------------------------------------------------
+  SY_ERR_CONTRACT_TYPESCRIPT: { status: 500, title: 'typescript source does not type-check' },
+  SY_ERR_CONTRACT_TYPE_NOT_FOUND: { status: 500, title: 'no exported type of that name' },
+  SY_ERR_CONTRACT_SCHEMA: { status: 500, title: 'type cannot be expressed as a json schema' },
+  SY_ERR_CONTRACT_OPENAPI: { status: 500, title: 'openapi document cannot be used' },
+  SY_ERR_CONTRACT_HTTP_RULE: { status: 500, title: 'google.api.http binding is invalid' },
+
   // --- gateway ------------------------------------------------------------------------------
   SY_ERR_INTERNAL: { status: 500, title: 'internal gateway error' },
   SY_ERR_SHUTTING_DOWN: { status: 503, title: 'gateway is shutting down' },

@@ -20,6 +20,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandFactory>>> = {
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   logs: async () => (await import('../tools/logs/command.js')).logsCommand,
   proto: async () => (await import('../tools/proto/command.js')).protoCommand,
+  contract: async () => (await import('../tools/contract/command.js')).contractCommand,
   shield: async () => (await import('./commands/shield.js')).shieldCommand,
   sense: async () => (await import('../sense/command.js')).senseCommand,
 };
