@@ -19,6 +19,7 @@ import type { Server } from 'node:http';
 import { SenseLog } from '../sense/sense-log.js';
 import { ShieldBlocks } from '../shield/shield-blocks.js';
 import { feedClusters } from '../sense/feed-clusters.js';
+import { closeRedisClients } from '../plugins/redis-clients.js';
 
 export interface StartOptions {
   readonly file: string;
@@ -72,6 +73,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       sense.close();
       shieldBlocks.close();
       await telemetry?.stop();
+      await closeRedisClients();
       removeSignals();
       announce({}, 'switchyard stopped');
       markStopped();

@@ -1,0 +1,39 @@
+/**
+ * One ioredis client per Redis URL in this process, shared by every plugin that names that URL
+ * (rate-limit counters, PHP sessions), made when a config that names it is built and closed when
+ * the gateway stops. Set up to fail fast: a command that gets no answer within the caller's bound
+ * fails instead of queueing, and while the connection is down commands fail at once (no offline
+ * queue once it has been up), so a Redis outage costs a request a few ms, never a hang.
+ */
+import { Redis } from 'ioredis';
+
+const clients = new Map<string, Redis>();
+
+export function redisClient(url: string, commandTimeoutMs: number): Redis {
+  let client = clients.get(url);
+  if (client === undefined || client.status === 'end') {
+    client = new Redis(url, {
+      commandTimeout: commandTimeoutMs,
+      maxRetriesPerRequest: 0,
+      // Reconnect with a short, bounded pause: the store is back as soon as Redis is.
+      retryStrategy: (times) => Math.min(times * 100, 1_000),
+      lazyConnect: false,
+    });
+    // Errors are reported by the commands that fail; the client's own event would be unhandled.
+    client.on('error', () => {});
+    clients.set(url, client);
+  }
+  return client;
+}
+
+/** Whether a command sent now could be answered: up, or still making its first connection. */
+export function redisUsable(client: Redis): boolean {
+  return client.status === 'ready' || client.status === 'connecting' || client.status === 'connect';
+}
+
+/** Closes every client (the gateway stops). */
+export async function closeRedisClients(): Promise<void> {
+  const all = [...clients.values()];
+  clients.clear();
+  await Promise.all(all.map((c) => c.quit().catch(() => c.disconnect())));
+}
