@@ -9,5 +9,6 @@ import { correlationEndpoint } from './correlation.js';
 import { dashboardEndpoints } from './dashboard/dashboard.js';
 import { senseListEndpoint, sensePostEndpoint } from './sense.js';
 import { shieldEndpoint } from './shield.js';
+import { shadowEndpoint } from './shadow.js';
 
-export const adminEndpoints: readonly AdminEndpoint[] = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, metricsEndpoint, heatmapEndpoint, correlationEndpoint, senseListEndpoint, sensePostEndpoint, shieldEndpoint, ...dashboardEndpoints];
+export const adminEndpoints: readonly AdminEndpoint[] = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, metricsEndpoint, heatmapEndpoint, correlationEndpoint, senseListEndpoint, sensePostEndpoint, shieldEndpoint, shadowEndpoint, ...dashboardEndpoints];

@@ -54,4 +54,6 @@ export const defaults = Object.freeze({
     heatmap: Object.freeze({ slice: 1_000, keep: 15 * 60_000 }),
   }),
   sense: Object.freeze({ exec: Object.freeze({ kill: false }), keep: 1_000 }),
+  // A route's shadow (docs/shadow.md): every safe request copied, each copy given 2 s.
+  shadow: Object.freeze({ sample: 1, timeout: 2_000, maxConcurrent: 64, methods: Object.freeze(['GET', 'HEAD'] as const), maxBodySize: 1024 * 1024 }),
 });

@@ -11,6 +11,7 @@ import { parseAddress } from './address.js';
 import { parseDuration, parseSize } from './units.js';
 import { normalizeHttpUpstream } from './normalize-http.js';
 import { routeShieldConfig, shieldConfig } from './normalize-shield.js';
+import { routeShadowConfig } from './normalize-shadow.js';
 import { RESERVED_PARAMS } from '../upstream/fastcgi/params.js';
 import type { ErrorCode } from '../errors.js';
 import type {
@@ -178,6 +179,7 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
         rewrite: item['rewrite'] as string | undefined,
         hostHeader: (item['hostHeader'] as string | undefined) ?? defaults.http.hostHeader,
         shield: routeShieldConfig(item['shield'], at, fail),
+        shadow: routeShadowConfig(item['shadow'], name, at, fail),
         at,
       });
     });

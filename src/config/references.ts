@@ -37,6 +37,7 @@ export function checkReferences(raw: Readonly<Raw>): RawProblem[] {
         return;
       }
       refer('upstream', item['to'], upstreams, [...at, 'to']);
+      if (isRecord(item['shadow'])) refer('upstream', item['shadow']['to'], upstreams, [...at, 'shadow', 'to']);
       middlewareList(item['middleware'], [...at, 'middleware']);
     });
   };

@@ -28,6 +28,7 @@ const FRIENDLY: Record<string, string> = {
   size: 'must be a size such as 512, 64kb, 10mb or 1gb',
   path: "must be a path starting with '/'",
   name: 'must be a name of letters, digits, _ . - starting with a letter',
+  jsonPointer: "must be an RFC 6901 JSON pointer such as /items/0/id ('' is the whole body; ~0 and ~1 stand for ~ and /)",
 };
 
 export function validateAgainstSchema(data: unknown): SchemaProblem[] {

@@ -223,6 +223,8 @@ export interface RouteConfig {
   readonly hostHeader?: string | undefined;
   /** The route's shield settings (`shield:`); undefined: the top-level ones as they are. */
   readonly shield?: RouteShieldConfig | undefined;
+  /** Copies of baseline-served requests sent to another upstream and compared (`shadow:`, docs/shadow.md). */
+  readonly shadow?: ShadowConfig | undefined;
   /** YAML path of the route in the config (`['routes', 2, 'routes', 0]`), for error messages. */
   readonly at: readonly (string | number)[];
 }
@@ -254,4 +256,36 @@ export interface RouteShieldConfig {
   /** Rule ids or categories off on this route (ModSecurity's SecRuleRemoveById / ByTag). */
   readonly disable: readonly string[];
   readonly rules: ShieldRuleSettings;
+}
+
+/** A route's `shadow:` with defaults applied (docs/shadow.md). */
+export interface ShadowConfig {
+  /** The upstream the copies go to. */
+  readonly to: string;
+  /** Share of baseline-served requests copied, 0..1 (default 1). */
+  readonly sample: number;
+  /** Milliseconds a copy (or the second baseline sample) may take; later is no data (default 2000). */
+  readonly timeout: number;
+  /** Copies in flight at most; a request beyond it is not copied (default 64). */
+  readonly maxConcurrent: number;
+  /** Methods copied (default GET, HEAD). */
+  readonly methods: readonly HttpMethod[];
+  /** Largest request body copied and largest response body read for a comparison, bytes (default 1 MiB). */
+  readonly maxBodySize: number;
+  readonly compare: ShadowCompareConfig;
+}
+
+/** Value normalisers applied before comparing (`compare.normalize`). */
+export type ShadowNormalizer = 'trim' | 'lowercase' | 'number' | 'string';
+
+export interface ShadowCompareConfig {
+  /** Response header names compared, lowercased. */
+  readonly headers: readonly string[];
+  /** RFC 6901 pointers never compared. */
+  readonly ignore: readonly string[];
+  /** RFC 6901 pointers of arrays compared without regard to order. */
+  readonly unordered: readonly string[];
+  /** RFC 6901 pointers masked in the samples GET /admin/shadow shows. */
+  readonly mask: readonly string[];
+  readonly normalize: Readonly<Record<string, ShadowNormalizer>>;
 }

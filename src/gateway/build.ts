@@ -19,6 +19,8 @@ import type { Upstream } from '../upstream/upstream.js';
 import type { Exchange } from '../listener/exchange.js';
 import { compilePolicy, shieldApplies } from '../shield/policy.js';
 import { createShieldFilter } from '../shield/shield-filter.js';
+import { routeShadow } from '../delivery/shadow/build-shadow.js';
+import type { RouteShadow } from '../delivery/shadow/route-shadow.js';
 
 export interface CompiledRoute {
   readonly route: RouteConfig;
@@ -35,6 +37,8 @@ export interface Runtime {
   readonly config: GatewayConfig;
   readonly router: Router<CompiledRoute>;
   readonly upstreams: ReadonlyMap<string, Upstream>;
+  /** Each shadowed route's shadow by route name, for GET /admin/shadow (docs/shadow.md). */
+  readonly shadows: ReadonlyMap<string, RouteShadow>;
 }
 
 /**
@@ -78,12 +82,20 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
   }
 
   const router = new Router<CompiledRoute>();
+  const shadows = new Map<string, RouteShadow>();
   for (const route of config.routes) {
     const upstream = upstreams.get(route.to);
     const chain = route.middleware.map((m) => filters.get(m)).filter((f): f is Filter => f !== undefined);
     // The shield goes first: a request it blocks reaches neither the middleware nor PHP.
     if (shieldApplies(config.shield, route.shield, config.upstreams.get(route.to)?.type === 'fastcgi')) chain.unshift(createShieldFilter(compilePolicy(config.shield, route.shield)));
-    const terminal = upstream === undefined ? async () => {} : (exchange: Exchange) => upstream.handle(exchange);
+    let baseline = upstream === undefined ? async () => {} : (exchange: Exchange) => upstream.handle(exchange);
+    // A shadowed route: copies of what the baseline served go to the target and are compared.
+    const shadowTap = route.shadow === undefined || route.name === undefined ? undefined : routeShadow(route.name, route.shadow, upstreams, previous?.shadows, log);
+    if (shadowTap !== undefined) {
+      shadows.set(route.name as string, shadowTap);
+      baseline = shadowTap.wrap(baseline);
+    }
+    const terminal = baseline;
     try {
       router.add({
         methods: route.methods,
@@ -103,5 +115,5 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
     for (const [name, upstream] of upstreams) if (previous?.upstreams.get(name) !== upstream) void upstream.close();
     throw new ConfigError(file, problems);
   }
-  return { config, router, upstreams };
+  return { config, router, upstreams, shadows };
 }

@@ -30,6 +30,7 @@ import { mergedCorrelationEndpoint } from './merged-correlation.js';
 import { mergedDashboardStateEndpoint } from './merged-dashboard-state.js';
 import { mergedSenseEndpoints } from './merged-sense.js';
 import { mergedShieldEndpoint } from './merged-shield.js';
+import { mergedShadowEndpoint } from './merged-shadow.js';
 import { defaults } from '../config/defaults.js';
 import type { AdminContext, AdminEndpoint, ReloadOutcome } from '../admin/endpoint.js';
 import type { UpstreamView } from '../cluster/upstream-view.js';
@@ -210,7 +211,7 @@ async function startPrimaryAdmin(
 ): Promise<Server> {
   // These are answered here from every worker; the rest of the list (the dashboard's page and
   // assets) is forwarded to one worker. None of these reads `gateway`, which lives in the workers.
-  const own = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, mergedMetricsEndpoint(metrics), mergedHeatmapEndpoint(workerAdmins), mergedCorrelationEndpoint(workerAdmins), mergedDashboardStateEndpoint(workerAdmins), ...mergedSenseEndpoints(workerAdmins, senseKeep), mergedShieldEndpoint(workerAdmins)];
+  const own = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, mergedMetricsEndpoint(metrics), mergedHeatmapEndpoint(workerAdmins), mergedCorrelationEndpoint(workerAdmins), mergedDashboardStateEndpoint(workerAdmins), ...mergedSenseEndpoints(workerAdmins, senseKeep), mergedShieldEndpoint(workerAdmins), mergedShadowEndpoint(workerAdmins)];
   const answered = (e: AdminEndpoint) => own.some((o) => o.method === e.method && o.path === e.path);
   const endpoints = [...own, ...adminEndpoints.filter((e) => !answered(e)).map((e) => forwardedEndpoint(e, () => workerAdmins()[0]))];
   const context = { ...views, gateway: undefined } as unknown as AdminContext;
