@@ -30,6 +30,7 @@ export const catalogue = {
   SY_ERR_CONFIG_UPSTREAM: { status: 500, title: 'upstream configuration is invalid' },
   SY_ERR_CONFIG_GRPC_DESCRIPTORS: { status: 500, title: 'the service descriptors of a grpc upstream cannot be loaded' },
   SY_ERR_CONFIG_UNRESOLVED: { status: 500, title: 'configuration names a host that cannot be resolved' },
+  SY_ERR_CONFIG_CONTRACT: { status: 500, title: 'openapi contract of a route cannot be loaded' },
   SY_ERR_LISTEN: { status: 500, title: 'cannot listen on the configured address' },
   SY_ERR_LISTEN_IN_USE: { status: 500, title: 'the configured address is already in use by another program' },
 
@@ -50,6 +51,7 @@ export const catalogue = {
   SY_ERR_GRPC_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'the grpc upstream does not take this content type' },
   SY_ERR_SHIELD_BLOCKED: { status: 403, title: 'request blocked by a shield rule' },
   SY_ERR_SHIELD_FRAMING: { status: 400, title: 'request framing refused by a shield rule' },
+  SY_ERR_CONTRACT_REQUEST: { status: 400, title: 'request does not match the api contract' },
 
   // --- plugins (rate limiting, authentication) ----------------------------------------------
   SY_ERR_RATE_LIMITED: { status: 429, title: 'too many requests' },
@@ -75,6 +77,8 @@ export const catalogue = {
   SY_ERR_FASTCGI_STATUS: { status: 502, title: 'php application sent an invalid status' },
   SY_ERR_FASTCGI_SCRIPT_FORBIDDEN: { status: 403, title: 'script is not allowed to execute' },
   SY_ERR_FASTCGI_APP_ERROR: { status: 500, title: 'php application failed' },
+  SY_ERR_UPSTREAM_ERROR: { status: 502, title: 'upstream answered with a server error' },
+  SY_ERR_CONTRACT_RESPONSE: { status: 502, title: 'upstream response does not match the api contract' },
   SY_ERR_PHP_FPM_MISSING: { status: 500, title: 'php-fpm is not installed' },
   SY_ERR_PHP_FPM_START: { status: 500, title: 'php-fpm did not start' },
 
@@ -141,13 +145,14 @@ export class SwitchyardError extends Error {
   constructor(
     code: ErrorCode,
     detail: string,
-    options: { cause?: unknown; chain?: readonly ChainLink[]; headers?: Record<string, string>; members?: Record<string, unknown> } = {},
+    options: { cause?: unknown; chain?: readonly ChainLink[]; headers?: Record<string, string>; members?: Record<string, unknown>; status?: number } = {},
   ) {
     super(detail, options.cause === undefined ? undefined : { cause: options.cause });
     const def: ErrorDefinition = catalogue[code];
     this.name = 'SwitchyardError';
     this.code = code;
-    this.status = def.status;
+    // `status`: an upstream's own 5xx kept (SY_ERR_UPSTREAM_ERROR), else the catalogue's.
+    this.status = options.status ?? def.status;
     this.title = def.title;
     this.chain = options.chain ?? [];
     this.headers = options.headers ?? {};

@@ -11,6 +11,7 @@ import { parseAddress } from './address.js';
 import { parseDuration, parseSize } from './units.js';
 import { normalizeHttpUpstream } from './normalize-http.js';
 import { routeShieldConfig, shieldConfig } from './normalize-shield.js';
+import { errorsConfig, routeErrorsConfig, routeOpenapiConfig } from './normalize-contract.js';
 import { routeShadowConfig } from './normalize-shadow.js';
 import { RESERVED_PARAMS } from '../upstream/fastcgi/params.js';
 import type { ErrorCode } from '../errors.js';
@@ -115,6 +116,7 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
     middleware.set(name, { name, type: type as string, options });
   }
 
+  const errors = errorsConfig(raw['errors']);
   const routes: RouteConfig[] = [];
   const flatten = (
     list: Raw[],
@@ -179,6 +181,8 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
         rewrite: item['rewrite'] as string | undefined,
         hostHeader: (item['hostHeader'] as string | undefined) ?? defaults.http.hostHeader,
         shield: routeShieldConfig(item['shield'], at, fail),
+        openapi: routeOpenapiConfig(item['openapi'], baseDir),
+        errors: routeErrorsConfig(item['errors'], errors),
         shadow: routeShadowConfig(item['shadow'], name, at, fail),
         at,
       });
@@ -199,6 +203,7 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
       telemetry: telemetryConfig((raw['telemetry'] ?? {}) as Raw),
       shield: shieldConfig(raw['shield'], fail),
       sense: senseConfig(raw['sense'] as Raw | undefined),
+      errors,
       source,
     },
     problems,

@@ -18,6 +18,8 @@ export interface GatewayConfig {
   readonly shield: ShieldConfig;
   /** What the gateway does for `switchyard sense`; undefined when `sense` is absent. */
   readonly sense?: SenseConfig | undefined;
+  /** `errors:`: how error chains are shown and mapped (docs/error-chains.md); undefined: internal, no rules. */
+  readonly errors?: ErrorsConfig | undefined;
   /** Absolute path of the file this came from, for resolving relative paths; undefined in tests. */
   readonly source: string | undefined;
 }
@@ -225,6 +227,10 @@ export interface RouteConfig {
   readonly shield?: RouteShieldConfig | undefined;
   /** Copies of baseline-served requests sent to another upstream and compared (`shadow:`, docs/shadow.md). */
   readonly shadow?: ShadowConfig | undefined;
+  /** Edge validation against an OpenAPI operation (`openapi:`, docs/contract.md). */
+  readonly openapi?: RouteOpenapiConfig | undefined;
+  /** How errors are shown on this route: the top-level `errors:` with the route's `expose` (docs/error-chains.md). */
+  readonly errors?: ErrorsConfig | undefined;
   /** YAML path of the route in the config (`['routes', 2, 'routes', 0]`), for error messages. */
   readonly at: readonly (string | number)[];
 }
@@ -288,4 +294,69 @@ export interface ShadowCompareConfig {
   /** RFC 6901 pointers masked in the samples GET /admin/shadow shows. */
   readonly mask: readonly string[];
   readonly normalize: Readonly<Record<string, ShadowNormalizer>>;
+}
+
+/** A route's `openapi:` (docs/contract.md, edge validation). */
+export interface RouteOpenapiConfig {
+  /** Absolute path of the OpenAPI 3.0 or 3.1 document (YAML or JSON). */
+  readonly spec: string;
+  /** The operationId the route serves. */
+  readonly operation: string;
+  /** Which sides are checked (default both). */
+  readonly validate: readonly ('request' | 'response')[];
+  /** A response that breaks the contract becomes a 502 instead of being passed on (default false). */
+  readonly enforce: boolean;
+}
+
+/** `internal`: error chains as the hops gave them; `public`: file paths, lines, stacks and upstream addresses left out. */
+export type ErrorExposure = 'internal' | 'public';
+
+/** One `errors.map` rule: a link of the chain matching every field of `match` gives the answer its type, title and status. */
+export interface ErrorMapRule {
+  readonly match: Readonly<{ source?: string; code?: string; status?: number; type?: string; exception?: string }>;
+  readonly type: string | undefined;
+  readonly title: string | undefined;
+  readonly status: number | undefined;
+}
+
+/** `errors:` (docs/error-chains.md); a route's copy carries its own `expose`. */
+export interface ErrorsConfig {
+  readonly expose: ErrorExposure;
+  readonly map: readonly ErrorMapRule[];
+}
+
+/** `state.store`: a directory (`file:`) or a Redis server (`redis://`). */
+export type StateConfig = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'redis'; readonly url: string };
+
+export interface SplitConfig {
+  /** The canary upstream's name. */
+  readonly canary: string;
+  /** Percent of requests to the canary, 0..100. */
+  readonly weight: number;
+  /** How a client keeps its side; undefined: each request is drawn anew. */
+  readonly sticky: { readonly kind: 'cookie' | 'header'; readonly name: string } | undefined;
+}
+
+export interface RolloutStep {
+  /** Percent of requests to the canary, increasing from step to step, at most 100. */
+  readonly weight: number;
+  /** Least time in the step before it advances (ms). */
+  readonly hold: number;
+  /** Least canary responses within the step before it advances. */
+  readonly minSamples: number;
+}
+
+export type AnalysisCheck =
+  | { readonly metric: 'errorRate'; readonly maxIncrease: number }
+  | { readonly metric: 'latencyP99'; readonly maxRatio: number }
+  | { readonly metric: 'shadowMismatch'; readonly max: number }
+  | { readonly metric: 'prometheus'; readonly url: string; readonly query: string; readonly max: number | undefined; readonly min: number | undefined };
+
+export interface RolloutConfig {
+  readonly canary: string;
+  readonly steps: readonly RolloutStep[];
+  /** How often the checks are judged (ms). */
+  readonly interval: number;
+  readonly analysis: readonly AnalysisCheck[];
+  readonly onFailure: 'rollback' | 'pause';
 }

@@ -5,6 +5,8 @@
  */
 import type { Exchange } from './exchange.js';
 import { SwitchyardError, isSwitchyardError, type ChainLink } from '../errors.js';
+import { CHAIN_HEADER } from '../error-chain/header-codec.js';
+import { chainHeaderOf, presentProblem } from '../error-chain/present.js';
 
 export interface Problem {
   type: string;
@@ -35,6 +37,13 @@ export function toProblem(err: SwitchyardError, requestId: string, traceId?: str
   return problem;
 }
 
+/** Exchanges answered with the gateway's own problem: filters that look at upstream answers pass these by. */
+const gatewayAnswers = new WeakSet<Exchange>();
+
+export function isGatewayAnswer(exchange: Exchange): boolean {
+  return gatewayAnswers.has(exchange);
+}
+
 /** Sends `err` to the client of `exchange`; unknown errors become SY_ERR_INTERNAL and are logged. */
 export function sendProblem(exchange: Exchange, err: unknown): void {
   const error = isSwitchyardError(err) ? err : new SwitchyardError('SY_ERR_INTERNAL', 'unexpected failure while handling the request', { cause: err });
@@ -44,10 +53,14 @@ export function sendProblem(exchange: Exchange, err: unknown): void {
     res.destroy(error);
     return;
   }
-  const body = JSON.stringify(toProblem(error, exchange.id));
-  exchange.writeHead(error.status, {
+  // The route's `errors:` map and exposure (docs/error-chains.md); the chain also goes as a header.
+  const problem = presentProblem(toProblem(error, exchange.id), exchange.match?.route.errors);
+  const body = JSON.stringify(problem);
+  gatewayAnswers.add(exchange);
+  exchange.writeHead(problem.status, {
     ...error.headers,
     'content-type': 'application/problem+json',
+    [CHAIN_HEADER]: chainHeaderOf(problem),
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
   });

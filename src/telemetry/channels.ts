@@ -59,6 +59,15 @@ export interface ShieldMatchMessage {
   readonly part: string;
 }
 
+export interface ContractViolationMessage {
+  readonly exchange: Exchange;
+  /** The route's name, else its path (the metrics' route label). */
+  readonly route: string;
+  /** `request`: answered 400; `response`: passed on, or replaced by a 502 when enforced. */
+  readonly side: 'request' | 'response';
+  readonly violations: number;
+}
+
 export const channels = {
   /** A request has been parsed and given its id; nothing is routed yet. */
   requestStart: channel('switchyard:request:start'),
@@ -72,4 +81,6 @@ export const channels = {
   fastcgiQueueWait: channel('switchyard:fastcgi:queue:wait'),
   /** A shield rule matched a request (src/shield). */
   shieldMatch: channel('switchyard:shield:match'),
+  /** A request or response broke its route's OpenAPI contract (src/contract). */
+  contractViolation: channel('switchyard:contract:violation'),
 } as const;

@@ -17,6 +17,7 @@ import {
   type RequestEndMessage,
   type RequestStartMessage,
   type ShieldMatchMessage,
+  type ContractViolationMessage,
   type UpstreamAttemptEndMessage,
   type UpstreamAttemptStartMessage,
 } from './channels.js';
@@ -85,6 +86,10 @@ export function startTelemetry(config: TelemetryConfig, gateway: Gateway, log: L
     const m = message as ShieldMatchMessage;
     if (recordMetrics) metrics.shieldMatch(m.rule, m.category, m.action);
   };
+  const onContractViolation = (message: unknown) => {
+    const m = message as ContractViolationMessage;
+    if (recordMetrics) metrics.contractViolation(m.route, m.side);
+  };
   const onEnd = (message: unknown) => {
     const { exchange, durationNs } = message as RequestEndMessage;
     const state = takeState(exchange);
@@ -126,6 +131,7 @@ export function startTelemetry(config: TelemetryConfig, gateway: Gateway, log: L
     [channels.upstreamAttemptEnd.name as string, onAttemptEnd],
     [channels.fastcgiQueueWait.name as string, onQueueWait],
     [channels.shieldMatch.name as string, onShieldMatch],
+    [channels.contractViolation.name as string, onContractViolation],
   ];
   if (tracing !== undefined) subscriptions.push([channels.requestStart.name as string, onStart]);
   // diagnostics_channel rethrows a subscriber's error on the next tick, which would take the

@@ -74,6 +74,7 @@ export class GatewayMetrics {
   readonly #spansDropped: Counter;
   readonly #shieldBlocks: Counter<'rule' | 'category'>;
   readonly #shieldLogged: Counter<'rule' | 'category'>;
+  readonly #contractViolations: Counter<'route' | 'side'>;
   #scrapes: Promise<unknown> = Promise.resolve();
   /** The upstreams' views while one scrape collects; undefined between scrapes. */
   #views: UpstreamView[] | undefined;
@@ -120,6 +121,7 @@ export class GatewayMetrics {
     this.#spansExported = new Counter({ name: 'switchyard_trace_spans_exported_total', help: 'Spans the trace collector accepted', registers });
     this.#spansDropped = new Counter({ name: 'switchyard_trace_spans_dropped_total', help: 'Spans lost because the trace collector did not accept them', registers });
     this.#shieldBlocks = new Counter({ name: 'switchyard_shield_blocks_total', help: 'Requests the shield blocked, by rule id and category', labelNames: ['rule', 'category'], registers });
+    this.#contractViolations = new Counter({ name: 'switchyard_contract_violations_total', help: 'Requests and responses that broke their route\'s OpenAPI contract, by route and side', labelNames: ['route', 'side'], registers });
     this.#shieldLogged = new Counter({ name: 'switchyard_shield_logged_total', help: 'Shield rule matches in log mode (the request went on), by rule id and category', labelNames: ['rule', 'category'], registers });
 
     const upstreamStats = (): [string, string, UpstreamStatsLike][] =>
@@ -295,6 +297,11 @@ export class GatewayMetrics {
   /** A shield rule matched: blocked the request, or only logged it. */
   shieldMatch(rule: number, category: string, action: 'block' | 'log'): void {
     (action === 'block' ? this.#shieldBlocks : this.#shieldLogged).inc({ rule: String(rule), category });
+  }
+
+  /** A request (answered 400) or a response broke its route's OpenAPI contract. */
+  contractViolation(route: string, side: 'request' | 'response'): void {
+    this.#contractViolations.inc({ route, side });
   }
 
   gcPause(kind: string, seconds: number): void {

@@ -15,7 +15,8 @@
  */
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Exchange } from '../../listener/exchange.js';
-import { SwitchyardError, type ChainLink } from '../../errors.js';
+import { SwitchyardError } from '../../errors.js';
+import { phpCause } from '../../error-chain/php-stderr.js';
 import { CgiHeadParser, type CgiHead } from './cgi-response.js';
 import type { FastcgiConnection, RequestSink } from './connection.js';
 import { ProtocolStatus, type EndRequest } from './record.js';
@@ -151,7 +152,7 @@ export class Relay implements RequestSink {
         const h = head as CgiHead;
         if (h.status === 500 && this.#bodySize === 0 && this.#stderr !== '') {
           this.#failRequest(
-            new SwitchyardError('SY_ERR_FASTCGI_APP_ERROR', `the php application behind ${this.#label} failed with status 500`, { chain: [this.#phpCause()] }),
+            new SwitchyardError('SY_ERR_FASTCGI_APP_ERROR', `the php application behind ${this.#label} failed with status 500`, { chain: [phpCause(this.#stderr)] }),
           );
           return;
         }
@@ -245,13 +246,6 @@ export class Relay implements RequestSink {
     if (line === '') return;
     this.#exchange.log.warn({ upstream: this.#label, stderr: line }, 'php stderr');
     if (this.#stderr.length < STDERR_KEEP) this.#stderr += (this.#stderr === '' ? '' : '\n') + line;
-  }
-
-  /** The most telling stderr line: a fatal error if there is one, else the last line. */
-  #phpCause(): ChainLink {
-    const lines = this.#stderr.split('\n');
-    const fatal = lines.find((l) => /fatal error/i.test(l)) ?? lines[lines.length - 1] ?? '';
-    return { source: 'php', status: 500, detail: fatal.replace(/^PHP message:\s*/, '').slice(0, 2000) };
   }
 
   #failConnection(err: SwitchyardError): void {

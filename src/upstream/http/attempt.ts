@@ -110,7 +110,7 @@ export class Attempt implements ConnectionUser {
 
   /** The connection is up: head and body go on its socket. */
   send(socket: Socket): void {
-    this.#stopBody = writeRequest(socket, this.#opts.head, this.#opts.exchange.req, this.#opts.framing);
+    this.#stopBody = writeRequest(socket, this.#opts.head, this.#opts.exchange.req, this.#opts.framing, this.#opts.exchange.body);
   }
 
   // --- the parser, through the connection ---------------------------------------------------------

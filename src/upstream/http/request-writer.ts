@@ -34,11 +34,16 @@ export function serializeRequestHead(method: string, target: string, headers: Re
 
 /**
  * Writes `head` and the body of `req` to `socket`. Returns a function that stops the streaming
- * (the attempt is over), or undefined when everything was written at once.
+ * (the attempt is over), or undefined when everything was written at once. `held`: the whole
+ * body, already read from `req` by a filter (Exchange.body), sent instead of reading `req`.
  */
-export function writeRequest(socket: Socket, head: string, req: ExchangeRequest, framing: RequestFraming): (() => void) | undefined {
+export function writeRequest(socket: Socket, head: string, req: ExchangeRequest, framing: RequestFraming, held?: Buffer): (() => void) | undefined {
   if (framing === 'none') {
     socket.write(head, 'latin1');
+    return undefined;
+  }
+  if (held !== undefined) {
+    socket.write(withBody(head, held, framing));
     return undefined;
   }
   if ((req as { complete?: boolean }).complete === true && !req.readableFlowing) {

@@ -1,0 +1,60 @@
+/**
+ * A real HTTP service on 127.0.0.1 port 0 that fails the ways services do: a problem+json 5xx
+ * with its own chain, a 5xx explained only by an X-Error-Chain header, an HTML error page, a
+ * malformed header; /echo answers with the headers it received.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ErrorService {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export const b64json = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64');
+
+export const SERVICE_CHAIN = [
+  { source: 'go', type: 'https://errors.example/not-found', title: 'no rows', status: 404, code: 'sql.ErrNoRows', detail: 'users: no row with id 7', file: '/srv/users.go', line: 88 },
+  { source: 'mysql', detail: 'empty result set' },
+];
+
+export async function startErrorService(): Promise<ErrorService> {
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').replace(/^\/(svc|public)/, '');
+    switch (path) {
+      case '/problem':
+        res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '5' });
+        res.end(JSON.stringify({ type: 'https://errors.example/db-down', title: 'database unavailable', status: 503, detail: 'primary at 10.0.0.5:3306 refused', code: 'DB_DOWN', chain: [{ source: 'mysql', detail: 'connect ECONNREFUSED 10.0.0.5:3306' }] }));
+        return;
+      case '/chain':
+        res.writeHead(500, { 'content-type': 'text/plain', 'x-error-chain': b64json(SERVICE_CHAIN) });
+        res.end('internal error');
+        return;
+      case '/html':
+        res.writeHead(502, { 'content-type': 'text/html' });
+        res.end('<h1>bad gateway</h1>');
+        return;
+      case '/bad-chain':
+        res.writeHead(500, { 'content-type': 'text/plain', 'x-error-chain': 'not!base64' });
+        res.end('oops');
+        return;
+      case '/not-found':
+        res.writeHead(404, { 'content-type': 'application/json', 'x-error-chain': b64json(SERVICE_CHAIN) });
+        res.end('{"error":"not found"}');
+        return;
+      default:
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ headers: req.headers }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
