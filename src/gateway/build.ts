@@ -19,13 +19,10 @@ import type { Upstream } from '../upstream/upstream.js';
 import type { Exchange } from '../listener/exchange.js';
 import { compilePolicy, shieldApplies } from '../shield/policy.js';
 import { createShieldFilter } from '../shield/shield-filter.js';
-import { stripUserHeaders, userHeaderNames, userHeaderRouteProblem } from '../plugins/php-session/user-header.js';
 import { createChainFilter } from '../error-chain/chain-filter.js';
 import { RouteContracts } from '../contract/route-contracts.js';
 import { routeShadow } from '../delivery/shadow/build-shadow.js';
 import type { RouteShadow } from '../delivery/shadow/route-shadow.js';
-import { Delivery } from '../delivery/delivery.js';
-import { deliveryTerminal } from '../delivery/split/delivery-terminal.js';
 
 export interface CompiledRoute {
   readonly route: RouteConfig;
@@ -44,8 +41,6 @@ export interface Runtime {
   readonly upstreams: ReadonlyMap<string, Upstream>;
   /** Each shadowed route's shadow by route name, for GET /admin/shadow (docs/shadow.md). */
   readonly shadows: ReadonlyMap<string, RouteShadow>;
-  /** Split and rollouts (docs/delivery.md); one per process, handed on from runtime to runtime. */
-  readonly delivery: Delivery;
 }
 
 /**
@@ -89,19 +84,13 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
   }
 
   const router = new Router<CompiledRoute>();
-  const delivery = previous?.delivery ?? new Delivery(log);
   const contracts = new RouteContracts();
   const shadows = new Map<string, RouteShadow>();
-  const stripUser = stripUserHeaders(userHeaderNames(config));
   for (const route of config.routes) {
-    const userHeaderProblem = userHeaderRouteProblem(config, route);
-    if (userHeaderProblem !== undefined) fail('SY_ERR_CONFIG_MIDDLEWARE', [...route.at, 'middleware'], userHeaderProblem);
     const upstream = upstreams.get(route.to);
     const chain = route.middleware.map((m) => filters.get(m)).filter((f): f is Filter => f !== undefined);
     // The shield goes first: a request it blocks reaches neither the middleware nor PHP.
     if (shieldApplies(config.shield, route.shield, config.upstreams.get(route.to)?.type === 'fastcgi')) chain.unshift(createShieldFilter(compilePolicy(config.shield, route.shield)));
-    // Before anything else: no client request carries phpSession's user header past this point.
-    chain.unshift(stripUser);
     // Nearest the upstream: error chains from its answers, then the contract it is checked against.
     const upstreamType = config.upstreams.get(route.to)?.type;
     if (upstreamType === 'fastcgi' || upstreamType === 'http') chain.push(createChainFilter(upstreamType === 'fastcgi' ? 'php' : 'http'));
@@ -115,12 +104,7 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
       shadows.set(route.name as string, shadowTap);
       baseline = shadowTap.wrap(baseline);
     }
-    // A split, rolled-out or shadowed route: the side is picked and named on every answer.
-    const canary = upstreams.get(route.rollout?.canary ?? route.split?.canary ?? '');
-    const terminal =
-      route.split !== undefined || route.rollout !== undefined || shadowTap !== undefined
-        ? deliveryTerminal(route, baseline, canary === undefined ? undefined : (exchange: Exchange) => canary.handle(exchange), route.rollout === undefined || route.name === undefined ? undefined : () => delivery.runner(route.name as string))
-        : baseline;
+    const terminal = baseline;
     try {
       router.add({
         methods: route.methods,
@@ -140,6 +124,5 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
     for (const [name, upstream] of upstreams) if (previous?.upstreams.get(name) !== upstream) void upstream.close();
     throw new ConfigError(file, problems);
   }
-  delivery.configure(config, shadows);
-  return { config, router, upstreams, shadows, delivery };
+  return { config, router, upstreams, shadows };
 }
