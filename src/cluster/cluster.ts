@@ -12,11 +12,14 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { ConnectionTable } from './connection-table.js';
 import { Endpoint } from './endpoint.js';
 import { hashKey } from './hash-key.js';
-import { HealthChecker } from './health-check.js';
+import { HealthChecker, type Probe } from './health-check.js';
 import { OutlierDetector, type Outcome } from './outlier-detector.js';
 import { PrioritySet } from './priority-set.js';
 import { RetryPolicy } from './retry-policy.js';
 import type { UpstreamView } from './upstream-view.js';
+
+/** What a cluster is built from: an http upstream's config, or the cluster keys of another protocol's. */
+export type ClusterConfig = Pick<HttpUpstreamConfig, 'name' | 'endpoints' | 'localZone' | 'loadBalancer' | 'healthCheck' | 'outlierDetection' | 'circuitBreaker' | 'retry' | 'tls'>;
 
 export class Cluster {
   readonly name: string;
@@ -30,7 +33,8 @@ export class Cluster {
   readonly #balancer: Balancer;
   readonly #hashOn: HashOn | undefined;
 
-  constructor(config: HttpUpstreamConfig, log: Logger) {
+  /** `probe`: the protocol's own health check (gRPC's Health/Check) instead of an HTTP GET of `healthCheck.path`. */
+  constructor(config: ClusterConfig, log: Logger, probe?: Probe) {
     this.name = config.name;
     this.endpoints = config.endpoints.map((e, i) => new Endpoint(e, i));
     this.breaker = new CircuitBreaker(config.circuitBreaker);
@@ -46,9 +50,15 @@ export class Cluster {
     this.health =
       config.healthCheck === undefined
         ? undefined
-        : new HealthChecker(config.healthCheck, config.tls, this.endpoints, (probe) => {
-            if (probe.changed) log.warn({ upstream: this.name, endpoint: probe.endpoint.url, healthy: probe.endpoint.healthy, probe: probe.detail }, probe.endpoint.healthy ? 'endpoint healthy' : 'endpoint unhealthy');
-          });
+        : new HealthChecker(
+            config.healthCheck,
+            config.tls,
+            this.endpoints,
+            (probe) => {
+              if (probe.changed) log.warn({ upstream: this.name, endpoint: probe.endpoint.url, healthy: probe.endpoint.healthy, probe: probe.detail }, probe.endpoint.healthy ? 'endpoint healthy' : 'endpoint unhealthy');
+            },
+            probe,
+          );
     this.health?.start();
   }
 

@@ -18,6 +18,9 @@ export interface ProbeResult {
   readonly changed: boolean;
 }
 
+/** One check of one endpoint by a protocol's own means: whether it passed, and what it saw. */
+export type Probe = (endpoint: Endpoint, signal: AbortSignal) => Promise<{ readonly passed: boolean; readonly detail: string }>;
+
 export class HealthChecker {
   readonly #config: HealthCheckConfig;
   readonly #endpoints: readonly Endpoint[];
@@ -25,10 +28,12 @@ export class HealthChecker {
   readonly #streak = new Map<Endpoint, number>();
   readonly #last = new Map<Endpoint, string>();
   readonly #onProbe: (result: ProbeResult) => void;
+  readonly #probe: Probe | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(config: HealthCheckConfig, tls: HttpTlsConfig, endpoints: readonly Endpoint[], onProbe: (result: ProbeResult) => void = () => {}) {
+  constructor(config: HealthCheckConfig, tls: HttpTlsConfig, endpoints: readonly Endpoint[], onProbe: (result: ProbeResult) => void = () => {}, probe?: Probe) {
+    this.#probe = probe;
     this.#config = config;
     this.#endpoints = endpoints;
     this.#onProbe = onProbe;
@@ -55,14 +60,18 @@ export class HealthChecker {
     let passed = false;
     let detail: string;
     try {
-      const res = await request(new URL(this.#config.path, endpoint.url), {
-        dispatcher: this.#agent,
-        headers: { 'user-agent': 'switchyard-health-check' },
-        signal: AbortSignal.timeout(this.#config.timeout),
-      });
-      await res.body.dump();
-      passed = this.#config.expectedStatuses.some(([low, high]) => res.statusCode >= low && res.statusCode <= high);
-      detail = String(res.statusCode);
+      if (this.#probe !== undefined) {
+        ({ passed, detail } = await this.#probe(endpoint, AbortSignal.timeout(this.#config.timeout)));
+      } else {
+        const res = await request(new URL(this.#config.path, endpoint.url), {
+          dispatcher: this.#agent,
+          headers: { 'user-agent': 'switchyard-health-check' },
+          signal: AbortSignal.timeout(this.#config.timeout),
+        });
+        await res.body.dump();
+        passed = this.#config.expectedStatuses.some(([low, high]) => res.statusCode >= low && res.statusCode <= high);
+        detail = String(res.statusCode);
+      }
     } catch (err) {
       detail = (err as { code?: string }).code ?? (err as Error).name;
     }

@@ -45,6 +45,15 @@ export const defaults = Object.freeze({
     keepAliveTimeout: 4_000, // undici's default
     maxResponseHeaderSize: 16 * 1024,
   }),
+  grpc: Object.freeze({
+    // grpc-gateway v2's default marshaler options.
+    json: Object.freeze({ emitUnpopulated: true, useProtoNames: false, useEnumNumbers: false }),
+    unknownQueryParameters: 'ignore' as const,
+    healthCheck: Object.freeze({ service: '', interval: 5_000, timeout: 1_000, healthyThreshold: 2, unhealthyThreshold: 3 }),
+    // Only a call that never reached an endpoint is tried again: gRPC methods are not known idempotent.
+    retry: Object.freeze({ retryOn: Object.freeze(['connect-failure'] as const) }),
+    timeouts: Object.freeze({ connect: 5_000, idle: 60_000, total: 0 }),
+  }),
   // The shield (docs/shield.md): on in front of FastCGI, CRS's default paranoia level, blocking.
   shield: Object.freeze({ enabled: true, paranoia: 1 as const, mode: 'block' as const, maxUrlLength: 8 * 1024 }),
   telemetry: Object.freeze({

@@ -2,10 +2,12 @@
  * Loads switchyard.yaml: parse (yaml, keeping node positions), replace `${ENV}`, check against the
  * JSON Schema and for names used but never defined, normalise, then resolve admin.listen's host.
  * Every problem found on the way is collected with its line and column, then all are thrown
- * together as one ConfigError, so one run of `validate` lists every mistake.
+ * together as one ConfigError, so one run of `validate` lists every mistake. A grpc upstream's
+ * descriptors are loaded here too (compiled, read or asked for by reflection), so a proto that
+ * does not compile is a load error at its `proto` key.
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { SwitchyardError } from '../errors.js';
 import { interpolate } from './interpolate.js';
@@ -13,6 +15,7 @@ import { validateAgainstSchema } from './schema.js';
 import { normalize, type RawProblem } from './normalize.js';
 import { checkReferences } from './references.js';
 import { checkAdminListen } from './admin-listen.js';
+import { loadGrpcDescriptors } from '../upstream/grpc/descriptors.js';
 import { ConfigError, pathToString, type ConfigProblem } from './problems.js';
 import type { GatewayConfig } from './types.js';
 
@@ -45,7 +48,16 @@ export interface ParseOptions {
 /** Every check, including those that ask the system resolver (admin.listen): what a gateway runs from. */
 export async function loadConfig(text: string, options: ParseOptions = {}): Promise<LoadedConfig> {
   const checked = check(text, options);
-  for (const p of await checkAdminListen(checked.data)) checked.add(p);
+  // Protos are compiled (or asked for by reflection) while admin.listen resolves.
+  const [adminProblems, grpc] = await Promise.all([
+    checkAdminListen(checked.data),
+    checked.config === undefined ? undefined : loadGrpcDescriptors(checked.config, options.source === undefined ? process.cwd() : dirname(options.source)),
+  ]);
+  for (const p of adminProblems) checked.add(p);
+  if (grpc !== undefined) {
+    checked.replace(grpc.config);
+    for (const p of grpc.problems) checked.add(p);
+  }
   return checked.result();
 }
 
@@ -62,6 +74,10 @@ interface Checked {
   readonly data: Readonly<Record<string, unknown>>;
   /** Records a problem found on `data`, placed at its node. */
   add(p: RawProblem): void;
+  /** The normalised config, when the document was valid enough to normalise. */
+  readonly config: GatewayConfig | undefined;
+  /** Swaps in the config with what was loaded asynchronously (gRPC descriptors). */
+  replace(config: GatewayConfig): void;
   /** The config, or every problem recorded as one ConfigError. */
   result(): LoadedConfig;
 }
@@ -115,6 +131,12 @@ function check(text: string, options: ParseOptions): Checked {
   return {
     data: document,
     add: addRaw,
+    get config() {
+      return config;
+    },
+    replace: (loaded) => {
+      config = loaded;
+    },
     result: () => {
       if (problems.length > 0 || config === undefined) throw new ConfigError(file, sortProblems(problems));
       return { config, locate: (segments) => locate(segments) };

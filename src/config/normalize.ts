@@ -10,6 +10,7 @@ import { defaults } from './defaults.js';
 import { parseAddress } from './address.js';
 import { parseDuration, parseSize } from './units.js';
 import { normalizeHttpUpstream } from './normalize-http.js';
+import { normalizeGrpcUpstream } from './normalize-grpc.js';
 import { routeShieldConfig, shieldConfig } from './normalize-shield.js';
 import { errorsConfig, routeErrorsConfig, routeOpenapiConfig } from './normalize-contract.js';
 import { routeShadowConfig } from './normalize-shadow.js';
@@ -107,6 +108,8 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
       upstreams.set(name, fastcgi);
     } else if (value['type'] === 'http') {
       upstreams.set(name, normalizeHttpUpstream(name, value, at, fail, baseDir));
+    } else if (value['type'] === 'grpc') {
+      upstreams.set(name, normalizeGrpcUpstream(name, value, at, fail, baseDir));
     }
   }
 
@@ -160,7 +163,7 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
       const to = item['to'] as string;
       const own = (item['middleware'] as string[] | undefined) ?? [];
       const isStatic = (item['static'] as boolean | undefined) ?? false;
-      if (isStatic && upstreams.get(to)?.type === 'http') fail('SY_ERR_CONFIG_ROUTE', [...at, 'static'], '`static` applies to fastcgi upstreams only');
+      if (isStatic && (upstreams.get(to)?.type === 'http' || upstreams.get(to)?.type === 'grpc')) fail('SY_ERR_CONFIG_ROUTE', [...at, 'static'], '`static` applies to fastcgi upstreams only');
       for (const key of ['stripPrefix', 'rewrite', 'hostHeader']) {
         if (item[key] !== undefined && upstreams.get(to)?.type !== 'http') fail('SY_ERR_CONFIG_ROUTE', [...at, key], `\`${key}\` applies to http upstreams only`);
       }

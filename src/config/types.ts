@@ -81,7 +81,7 @@ export interface TracingConfig {
   readonly serviceName: string;
 }
 
-export type UpstreamConfig = FastcgiUpstreamConfig | HttpUpstreamConfig;
+export type UpstreamConfig = FastcgiUpstreamConfig | HttpUpstreamConfig | GrpcUpstreamConfig;
 
 export interface FastcgiUpstreamConfig {
   readonly type: 'fastcgi';
@@ -132,6 +132,59 @@ export interface HttpUpstreamConfig {
   readonly keepAliveTimeout: number;
   readonly maxResponseHeaderSize: number;
   readonly tls: HttpTlsConfig;
+}
+
+/** `type: grpc`: a gRPC service over HTTP/2 (docs/grpc.md); the cluster keys are an http upstream's. */
+export interface GrpcUpstreamConfig {
+  readonly type: 'grpc';
+  readonly name: string;
+  /** `h2c://host:port` (HTTP/2 with prior knowledge) or `https://host:port` (TLS, ALPN h2). */
+  readonly endpoints: readonly HttpEndpointConfig[];
+  readonly localZone: string | undefined;
+  readonly loadBalancer: { readonly policy: LoadBalancerPolicy; readonly hashOn: HashOn };
+  readonly healthCheck: GrpcHealthCheckConfig | undefined;
+  readonly outlierDetection: OutlierDetectionConfig;
+  readonly circuitBreaker: CircuitBreakerConfig;
+  /** Only calls that never reached an endpoint (connect failure, refused stream) are retried. */
+  readonly retry: RetryConfig;
+  /** Milliseconds; `total` caps a call's deadline, 0 means no cap. */
+  readonly timeouts: { readonly connect: number; readonly idle: number; readonly total: number };
+  readonly tls: HttpTlsConfig;
+  /** Where `descriptors` came from; undefined when `proto` is absent (passthrough only). */
+  readonly proto: GrpcProtoSource | undefined;
+  /**
+   * A serialized google.protobuf.FileDescriptorSet holding every file of the services and all
+   * their imports (well-known types, google/api, google/rpc), loaded when the config loads.
+   * Empty (zero bytes, an empty set) without `proto`, and in parseConfig, which cannot wait.
+   */
+  readonly descriptors: Uint8Array;
+  /** Mount every google.api.http binding as a REST/JSON route (default false). */
+  readonly transcode: boolean;
+  readonly json: GrpcJsonOptions;
+  /** A transcoded request's query parameter naming no field: ignored (default) or 400. */
+  readonly unknownQueryParameters: 'ignore' | 'reject';
+}
+
+export type GrpcProtoSource =
+  /** Absolute paths; `files` are also given as import paths (relative to one of `importPaths`). */
+  | { readonly kind: 'files'; readonly files: readonly string[]; readonly importPaths: readonly string[] }
+  | { readonly kind: 'descriptorSet'; readonly file: string }
+  | { readonly kind: 'reflection' };
+
+/** grpc-gateway's marshaler options; the defaults are grpc-gateway v2's. */
+export interface GrpcJsonOptions {
+  readonly emitUnpopulated: boolean;
+  readonly useProtoNames: boolean;
+  readonly useEnumNumbers: boolean;
+}
+
+export interface GrpcHealthCheckConfig {
+  /** grpc.health.v1 HealthCheckRequest.service ('' asks about the server as a whole). */
+  readonly service: string;
+  readonly interval: number;
+  readonly timeout: number;
+  readonly healthyThreshold: number;
+  readonly unhealthyThreshold: number;
 }
 
 /** TLS to https:// endpoints. */

@@ -8,6 +8,7 @@ import type { UpstreamConfig } from '../config/types.js';
 import type { Upstream } from './upstream.js';
 import { createFastcgiUpstream } from './fastcgi/fastcgi-upstream.js';
 import { createHttpUpstream } from './http/http-upstream.js';
+import { createGrpcUpstream } from './grpc/grpc-upstream.js';
 
 export function createUpstream(config: UpstreamConfig, log: Logger, processes = 1): Upstream {
   switch (config.type) {
@@ -24,5 +25,7 @@ export function createUpstream(config: UpstreamConfig, log: Logger, processes = 
     }
     case 'http':
       return createHttpUpstream(config, log.child({ upstream: config.name }));
+    case 'grpc':
+      return createGrpcUpstream(config, log.child({ upstream: config.name }));
   }
 }

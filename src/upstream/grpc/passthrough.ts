@@ -1,0 +1,108 @@
+/**
+ * Native gRPC through the gateway: a call from an HTTP/2 client goes to an endpoint as it came —
+ * request fields (metadata), the message bytes streamed both ways unchanged (unary, client,
+ * server and bidirectional streaming alike), the answer's head, and its trailers (grpc-status,
+ * grpc-message, details, trailing metadata). The client's grpc-timeout is kept, lowered to the
+ * upstream's `timeouts.total`; when it passes the gateway ends the call with DEADLINE_EXCEEDED
+ * itself and resets the upstream stream. A client that goes away resets the upstream stream
+ * (RST_STREAM CANCEL). An endpoint that resets the stream after answering leaves the client
+ * UNAVAILABLE in trailers; a failure before any answer is the gateway's problem (502/503/504),
+ * which gRPC clients read through the HTTP status mapping.
+ */
+import { constants, type Http2ServerResponse, type OutgoingHttpHeaders } from 'node:http2';
+import type { Exchange } from '../../listener/exchange.js';
+import type { GrpcUpstreamConfig } from '../../config/types.js';
+import { SwitchyardError } from '../../errors.js';
+import type { ClusterStreams } from './cluster-streams.js';
+import { effectiveDeadline, formatGrpcTimeout, parseGrpcTimeout } from './grpc-timeout.js';
+import { answerFields, forwardRequestFields } from './forward-fields.js';
+import { encodeGrpcMessage } from './metadata.js';
+
+export async function passThrough(exchange: Exchange, streams: ClusterStreams, config: GrpcUpstreamConfig): Promise<void> {
+  const { req } = exchange;
+  const res = exchange.res as unknown as Http2ServerResponse;
+  const clientTimeout = parseGrpcTimeout(req.headers['grpc-timeout']);
+  if (clientTimeout === null) {
+    // A gRPC client reads a status, not a problem body: Trailers-Only INVALID_ARGUMENT.
+    answerStatus(exchange, 3, `malformed grpc-timeout '${String(req.headers['grpc-timeout'])}' (1-8 digits and a unit of H M S m u n)`);
+    return;
+  }
+  const deadline = effectiveDeadline(clientTimeout, config.timeouts.total);
+  const extra: OutgoingHttpHeaders = { te: 'trailers' };
+  if (deadline !== undefined) extra['grpc-timeout'] = formatGrpcTimeout(deadline);
+  const opened = await streams.open(exchange.path, forwardRequestFields(req.headers, extra), exchange.signal, { headers: req.headers, remoteAddress: exchange.remoteAddress });
+  const up = opened.stream;
+  let grpcStatus: number | undefined;
+  let timedOut = false;
+
+  if (exchange.body !== undefined) up.end(exchange.body);
+  else req.pipe(up);
+
+  const cancel = () => up.close(constants.NGHTTP2_CANCEL);
+  exchange.signal.addEventListener('abort', cancel, { once: true });
+  const timer =
+    deadline === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          up.close(constants.NGHTTP2_CANCEL);
+        }, deadline);
+
+  await new Promise<void>((resolve, reject) => {
+    up.on('response', (head) => {
+      const status = Number(head[':status']);
+      if (head['grpc-status'] !== undefined) grpcStatus = Number(head['grpc-status']);
+      exchange.writeHead(status, answerFields(head));
+    });
+    up.on('data', (chunk: Buffer) => {
+      if (!res.write(chunk)) {
+        up.pause();
+        res.once('drain', () => up.resume());
+      }
+    });
+    up.on('trailers', (trailers) => {
+      if (trailers['grpc-status'] !== undefined) grpcStatus = Number(trailers['grpc-status']);
+      res.addTrailers(answerFields(trailers));
+    });
+    up.on('error', () => undefined);
+    up.once('close', () => {
+      clearTimeout(timer);
+      exchange.signal.removeEventListener('abort', cancel);
+      req.unpipe(up);
+      if (timedOut) {
+        opened.finish({ failure: 'timeout' });
+        if (!res.headersSent) answerStatus(exchange, 4, `deadline of ${deadline} ms exceeded`);
+        else endWithStatus(res, 4, `deadline of ${deadline} ms exceeded`);
+        return resolve();
+      }
+      if (exchange.aborted) {
+        opened.finish({ grpcStatus: 1 });
+        return resolve();
+      }
+      if (!res.headersSent) {
+        opened.finish({ failure: up.rstCode === constants.NGHTTP2_REFUSED_STREAM ? 'connect' : 'reset' });
+        return reject(new SwitchyardError('SY_ERR_UPSTREAM_RESET', `${opened.label}: the stream was reset before an answer (RST_STREAM ${up.rstCode ?? 0})`));
+      }
+      if (grpcStatus === undefined) {
+        opened.finish({ failure: 'reset' });
+        endWithStatus(res, 14, `upstream ${config.name} reset the stream (RST_STREAM ${up.rstCode ?? 0})`);
+        return resolve();
+      }
+      opened.finish({ grpcStatus });
+      res.end();
+      resolve();
+    });
+  });
+}
+
+/** A Trailers-Only answer: status 200, grpc-status and grpc-message in the only header block. */
+export function answerStatus(exchange: Exchange, code: number, message: string): void {
+  exchange.writeHead(200, { 'content-type': 'application/grpc', 'grpc-status': String(code), 'grpc-message': encodeGrpcMessage(message) });
+  exchange.res.end();
+}
+
+function endWithStatus(res: Http2ServerResponse, code: number, message: string): void {
+  if (res.writableEnded) return;
+  res.addTrailers({ 'grpc-status': String(code), 'grpc-message': encodeGrpcMessage(message) });
+  res.end();
+}
