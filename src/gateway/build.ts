@@ -19,6 +19,7 @@ import type { Upstream } from '../upstream/upstream.js';
 import type { Exchange } from '../listener/exchange.js';
 import { compilePolicy, shieldApplies } from '../shield/policy.js';
 import { createShieldFilter } from '../shield/shield-filter.js';
+import { stripUserHeaders, userHeaderNames, userHeaderRouteProblem } from '../plugins/php-session/user-header.js';
 import { createChainFilter } from '../error-chain/chain-filter.js';
 import { RouteContracts } from '../contract/route-contracts.js';
 import { routeShadow } from '../delivery/shadow/build-shadow.js';
@@ -86,11 +87,16 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
   const router = new Router<CompiledRoute>();
   const contracts = new RouteContracts();
   const shadows = new Map<string, RouteShadow>();
+  const stripUser = stripUserHeaders(userHeaderNames(config));
   for (const route of config.routes) {
+    const userHeaderProblem = userHeaderRouteProblem(config, route);
+    if (userHeaderProblem !== undefined) fail('SY_ERR_CONFIG_MIDDLEWARE', [...route.at, 'middleware'], userHeaderProblem);
     const upstream = upstreams.get(route.to);
     const chain = route.middleware.map((m) => filters.get(m)).filter((f): f is Filter => f !== undefined);
     // The shield goes first: a request it blocks reaches neither the middleware nor PHP.
     if (shieldApplies(config.shield, route.shield, config.upstreams.get(route.to)?.type === 'fastcgi')) chain.unshift(createShieldFilter(compilePolicy(config.shield, route.shield)));
+    // Before anything else: no client request carries phpSession's user header past this point.
+    chain.unshift(stripUser);
     // Nearest the upstream: error chains from its answers, then the contract it is checked against.
     const upstreamType = config.upstreams.get(route.to)?.type;
     if (upstreamType === 'fastcgi' || upstreamType === 'http') chain.push(createChainFilter(upstreamType === 'fastcgi' ? 'php' : 'http'));

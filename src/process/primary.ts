@@ -39,6 +39,7 @@ import { workerExecArgv } from './worker-flags.js';
 import { SwitchyardError } from '../errors.js';
 import { closeRedisClients } from '../plugins/redis-clients.js';
 import { LeaseLedger } from '../plugins/rate-limit/lease-ledger.js';
+import { mergedJwksEndpoint } from '../plugins/php-session/jwks-endpoint.js';
 
 export interface PrimaryOptions {
   readonly file: string;
@@ -211,7 +212,7 @@ async function startPrimaryAdmin(
 ): Promise<Server> {
   // These are answered here from every worker; the rest of the list (the dashboard's page and
   // assets) is forwarded to one worker. None of these reads `gateway`, which lives in the workers.
-  const own = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, mergedMetricsEndpoint(metrics), mergedHeatmapEndpoint(workerAdmins), mergedCorrelationEndpoint(workerAdmins), mergedDashboardStateEndpoint(workerAdmins), ...mergedSenseEndpoints(workerAdmins, senseKeep), mergedShieldEndpoint(workerAdmins), mergedShadowEndpoint(workerAdmins)];
+  const own = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, mergedMetricsEndpoint(metrics), mergedHeatmapEndpoint(workerAdmins), mergedCorrelationEndpoint(workerAdmins), mergedDashboardStateEndpoint(workerAdmins), ...mergedSenseEndpoints(workerAdmins, senseKeep), mergedShieldEndpoint(workerAdmins), mergedJwksEndpoint(workerAdmins), mergedShadowEndpoint(workerAdmins)];
   const answered = (e: AdminEndpoint) => own.some((o) => o.method === e.method && o.path === e.path);
   const endpoints = [...own, ...adminEndpoints.filter((e) => !answered(e)).map((e) => forwardedEndpoint(e, () => workerAdmins()[0]))];
   const context = { ...views, gateway: undefined } as unknown as AdminContext;
