@@ -19,6 +19,7 @@ export const catalogue = {
   SY_ERR_FILE_UNWRITABLE: { status: 500, title: 'file cannot be written' },
   SY_ERR_SENSE_UNAVAILABLE: { status: 500, title: 'the kernel sensor cannot run on this machine' },
   SY_ERR_SENSE_STOPPED: { status: 500, title: 'the kernel sensor stopped' },
+  SY_ERR_ADMIN_UNREACHABLE: { status: 500, title: 'the admin api cannot be reached' },
 
   // --- configuration ------------------------------------------------------------------------
   SY_ERR_CONFIG_SYNTAX: { status: 500, title: 'configuration is not valid YAML' },
@@ -112,6 +113,9 @@ export const catalogue = {
   SY_ERR_ADMIN_BAD_QUERY: { status: 400, title: 'admin query parameter is invalid' },
   SY_ERR_ADMIN_BAD_BODY: { status: 400, title: 'admin request body is invalid' },
   SY_ERR_RELOAD_REJECTED: { status: 422, title: 'new configuration rejected; the running one keeps serving' },
+  SY_ERR_ROLLOUT_NOT_FOUND: { status: 404, title: 'no rollout on a route of that name' },
+  SY_ERR_ROLLOUT_CONFLICT: { status: 409, title: 'the rollout cannot take that action in its state' },
+  SY_ERR_ROLLOUT_STORE: { status: 503, title: 'the rollout state store cannot be reached' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof catalogue;

@@ -22,7 +22,8 @@ export async function startAdminServer(config: AdminConfig, endpoints: readonly 
   const byPath = groupBy(endpoints, (e) => e.path);
   const server = createServer((req, res) => {
     const exchange = new Exchange(req, res, requestIdFrom(req.headers['x-request-id']), log);
-    const candidates = byPath.get(exchange.path);
+    // `/admin/x/*` endpoints take every path below /admin/x/ (the route in /admin/rollouts/{route}/pause).
+    const candidates = byPath.get(exchange.path) ?? byPath.get(`${exchange.path.slice(0, exchange.path.indexOf('/', '/admin/'.length) + 1)}*`);
     const endpoint = candidates?.find((e) => e.method === req.method || (e.method === 'GET' && req.method === 'HEAD'));
     const run = async () => {
       if (candidates === undefined) throw new SwitchyardError('SY_ERR_ADMIN_NOT_FOUND', `no admin endpoint ${exchange.path}`);

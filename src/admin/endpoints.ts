@@ -9,7 +9,8 @@ import { correlationEndpoint } from './correlation.js';
 import { dashboardEndpoints } from './dashboard/dashboard.js';
 import { senseListEndpoint, sensePostEndpoint } from './sense.js';
 import { shieldEndpoint } from './shield.js';
+import { rolloutActionEndpoint, rolloutsEndpoint } from './rollouts.js';
 import { jwksEndpoint } from '../plugins/php-session/jwks-endpoint.js';
 import { shadowEndpoint } from './shadow.js';
 
-export const adminEndpoints: readonly AdminEndpoint[] = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, metricsEndpoint, heatmapEndpoint, correlationEndpoint, senseListEndpoint, sensePostEndpoint, shieldEndpoint, shadowEndpoint, ...dashboardEndpoints, jwksEndpoint];
+export const adminEndpoints: readonly AdminEndpoint[] = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, metricsEndpoint, heatmapEndpoint, correlationEndpoint, senseListEndpoint, sensePostEndpoint, shieldEndpoint, rolloutsEndpoint, rolloutActionEndpoint, shadowEndpoint, ...dashboardEndpoints, jwksEndpoint];

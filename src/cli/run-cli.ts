@@ -22,6 +22,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandFactory>>> = {
   proto: async () => (await import('../tools/proto/command.js')).protoCommand,
   contract: async () => (await import('../tools/contract/command.js')).contractCommand,
   shield: async () => (await import('./commands/shield.js')).shieldCommand,
+  rollout: async () => (await import('./commands/rollout.js')).rolloutCommand,
   sense: async () => (await import('../sense/command.js')).senseCommand,
 };
 

@@ -63,6 +63,9 @@ export const defaults = Object.freeze({
     heatmap: Object.freeze({ slice: 1_000, keep: 15 * 60_000 }),
   }),
   sense: Object.freeze({ exec: Object.freeze({ kill: false }), keep: 1_000 }),
+  // Split and rollout (docs/delivery.md): Argo Rollouts' 10 s analysis interval; a step needs 100
+  // canary responses, so a quiet route never advances on no evidence.
+  delivery: Object.freeze({ cookie: 'switchyard-canary', interval: 10_000, hold: 0, minSamples: 100, onFailure: 'rollback' as const, prometheus: 'http://127.0.0.1:9090', store: 'file:.switchyard/state' }),
   // A route's shadow (docs/shadow.md): every safe request copied, each copy given 2 s.
   shadow: Object.freeze({ sample: 1, timeout: 2_000, maxConcurrent: 64, methods: Object.freeze(['GET', 'HEAD'] as const), maxBodySize: 1024 * 1024 }),
 });

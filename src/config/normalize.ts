@@ -14,6 +14,7 @@ import { normalizeGrpcUpstream } from './normalize-grpc.js';
 import { routeShieldConfig, shieldConfig } from './normalize-shield.js';
 import { errorsConfig, routeErrorsConfig, routeOpenapiConfig } from './normalize-contract.js';
 import { routeShadowConfig } from './normalize-shadow.js';
+import { routeRolloutConfig, routeSplitConfig, stateConfig, type RouteContext } from './normalize-delivery.js';
 import { RESERVED_PARAMS } from '../upstream/fastcgi/params.js';
 import type { ErrorCode } from '../errors.js';
 import type {
@@ -187,6 +188,7 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
         openapi: routeOpenapiConfig(item['openapi'], baseDir),
         errors: routeErrorsConfig(item['errors'], errors),
         shadow: routeShadowConfig(item['shadow'], name, at, fail),
+        ...deliveryOf(item, { name, to, upstreams: new Set(upstreams.keys()), at }, fail),
         at,
       });
     });
@@ -207,10 +209,17 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
       shield: shieldConfig(raw['shield'], fail),
       sense: senseConfig(raw['sense'] as Raw | undefined),
       errors,
+      state: stateConfig(raw['state'], baseDir),
       source,
     },
     problems,
   };
+}
+
+/** A route's `split:` and `rollout:` (normalize-delivery.ts). */
+function deliveryOf(item: Raw, route: RouteContext, fail: (code: ErrorCode, segments: (string | number)[], message: string) => void) {
+  const split = routeSplitConfig(item['split'], route, fail);
+  return { split, rollout: routeRolloutConfig(item['rollout'], split, route, fail) };
 }
 
 function senseConfig(raw: Raw | undefined): SenseConfig | undefined {

@@ -20,6 +20,8 @@ export interface GatewayConfig {
   readonly sense?: SenseConfig | undefined;
   /** `errors:`: how error chains are shown and mapped (docs/error-chains.md); undefined: internal, no rules. */
   readonly errors?: ErrorsConfig | undefined;
+  /** Where rollout state and samples live (`state:`, docs/delivery.md). */
+  readonly state: StateConfig;
   /** Absolute path of the file this came from, for resolving relative paths; undefined in tests. */
   readonly source: string | undefined;
 }
@@ -278,6 +280,10 @@ export interface RouteConfig {
   readonly hostHeader?: string | undefined;
   /** The route's shield settings (`shield:`); undefined: the top-level ones as they are. */
   readonly shield?: RouteShieldConfig | undefined;
+  /** A fixed share of requests to a canary upstream (`split:`, docs/delivery.md). */
+  readonly split?: SplitConfig | undefined;
+  /** A progressive rollout to a canary upstream (`rollout:`, docs/delivery.md). */
+  readonly rollout?: RolloutConfig | undefined;
   /** Copies of baseline-served requests sent to another upstream and compared (`shadow:`, docs/shadow.md). */
   readonly shadow?: ShadowConfig | undefined;
   /** Edge validation against an OpenAPI operation (`openapi:`, docs/contract.md). */

@@ -24,6 +24,8 @@ import { createChainFilter } from '../error-chain/chain-filter.js';
 import { RouteContracts } from '../contract/route-contracts.js';
 import { routeShadow } from '../delivery/shadow/build-shadow.js';
 import type { RouteShadow } from '../delivery/shadow/route-shadow.js';
+import { Delivery } from '../delivery/delivery.js';
+import { deliveryTerminal } from '../delivery/split/delivery-terminal.js';
 
 export interface CompiledRoute {
   readonly route: RouteConfig;
@@ -42,6 +44,8 @@ export interface Runtime {
   readonly upstreams: ReadonlyMap<string, Upstream>;
   /** Each shadowed route's shadow by route name, for GET /admin/shadow (docs/shadow.md). */
   readonly shadows: ReadonlyMap<string, RouteShadow>;
+  /** Split and rollouts (docs/delivery.md); one per process, handed on from runtime to runtime. */
+  readonly delivery: Delivery;
 }
 
 /**
@@ -85,6 +89,7 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
   }
 
   const router = new Router<CompiledRoute>();
+  const delivery = previous?.delivery ?? new Delivery(log);
   const contracts = new RouteContracts();
   const shadows = new Map<string, RouteShadow>();
   const stripUser = stripUserHeaders(userHeaderNames(config));
@@ -110,7 +115,12 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
       shadows.set(route.name as string, shadowTap);
       baseline = shadowTap.wrap(baseline);
     }
-    const terminal = baseline;
+    // A split, rolled-out or shadowed route: the side is picked and named on every answer.
+    const canary = upstreams.get(route.rollout?.canary ?? route.split?.canary ?? '');
+    const terminal =
+      route.split !== undefined || route.rollout !== undefined || shadowTap !== undefined
+        ? deliveryTerminal(route, baseline, canary === undefined ? undefined : (exchange: Exchange) => canary.handle(exchange), route.rollout === undefined || route.name === undefined ? undefined : () => delivery.runner(route.name as string))
+        : baseline;
     try {
       router.add({
         methods: route.methods,
@@ -130,5 +140,6 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
     for (const [name, upstream] of upstreams) if (previous?.upstreams.get(name) !== upstream) void upstream.close();
     throw new ConfigError(file, problems);
   }
-  return { config, router, upstreams, shadows };
+  delivery.configure(config, shadows);
+  return { config, router, upstreams, shadows, delivery };
 }

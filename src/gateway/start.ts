@@ -62,6 +62,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     await gateway.stop(0);
     throw err;
   });
+  // Rollouts read and write their store from here on (docs/delivery.md).
+  gateway.runtime.delivery.start();
 
   let stopping: Promise<void> | undefined;
   let markStopped: () => void = () => {};
@@ -70,6 +72,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     admin?.close();
     admin?.closeAllConnections();
     stopping ??= gateway.stop().then(async () => {
+      await gateway.runtime.delivery.close();
       sense.close();
       shieldBlocks.close();
       await telemetry?.stop();
