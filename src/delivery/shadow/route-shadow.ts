@@ -84,7 +84,7 @@ export class RouteShadow implements ShadowTap {
   }
 
   #wanted(exchange: Exchange): boolean {
-    if (this.#closed || exchange.upgradeHead !== undefined) return false;
+    if (this.#closed || exchange.upgradeHead !== undefined || !BaselineCapture.possible(exchange)) return false;
     if (!this.#methods.has(exchange.req.method ?? 'GET')) return false;
     if (this.config.sample < 1 && Math.random() >= this.config.sample) return false;
     // A body is copied only when a filter already holds it whole (the shield does on PHP routes).

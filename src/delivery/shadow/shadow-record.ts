@@ -1,8 +1,8 @@
 /**
  * What one route's shadow has found, in this process: comparisons, mismatches, the copies that
  * gave no data and why, per-field counts, and the newest mismatch samples (masked). It also
- * decides which differences are noise, as Diffy does: a field that differs between two answers
- * of the baseline itself (the second baseline sample, taken when the target differed) is noise
+ * decides which differences are noise, as Diffy does: a field that differs (itself or a field
+ * above it) between two answers of the baseline itself (the second baseline sample, taken when the target differed) is noise
  * for that request; so is a field whose baseline-to-baseline differences are at least half as
  * many as its baseline-to-target ones (a clock with one-second resolution differs in only some
  * samples, not always in the same ones as the target).
@@ -53,7 +53,7 @@ export class ShadowRecord {
     for (const d of differences) {
       const field = this.#field(d.pointer);
       if (field !== undefined) field.differed++;
-      const noisyHere = noise?.some((n) => isAtOrBelow(n.pointer, d.pointer) || isAtOrBelow(d.pointer, n.pointer)) ?? false;
+      const noisyHere = noise?.some((n) => isAtOrBelow(d.pointer, n.pointer)) ?? false;
       const noisyUsually = field !== undefined && field.noise > 0 && 2 * field.noise >= field.differed;
       if (noisyHere || noisyUsually) continue;
       real.push(d);
