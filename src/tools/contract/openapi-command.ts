@@ -38,7 +38,13 @@ export function openApiCommand(ctx: CommandContext): Command {
       if (flags.proto !== undefined) {
         if (file !== undefined || flags.type !== undefined) usage('--proto takes no TYPES.ts and no --type');
         const title = flags.title ?? basename(flags.proto[0] as string);
-        const document = await openApiFromProto({ files: flags.proto, includes: flags.include, cwd: ctx.io.cwd, info: { title, version: flags.apiVersion } });
+        const document = await openApiFromProto({
+          files: flags.proto,
+          includes: flags.include,
+          cwd: ctx.io.cwd,
+          info: { title, version: flags.apiVersion },
+          warn: (message) => ctx.io.stderr.write(`switchyard: ${message}\n`),
+        });
         await writeDocument(ctx.io, document, flags.output);
         return;
       }
