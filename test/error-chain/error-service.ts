@@ -1,7 +1,7 @@
 /**
  * A real HTTP service on 127.0.0.1 port 0 that fails the ways services do: a problem+json 5xx
  * with its own chain, a 5xx explained only by an X-Error-Chain header, an HTML error page, a
- * malformed header; /echo answers with the headers it received.
+ * malformed header (/profile/7 as /chain, for PHP to call); /echo answers with the headers it received.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,6 +27,7 @@ export async function startErrorService(): Promise<ErrorService> {
         res.end(JSON.stringify({ type: 'https://errors.example/db-down', title: 'database unavailable', status: 503, detail: 'primary at 10.0.0.5:3306 refused', code: 'DB_DOWN', chain: [{ source: 'mysql', detail: 'connect ECONNREFUSED 10.0.0.5:3306' }] }));
         return;
       case '/chain':
+      case '/profile/7':
         res.writeHead(500, { 'content-type': 'text/plain', 'x-error-chain': b64json(SERVICE_CHAIN) });
         res.end('internal error');
         return;
