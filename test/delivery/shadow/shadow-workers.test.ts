@@ -1,0 +1,100 @@
+// GET /admin/shadow with `serve --workers 2`: each worker copies and compares the requests it
+// served, and the primary answers with the sum of all of them, fields and samples merged.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../../helpers/free-port.js';
+import { httpRequest } from '../../helpers/http-request.js';
+import { until } from '../../helpers/until.js';
+import { mergeShadowViews, type ShadowView } from '../../../src/delivery/shadow/shadow-view.js';
+
+const BIN = fileURLToPath(new URL('../../../src/cli/bin.js', import.meta.url));
+
+let baseline: Server;
+let target: Server;
+let child: ChildProcess;
+let dir: string;
+let port: number;
+let admin: string;
+const logs: Record<string, unknown>[] = [];
+
+before(async () => {
+  baseline = createServer((req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ path: req.url, price: 10, pid: 'baseline' })));
+  target = createServer((req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ pid: 'baseline', price: 11, path: req.url })));
+  await Promise.all([baseline, target].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', r))));
+  const at = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  dir = await mkdtemp(join(tmpdir(), 'sy-shadow-workers-'));
+  const adminPort = await freePort();
+  admin = `http://127.0.0.1:${adminPort}`;
+  await writeFile(
+    join(dir, 'switchyard.yaml'),
+    `listen: 127.0.0.1:0
+accessLog: off
+admin: { listen: 127.0.0.1:${adminPort} }
+upstreams:
+  old: { type: http, endpoints: [${at(baseline)}] }
+  new: { type: http, endpoints: [${at(target)}] }
+routes:
+  - get: /items/{id}
+    name: items.show
+    to: old
+    shadow: { to: new }
+`,
+  );
+  child = spawn(process.execPath, [BIN, 'serve', '--workers', '2'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const lines = createInterface({ input: child.stderr as NodeJS.ReadableStream });
+  lines.on('line', (l) => logs.push(JSON.parse(l) as Record<string, unknown>));
+  assert.ok(await until(() => logs.some((l) => l['msg'] === 'switchyard listening' && l['workers'] === 2), 20_000), 'both workers listening');
+  const url = ((logs.find((l) => l['msg'] === 'switchyard listening')?.['listen'] as string[]) ?? [])[0] as string;
+  port = Number(new URL(url).port);
+});
+
+after(async () => {
+  child?.kill('SIGKILL');
+  await Promise.all([baseline, target].map((s) => new Promise((r) => s?.close(r))));
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('the primary sums what every worker compared', async () => {
+  // One connection per request: the workers take turns accepting them.
+  for (let i = 1; i <= 20; i++) assert.equal((await httpRequest(port, `/items/${i}`)).json<{ price: number }>().price, 10);
+  let view: ShadowView | undefined;
+  assert.ok(await until(async () => (view = (await (await fetch(`${admin}/admin/shadow`)).json()) as ShadowView).routes[0]?.compared === 20, 20_000), JSON.stringify(view));
+  const [route] = (view as ShadowView).routes;
+  assert.equal(route?.route, 'items.show');
+  assert.equal(route?.mismatched, 20);
+  assert.equal(route?.mismatchRate, 1);
+  assert.deepEqual(route?.fields.find((f) => f.pointer === '/price'), { pointer: '/price', mismatched: 20, noise: 0 });
+  assert.equal(route?.samples.length, 20);
+});
+
+test('merging views: counts and fields summed per route, the newest samples kept, oldest first', () => {
+  const sample = (time: string) => ({ time, requestId: time, method: 'GET', path: '/x', differences: [] });
+  const part = (compared: number, mismatched: number, times: string[]) => ({
+    route: 'r',
+    target: 't',
+    compared,
+    mismatched,
+    mismatchRate: mismatched / compared,
+    noData: { timeout: 1, failed: 0, tooLarge: 0, overCapacity: 2 },
+    fields: [{ pointer: '/a', mismatched, noise: 1 }],
+    samples: times.map(sample),
+  });
+  const times = (from: number, n: number) => Array.from({ length: n }, (_, i) => `2026-01-01T00:00:${String(from + i).padStart(2, '0')}Z`);
+  const merged = mergeShadowViews([{ routes: [part(10, 1, times(0, 15))] }, { routes: [part(30, 3, times(15, 15))] }]);
+  assert.equal(merged.routes.length, 1);
+  const r = merged.routes[0];
+  assert.equal(r?.compared, 40);
+  assert.equal(r?.mismatched, 4);
+  assert.equal(r?.mismatchRate, 0.1);
+  assert.deepEqual(r?.noData, { timeout: 2, failed: 0, tooLarge: 0, overCapacity: 4 });
+  assert.deepEqual(r?.fields, [{ pointer: '/a', mismatched: 4, noise: 2 }]);
+  assert.deepEqual(r?.samples.map((s) => s.time), times(10, 20));
+});
