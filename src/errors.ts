@@ -92,6 +92,17 @@ export const catalogue = {
   SY_ERR_PROTO_LINT_CONFIG: { status: 500, title: 'proto lint or breaking configuration is invalid' },
   SY_ERR_PROTO_HOOK: { status: 500, title: 'git hook cannot be installed' },
 
+  // --- REST/JSON transcoding to grpc upstreams (the answer's status is grpc-gateway's) -------
+  SY_ERR_GRPC_STATUS: { status: 502, title: 'the grpc service answered with an error status' },
+  SY_ERR_TRANSCODE_BAD_JSON: { status: 400, title: 'request body does not match the grpc request message' },
+  SY_ERR_TRANSCODE_BAD_QUERY: { status: 400, title: 'query parameter does not match the grpc request message' },
+  SY_ERR_TRANSCODE_BAD_PATH: { status: 400, title: 'path does not match the grpc request message' },
+  SY_ERR_TRANSCODE_BAD_METADATA: { status: 400, title: 'a grpc-metadata header is malformed' },
+  SY_ERR_TRANSCODE_NO_BINDING: { status: 404, title: 'no google.api.http binding matches the request' },
+  SY_ERR_TRANSCODE_METHOD: { status: 501, title: 'the binding does not take this http method' },
+  SY_ERR_TRANSCODE_STREAMING: { status: 501, title: 'client and bidirectional streaming methods are not transcoded' },
+  SY_ERR_TRANSCODE_BAD_RESPONSE: { status: 502, title: 'the grpc service sent a message that cannot be decoded' },
+
   // --- access-log analytics (switchyard logs) ----------------------------------------------
   SY_ERR_LOG_FORMAT: { status: 500, title: 'access-log format is not recognised or not valid' },
   SY_ERR_LOG_FILTER: { status: 500, title: 'access-log filter is not valid' },

@@ -26,6 +26,7 @@ import { routeShadow } from '../delivery/shadow/build-shadow.js';
 import type { RouteShadow } from '../delivery/shadow/route-shadow.js';
 import { Delivery } from '../delivery/delivery.js';
 import { deliveryTerminal } from '../delivery/split/delivery-terminal.js';
+import { transcodedRouteConfigs } from '../upstream/grpc/transcode/mount.js';
 
 export interface CompiledRoute {
   readonly route: RouteConfig;
@@ -133,6 +134,16 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
     } catch (err) {
       if (!isSwitchyardError(err)) throw err;
       fail(err.code, route.at, err.message);
+    }
+  }
+  // transcode: true mounts each google.api.http binding (docs/grpc.md); a configured route of the same shape wins
+  for (const { route, at } of transcodedRouteConfigs(config, fail)) {
+    const upstream = upstreams.get(route.to);
+    if (upstream === undefined) continue;
+    try {
+      router.add({ methods: route.methods, path: route.path, where: route.where, value: { route, run: (exchange: Exchange) => upstream.handle(exchange), preflight: undefined }, at });
+    } catch (err) {
+      if (!isSwitchyardError(err)) throw err;
     }
   }
 
