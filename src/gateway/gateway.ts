@@ -11,7 +11,7 @@
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { SwitchyardError } from '../errors.js';
-import { Exchange } from '../listener/exchange.js';
+import { Exchange, type ExchangeRequest, type ExchangeResponse } from '../listener/exchange.js';
 import { sendProblem } from '../listener/problem.js';
 import { requestIdFrom } from '../listener/request-id.js';
 import { createListener, listen, serverUrl, type HttpListener } from '../listener/http-listener.js';
@@ -53,7 +53,7 @@ export class Gateway {
   async start(): Promise<void> {
     const { config } = this.#current.runtime;
     for (const address of config.listen) {
-      const server = createListener({ address, limits: config.limits, timeouts: config.timeouts, onRequest: (req, res) => this.#handle(req, res), onUpgrade: (req, res, head) => this.#upgrade(req, res, head) });
+      const server = createListener({ address, limits: config.limits, timeouts: config.timeouts, onRequest: (req, res) => this.#handle(req, res), onUpgrade: (req, res, head) => this.#upgrade(req, res, head), onHttp2Request: (req, res) => this.#handle(req, res) });
       await listen(server, address);
       this.#servers.push(server);
     }
@@ -125,7 +125,7 @@ export class Gateway {
     this.#handle(req, res, head);
   }
 
-  #handle(req: ServerRequest, res: ServerResponse, upgradeHead?: Buffer): void {
+  #handle(req: ExchangeRequest, res: ExchangeResponse, upgradeHead?: Buffer): void {
     const generation = this.#current;
     const runtime = generation.runtime;
     const exchange = new Exchange(req, res, requestIdFrom(req.headers['x-request-id']), this.#log);

@@ -4,7 +4,10 @@
  * protections nginx users expect: header size and count limits, a deadline for the header block
  * and for the whole request (slow-loris), idle keep-alive timeout. node:http is not on this path:
  * its per-request stream machinery costs several times nginx's CPU per request (SPEC section 14).
- * The deadlines are checked by one sweep per server, not a timer per request.
+ * The deadlines are checked by one sweep per server, not a timer per request. When the gateway
+ * takes HTTP/2 too, a connection opening with the HTTP/2 preface goes to a node:http2 server
+ * instead (protocol-sniff.ts, http2-session-server.ts): h2c with prior knowledge, as gRPC clients
+ * speak it, on the same port.
  */
 import { Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +19,9 @@ import { Sweep } from '../sweep.js';
 import { Http1Connection } from './http1-connection.js';
 import type { ServerRequest } from './server-request.js';
 import type { ServerResponse } from './server-response.js';
+import type { ExchangeRequest, ExchangeResponse } from './exchange.js';
+import { Http2SessionServer } from './http2-session-server.js';
+import { FirstBytes } from './protocol-sniff.js';
 
 export interface ListenerOptions {
   readonly address: ListenAddress;
@@ -24,12 +30,15 @@ export interface ListenerOptions {
   readonly onRequest: (req: ServerRequest, res: ServerResponse) => void;
   /** A WebSocket handshake: its request, a response on its raw socket, the bytes after the head. */
   readonly onUpgrade: (req: ServerRequest, res: ServerResponse, head: Buffer) => void;
+  /** HTTP/2 requests (h2c with prior knowledge on the same port); absent: HTTP/1.1 only. */
+  readonly onHttp2Request?: ((req: ExchangeRequest, res: ExchangeResponse) => void) | undefined;
 }
 
 /** The listener's server: net.Server plus node:http's ways of closing connections on stop. */
 export class HttpListener extends Server {
-  /** Open connections, their deadlines checked by one sweep. */
-  readonly #connections: Sweep<Http1Connection>;
+  /** Open connections (and new ones whose protocol is not known yet), their deadlines checked by one sweep. */
+  readonly #connections: Sweep<Http1Connection | FirstBytes>;
+  readonly #http2: Http2SessionServer | undefined;
 
   constructor(options: ListenerOptions) {
     super({ noDelay: true });
@@ -48,17 +57,35 @@ export class HttpListener extends Server {
       for (const conn of connections) conn.checkDeadlines(now);
     });
     const forget = (conn: Http1Connection): void => void this.#connections.delete(conn);
-    this.on('connection', (socket) => this.#connections.add(new Http1Connection(socket, connectionOptions, forget)));
+    const onHttp2Request = options.onHttp2Request;
+    this.#http2 = onHttp2Request === undefined ? undefined : new Http2SessionServer({ limits, timeouts, onRequest: onHttp2Request });
+    const http2 = this.#http2;
+    if (http2 === undefined) {
+      this.on('connection', (socket) => this.#connections.add(new Http1Connection(socket, connectionOptions, forget)));
+    } else {
+      this.on('connection', (socket) => {
+        const waiting: FirstBytes = new FirstBytes(socket, timeouts.headers, (s, isHttp2) => {
+          this.#connections.delete(waiting);
+          if (isHttp2) return http2.accept(s);
+          this.#connections.add(new Http1Connection(s, connectionOptions, forget));
+          // Reading the first bytes left the socket paused; the codec's 'data' listener needs it flowing.
+          s.resume();
+        });
+        this.#connections.add(waiting);
+      });
+    }
   }
 
   /** Closes connections waiting for a next request; the others close after their response. */
   closeIdleConnections(): void {
     for (const conn of this.#connections.members) conn.close();
+    this.#http2?.closeIdle();
   }
 
   /** Cuts every connection, whatever it is doing. */
   closeAllConnections(): void {
     for (const conn of this.#connections.members) conn.socket.destroy();
+    this.#http2?.closeAll();
   }
 }
 

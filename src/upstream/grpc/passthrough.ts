@@ -49,10 +49,12 @@ export async function passThrough(exchange: Exchange, streams: ClusterStreams, c
         }, deadline);
 
   await new Promise<void>((resolve, reject) => {
-    up.on('response', (head) => {
+    up.on('response', (head, flags) => {
       const status = Number(head[':status']);
       if (head['grpc-status'] !== undefined) grpcStatus = Number(head['grpc-status']);
-      exchange.writeHead(status, answerFields(head));
+      // Trailers-Only (the head ends the stream) stays one block: clients read grpc-status there only then.
+      if ((flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0) respondTrailersOnly(exchange, status, answerFields(head));
+      else exchange.writeHead(status, answerFields(head));
     });
     up.on('data', (chunk: Buffer) => {
       if (!res.write(chunk)) {
@@ -89,7 +91,7 @@ export async function passThrough(exchange: Exchange, streams: ClusterStreams, c
         return resolve();
       }
       opened.finish({ grpcStatus });
-      res.end();
+      if (!res.writableEnded) res.end();
       resolve();
     });
   });
@@ -97,8 +99,14 @@ export async function passThrough(exchange: Exchange, streams: ClusterStreams, c
 
 /** A Trailers-Only answer: status 200, grpc-status and grpc-message in the only header block. */
 export function answerStatus(exchange: Exchange, code: number, message: string): void {
-  exchange.writeHead(200, { 'content-type': 'application/grpc', 'grpc-status': String(code), 'grpc-message': encodeGrpcMessage(message) });
-  exchange.res.end();
+  respondTrailersOnly(exchange, 200, { 'content-type': 'application/grpc', 'grpc-status': String(code), 'grpc-message': encodeGrpcMessage(message) });
+}
+
+/** One header block that ends the stream, written on the HTTP/2 stream itself: node's compatibility response would add an empty trailer block. */
+function respondTrailersOnly(exchange: Exchange, status: number, fields: OutgoingHttpHeaders): void {
+  exchange.applyHeadHooks(status, fields);
+  const res = exchange.res as unknown as Http2ServerResponse;
+  res.stream.respond({ ...fields, ':status': status }, { endStream: true });
 }
 
 function endWithStatus(res: Http2ServerResponse, code: number, message: string): void {

@@ -47,6 +47,8 @@ export interface EchoServer {
   readonly seen: grpc.Metadata[];
   /** Calls cancelled by their client, by method. */
   readonly cancelled: string[];
+  /** The deadline each Slow call arrived with (Infinity: none). */
+  readonly deadlines: (Date | number)[];
   readonly server: grpc.Server;
   /** A client of the Echo service at `target` (host:port). */
   client(target: string): grpc.Client & Record<string, (...args: unknown[]) => unknown>;
@@ -63,6 +65,7 @@ export async function startEchoServer(): Promise<EchoServer> {
   const Echo = pkg.echo.v1.Echo;
   const seen: grpc.Metadata[] = [];
   const cancelled: string[] = [];
+  const deadlines: (Date | number)[] = [];
   const server = new grpc.Server();
   type Req = { text: string; count: number; delay_ms: number };
   const reply = (text: string, index = 0) => ({ text, index });
@@ -101,6 +104,7 @@ export async function startEchoServer(): Promise<EchoServer> {
     },
     Slow(call: grpc.ServerUnaryCall<Req, EchoReply>, cb: grpc.sendUnaryData<EchoReply>) {
       seen.push(call.metadata);
+      deadlines.push(call.getDeadline());
       const timer = setTimeout(() => cb(null, reply('slow')), call.request.delay_ms);
       call.on('cancelled', () => {
         clearTimeout(timer);
@@ -115,6 +119,7 @@ export async function startEchoServer(): Promise<EchoServer> {
     protoDir,
     seen,
     cancelled,
+    deadlines,
     server,
     client: (target) => new Echo(target, grpc.credentials.createInsecure()) as unknown as grpc.Client & Record<string, (...args: unknown[]) => unknown>,
     async stop() {
