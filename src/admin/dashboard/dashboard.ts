@@ -1,7 +1,7 @@
 /**
  * `/dashboard` on the admin listener: a page drawing the live latency heatmap (uPlot), request
- * and error rates by route, upstream pools, php-fpm state and the correlation report, from the
- * admin API. When `admin.token` is set the page itself needs it (as the Bearer header, or once
+ * and error rates by route, upstream pools, php-fpm state, the correlation report, rollouts
+ * (steps, state, checks and decisions) and the shadow diff report, from the admin API. When `admin.token` is set the page itself needs it (as the Bearer header, or once
  * as `?token=` from a browser, which the page then keeps for its API calls); the script and
  * style files hold no data and are open.
  */

@@ -147,9 +147,58 @@
     ]));
     $('status').textContent = `updated ${new Date().toLocaleTimeString()}`;
   };
+  // --- delivery: rollouts and the shadow diff report -----------------------------------------
+  const none = (id, text) => {
+    const td = cell(text, 'none');
+    td.colSpan = $(id).tHead.rows[0].cells.length;
+    const tr = document.createElement('tr');
+    tr.append(td);
+    $(id).tBodies[0].replaceChildren(tr);
+  };
+  const fill = (id, rows, empty) => (rows.length === 0 ? none(id, empty) : fillTable(id, rows));
+  const num = (v, digits = 3) => (v === null || v === undefined ? '–' : fmt(Number(v), digits));
+  const steps = (r) => {
+    const span = document.createElement('span');
+    span.append(...(r.steps ?? []).map((s, i) => {
+      const b = document.createElement(i === r.step ? 'b' : 'span');
+      b.textContent = `${s.weight}%`;
+      b.className = i < r.step ? 'step done' : 'step';
+      return b;
+    }));
+    const td = document.createElement('td');
+    td.append(span);
+    return td;
+  };
+  const showRollouts = (rollouts) => {
+    fill('rollouts', rollouts.map((r) => {
+      const last = [...r.decisions].reverse().find((d) => d.metric !== null);
+      return [r.route, r.canary, cell(r.state, `state-${r.state}`), `${r.step + 1} / ${(r.steps ?? []).length || '?'}`, r.weight, steps(r), last ? cell(`${last.metric} ${last.verdict}`, `verdict-${last.verdict}`) : '–'];
+    }), 'no rollouts configured');
+    const decisions = rollouts.flatMap((r) => r.decisions.map((d) => ({ ...d, route: r.route }))).sort((a, b) => b.time.localeCompare(a.time)).slice(0, 30);
+    fill('decisions', decisions.map((d) => {
+      const verdict = cell(d.verdict ?? '–', d.verdict ? `verdict-${d.verdict}` : '');
+      if (d.detail) verdict.title = d.detail;
+      return [new Date(d.time).toLocaleTimeString(), d.route, d.step + 1, d.metric ?? '–', num(d.canary), num(d.baseline), num(d.threshold), verdict, d.action, d.by];
+    }), 'no decisions yet');
+  };
+  const shown = (v) => (v === undefined ? '(absent)' : typeof v === 'string' ? v : JSON.stringify(v));
+  const showShadow = (routes) => {
+    fill('shadow', routes.map((r) => [r.route, r.target, r.compared, r.mismatched, cell(fmt(100 * r.mismatchRate, 2), r.mismatched > 0 ? 'down' : ''), r.noData.timeout, r.noData.failed, r.noData.tooLarge, r.noData.overCapacity]), 'no shadowed routes');
+    fill('shadow-fields', routes.flatMap((r) => r.fields.map((f) => [r.route, f.pointer === '' ? '(whole body)' : f.pointer, f.mismatched, f.noise, cell(f.mismatched > 0 ? 'mismatch' : 'noise', f.mismatched > 0 ? 'verdict-fail' : 'noise')])), 'no differing fields');
+    const samples = routes.flatMap((r) => r.samples.map((s) => ({ ...s, route: r.route }))).sort((a, b) => b.time.localeCompare(a.time)).slice(0, 20);
+    fill('shadow-samples', samples.map((s) => [new Date(s.time).toLocaleTimeString(), s.route, `${s.method} ${s.path}`, cell(s.differences.map((d) => `${d.pointer === '' ? '(body)' : d.pointer}: ${shown(d.baseline)} → ${shown(d.target)}`).join('; '), 'diff')]), 'no mismatches');
+  };
+  // Each panel on its own: a gateway without rollouts or shadows still draws the rest.
+  const refreshDelivery = async () => {
+    await Promise.all([
+      api('/admin/rollouts').then((v) => showRollouts(v.rollouts), (err) => none('rollouts', `unavailable: ${err.message}`)),
+      api('/admin/shadow').then((v) => showShadow(v.routes), (err) => none('shadow', `unavailable: ${err.message}`)),
+    ]);
+  };
+
   const loop = async () => {
     try {
-      await refresh();
+      await Promise.all([refresh(), refreshDelivery()]);
     } catch (err) {
       $('status').textContent = `error: ${err.message}`;
     }
