@@ -87,6 +87,7 @@ export class Delivery {
 
   /** Every rollout, read fresh from the store (another process or instance may have moved it). */
   async list(): Promise<RolloutView[]> {
+    if (this.#runners.size === 0) return [];
     const store = await this.#openStore();
     const views: RolloutView[] = [];
     for (const runner of this.#runners.values()) {

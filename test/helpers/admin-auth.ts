@@ -60,7 +60,8 @@ export function adminAuthTable(base: () => string, token: string): void {
         assert.equal((JSON.parse(res.text) as { code: string }).code, 'SY_ERR_ADMIN_UNAUTHORIZED');
       }
       const granted = await ask({ authorization: `Bearer ${token}` });
-      assert.equal(granted.status, 200, `${key} with the token: ${granted.text}`);
+      // A `/*` endpoint's own path names nothing below it: the token gets it past auth to its 404.
+      assert.equal(granted.status, endpoint.path.endsWith('/*') ? 404 : 200, `${key} with the token: ${granted.text}`);
       // ?token= is for the page a browser opens from a link, not for the API.
       const byQuery = await ask({}, `?token=${encodeURIComponent(token)}`);
       assert.equal(byQuery.status, open || endpoint.tokenInQuery === true ? 200 : 401, `${key}?token=: ${byQuery.text}`);
