@@ -6,12 +6,13 @@
  *     small: { type: bodyLimit, max: 64kb }
  *
  * A declared Content-Length above `max` is answered 413 before any of the body is read (and the
- * connection closed, as the rest will not be read). A chunked body has no declared length: it is
- * counted as it streams to the upstream, and the moment it goes past `max` the request is cut and
- * answered 413 (the upstream has then seen at most `max` bytes of it; a body the shield already
- * read whole is measured as it is).
+ * connection closed, as the rest will not be read). A chunked body has no declared length, so it
+ * is read here, at most `max` bytes, and handed on as the body the upstream sends
+ * (`exchange.body`, which the FastCGI and HTTP upstreams send instead of reading the request): it
+ * is refused the moment it goes past `max`, before any of it reaches the upstream. A body the
+ * shield already read whole is measured as it is.
  */
-import type { Filter, FilterFactory, FilterProblem, Next } from '../filters/filter.js';
+import type { Filter, FilterFactory, FilterProblem } from '../filters/filter.js';
 import { optionsChecker } from '../filters/options-check.js';
 import { parseSize } from '../config/units.js';
 import { SwitchyardError } from '../errors.js';
@@ -44,36 +45,20 @@ export const bodyLimitFilter = {
       } else if (exchange.body !== undefined) {
         if (exchange.body.length > max) throw tooLarge(`request body of ${exchange.body.length} bytes`);
       } else if (req.headers['transfer-encoding'] !== undefined) {
-        return countWhileStreaming(exchange, max, next, () => tooLarge('chunked request body'));
+        exchange.body = await readAtMost(exchange, max, () => tooLarge('chunked request body'));
       }
       return next();
     };
   },
 } satisfies FilterFactory<BodyLimitOptions>;
 
-/**
- * Counts the body as the upstream reads it. The listener is added while the stream is paused, so
- * it does not start the flow: the upstream does, and both see every chunk.
- */
-async function countWhileStreaming(exchange: Exchange, max: number, next: Next, tooLarge: () => SwitchyardError): Promise<void> {
-  const { req } = exchange;
+async function readAtMost(exchange: Exchange, max: number, tooLarge: () => SwitchyardError): Promise<Buffer> {
+  const chunks: Buffer[] = [];
   let size = 0;
-  let over = false;
-  const count = (chunk: Buffer) => {
+  for await (const chunk of exchange.req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > max && !over) {
-      over = true;
-      req.destroy(tooLarge());
-    }
-  };
-  req.pause();
-  req.on('data', count);
-  try {
-    await next();
-  } catch (err) {
-    throw over ? tooLarge() : err;
-  } finally {
-    req.off('data', count);
+    if (size > max) throw tooLarge();
+    chunks.push(chunk);
   }
-  if (over && !exchange.res.headersSent) throw tooLarge();
+  return Buffer.concat(chunks, size);
 }

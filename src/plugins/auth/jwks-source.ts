@@ -28,6 +28,8 @@ export class JwksSource {
   #attemptedAt = 0;
   #loading: Promise<void> | undefined;
   #lastError = 'not loaded yet';
+  /** When a token last named a key id the set lacked and made it load again. */
+  #unknownKidAt = 0;
 
   constructor(location: string, refreshMs: number, log: Logger) {
     this.#location = location;
@@ -46,18 +48,19 @@ export class JwksSource {
     try {
       return await set(...args);
     } catch (err) {
-      if (!(err instanceof errors.JWKSNoMatchingKey)) throw err;
+      if (!(err instanceof errors.JWKSNoMatchingKey) || Date.now() - this.#unknownKidAt < COOLDOWN_MS) throw err;
+      this.#unknownKidAt = Date.now();
       const before = this.#loadedAt;
-      await this.#refresh();
+      await this.#refresh(true);
       if (this.#loadedAt === before) throw err;
       return (this.#set ?? set)(...args);
     }
   };
 
-  /** Loads again, unless a load is under way (joined) or the last began within the cooldown. */
-  #refresh(): Promise<void> {
+  /** Loads again, unless a load is under way (joined) or, unless forced, the last began within the cooldown. */
+  #refresh(force = false): Promise<void> {
     if (this.#loading !== undefined) return this.#loading;
-    if (Date.now() - this.#attemptedAt < (this.#set === undefined ? UNLOADED_COOLDOWN_MS : COOLDOWN_MS)) return Promise.resolve();
+    if (!force && Date.now() - this.#attemptedAt < (this.#set === undefined ? UNLOADED_COOLDOWN_MS : COOLDOWN_MS)) return Promise.resolve();
     this.#attemptedAt = Date.now();
     this.#loading = this.#load()
       .then((jwks) => {
