@@ -5,7 +5,8 @@
  * shadow does happens after the client's last byte is out and is bounded: `maxConcurrent` copies
  * at most (one more is not made), `timeout` each, `maxBodySize` of every body read (a bigger one
  * gives no comparison and is cut off). When the target differs, a second baseline sample (safe
- * methods only) tells which differences are noise. A timeout, a failed or cut-off answer on
+ * methods only) tells which differences are noise; once a field is known noise, differences in
+ * it alone are judged from what is known, with a fresh sample now and then (shadow-record.ts). A timeout, a failed or cut-off answer on
  * either side is no data, never a match.
  */
 import type { Logger } from 'pino';
@@ -113,7 +114,7 @@ export class RouteShadow implements ShadowTap {
       const differences = compareResponses(baseline, target.response, this.config.compare);
       const method = exchange.req.method ?? 'GET';
       let noise;
-      if (differences.length > 0 && SAFE.has(method)) {
+      if (differences.length > 0 && SAFE.has(method) && this.record.wantsNoiseSample(differences)) {
         const second = await sendCopy(exchange, serveBaseline, { ...options, purpose: 'baseline' });
         if (this.#noData(second) || this.#closed) return;
         noise = compareResponses(baseline, second.response, this.config.compare);

@@ -19,11 +19,16 @@ const SAMPLE_DIFFERENCES = 10;
 const SAMPLE_VALUE_CHARS = 200;
 
 interface FieldCounts {
-  /** Comparisons in which the field differed baseline-to-target (noise or not). */
+  /** Comparisons with a second baseline sample in which the field differed baseline-to-target. */
   differed: number;
   mismatched: number;
   noise: number;
 }
+
+/** A field is known noise once seen this often baseline-to-baseline (and in at least half its differences). */
+const KNOWN_NOISE = 8;
+/** Of the requests whose differences are all known noise, one in this many still gets a second sample. */
+const REFRESH_EVERY = 16;
 
 export interface RequestFacts {
   readonly requestId: string;
@@ -37,6 +42,23 @@ export class ShadowRecord {
   readonly noData: { -readonly [K in keyof ShadowNoData]: number } = { timeout: 0, failed: 0, tooLarge: 0, overCapacity: 0 };
   readonly #fields = new Map<string, FieldCounts>();
   #samples: ShadowSample[] = [];
+  #skippedSamples = 0;
+
+  /**
+   * Whether these differences need a second baseline sample to be judged: not when every one is
+   * in a field already known to be noise, except one time in REFRESH_EVERY, which keeps what is
+   * known current. A noisy baseline then costs the application one extra request in sixteen
+   * rather than one for each.
+   */
+  wantsNoiseSample(differences: readonly Difference[]): boolean {
+    const known = differences.every((d) => {
+      const field = this.#fields.get(d.pointer);
+      return field !== undefined && field.noise >= KNOWN_NOISE && 2 * field.noise >= field.differed;
+    });
+    if (!known) return true;
+    this.#skippedSamples = (this.#skippedSamples + 1) % REFRESH_EVERY;
+    return this.#skippedSamples === 0;
+  }
 
   /**
    * One comparison: `differences` between baseline and target, `noise` between the baseline and
@@ -52,7 +74,7 @@ export class ShadowRecord {
     const real: Difference[] = [];
     for (const d of differences) {
       const field = this.#field(d.pointer);
-      if (field !== undefined) field.differed++;
+      if (field !== undefined && noise !== undefined) field.differed++;
       const noisyHere = noise?.some((n) => isAtOrBelow(d.pointer, n.pointer)) ?? false;
       const noisyUsually = field !== undefined && field.noise > 0 && 2 * field.noise >= field.differed;
       if (noisyHere || noisyUsually) continue;

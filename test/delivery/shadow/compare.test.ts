@@ -80,3 +80,17 @@ test('record: samples show masked pointers as *** at and below them', () => {
     { pointer: '/token', baseline: '***', target: '***' },
   ]);
 });
+
+test('record: a second baseline sample is skipped for known noise, but taken one time in sixteen and for any other field', () => {
+  const record = new ShadowRecord();
+  const facts = { requestId: 'r', method: 'GET', path: '/x' };
+  const stamp = [{ pointer: '/at', baseline: 1, target: 2 }];
+  for (let i = 0; i < 8; i++) {
+    assert.equal(record.wantsNoiseSample(stamp), true, `sample ${i}: not known yet`);
+    record.record(facts, stamp, stamp, []);
+  }
+  const taken = Array.from({ length: 32 }, () => record.wantsNoiseSample(stamp)).filter(Boolean).length;
+  assert.equal(taken, 2);
+  assert.equal(record.wantsNoiseSample([...stamp, { pointer: '/price', baseline: 1, target: 2 }]), true);
+  assert.equal(record.record(facts, stamp, undefined, []), false, 'judged from what is known');
+});
