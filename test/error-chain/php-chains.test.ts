@@ -33,6 +33,12 @@ describe('error chains through php-fpm with examples/php', () => {
     gw = await startTestGateway(`
 listen: 127.0.0.1:0
 accessLog: off
+errors:
+  map:
+    - match: { source: php, exception: PaymentDeclined }
+      type: https://shop.example/problems/payment-declined
+      title: payment declined
+      status: 402
 upstreams:
   php: { type: fastcgi, address: 'unix:${fpm.socketPath}', root: '${ROOT}', scripts: ['*.php'] }
 routes:
@@ -73,9 +79,14 @@ routes:
     assert.deepEqual(header.slice(1), problem.chain);
   });
 
-  it('names the class of an uncaught exception', async () => {
+  it('names the class of an uncaught exception, which a map rule turns into a public 402', async () => {
     const res = await httpRequest(gw.port, '/throw.php');
-    const link = res.json<Problem>().chain[0];
+    assert.equal(res.status, 402);
+    const problem = res.json<Problem & { type: string; title: string }>();
+    assert.equal(problem.type, 'https://shop.example/problems/payment-declined');
+    assert.equal(problem.title, 'payment declined');
+    assert.equal(problem.code, 'SY_ERR_FASTCGI_APP_ERROR');
+    const link = problem.chain[0];
     assert.equal(link?.['exception'], 'PaymentDeclined');
     assert.equal(link?.['detail'], 'Fatal error: Uncaught PaymentDeclined: card declined for 1999 cents');
     assert.equal(link?.['line'], 9);
