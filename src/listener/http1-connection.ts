@@ -20,6 +20,8 @@ import { Http1Error } from './http1/http1-error.js';
 import type { RequestHead } from './http1/request-head.js';
 import { RequestParser, type RequestHandler } from './http1/request-parser.js';
 import { toProblem } from './problem.js';
+import { CHAIN_HEADER } from '../error-chain/header-codec.js';
+import { chainHeaderOf } from '../error-chain/present.js';
 import { requestIdFrom } from './request-id.js';
 import { ServerRequest } from './server-request.js';
 import { ServerResponse, type ResponseConnection } from './server-response.js';
@@ -349,7 +351,8 @@ export class Http1Connection implements RequestHandler, ResponseConnection {
       this.socket.destroy();
       return;
     }
-    const body = JSON.stringify(toProblem(error, requestIdFrom(undefined)));
-    this.socket.end(`HTTP/1.1 ${error.status} ${error.title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    const problem = toProblem(error, requestIdFrom(undefined));
+    const body = JSON.stringify(problem);
+    this.socket.end(`HTTP/1.1 ${error.status} ${error.title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${CHAIN_HEADER}: ${chainHeaderOf(problem)}\r\nconnection: close\r\n\r\n${body}`);
   }
 }

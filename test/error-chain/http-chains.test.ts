@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
 import { httpRequest, type HttpResult } from '../helpers/http-request.js';
+import { parseRawResponse, rawRequest } from '../helpers/raw-http.js';
 import { SERVICE_CHAIN, b64json, startErrorService, type ErrorService } from './error-service.js';
 
 interface Link {
@@ -151,6 +152,14 @@ routes:
       assert.ok(gw.logs().some((l) => l['msg'] === 'malformed x-error-chain dropped' && l['from'] === 'client'));
     });
   }
+
+  it('puts the chain header on a malformed request answered by the listener', async () => {
+    const raw = parseRawResponse(await rawRequest(gw.url, ['GET /svc/echo HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n']));
+    assert.equal(raw.status, 400);
+    const header = JSON.parse(Buffer.from(raw.headers['x-error-chain'] ?? '', 'base64').toString('utf8')) as Link[];
+    assert.equal(header[0]?.code, 'SY_ERR_BAD_REQUEST');
+    assert.equal(header.length, 1);
+  });
 
   it('puts a connect error in the chain header of the gateway problem', async () => {
     const res = await httpRequest(gw.port, '/dead');
