@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { GrpcUpstreamConfig } from '../../config/types.js';
 import { SwitchyardError, isSwitchyardError } from '../../errors.js';
 import { Cluster } from '../../cluster/cluster.js';
+import { ConnectionTable } from '../../cluster/connection-table.js';
 import type { Endpoint } from '../../cluster/endpoint.js';
 import type { LocalFailure } from '../../cluster/outlier-detector.js';
 import { EndpointSessions } from './session.js';
@@ -39,6 +40,7 @@ export class ClusterStreams {
   readonly name: string;
   readonly cluster: Cluster;
   readonly #sessions: EndpointSessions[];
+  readonly #closeProbes: () => Promise<void>;
 
   constructor(config: GrpcUpstreamConfig, log: Logger) {
     this.name = config.name;
@@ -49,8 +51,10 @@ export class ClusterStreams {
       maxSessions: config.circuitBreaker.maxConnections,
       tls: config.tls,
     };
-    // Health checks open their own sessions, never sharing client traffic's (as http's do).
+    // Health checks open their own sessions, never sharing client traffic's, and stay out of the
+    // connection table, as http's undici probes do (the cluster checks as it is being built).
     const probeSessions = new Map<number, EndpointSessions>();
+    const probeTable = new ConnectionTable();
     const hc = config.healthCheck;
     this.cluster = new Cluster(
       { ...config, healthCheck: hc === undefined ? undefined : { ...hc, path: '/grpc.health.v1.Health/Check', expectedStatuses: [] } },
@@ -60,7 +64,7 @@ export class ClusterStreams {
         : (endpoint, signal) => {
             let sessions = probeSessions.get(endpoint.index);
             if (sessions === undefined) {
-              sessions = new EndpointSessions(endpoint.url, { ...sessionOptions, connectTimeout: Math.min(hc.timeout, config.timeouts.connect), idleTimeout: Math.max(hc.interval * 2, 1_000), maxSessions: 1 }, this.cluster.table);
+              sessions = new EndpointSessions(endpoint.url, { ...sessionOptions, connectTimeout: Math.min(hc.timeout, config.timeouts.connect), idleTimeout: Math.max(hc.interval * 2, 1_000), maxSessions: 1 }, probeTable);
               probeSessions.set(endpoint.index, sessions);
             }
             return healthProbe(sessions, hc.service, signal);
@@ -69,8 +73,6 @@ export class ClusterStreams {
     this.#closeProbes = () => Promise.all([...probeSessions.values()].map((s) => s.close())).then(() => undefined);
     this.#sessions = this.cluster.endpoints.map((e) => new EndpointSessions(e.url, sessionOptions, this.cluster.table));
   }
-
-  readonly #closeProbes: () => Promise<void>;
 
   /**
    * Opens a call's stream. `headers` are the request's (without pseudo-headers); :authority is

@@ -18,6 +18,7 @@ import { effectiveDeadline, formatGrpcTimeout, parseGrpcTimeout } from './grpc-t
 import { answerFields, forwardRequestFields } from './forward-fields.js';
 import { TRAILER_FLAG, frame } from './frames.js';
 import { encodeGrpcMessage } from './metadata.js';
+import { translateSessionError } from './session.js';
 
 const EXPOSED = 'grpc-status, grpc-message, grpc-status-details-bin';
 const NOT_TO_UPSTREAM = new Set(['content-type', 'x-grpc-web', 'x-user-agent', 'accept', 'origin', 'referer', 'accept-encoding']);
@@ -89,7 +90,8 @@ export async function bridgeGrpcWeb(exchange: Exchange, streams: ClusterStreams,
       trailerBlock = trailers;
       if (trailers['grpc-status'] !== undefined) grpcStatus = Number(trailers['grpc-status']);
     });
-    up.on('error', () => undefined);
+    let streamError: NodeJS.ErrnoException | undefined;
+    up.on('error', (err: NodeJS.ErrnoException) => (streamError = err));
     up.once('close', () => {
       clearTimeout(timer);
       exchange.signal.removeEventListener('abort', cancel);
@@ -99,7 +101,7 @@ export async function bridgeGrpcWeb(exchange: Exchange, streams: ClusterStreams,
       }
       if (!exchange.res.headersSent && !timedOut) {
         opened.finish({ failure: 'reset' });
-        return reject(new SwitchyardError('SY_ERR_UPSTREAM_RESET', `${opened.label}: the stream was reset before an answer (RST_STREAM ${up.rstCode ?? 0})`));
+        return reject(streamError === undefined ? new SwitchyardError('SY_ERR_UPSTREAM_RESET', `${opened.label}: the stream was reset before an answer (RST_STREAM ${up.rstCode ?? 0})`) : translateSessionError(streamError, opened.label));
       }
       if (timedOut) {
         opened.finish({ failure: 'timeout' });

@@ -17,6 +17,7 @@ import type { ClusterStreams } from './cluster-streams.js';
 import { effectiveDeadline, formatGrpcTimeout, parseGrpcTimeout } from './grpc-timeout.js';
 import { answerFields, forwardRequestFields } from './forward-fields.js';
 import { encodeGrpcMessage } from './metadata.js';
+import { translateSessionError } from './session.js';
 
 export async function passThrough(exchange: Exchange, streams: ClusterStreams, config: GrpcUpstreamConfig): Promise<void> {
   const { req } = exchange;
@@ -66,7 +67,8 @@ export async function passThrough(exchange: Exchange, streams: ClusterStreams, c
       if (trailers['grpc-status'] !== undefined) grpcStatus = Number(trailers['grpc-status']);
       res.addTrailers(answerFields(trailers));
     });
-    up.on('error', () => undefined);
+    let streamError: NodeJS.ErrnoException | undefined;
+    up.on('error', (err: NodeJS.ErrnoException) => (streamError = err));
     up.once('close', () => {
       clearTimeout(timer);
       exchange.signal.removeEventListener('abort', cancel);
@@ -83,7 +85,7 @@ export async function passThrough(exchange: Exchange, streams: ClusterStreams, c
       }
       if (!res.headersSent) {
         opened.finish({ failure: up.rstCode === constants.NGHTTP2_REFUSED_STREAM ? 'connect' : 'reset' });
-        return reject(new SwitchyardError('SY_ERR_UPSTREAM_RESET', `${opened.label}: the stream was reset before an answer (RST_STREAM ${up.rstCode ?? 0})`));
+        return reject(streamError === undefined ? new SwitchyardError('SY_ERR_UPSTREAM_RESET', `${opened.label}: the stream was reset before an answer (RST_STREAM ${up.rstCode ?? 0})`) : translateSessionError(streamError, opened.label));
       }
       if (grpcStatus === undefined) {
         opened.finish({ failure: 'reset' });

@@ -116,7 +116,8 @@ export class EndpointSessions {
         reject(err);
       };
       session.once('error', (err: NodeJS.ErrnoException) => fail(translateSessionError(err, label)));
-      session.once('connect', () => {
+      // Up once the peer's SETTINGS arrive (RFC 9113 §3.4): an HTTP/1 server never sends them, so it fails here, precisely.
+      session.once('remoteSettings', () => {
         clearTimeout(timer);
         session.removeAllListeners('error');
         if (session.socket !== undefined) entry.attach(session.socket);

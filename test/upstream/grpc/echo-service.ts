@@ -1,16 +1,25 @@
 /**
  * A real gRPC service for the gRPC tests: echo.v1.Echo on @grpc/grpc-js, from a .proto written
  * to a temp directory (unary, server, client and bidirectional streaming, an error with details
- * and trailing metadata, a slow call that notices cancellation), on 127.0.0.1 port 0.
+ * and trailing metadata, a slow call that notices cancellation), on 127.0.0.1 port 0. On request
+ * it also serves grpc.health.v1.Health/Check and server reflection (v1 and/or v1alpha) from the
+ * descriptors the project's compiler makes of the proto; both are written here on grpc-js's
+ * generic service definitions, since no package for them is installed.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { toBinary } from '@bufbuild/protobuf';
+import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt/google/protobuf/descriptor_pb.js';
+import { compileModule } from '../../../src/proto/compile.js';
 
 export const ECHO_PROTO = `syntax = "proto3";
 package echo.v1;
+
+import "google/protobuf/timestamp.proto";
 
 service Echo {
   rpc Say(EchoRequest) returns (EchoReply);
@@ -30,6 +39,7 @@ message EchoRequest {
 message EchoReply {
   string text = 1;
   int32 index = 2;
+  google.protobuf.Timestamp at = 3;
 }
 `;
 
@@ -50,12 +60,22 @@ export interface EchoServer {
   /** The deadline each Slow call arrived with (Infinity: none). */
   readonly deadlines: (Date | number)[];
   readonly server: grpc.Server;
+  /** What Health/Check answers (1 SERVING, 2 NOT_SERVING); checks received so far. */
+  serving: number;
+  readonly healthChecks: number;
   /** A client of the Echo service at `target` (host:port). */
   client(target: string): grpc.Client & Record<string, (...args: unknown[]) => unknown>;
   stop(): Promise<void>;
 }
 
-export async function startEchoServer(): Promise<EchoServer> {
+export interface EchoOptions {
+  /** Serve grpc.health.v1.Health/Check. */
+  readonly health?: boolean;
+  /** Serve server reflection under these versions ('v1', 'v1alpha'). */
+  readonly reflection?: readonly string[];
+}
+
+export async function startEchoServer(options: EchoOptions = {}): Promise<EchoServer> {
   const protoDir = await mkdtemp(join(tmpdir(), 'sy-echo-'));
   const { mkdir } = await import('node:fs/promises');
   await mkdir(join(protoDir, 'echo', 'v1'), { recursive: true });
@@ -112,6 +132,50 @@ export async function startEchoServer(): Promise<EchoServer> {
       });
     },
   });
+  let healthChecks = 0;
+  const state = { serving: 1 };
+  if (options.health === true) {
+    server.addService(rawService('/grpc.health.v1.Health/', ['Check'], false), {
+      Check(_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) {
+        healthChecks++;
+        cb(null, Buffer.from([0x08, state.serving]));
+      },
+    });
+  }
+  for (const version of options.reflection ?? []) {
+    const files = (await compileModule(protoDir, { cwd: protoDir })).set.file;
+    const bytesOf = (name: string) => files.filter((f) => f.name === name).map((f) => toBinary(FileDescriptorProtoSchema, f));
+    server.addService(rawService(`/grpc.reflection.${version}.ServerReflection/`, ['ServerReflectionInfo'], true), {
+      ServerReflectionInfo(call: grpc.ServerDuplexStream<Buffer, Buffer>) {
+        call.on('data', (req: Buffer) => {
+          const reader = new BinaryReader(req);
+          const out = new BinaryWriter();
+          while (reader.pos < reader.len) {
+            const [no, wire] = reader.tag();
+            if (wire !== WireType.LengthDelimited) {
+              reader.skip(wire);
+              continue;
+            }
+            const value = reader.string();
+            if (no === 7) {
+              const list = new BinaryWriter();
+              for (const name of ['echo.v1.Echo', `grpc.reflection.${version}.ServerReflection`]) list.tag(1, WireType.LengthDelimited).bytes(new BinaryWriter().tag(1, WireType.LengthDelimited).string(name).finish());
+              out.tag(6, WireType.LengthDelimited).bytes(list.finish());
+            } else if (no === 4 || no === 3) {
+              // Only the file asked for: its imports must be asked for by name (FileByFilename).
+              const found = no === 4 ? (value.startsWith('echo.v1.') ? bytesOf('echo/v1/echo.proto') : []) : bytesOf(value);
+              const answer = new BinaryWriter();
+              for (const b of found) answer.tag(1, WireType.LengthDelimited).bytes(b);
+              if (found.length === 0) out.tag(7, WireType.LengthDelimited).bytes(new BinaryWriter().tag(1, WireType.Varint).int32(5).tag(2, WireType.LengthDelimited).string(`${value} not found`).finish());
+              else out.tag(4, WireType.LengthDelimited).bytes(answer.finish());
+            }
+          }
+          call.write(Buffer.from(out.finish()));
+        });
+        call.on('end', () => call.end());
+      },
+    });
+  }
   const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
   return {
     port,
@@ -121,6 +185,15 @@ export async function startEchoServer(): Promise<EchoServer> {
     cancelled,
     deadlines,
     server,
+    get serving() {
+      return state.serving;
+    },
+    set serving(value: number) {
+      state.serving = value;
+    },
+    get healthChecks() {
+      return healthChecks;
+    },
     client: (target) => new Echo(target, grpc.credentials.createInsecure()) as unknown as grpc.Client & Record<string, (...args: unknown[]) => unknown>,
     async stop() {
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
@@ -128,4 +201,12 @@ export async function startEchoServer(): Promise<EchoServer> {
       await rm(protoDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A service definition whose messages stay bytes: the test writes them by hand. */
+function rawService(prefix: string, methods: readonly string[], streaming: boolean): grpc.ServiceDefinition {
+  const same = (b: Buffer) => b;
+  return Object.fromEntries(
+    methods.map((m) => [m, { path: `${prefix}${m}`, requestStream: streaming, responseStream: streaming, requestSerialize: same, requestDeserialize: same, responseSerialize: same, responseDeserialize: same, originalName: m }]),
+  ) as unknown as grpc.ServiceDefinition;
 }
