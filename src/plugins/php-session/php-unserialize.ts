@@ -23,6 +23,8 @@ const COLON = 0x3a;
 const SEMI = 0x3b;
 const OPEN = 0x7b; // {
 const CLOSE = 0x7d; // }
+/** b i d s a O: what a session's data is made of. */
+const KNOWN_TAGS = new Set([0x62, 0x69, 0x64, 0x73, 0x61, 0x4f]);
 
 export class PhpReader {
   readonly #bytes: Buffer;
@@ -65,6 +67,10 @@ export class PhpReader {
       this.expect(SEMI);
       return null;
     }
+    if (!KNOWN_TAGS.has(tag)) {
+      this.pos--;
+      this.fail(`'${String.fromCharCode(tag)}:' values (custom objects, enums, references) are not read`);
+    }
     this.expect(COLON);
     switch (tag) {
       case 0x62 /* b */: {
@@ -92,8 +98,7 @@ export class PhpReader {
         return this.#entries(this.#count(), depth, true);
       }
       default:
-        this.pos--;
-        return this.fail(`'${String.fromCharCode(tag)}:' values (custom objects, enums, references) are not read`);
+        return this.fail('unreachable');
     }
   }
 
