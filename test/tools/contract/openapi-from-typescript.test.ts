@@ -127,3 +127,15 @@ test('a missing file, and no --type, are one line each, exit 1', async () => {
   assert.equal(untyped.code, 1);
   assert.equal(untyped.stderr, 'switchyard: contract openapi: name at least one --type (SY_ERR_CLI_USAGE)\n');
 });
+
+test('--tsconfig applies its compiler options: a DOM type type-checks by default and not under lib es2022', async () => {
+  writeFileSync(join(dir, 'upload.ts'), 'export interface Upload {\n  name: string;\n  data: Blob;\n}\n');
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { lib: ['es2022'], types: [], strict: true } }));
+  const byDefault = await runCliCaptured(['contract', 'openapi', 'upload.ts', '--type', 'Upload'], { cwd: dir });
+  assert.equal(byDefault.code, 0, byDefault.stderr);
+  const lean = await runCliCaptured(['contract', 'openapi', 'upload.ts', '--type', 'Upload', '--tsconfig', 'tsconfig.json'], { cwd: dir });
+  assert.equal(lean.code, 1);
+  assert.equal(lean.stderr, "switchyard: upload.ts:3:9: Cannot find name 'Blob'. (TS2304) (SY_ERR_CONTRACT_TYPESCRIPT)\n");
+  const missing = await runCliCaptured(['contract', 'openapi', 'upload.ts', '--type', 'Upload', '--tsconfig', 'none.json'], { cwd: dir });
+  assert.equal(missing.stderr, 'switchyard: none.json: no such file (SY_ERR_FILE_NOT_FOUND)\n');
+});
