@@ -108,6 +108,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
           sense.close();
           shieldBlocks.close();
           await gateway.stop(0);
+          await gateway.runtime.delivery.close();
           await telemetry?.stop();
           throw err;
         });

@@ -2,6 +2,7 @@
 // canary responses in the step, together they do, and the step advances once (one instance holds
 // the lease and steps, both follow). One instance is then restarted mid-rollout and resumes at
 // the step Redis holds; an operator's abort on one reaches the other's traffic within a second.
+// With Redis gone, traffic keeps the weight last read and an action answers 503.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
@@ -91,4 +92,14 @@ test('an instance restarted mid-rollout resumes at the step Redis holds; an abor
   assert.ok(await until(() => weightIn(a) === 0, 3_000), 'the other instance follows the abort');
   assert.equal(await send(a, 50), 0);
   assert.equal((await view(a)).state, 'aborted');
+});
+
+test('with Redis down, traffic keeps flowing at the last weight and an action is a 503 SY_ERR_ROLLOUT_STORE', async () => {
+  await redis.stop();
+  const res = await fetch(`${a.running.adminUrl}/admin/rollouts/items.show/resume`, { method: 'POST' });
+  assert.equal(res.status, 503);
+  assert.equal(((await res.json()) as { code: string }).code, 'SY_ERR_ROLLOUT_STORE');
+  const answers = await Promise.all(Array.from({ length: 20 }, () => httpRequest(a.port, '/items')));
+  assert.ok(answers.every((r) => r.status === 200 && r.headers['x-switchyard-canary'] === '0'));
+  assert.equal(weightIn(a), 0);
 });

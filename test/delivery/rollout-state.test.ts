@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { initialRecord, judge, operate, type RolloutRecord } from '../../src/delivery/rollout/rollout-state.js';
+import { initialRecord, judge, operate, KEEP_DECISIONS, type RolloutRecord } from '../../src/delivery/rollout/rollout-state.js';
 import { prometheusCheck } from '../../src/delivery/rollout/prometheus.js';
 import type { CheckOutcome } from '../../src/delivery/rollout/checks.js';
 import type { RolloutConfig } from '../../src/config/types.js';
@@ -60,6 +60,17 @@ test('operator actions refused in a state say why; undo walks back', () => {
   const undone = operate(c, promoted, 'undo', false, 2) as RolloutRecord;
   assert.deepEqual([undone.state, undone.step, undone.weight], ['progressing', 0, 10]);
   assert.ok(undone.epoch > promoted.epoch, 'a fresh sample window');
+});
+
+test('holds are the first decisions dropped when the record is full: transitions outlive them', () => {
+  const c = config('rollback');
+  let r: RolloutRecord = initialRecord(c, 0);
+  r = operate(c, r, 'pause', false, 1) as RolloutRecord;
+  r = operate(c, r, 'resume', false, 2) as RolloutRecord;
+  for (let i = 0; i < KEEP_DECISIONS + 50; i++) r = judge(c, r, { outcomes: [outcome('inconclusive')], canarySamples: 0 }, 3 + i);
+  assert.equal(r.decisions.length, KEEP_DECISIONS);
+  assert.deepEqual(r.decisions.slice(0, 2).map((d) => d.action), ['pause', 'resume']);
+  assert.equal(r.decisions.at(-1)?.time, new Date(3 + KEEP_DECISIONS + 49).toISOString());
 });
 
 let prometheus: Server;

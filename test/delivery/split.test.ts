@@ -1,5 +1,5 @@
 // A fixed split in front of two real HTTP services: the weight shares requests, every answer
-// names its side in x-switchyard-canary (errors too: a canary that is down answers 502 with 1),
+// names its side in x-switchyard-canary (a shadowed route's too; errors too: a canary that is down answers 502 with 1),
 // X-Switchyard-Canary: always|never forces a side, a sticky cookie keeps a client on its side
 // (and holds a bucket, so it survives the next answer), a sticky header hashes to one side.
 import { after, before, test } from 'node:test';
@@ -39,6 +39,10 @@ routes:
     split: { canary: gone, weight: 100 }
   - get: /plain
     to: old
+  - get: /shadowed
+    name: shadowed
+    to: old
+    shadow: { to: new }
 `);
 });
 
@@ -59,6 +63,9 @@ test('a 30% split sends about 30% of requests to the canary and every answer nam
   // Binomial(400, 0.3): mean 120, sd 9.2; 80..160 is beyond 4 sd.
   assert.ok(toCanary > 80 && toCanary < 160, `${toCanary} of 400 went to the canary`);
   assert.equal((await httpRequest(gateway.port, '/plain')).headers['x-switchyard-canary'], undefined, 'a route without split says nothing');
+  const shadowed = await httpRequest(gateway.port, '/shadowed');
+  assert.equal(shadowed.headers['x-switchyard-canary'], '0', 'a shadowed route is served by its baseline, and says so');
+  assert.equal(shadowed.json<{ side: string }>().side, 'baseline');
 });
 
 test('X-Switchyard-Canary: always and never force the side', async () => {

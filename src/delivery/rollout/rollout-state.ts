@@ -43,7 +43,7 @@ export interface RolloutRecord {
   readonly history: readonly { readonly state: RolloutPhase; readonly step: number; readonly weight: number }[];
 }
 
-/** Decisions kept per rollout, the newest; an interval of 10 s with 4 checks fills it in ~20 min. */
+/** Decisions kept per rollout; at a 10 s interval with 4 checks, ~20 min of holds. */
 export const KEEP_DECISIONS = 500;
 const KEEP_HISTORY = 50;
 
@@ -61,9 +61,20 @@ export function isActive(record: RolloutRecord): boolean {
   return record.state === 'progressing';
 }
 
+/**
+ * Appends decisions, keeping the newest KEEP_DECISIONS; the oldest holds go first, so the
+ * transitions and the checks that led to them outlive hours of routine looks.
+ */
 function withDecisions(record: RolloutRecord, decisions: readonly Decision[]): readonly Decision[] {
   const all = [...record.decisions, ...decisions];
-  return all.length > KEEP_DECISIONS ? all.slice(all.length - KEEP_DECISIONS) : all;
+  let over = all.length - KEEP_DECISIONS;
+  if (over <= 0) return all;
+  const kept: Decision[] = [];
+  for (const d of all) {
+    if (over > 0 && d.action === 'hold') over--;
+    else kept.push(d);
+  }
+  return kept.length > KEEP_DECISIONS ? kept.slice(kept.length - KEEP_DECISIONS) : kept;
 }
 
 function move(record: RolloutRecord, to: { state: RolloutPhase; step: number; weight: number }, now: number, decisions: readonly Decision[]): RolloutRecord {
