@@ -62,6 +62,9 @@ export const catalogue = {
   SY_ERR_API_KEY_INVALID: { status: 401, title: 'api key missing or invalid' },
   SY_ERR_BASIC_AUTH_INVALID: { status: 401, title: 'credentials missing or invalid' },
   SY_ERR_IP_FORBIDDEN: { status: 403, title: 'client address is not allowed' },
+  SY_ERR_WASM_TRAP: { status: 500, title: 'a wasm filter failed while handling the request' },
+  SY_ERR_WASM_TIMEOUT: { status: 500, title: 'a wasm filter overran its time budget' },
+  SY_ERR_WASM_UNAVAILABLE: { status: 503, title: 'the wasm filter is not running' },
 
   // --- upstreams ----------------------------------------------------------------------------
   SY_ERR_UPSTREAM_CONNECT: { status: 502, title: 'cannot connect to the upstream' },

@@ -11,6 +11,7 @@ import { apiKeyFilter } from '../plugins/auth/api-key-filter.js';
 import { basicAuthFilter } from '../plugins/auth/basic-auth-filter.js';
 import { ipRestrictionFilter } from '../plugins/net/ip-restriction-filter.js';
 import { bodyLimitFilter } from '../plugins/body-limit-filter.js';
+import { wasmFilter } from '../plugins/wasm/wasm-filter.js';
 import { phpSessionFilter } from '../plugins/php-session/php-session-filter.js';
 
 export const filterFactories: ReadonlyMap<string, FilterFactory<never>> = new Map<string, FilterFactory<never>>([
@@ -22,5 +23,6 @@ export const filterFactories: ReadonlyMap<string, FilterFactory<never>> = new Ma
   [basicAuthFilter.type, basicAuthFilter],
   [ipRestrictionFilter.type, ipRestrictionFilter],
   [bodyLimitFilter.type, bodyLimitFilter],
+  [wasmFilter.type, wasmFilter],
   [phpSessionFilter.type, phpSessionFilter],
 ]);

@@ -16,6 +16,7 @@ import type { Gateway } from '../../gateway/gateway.js';
 import type { FpmMonitor } from '../php-fpm/fpm-monitor.js';
 import type { FpmStatus } from '../php-fpm/fpm-status.js';
 import { SeriesHistogram, type HistogramSeries } from './series-histogram.js';
+import { wasmMetrics } from '../../plugins/wasm/wasm-metrics.js';
 
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const PAUSE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
@@ -81,6 +82,8 @@ export class GatewayMetrics {
 
   constructor(gateway: Gateway, fpm: FpmMonitor) {
     const registers = [this.registry];
+    // What wasm plugins define at run time (proxy_define_metric) is served here too.
+    wasmMetrics.attach(this.registry);
     new Counter({
       name: 'switchyard_requests_total',
       help: 'Requests answered, by route, upstream and status class',

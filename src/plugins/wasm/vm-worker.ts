@@ -1,0 +1,42 @@
+/**
+ * The entry of a plugin's VM thread. Callbacks run here so that the gateway's thread can stop a
+ * module that overruns its time budget (Worker.terminate interrupts running WebAssembly) and is
+ * never blocked by one. In trial mode (config load) the plugin is started once and the outcome
+ * written to shared memory, which the loading thread waits on synchronously.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FromVm, ToVm, VmWorkerData } from './messages.js';
+import { VmHost } from './vm-host.js';
+
+const data = workerData as VmWorkerData;
+const port = parentPort;
+
+function startHost(): { host: VmHost } | { error: string } {
+  try {
+    const host = new VmHost(data.init);
+    host.start();
+    return { host };
+  } catch (err) {
+    return { error: `${(err as Error).name === 'Error' ? '' : `${(err as Error).name}: `}${(err as Error).message}` };
+  }
+}
+
+const started = startHost();
+if (data.trial) {
+  const signal = data.signal as SharedArrayBuffer;
+  const header = new Int32Array(signal, 0, 2);
+  const text = Buffer.from('error' in started ? started.error : '');
+  const room = new Uint8Array(signal, 8);
+  room.set(text.subarray(0, room.length));
+  Atomics.store(header, 1, Math.min(text.length, room.length));
+  Atomics.store(header, 0, 'error' in started ? 2 : 1);
+  Atomics.notify(header, 0);
+} else if (port !== null) {
+  const post = (message: FromVm) => port.postMessage(message);
+  if ('error' in started) post({ op: 'init-failed', message: started.error });
+  else {
+    const host = started.host;
+    post({ op: 'ready', ...host.drainStartOutput() });
+    port.on('message', (message: ToVm) => post({ op: 'result', outcome: host.run(message.call) }));
+  }
+}

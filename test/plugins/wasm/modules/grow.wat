@@ -1,0 +1,26 @@
+;; Answers every request itself: 200 "grown" when memory.grow by 64 pages (4 MiB) succeeds,
+;; 200 "refused" when it fails (a plugin's maxMemory below that).
+(module
+  (import "env" "proxy_send_local_response" (func $send_local (param i32 i32 i32 i32 i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 2)
+  (global $heap (mut i32) (i32.const 4096))
+  (func (export "proxy_abi_version_0_2_1"))
+  (func $alloc (export "proxy_on_memory_allocate") (param $size i32) (result i32)
+    (local $at i32)
+    (local.set $at (global.get $heap))
+    (global.set $heap (i32.and (i32.add (i32.add (local.get $at) (local.get $size)) (i32.const 7)) (i32.const -8)))
+    (if (i32.gt_u (global.get $heap) (i32.mul (memory.size) (i32.const 65536)))
+      (then
+        (if (i32.eq (memory.grow (i32.add (i32.shr_u (i32.sub (global.get $heap) (i32.mul (memory.size) (i32.const 65536))) (i32.const 16)) (i32.const 1))) (i32.const -1))
+          (then (return (i32.const 0))))))
+    (local.get $at))
+  (func (export "proxy_on_context_create") (param $ctx i32) (param $parent i32))
+  (data (i32.const 16) "grown")
+  (data (i32.const 32) "refused")
+  (func (export "proxy_on_request_headers") (param $ctx i32) (param $n i32) (param $eos i32) (result i32)
+    (global.set $heap (i32.const 4096))
+    (if (i32.eq (memory.grow (i32.const 64)) (i32.const -1))
+      (then (drop (call $send_local (i32.const 200) (i32.const 0) (i32.const 0) (i32.const 32) (i32.const 7) (i32.const 0) (i32.const 0) (i32.const -1))))
+      (else (drop (call $send_local (i32.const 200) (i32.const 0) (i32.const 0) (i32.const 16) (i32.const 5) (i32.const 0) (i32.const 0) (i32.const -1)))))
+    (i32.const 1))
+)
