@@ -12,6 +12,7 @@ import { componentSchemas } from './openapi/draft07-to-openapi31.js';
 import { openApiDocument, writeDocument } from './openapi/document.js';
 import { definitionsFromTypeScript } from './openapi/from-typescript.js';
 import { openApiFromProto } from './proto/openapi-from-proto.js';
+import { progressOn } from '../proto/output/progress.js';
 
 interface OpenApiFlags {
   type?: string[];
@@ -50,12 +51,20 @@ export function openApiCommand(ctx: CommandContext): Command {
       }
       if (file === undefined) usage('name a TYPES.ts file (or --proto FILE...)');
       if (flags.type === undefined || flags.type.length === 0) usage('name at least one --type');
-      const definitions = definitionsFromTypeScript({
-        file,
-        types: flags.type,
-        cwd: ctx.io.cwd,
-        ...(flags.tsconfig === undefined ? {} : { tsconfig: flags.tsconfig }),
-      });
+      // Building and type-checking the program takes seconds: a bar on a terminal, nothing on a pipe.
+      const progress = progressOn(ctx.io.stderr, 'types');
+      let definitions;
+      try {
+        definitions = definitionsFromTypeScript({
+          file,
+          types: flags.type,
+          cwd: ctx.io.cwd,
+          progress: (done, total) => progress.update(done, total),
+          ...(flags.tsconfig === undefined ? {} : { tsconfig: flags.tsconfig }),
+        });
+      } finally {
+        progress.stop();
+      }
       const document = openApiDocument({ title: flags.title ?? basename(file), version: flags.apiVersion }, componentSchemas(definitions));
       await writeDocument(ctx.io, document, flags.output);
     });

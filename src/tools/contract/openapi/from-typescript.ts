@@ -18,6 +18,8 @@ export interface TypeScriptInput {
   /** A tsconfig.json whose compiler options apply (default: the generator's own). */
   readonly tsconfig?: string;
   readonly cwd: string;
+  /** Told after the program is built and after each type: `done` of `total` steps. */
+  readonly progress?: (done: number, total: number) => void;
 }
 
 /** `definitions` of every named type and all they reference, in the generator's order. */
@@ -30,9 +32,12 @@ export function definitionsFromTypeScript(input: TypeScriptInput): Record<string
   try {
     // The generator's defaults are its CLI's: exported types only, JSDoc annotations read,
     // objects closed (additionalProperties false) unless they declare an index signature.
+    const total = input.types.length + 1;
+    input.progress?.(0, total);
     const schemaGenerator = generator.createGenerator({ path: file, ...(tsconfig === undefined ? {} : { tsconfig }) });
+    input.progress?.(1, total);
     const definitions: Record<string, JsonSchema> = {};
-    for (const name of input.types) {
+    for (const [i, name] of input.types.entries()) {
       let schema;
       try {
         schema = schemaGenerator.createSchema(name);
@@ -43,6 +48,7 @@ export function definitionsFromTypeScript(input: TypeScriptInput): Record<string
         throw err;
       }
       Object.assign(definitions, schema.definitions as Record<string, JsonSchema>);
+      input.progress?.(i + 2, total);
     }
     return definitions;
   } catch (err) {
