@@ -8,6 +8,8 @@ export interface DemoConfigOptions {
   readonly phpSocket: string | undefined;
   readonly legacyRoot: string;
   readonly accessLog: string;
+  /** The gRPC orders service (`h2c://...`) and its proto import root; undefined when it cannot run. */
+  readonly orders?: { readonly url: string; readonly protos: string; readonly file: string } | undefined;
 }
 
 export function demoConfig(o: DemoConfigOptions): string {
@@ -31,6 +33,21 @@ export function demoConfig(o: DemoConfigOptions): string {
     static: true
     name: legacy
 `;
+  const orders =
+    o.orders === undefined
+      ? ''
+      : `  orders:
+    type: grpc
+    endpoints: [${o.orders.url}]
+    proto: { files: [${o.orders.file}], importPaths: [${JSON.stringify(o.orders.protos)}] }
+    transcode: true            # GET /v1/orders/{order_id} and the other google.api.http bindings
+`;
+  const ordersRoute =
+    o.orders === undefined
+      ? ''
+      : `  - post: /orders.v1.OrderService/{method}
+    to: orders                 # native gRPC (h2c) and gRPC-Web pass through
+`;
   return `# Written by switchyard demo.
 listen: ${o.listen}
 admin:
@@ -40,12 +57,12 @@ upstreams:
 ${legacy}  users:
     type: http
     endpoints: [${o.usersUrl}]
-middleware:
+${orders}middleware:
   secure:
     type: headers
     response: { set: { X-Content-Type-Options: nosniff }, remove: [X-Powered-By] }
 routes:
-  - group: { middleware: [secure] }
+${ordersRoute}  - group: { middleware: [secure] }
     routes:
       - get: /api/users/{id}
         where: { id: '\\d+' }

@@ -42,7 +42,7 @@ class GrpcUpstreamImpl implements GrpcUpstream {
     this.#config = config;
     this.#streams = new ClusterStreams(config, log);
     this.invoker = createClusterInvoker(this.#streams);
-    this.#transcoder = config.transcode && createTranscoder !== undefined ? createTranscoder(config, config.descriptors) : undefined;
+    this.#transcoder = config.transcode && createTranscoder !== undefined ? createTranscoder(config) : undefined;
   }
 
   async handle(exchange: Exchange): Promise<void> {

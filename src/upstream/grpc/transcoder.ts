@@ -13,4 +13,5 @@ export interface Transcoder {
   handle(exchange: Exchange, invoker: GrpcInvoker): Promise<void>;
 }
 
-export type TranscoderFactory = (config: GrpcUpstreamConfig, descriptors: Uint8Array) => Transcoder;
+/** transcode/index.ts's createTranscoder: reads `config.descriptors`, `json` and `unknownQueryParameters`. */
+export type TranscoderFactory = (config: GrpcUpstreamConfig) => Transcoder;
