@@ -6,7 +6,7 @@
  * defines it. Names are reduced to Prometheus' alphabet; the same name defined with another type
  * by another plugin is refused (logged), as one family has one type.
  */
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry, type RegistryContentType } from 'prom-client';
 import type { Logger } from 'pino';
 import { MetricType } from './abi.js';
 import type { MetricOp } from './messages.js';
@@ -22,12 +22,12 @@ interface Defined {
 }
 
 class WasmMetrics {
-  readonly #registries: Registry[] = [];
+  readonly #registries: Registry<RegistryContentType>[] = [];
   /** By exposed name. */
   readonly #families = new Map<string, Defined>();
 
   /** Metrics defined from now on (and those defined before) appear in `registry` too. */
-  attach(registry: Registry): void {
+  attach(registry: Registry<RegistryContentType>): void {
     if (this.#registries.includes(registry)) return;
     this.#registries.push(registry);
     for (const defined of this.#families.values()) defined.families.push(make(defined.type, defined.name, registry));
@@ -66,8 +66,8 @@ class WasmMetrics {
   }
 }
 
-function make(type: number, name: string, registry: Registry): Family {
-  const config = { name, help: `proxy-wasm metric ${name.slice('switchyard_wasm_'.length)}, by plugin`, labelNames: ['plugin'] as const, registers: [registry] };
+function make(type: number, name: string, registry: Registry<RegistryContentType>): Family {
+  const config = { name, help: `proxy-wasm metric ${name.slice('switchyard_wasm_'.length)}, by plugin`, labelNames: ['plugin'] as const, registers: [registry as Registry] };
   if (type === MetricType.Counter) return new Counter(config);
   // Each worker process holds its plugins' own gauges: the primary adds them up.
   if (type === MetricType.Gauge) return new Gauge({ ...config, aggregator: 'sum' });
