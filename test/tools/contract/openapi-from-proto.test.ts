@@ -175,8 +175,8 @@ test('a client generated from the document compiles under --strict and types the
 test('a bad path template, a field that does not exist, a proto that does not compile: one line each, exit 1', async () => {
   const cases: [string, string, string][] = [
     ['template.proto', 'get: "/v1/{name=shelves/*"', "switchyard: a.v1.S.Get: the path template '/v1/{name=shelves/*' has an unclosed '{' (SY_ERR_CONTRACT_HTTP_RULE)"],
-    ['field.proto', 'get: "/v1/{shelf}"', "switchyard: a.v1.S.Get: the path variable 'shelf' of '/v1/{shelf}': 'shelf' is not a field of a.v1.Req (SY_ERR_CONTRACT_HTTP_RULE)"],
-    ['body.proto', 'post: "/v1/x" body: "missing"', "switchyard: a.v1.S.Get: body 'missing': 'missing' is not a field of a.v1.Req (SY_ERR_CONTRACT_HTTP_RULE)"],
+    ['field.proto', 'get: "/v1/{shelf}"', "switchyard: a.v1.S.Get: the path variable 'shelf' of '/v1/{shelf}' is not a field of a.v1.Req (SY_ERR_CONTRACT_HTTP_RULE)"],
+    ['body.proto', 'post: "/v1/x" body: "missing"', "switchyard: a.v1.S.Get: body 'missing' is not a field of a.v1.Req (SY_ERR_CONTRACT_HTTP_RULE)"],
   ];
   const root = join(dir, 'bad');
   mkdirSync(join(root, 'a', 'v1'), { recursive: true });

@@ -7,7 +7,8 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { createFileRegistry } from '@bufbuild/protobuf';
+import { toBinary } from '@bufbuild/protobuf';
+import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { compileModules } from '../../../proto/compile.js';
 import { toPosix } from '../../../proto/posix-path.js';
 import { SwitchyardError } from '../../../errors.js';
@@ -44,10 +45,9 @@ export async function openApiFromProto(input: ProtoInput): Promise<OpenApiDocume
   });
   // Only the named files (with their imports) are compiled, so unrelated files under -I never have to.
   const compiled = await compileModules(includes, { cwd: input.cwd, filter: { paths: input.files, excludePaths: [] } });
-  const registry = createFileRegistry(compiled.set);
   const schemas = new MessageSchemas();
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const binding of httpBindings(registry, importPaths)) {
+  for (const binding of httpBindings(toBinary(FileDescriptorSetSchema, compiled.set), importPaths)) {
     const where = `${binding.method.parent.typeName}.${binding.method.name} (${binding.httpMethod.toUpperCase()} ${binding.template.source})`;
     if (!OPENAPI_METHODS.has(binding.httpMethod)) {
       input.warn(`${where}: OpenAPI has no method '${binding.httpMethod}'; left out`);
