@@ -137,7 +137,27 @@ function decode(codec: JsonCodec, schema: DescMessage, json: JsonValue, body: re
   try {
     return codec.read(schema, json);
   } catch (err) {
-    const where = body === undefined ? '' : ` (the body is the field '${body.map((f) => f.name).join('.')}')`;
-    throw failure('SY_ERR_TRANSCODE_BAD_JSON', INVALID_ARGUMENT, `the request body does not match ${schema.typeName}${where}: ${(err as Error).message}`);
+    const field = badField(codec, schema, json);
+    const target = body === undefined ? schema.typeName : `the field '${body.map((f) => f.name).join('.')}' (${(body[body.length - 1] as DescField).message?.typeName ?? 'a value'})`;
+    throw failure('SY_ERR_TRANSCODE_BAD_JSON', INVALID_ARGUMENT, `${field === undefined ? '' : `invalid value at '${field}': `}the request body does not match ${target}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The JSON path of the member that fails to decode, found by decoding the members one at a time
+ * (only on the error path): @bufbuild/protobuf's messages name a well-known type's problem but
+ * not always the field that holds it.
+ */
+function badField(codec: JsonCodec, schema: DescMessage, json: JsonValue): string | undefined {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  for (const [key, value] of Object.entries(json)) {
+    try {
+      codec.read(schema, { [key]: value });
+    } catch {
+      const field = schema.fields.find((f) => f.jsonName === key || f.name === key);
+      const inner = field?.fieldKind === 'message' && !field.message.typeName.startsWith('google.protobuf.') ? badField(codec, field.message, value) : undefined;
+      return inner === undefined ? key : `${key}.${inner}`;
+    }
+  }
+  return undefined;
 }

@@ -83,7 +83,9 @@ export async function writeUnary(exchange: Exchange, call: GrpcCall, binding: Bi
   for await (const m of call.messages) messages.push(m);
   const status = await call.status;
   const headers: OutgoingHttpHeaders = {};
-  metadataHeaders(head.metadata, headers);
+  // A trailers-only answer (a status and no messages) brings its metadata in the one head; it is
+  // trailer metadata, as grpc-go's client reports it to grpc-gateway, so it is not sent twice.
+  metadataHeaders(messages.length === 0 ? head.metadata.filter(([n, v]) => !status.trailers.some(([tn, tv]) => tn === n && tv === v)) : head.metadata, headers);
   trailerHeaders(status.trailers, headers);
   if (status.code !== 0) return sendFailure(exchange, statusFailure(status, ctx.registry), headers);
   const bytes = messages[0];

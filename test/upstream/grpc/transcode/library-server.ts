@@ -65,7 +65,7 @@ export async function startLibraryServer(): Promise<LibraryServer> {
       tags: ['classic', 'winter'],
       labels: { shelf: 'a', row: '3' },
       cover: new Uint8Array([0xfb, 0xff, 0x01]),
-      rating: { value: 4.5 },
+      rating: 4.5,
       format: { case: 'isbn', value: '978-0441478125' },
       copies: 18446744073709551615n,
       editors: [{ name: 'Terry Carr', born: 1937 }, { name: 'Unset Born' }],
@@ -144,7 +144,7 @@ export async function startLibraryServer(): Promise<LibraryServer> {
         record(call.request, call.metadata, call.getDeadline());
         void (handler as Handler)({ request: call.request, metadata: call.metadata, send: (m) => (note(m), call.write(m)), header: (md) => call.sendMetadata(md) }).then(
           () => call.end(),
-          (err: grpc.ServiceError) => call.destroy(err),
+          (err: grpc.ServiceError) => call.emit('error', err),
         );
       };
     } else if (method.methodKind === 'unary') {
