@@ -4,7 +4,8 @@
  * sampled copy of the request goes to the target and the answers are compared. Everything the
  * shadow does happens after the client's last byte is out and is bounded: `maxConcurrent` copies
  * at most (one more is not made), `timeout` each, `maxBodySize` of every body read (a bigger one
- * gives no comparison and is cut off). When the target differs, a second baseline sample (safe
+ * gives no comparison and is cut off), and none while the event loop is near saturation (the
+ * clients' throughput comes first). When the target differs, a second baseline sample (safe
  * methods only) tells which differences are noise; once a field is known noise, differences in
  * it alone are judged from what is known, with a fresh sample now and then (shadow-record.ts). A timeout, a failed or cut-off answer on
  * either side is no data, never a match.
@@ -19,10 +20,18 @@ import type { CapturedResponse } from './captured-response.js';
 import { compareResponses } from './compare-responses.js';
 import { sendCopy, type CopyOutcome } from './copy-exchange.js';
 import { ShadowRecord } from './shadow-record.js';
+import { eventLoopLoad } from './event-loop-load.js';
 import type { ShadowRouteView } from './shadow-view.js';
 
 /** Methods a second baseline sample may be sent for: they change nothing (RFC 9110 §9.2.1). */
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+/**
+ * Event-loop utilisation above which no copy is made while other clients of the route are being
+ * served. The copies run on the loop that serves clients; near saturation each one would cost a
+ * client request, so the shadow sheds them (counted as `busy`) and samples what the spare
+ * capacity allows. A lone client waits on no one, so it is always copied.
+ */
+const BUSY = 0.5;
 
 type Serve = (exchange: Exchange) => Promise<void>;
 
@@ -44,6 +53,8 @@ export class RouteShadow implements ShadowTap {
   readonly #log: Logger;
   readonly #methods: ReadonlySet<string>;
   #inFlight = 0;
+  /** The route's requests being served by the baseline now, this one included. */
+  #serving = 0;
   #closed = false;
 
   constructor(options: RouteShadowOptions) {
@@ -56,19 +67,21 @@ export class RouteShadow implements ShadowTap {
   }
 
   wrap(serveBaseline: Serve): Serve {
+    const served = () => this.#serving--;
     return (exchange) => {
-      if (!this.#wanted(exchange)) return serveBaseline(exchange);
+      this.#serving++;
+      if (!this.#wanted(exchange)) return serveBaseline(exchange).finally(served);
       const capture = new BaselineCapture(exchange, this.config.compare.headers, this.config.maxBodySize);
-      const served = serveBaseline(exchange);
+      const serving = serveBaseline(exchange).finally(served);
       // Nothing more happens on the client's time: the copy leaves once its response is out.
-      served.then(
+      serving.then(
         () =>
           void capture.done.then((baseline) => {
             if (baseline !== undefined) void this.#shadow(exchange, baseline, serveBaseline);
           }),
         () => {},
       );
-      return served;
+      return serving;
     };
   }
 
@@ -95,6 +108,10 @@ export class RouteShadow implements ShadowTap {
     }
     if (this.#inFlight >= this.config.maxConcurrent) {
       this.record.noData.overCapacity++;
+      return false;
+    }
+    if (this.#serving > 1 && eventLoopLoad.utilization() > BUSY) {
+      this.record.noData.busy++;
       return false;
     }
     return true;

@@ -39,7 +39,7 @@ export interface RequestFacts {
 export class ShadowRecord {
   compared = 0;
   mismatched = 0;
-  readonly noData: { -readonly [K in keyof ShadowNoData]: number } = { timeout: 0, failed: 0, tooLarge: 0, overCapacity: 0 };
+  readonly noData: { -readonly [K in keyof ShadowNoData]: number } = { timeout: 0, failed: 0, tooLarge: 0, overCapacity: 0, busy: 0 };
   readonly #fields = new Map<string, FieldCounts>();
   #samples: ShadowSample[] = [];
   #skippedSamples = 0;

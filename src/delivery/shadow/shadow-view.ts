@@ -33,6 +33,8 @@ export interface ShadowNoData {
   readonly failed: number;
   readonly tooLarge: number;
   readonly overCapacity: number;
+  /** Not copied because the gateway's event loop was near saturation: clients first. */
+  readonly busy: number;
 }
 
 export interface ShadowRouteView {
@@ -81,6 +83,7 @@ export function mergeShadowViews(views: readonly ShadowView[]): ShadowView {
           failed: sum(parts, (p) => p.noData.failed),
           tooLarge: sum(parts, (p) => p.noData.tooLarge),
           overCapacity: sum(parts, (p) => p.noData.overCapacity),
+          busy: sum(parts, (p) => p.noData.busy),
         },
         fields: sortFields([...fields.values()]),
         samples: parts

@@ -148,7 +148,7 @@ async function shadowOf(route: string): Promise<ShadowRouteView> {
 }
 
 /** Settled copies: compared, or given up for a reason. */
-const settled = (r: ShadowRouteView) => r.compared + r.noData.timeout + r.noData.failed + r.noData.tooLarge + r.noData.overCapacity;
+const settled = (r: ShadowRouteView) => r.compared + r.noData.timeout + r.noData.failed + r.noData.tooLarge + r.noData.overCapacity + r.noData.busy;
 
 /** Sends GET /kind/1..n one after another; every answer must be the PHP application's. */
 async function clients(kind: string, n: number, between?: (i: number) => Promise<void>): Promise<void> {

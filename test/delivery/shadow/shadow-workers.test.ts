@@ -83,7 +83,7 @@ test('merging views: counts and fields summed per route, the newest samples kept
     compared,
     mismatched,
     mismatchRate: mismatched / compared,
-    noData: { timeout: 1, failed: 0, tooLarge: 0, overCapacity: 2 },
+    noData: { timeout: 1, failed: 0, tooLarge: 0, overCapacity: 2, busy: 3 },
     fields: [{ pointer: '/a', mismatched, noise: 1 }],
     samples: times.map(sample),
   });
@@ -94,7 +94,7 @@ test('merging views: counts and fields summed per route, the newest samples kept
   assert.equal(r?.compared, 40);
   assert.equal(r?.mismatched, 4);
   assert.equal(r?.mismatchRate, 0.1);
-  assert.deepEqual(r?.noData, { timeout: 2, failed: 0, tooLarge: 0, overCapacity: 4 });
+  assert.deepEqual(r?.noData, { timeout: 2, failed: 0, tooLarge: 0, overCapacity: 4, busy: 6 });
   assert.deepEqual(r?.fields, [{ pointer: '/a', mismatched: 4, noise: 2 }]);
   assert.deepEqual(r?.samples.map((s) => s.time), times(10, 20));
 });

@@ -183,7 +183,7 @@
   };
   const shown = (v) => (v === undefined ? '(absent)' : typeof v === 'string' ? v : JSON.stringify(v));
   const showShadow = (routes) => {
-    fill('shadow', routes.map((r) => [r.route, r.target, r.compared, r.mismatched, cell(fmt(100 * r.mismatchRate, 2), r.mismatched > 0 ? 'down' : ''), r.noData.timeout, r.noData.failed, r.noData.tooLarge, r.noData.overCapacity]), 'no shadowed routes');
+    fill('shadow', routes.map((r) => [r.route, r.target, r.compared, r.mismatched, cell(fmt(100 * r.mismatchRate, 2), r.mismatched > 0 ? 'down' : ''), r.noData.timeout, r.noData.failed, r.noData.tooLarge, r.noData.overCapacity, r.noData.busy]), 'no shadowed routes');
     fill('shadow-fields', routes.flatMap((r) => r.fields.map((f) => [r.route, f.pointer === '' ? '(whole body)' : f.pointer, f.mismatched, f.noise, cell(f.mismatched > 0 ? 'mismatch' : 'noise', f.mismatched > 0 ? 'verdict-fail' : 'noise')])), 'no differing fields');
     const samples = routes.flatMap((r) => r.samples.map((s) => ({ ...s, route: r.route }))).sort((a, b) => b.time.localeCompare(a.time)).slice(0, 20);
     fill('shadow-samples', samples.map((s) => [new Date(s.time).toLocaleTimeString(), s.route, `${s.method} ${s.path}`, cell(s.differences.map((d) => `${d.pointer === '' ? '(body)' : d.pointer}: ${shown(d.baseline)} → ${shown(d.target)}`).join('; '), 'diff')]), 'no mismatches');

@@ -1,0 +1,30 @@
+/**
+ * How busy this process's event loop has been lately, so the shadow gives way to clients: its
+ * copies are extra work on the same loop, and when the loop is near saturation every copy made
+ * is client throughput lost. Measured with node's event-loop utilisation over windows of
+ * WINDOW_MS, refreshed on the call that finds the window over (no timer of its own).
+ */
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+
+const WINDOW_MS = 100;
+
+export class EventLoopLoad {
+  #last: EventLoopUtilization = performance.eventLoopUtilization();
+  #lastAt = performance.now();
+  #utilization = 0;
+
+  /** The share of the last full window the loop spent working, 0..1. */
+  utilization(): number {
+    const now = performance.now();
+    if (now - this.#lastAt >= WINDOW_MS) {
+      const current = performance.eventLoopUtilization();
+      this.#utilization = performance.eventLoopUtilization(current, this.#last).utilization;
+      this.#last = current;
+      this.#lastAt = now;
+    }
+    return this.#utilization;
+  }
+}
+
+/** One per process: every route's shadow reads the same loop. */
+export const eventLoopLoad = new EventLoopLoad();
