@@ -29,7 +29,7 @@ export const GRPC_CODE_NAMES = [
 ] as const;
 
 // runtime/errors.go HTTPStatusFromCode, index = code. CANCELLED is 499 (nginx's "client closed
-// request"), as grpc-gateway has answered since v2.16 (it was 408 before).
+// request"), as current grpc-gateway v2 answers; its older releases gave 408.
 const HTTP_STATUS = [200, 499, 500, 400, 504, 404, 409, 403, 429, 400, 409, 400, 501, 500, 503, 500, 401] as const;
 
 /** The HTTP status of a gRPC code; an unknown code is 500, as grpc-gateway logs and answers. */

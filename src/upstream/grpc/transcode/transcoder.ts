@@ -16,7 +16,7 @@ import type { GrpcUpstreamConfig } from '../../../config/types.js';
 import { SwitchyardError } from '../../../errors.js';
 import type { Exchange } from '../../../listener/exchange.js';
 import type { GrpcInvoker } from '../invoker.js';
-import { parseGrpcTimeout } from '../grpc-timeout.js';
+import { effectiveDeadline, parseGrpcTimeout } from '../grpc-timeout.js';
 import { BindingTable } from './binding-table.js';
 import { readBindings, type Binding } from './bindings.js';
 import { failure, sendFailure, TranscodeError } from './error-response.js';
@@ -49,6 +49,9 @@ export interface Transcoder {
   bindings(): readonly BindingInfo[];
 }
 
+/** What the transcoder reads of a grpc upstream's config; `timeouts.total` caps every call's deadline (0: no cap). */
+export type TranscoderConfig = Pick<GrpcUpstreamConfig, 'name' | 'descriptors' | 'json' | 'unknownQueryParameters'> & { readonly timeouts?: Pick<GrpcUpstreamConfig['timeouts'], 'total'> };
+
 const INVALID_ARGUMENT = 3;
 const BODY_LIMIT_DEFAULT = 10 * 1024 * 1024;
 
@@ -56,7 +59,7 @@ const BODY_LIMIT_DEFAULT = 10 * 1024 * 1024;
  * Reads the upstream's bindings once, when the config loads; a binding grpc-gateway's generator
  * would refuse makes this throw SY_ERR_CONFIG_UPSTREAM naming it.
  */
-export function createTranscoder(config: Pick<GrpcUpstreamConfig, 'name' | 'descriptors' | 'json' | 'unknownQueryParameters'>): Transcoder {
+export function createTranscoder(config: TranscoderConfig): Transcoder {
   const { registry, bindings, problems } = config.descriptors.length === 0 ? { registry: undefined, bindings: [], problems: [] } : readBindings(config.descriptors);
   if (problems.length > 0) throw new SwitchyardError('SY_ERR_CONFIG_UPSTREAM', `upstream ${config.name}: ${problems.join('; ')}`);
   const table = new BindingTable(bindings);
@@ -92,8 +95,9 @@ export function createTranscoder(config: Pick<GrpcUpstreamConfig, 'name' | 'desc
         if (err instanceof MetadataError) throw failure('SY_ERR_TRANSCODE_BAD_METADATA', INVALID_ARGUMENT, err.message);
         throw err;
       }
-      const deadline = parseGrpcTimeout(headers['grpc-timeout']);
-      if (deadline === null) throw failure('SY_ERR_GRPC_TIMEOUT', INVALID_ARGUMENT, `invalid grpc-timeout: ${String(headers['grpc-timeout'])}`);
+      const clientDeadline = parseGrpcTimeout(headers['grpc-timeout']);
+      if (clientDeadline === null) throw failure('SY_ERR_GRPC_TIMEOUT', INVALID_ARGUMENT, `invalid grpc-timeout: ${String(headers['grpc-timeout'])}`);
+      const deadline = effectiveDeadline(clientDeadline, config.timeouts?.total ?? 0);
       const body = binding.body === undefined ? Buffer.alloc(0) : (exchange.body ?? (await readBody(exchange.req, exchange.match?.route.bodySize ?? BODY_LIMIT_DEFAULT)));
       const ctx: BuildContext & WriteContext = { codec, registry, rejectUnknownQuery };
       const request = buildRequest(binding, { values: found.values, query: exchange.query, body, contentType: headers['content-type'] }, ctx);

@@ -177,3 +177,13 @@ test('Grpc-Timeout becomes the call deadline; a malformed one is a 400', async (
   assert.equal(bad.json().code, 3);
   assert.equal(bad.json().errorCode, 'SY_ERR_GRPC_TIMEOUT');
 });
+
+test("the upstream's timeouts.total caps the deadline when the client gives none", async () => {
+  const capped = await startRig({ timeouts: { connect: 1000, idle: 1000, total: 60_000 } });
+  try {
+    await httpRequest(capped.gateway.port, '/v1/shelves/1/books/1');
+    assert.ok(Number.isFinite(capped.library.deadlines.get('GetBook')), 'the server saw a deadline');
+  } finally {
+    await capped.close();
+  }
+});

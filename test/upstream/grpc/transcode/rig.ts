@@ -22,10 +22,10 @@ export interface Rig {
 
 export const GATEWAY_JSON: GrpcJsonOptions = { emitUnpopulated: true, useProtoNames: false, useEnumNumbers: false };
 
-export async function startRig(options: Partial<Pick<GrpcUpstreamConfig, 'json' | 'unknownQueryParameters'>> = {}): Promise<Rig> {
+export async function startRig(options: Partial<Pick<GrpcUpstreamConfig, 'json' | 'unknownQueryParameters' | 'timeouts'>> = {}): Promise<Rig> {
   const library = await startLibraryServer();
   const invoker = testInvoker(library.port);
-  const transcoder = createTranscoder({ name: 'library', descriptors: library.descriptors, json: options.json ?? GATEWAY_JSON, unknownQueryParameters: options.unknownQueryParameters ?? 'ignore' });
+  const transcoder = createTranscoder({ name: 'library', descriptors: library.descriptors, json: options.json ?? GATEWAY_JSON, unknownQueryParameters: options.unknownQueryParameters ?? 'ignore', ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }) });
   const gateway = await startExchangeServer({ handler: { handle: (exchange) => transcoder.handle(exchange, invoker) } });
   return {
     library,
