@@ -12,7 +12,13 @@ import type { RolloutView } from '../../delivery/delivery.js';
 import type { CommandContext } from '../io.js';
 
 const DEFAULT_ADMIN = 'http://127.0.0.1:9901';
-const ACTIONS = ['pause', 'resume', 'promote', 'abort', 'undo'] as const;
+const ACTIONS = {
+  pause: 'hold the weight and stop judging',
+  resume: 'judge a paused rollout again, on fresh samples',
+  promote: 'go to the next step (--full: all traffic to the canary)',
+  abort: 'send all traffic back to the baseline and stop',
+  undo: 'go back to the state before the last transition',
+} as const;
 
 interface Options {
   admin?: string;
@@ -35,8 +41,8 @@ export function rolloutCommand(ctx: CommandContext): Command {
     if (opts.json === true) ctx.io.stdout.write(`${JSON.stringify({ rollouts: shown }, null, 2)}\n`);
     else ctx.io.stdout.write(shown.length === 0 ? 'no rollouts\n' : `${shown.map((r) => describe(r, route === undefined ? 3 : 10)).join('\n')}\n`);
   });
-  for (const action of ACTIONS) {
-    const command = common(rollout.command(action).argument('[route]', 'route name (default: the only rollout)').description(`${action} a rollout`));
+  for (const [action, description] of Object.entries(ACTIONS)) {
+    const command = common(rollout.command(action).argument('[route]', 'route name (default: the only rollout)').description(description));
     if (action === 'promote') command.option('--full', 'skip the remaining steps: all traffic to the canary');
     command.action(async (route: string | undefined, opts: Options) => {
       const name = route ?? (await onlyRollout(ctx, opts));
