@@ -15,7 +15,7 @@ import { httpRequest } from '../helpers/http-request.js';
 import { startService, type Service } from './services.js';
 import type { RolloutView } from '../../src/delivery/delivery.js';
 
-const ROUTES = { noisy: { noisy: true }, slow: { slowTail: [0.03, 150] as const }, erroring: { errorRate: 0.03 }, equal: {} } as const;
+const ROUTES = { noisy: { noisy: true }, slow: { slowTail: [0.03, 150] as const }, erroring: { errorRate: 0.03 }, equal: {}, quiet: {} } as const;
 type Name = keyof typeof ROUTES;
 /** Requests per route at most: enough for ~600 canary responses at 50%. */
 const BUDGET = 2400;
@@ -24,6 +24,8 @@ let dir: string;
 let fpm: PhpFpm;
 let gateway: TestGateway;
 const canaries = new Map<Name, Service>();
+/** Each driven rollout as it ended, driven side by side in `before`. */
+const ended = new Map<Name, RolloutView>();
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sy-rollout-'));
@@ -58,6 +60,9 @@ ${upstreams}
 routes:
 ${routes}
 `);
+  const driven = ['equal', 'noisy', 'slow', 'erroring'] as const;
+  const views = await Promise.all(driven.map((name) => drive(name)));
+  driven.forEach((name, i) => ended.set(name, views[i] as RolloutView));
 });
 
 after(async () => {
@@ -92,7 +97,7 @@ async function drive(name: Name): Promise<RolloutView> {
 
 for (const [name, title] of [['equal', '(e) an equal canary'], ['noisy', '(a) an equal but noisy canary']] as const) {
   test(`${title} is promoted with no failing check`, async () => {
-    const view = await drive(name);
+    const view = ended.get(name) as RolloutView;
     assert.equal(view.state, 'promoted', JSON.stringify(view.decisions.slice(-4)));
     assert.equal(view.weight, 100);
     assert.ok(!view.decisions.some((d) => d.verdict === 'fail'), 'no check failed');
@@ -105,7 +110,7 @@ for (const [name, title] of [['equal', '(e) an equal canary'], ['noisy', '(a) an
 
 for (const [name, metric, title] of [['slow', 'latencyP99', '(b) a canary slower in the tail'], ['erroring', 'errorRate', '(c) a canary answering 3% 503s']] as const) {
   test(`${title} is rolled back by a failing ${metric} check`, async () => {
-    const view = await drive(name);
+    const view = ended.get(name) as RolloutView;
     assert.equal(view.state, 'rolled-back', JSON.stringify(view.decisions.slice(-4)));
     assert.equal(view.weight, 0);
     const rollback = view.decisions.find((d) => d.action === 'rollback' && d.verdict === 'fail');
@@ -117,3 +122,10 @@ for (const [name, metric, title] of [['slow', 'latencyP99', '(b) a canary slower
     assert.ok(served.every((r) => r.headers['x-switchyard-canary'] === '0' && r.json<{ side: string }>().side === 'baseline'), 'all traffic is back on the baseline');
   });
 }
+
+test('a route that gets no traffic never advances: every look is inconclusive', async () => {
+  const quiet = (await rollouts()).find((r) => r.route === 'quiet.show') as RolloutView;
+  assert.deepEqual([quiet.state, quiet.step, quiet.weight], ['progressing', 0, 50]);
+  assert.ok(quiet.decisions.length > 0, 'it was looked at');
+  assert.ok(quiet.decisions.every((d) => d.verdict === 'inconclusive' && d.action === 'hold'));
+});
