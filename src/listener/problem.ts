@@ -7,6 +7,7 @@ import type { Exchange } from './exchange.js';
 import { SwitchyardError, isSwitchyardError, type ChainLink } from '../errors.js';
 import { CHAIN_HEADER } from '../error-chain/header-codec.js';
 import { chainHeaderOf, presentProblem } from '../error-chain/present.js';
+import { causeLinks } from '../error-chain/cause-links.js';
 
 export interface Problem {
   type: string;
@@ -31,7 +32,8 @@ export function toProblem(err: SwitchyardError, requestId: string, traceId?: str
     detail: err.message,
     code: err.code,
     requestId,
-    chain: err.chain,
+    // No hop gave causes: a network failure's own error (connect refused, reset) is the one cause.
+    chain: err.chain.length > 0 ? err.chain : causeLinks(err),
   };
   if (traceId !== undefined) problem.traceId = traceId;
   return problem;

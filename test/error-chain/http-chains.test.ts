@@ -29,10 +29,11 @@ async function closedPort(): Promise<number> {
 describe('error chains across an http upstream', () => {
   let svc: ErrorService;
   let gw: TestGateway;
+  let dead: number;
 
   before(async () => {
     svc = await startErrorService();
-    const dead = await closedPort();
+    dead = await closedPort();
     gw = await startTestGateway(`
 listen: 127.0.0.1:0
 accessLog: off
@@ -168,5 +169,9 @@ routes:
     assert.equal(header[0]?.source, 'gateway');
     assert.equal(header[0]?.code, 'SY_ERR_UPSTREAM_CONNECT');
     assert.equal(header[0]?.detail, res.json<{ detail: string }>().detail);
+    // The connect failure itself is the cause, with what node knows of it.
+    const chain = res.json<{ chain: Link[] }>().chain;
+    assert.deepEqual(chain, [{ source: 'network', code: 'ECONNREFUSED', detail: `connect ECONNREFUSED 127.0.0.1:${dead}`, syscall: 'connect', address: '127.0.0.1', port: dead }]);
+    assert.deepEqual(header.slice(1), chain);
   });
 });
