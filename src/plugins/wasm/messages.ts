@@ -86,7 +86,11 @@ export interface Failure {
   readonly logs: LogLine[];
 }
 
-export type ToVm = { readonly op: 'call'; readonly call: Call };
+/**
+ * `finishes`: contexts whose request is over (proxy_on_done, proxy_on_log, proxy_on_delete), run
+ * before `call`: they ride on the next message instead of costing a round trip of their own.
+ */
+export type ToVm = { readonly op: 'call'; readonly calls: Call[]; readonly finishes: number[] };
 
 /** workerData of a VM thread: `trial` starts the plugin once, reports through `signal`, and exits. */
 export interface VmWorkerData {
@@ -94,7 +98,9 @@ export interface VmWorkerData {
   readonly trial: boolean;
   /** Int32 [state (0 running, 1 started, 2 failed), message length], then the message's UTF-8 bytes. */
   readonly signal: SharedArrayBuffer | undefined;
+  /** Int32 [callbacks started], counted by the VM thread for the budget watch. */
+  readonly progress: SharedArrayBuffer | undefined;
 }
 export type FromVm =
   | { readonly op: 'ready'; readonly logs: LogLine[]; readonly metrics: MetricOp[]; readonly tickPeriod: number | undefined }
-  | { readonly op: 'init-failed'; readonly message: string } | { readonly op: 'result'; readonly outcome: Outcome | Failure };
+  | { readonly op: 'init-failed'; readonly message: string } | { readonly op: 'result'; readonly outcomes: (Outcome | Failure)[] };

@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { performHttpCall } from './http-call.js';
-import type { Call, Effect, Failure, FromVm, LogLine, MetricOp, Outcome, VmInit, VmWorkerData } from './messages.js';
+import type { Call, Effect, Failure, FromVm, LogLine, MetricOp, Outcome, ToVm, VmInit, VmWorkerData } from './messages.js';
 import { LOG_LEVELS } from './abi.js';
 import { wasmMetrics, type WasmMetricFamily } from './wasm-metrics.js';
 
@@ -37,6 +37,8 @@ export interface RunnerOptions {
 }
 
 const WORKER_URL = new URL('./vm-worker.js', import.meta.url);
+/** How long finished contexts wait for a callback to ride on before they are sent alone, ms. */
+const FINISH_DELAY = 20;
 /** The VM thread's own JavaScript heap; the module's memory is capped by `maxMemory` apart. */
 const WORKER_HEAP_MB = 32;
 
@@ -45,30 +47,35 @@ export class PluginRunner {
   #worker: Worker | undefined;
   #ready = false;
   #spawnedAt = 0;
-  /** Sent (when ready) and not yet answered, oldest first; before ready, waiting to be sent. */
-  #queue: Pending[] = [];
-  #headSince = 0;
+  /** Not sent yet: gathered for one event-loop turn and sent as one message. */
+  #pending: Pending[] = [];
+  /** Sent and not answered, oldest first. */
+  #inflight: Pending[] = [];
+  #sendScheduled = false;
+  /** The VM thread counts the callbacks it starts here (Int32 [started]); answered ones are counted below. */
+  #progress = new Int32Array(new SharedArrayBuffer(4));
+  #answered = 0;
+  #lastStarted = 0;
+  #progressSince = 0;
   #check: NodeJS.Timeout | undefined;
   #tick: NodeJS.Timeout | undefined;
   #tickQueued = false;
   readonly #channels = new Map<number, Channel>();
   readonly #metricIds = new Map<number, WasmMetricFamily | undefined>();
   #nextContext: number;
+  #finishes: number[] = [];
+  #flush: NodeJS.Timeout | undefined;
 
   constructor(options: RunnerOptions) {
     this.#options = options;
     this.#nextContext = options.init.rootContextId + 1;
   }
 
-  /** A new HTTP context id, whose effects are kept until `forget`. */
+  /** A new HTTP context id, whose effects are kept until `finish`. */
   open(): number {
     const id = this.#nextContext++;
     this.#channels.set(id, { effects: [], wake: undefined });
     return id;
-  }
-
-  forget(ctx: number): void {
-    this.#channels.delete(ctx);
   }
 
   /** Effects other callbacks (or this one) had on `ctx`, taken. */
@@ -97,11 +104,28 @@ export class PluginRunner {
 
   call(call: Call, log: Logger): Promise<CallResult> {
     return new Promise((resolve) => {
-      this.#queue.push({ call, log, resolve });
+      this.#pending.push({ call, log, resolve });
       if (this.#worker === undefined) this.#spawn();
-      else if (this.#ready) this.#send(call, this.#queue.length === 1);
+      else this.#scheduleSend();
       this.#watch();
     });
+  }
+
+  /**
+   * The request of `ctx` is over: its proxy_on_done / proxy_on_log / proxy_on_delete run with the
+   * next callbacks sent (under their budget), or after a moment when none come.
+   */
+  finish(ctx: number): void {
+    this.#channels.delete(ctx);
+    this.#finishes.push(ctx);
+    if (this.#flush === undefined) {
+      this.#flush = setTimeout(() => {
+        this.#flush = undefined;
+        const last = this.#finishes.pop();
+        if (last !== undefined) void this.call({ kind: 'finish', ctx: last }, this.#options.log);
+      }, FINISH_DELAY);
+      this.#flush.unref();
+    }
   }
 
   /** Stops the VM thread and the timers. */
@@ -112,20 +136,44 @@ export class PluginRunner {
     this.#worker = undefined;
   }
 
-  #send(call: Call, isHead: boolean): void {
-    if (isHead) this.#headSince = performance.now();
-    this.#worker?.postMessage({ op: 'call', call });
+  /**
+   * Callbacks asked for in one event-loop turn (the requests parsed from one read of the
+   * sockets) leave as one message and come back as one: a message between threads costs far
+   * more than a header callback, so under load the cost is shared.
+   */
+  #scheduleSend(): void {
+    if (this.#sendScheduled || !this.#ready) return;
+    this.#sendScheduled = true;
+    setImmediate(() => {
+      this.#sendScheduled = false;
+      this.#send();
+    });
+  }
+
+  #send(): void {
+    const worker = this.#worker;
+    if (worker === undefined || !this.#ready || this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    if (this.#inflight.length === 0) this.#progressSince = performance.now();
+    this.#inflight.push(...batch);
+    const finishes = this.#finishes;
+    if (finishes.length > 0) this.#finishes = [];
+    worker.postMessage({ op: 'call', calls: batch.map((p) => p.call), finishes } satisfies ToVm);
   }
 
   #spawn(): void {
-    const workerData: VmWorkerData = { init: this.#options.init, trial: false, signal: undefined };
+    this.#progress = new Int32Array(new SharedArrayBuffer(4));
+    this.#answered = 0;
+    this.#lastStarted = 0;
+    const workerData: VmWorkerData = { init: this.#options.init, trial: false, signal: undefined, progress: this.#progress.buffer as SharedArrayBuffer };
     const worker = new Worker(WORKER_URL, { workerData, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false });
     this.#worker = worker;
     this.#ready = false;
     this.#spawnedAt = performance.now();
     worker.on('message', (message: FromVm) => this.#onMessage(worker, message));
-    worker.on('error', (err) => this.#lose(worker, 'trap', `the filter's thread failed: ${err.message}`));
-    worker.on('exit', () => this.#lose(worker, 'trap', "the filter's thread exited"));
+    worker.on('error', (err) => this.#lose(worker, `the filter's thread failed: ${err.message}`));
+    worker.on('exit', () => this.#lose(worker, "the filter's thread exited"));
     // After the listeners, which would ref it again: an idle plugin never keeps the process up.
     worker.unref();
   }
@@ -136,7 +184,7 @@ export class PluginRunner {
     if (message.op === 'ready') {
       this.#ready = true;
       this.#applyOutput(message.logs, message.metrics, message.tickPeriod, log);
-      this.#queue.forEach((p, i) => this.#send(p.call, i === 0));
+      this.#send();
       return;
     }
     if (message.op === 'init-failed') {
@@ -146,19 +194,20 @@ export class PluginRunner {
       this.#failAll('unavailable', `the filter could not start: ${message.message}`);
       return;
     }
-    const head = this.#queue.shift();
-    if (this.#queue.length > 0) this.#headSince = performance.now();
-    if (head === undefined) return;
-    const outcome = message.outcome;
-    if (outcome.ok) {
-      this.#applyOutput(outcome.logs, outcome.metrics, outcome.tickPeriod, head.log);
-      for (const effect of outcome.effects) this.#deliver(effect);
-      for (const call of outcome.calls) void this.#httpCall(call);
-    } else {
-      this.#writeLogs(outcome.logs, head.log);
-      if (outcome.reason === 'trap') head.log.error({ plugin: this.#options.name, reason: outcome.message }, 'wasm filter trapped; its instance was replaced');
+    for (const outcome of message.outcomes) {
+      const head = this.#inflight.shift();
+      this.#answered++;
+      if (head === undefined) continue;
+      if (outcome.ok) {
+        this.#applyOutput(outcome.logs, outcome.metrics, outcome.tickPeriod, head.log);
+        for (const effect of outcome.effects) this.#deliver(effect);
+        for (const call of outcome.calls) void this.#httpCall(call);
+      } else {
+        this.#writeLogs(outcome.logs, head.log);
+        if (outcome.reason === 'trap') head.log.error({ plugin: this.#options.name, reason: outcome.message }, 'wasm filter trapped; its instance was replaced');
+      }
+      head.resolve(outcome);
     }
-    head.resolve(outcome);
   }
 
   #applyOutput(logs: LogLine[], metrics: MetricOp[], tickPeriod: number | undefined, log: Logger): void {
@@ -196,12 +245,16 @@ export class PluginRunner {
     this.#tick.unref();
   }
 
-  /** Checks the budget while callbacks are outstanding. */
+  /**
+   * Checks the budget while callbacks are outstanding: the VM thread counts each callback it
+   * starts, so a count that has not moved for longer than the budget while callbacks wait names
+   * the one running (the `started`-th since the thread began, of which `answered` came back).
+   */
   #watch(): void {
     if (this.#check !== undefined) return;
     const every = Math.max(2, Math.min(50, Math.floor(this.#options.budget / 4)));
     this.#check = setInterval(() => {
-      if (this.#queue.length === 0) {
+      if (this.#inflight.length === 0 && this.#pending.length === 0) {
         clearInterval(this.#check);
         this.#check = undefined;
         return;
@@ -209,35 +262,51 @@ export class PluginRunner {
       const now = performance.now();
       const worker = this.#worker;
       if (worker === undefined) return;
-      // Starting a fresh instance (instantiate, _start, configure) gets its own, larger allowance.
-      if (!this.#ready && now - this.#spawnedAt > Math.max(1000, this.#options.budget * 10)) {
-        this.#worker = undefined;
-        void worker.terminate();
-        this.#failAll('unavailable', 'the filter did not start in time');
-      } else if (this.#ready && now - this.#headSince > this.#options.budget) {
-        const head = this.#queue.shift() as Pending;
-        this.#worker = undefined;
-        void worker.terminate();
-        head.log.error({ plugin: this.#options.name, budget: this.#options.budget }, 'wasm filter overran its time budget; its thread was stopped and replaced');
-        head.resolve({ ok: false, reason: 'timeout', message: `the filter ran past its budget of ${this.#options.budget} ms`, logs: [] });
-        if (this.#queue.length > 0) this.#spawn();
+      if (!this.#ready) {
+        // Starting a fresh instance (instantiate, _start, configure) gets its own, larger allowance.
+        if (now - this.#spawnedAt > Math.max(1000, this.#options.budget * 10)) {
+          this.#worker = undefined;
+          void worker.terminate();
+          this.#failAll('unavailable', 'the filter did not start in time');
+        }
+        return;
       }
+      const started = Atomics.load(this.#progress, 0);
+      if (started !== this.#lastStarted || this.#inflight.length === 0) {
+        this.#lastStarted = started;
+        this.#progressSince = now;
+        return;
+      }
+      const running = started - this.#answered - 1;
+      if (running < 0 || now - this.#progressSince <= this.#options.budget) return;
+      const stuck = this.#inflight[running] as Pending;
+      // The others (before it in its message, whose answers die with the thread, and after it)
+      // go to a fresh thread.
+      this.#pending = [...this.#inflight.filter((p) => p !== stuck), ...this.#pending];
+      this.#inflight = [];
+      this.#worker = undefined;
+      void worker.terminate();
+      stuck.log.error({ plugin: this.#options.name, budget: this.#options.budget }, 'wasm filter overran its time budget; its thread was stopped and replaced');
+      stuck.resolve({ ok: false, reason: 'timeout', message: `the filter ran past its budget of ${this.#options.budget} ms`, logs: [] });
+      this.#spawn();
     }, every);
     this.#check.unref();
   }
 
-  #lose(worker: Worker, reason: 'trap', message: string): void {
+  #lose(worker: Worker, message: string): void {
     if (worker !== this.#worker) return;
     this.#worker = undefined;
-    const head = this.#queue.shift();
-    head?.resolve({ ok: false, reason, message, logs: [] });
-    if (this.#queue.length > 0) this.#spawn();
+    const inflight = this.#inflight;
+    this.#inflight = [];
+    for (const p of inflight) p.resolve({ ok: false, reason: 'trap', message, logs: [] });
+    if (this.#pending.length > 0) this.#spawn();
   }
 
   #failAll(reason: 'unavailable', message: string): void {
-    const queue = this.#queue;
-    this.#queue = [];
-    for (const p of queue) p.resolve({ ok: false, reason, message, logs: [] });
+    const all = [...this.#inflight, ...this.#pending];
+    this.#inflight = [];
+    this.#pending = [];
+    for (const p of all) p.resolve({ ok: false, reason, message, logs: [] });
   }
 }
 
@@ -249,7 +318,7 @@ export class PluginRunner {
 export function trialStart(init: VmInit, timeout: number): string | undefined {
   const signal = new SharedArrayBuffer(8 + 1024);
   const header = new Int32Array(signal, 0, 2);
-  const workerData: VmWorkerData = { init, trial: true, signal };
+  const workerData: VmWorkerData = { init, trial: true, signal, progress: undefined };
   const worker = new Worker(WORKER_URL, { workerData, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: true, stderr: true });
   worker.unref();
   worker.on('error', () => {});

@@ -5,7 +5,7 @@
  * written to shared memory, which the loading thread waits on synchronously.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { FromVm, ToVm, VmWorkerData } from './messages.js';
+import type { Failure, FromVm, LogLine, Outcome, ToVm, VmWorkerData } from './messages.js';
 import { VmHost } from './vm-host.js';
 
 const data = workerData as VmWorkerData;
@@ -37,6 +37,24 @@ if (data.trial) {
   else {
     const host = started.host;
     post({ op: 'ready', ...host.drainStartOutput() });
-    port.on('message', (message: ToVm) => post({ op: 'result', outcome: host.run(message.call) }));
+    const progress = new Int32Array(data.progress as SharedArrayBuffer);
+    port.on('message', (message: ToVm) => {
+      const outcomes: (Outcome | Failure)[] = [];
+      message.calls.forEach((call, i) => {
+        Atomics.add(progress, 0, 1);
+        // Finished contexts run before the first callback, under its budget.
+        const logs: LogLine[] = [];
+        if (i === 0) {
+          for (const ctx of message.finishes) {
+            const done = host.run({ kind: 'finish', ctx });
+            logs.push(...done.logs);
+            if (!done.ok) logs.push({ level: 4, message: `the filter failed after its request (proxy_on_done, proxy_on_log or proxy_on_delete): ${done.message}` });
+          }
+        }
+        const outcome = host.run(call);
+        outcomes.push(logs.length === 0 ? outcome : { ...outcome, logs: [...logs, ...outcome.logs] });
+      });
+      post({ op: 'result', outcomes });
+    });
   }
 }

@@ -55,6 +55,12 @@ const schemaCheck = optionsChecker({
   },
 });
 
+/**
+ * A filter has no close in the contract: when a reload drops the runtime holding it (and the
+ * last request on it has ended), its plugin's thread and timers stop once the filter is collected.
+ */
+const dropped = new FinalizationRegistry<PluginRunner>((runner) => runner.close());
+
 export const wasmFilter = {
   type: 'wasm',
   check(options, context) {
@@ -94,11 +100,13 @@ export const wasmFilter = {
       log,
     });
     const has = (fn: string) => shape.exports.get(fn) === 'function';
-    return createFilter(runner, context.name, {
+    const filter = createFilter(runner, context.name, {
       requestBody: has('proxy_on_request_body'),
       responseHeaders: has('proxy_on_response_headers'),
       responseBody: has('proxy_on_response_body'),
     });
+    dropped.register(filter, runner);
+    return filter;
   },
 } satisfies FilterFactory<WasmOptions>;
 
@@ -320,7 +328,7 @@ function createFilter(runner: PluginRunner, name: string, callbacks: Callbacks):
       swapResponse(exchange, real);
       throw err;
     } finally {
-      void runner.call({ kind: 'finish', ctx }, exchange.log).then(() => runner.forget(ctx));
+      runner.finish(ctx);
     }
   };
 }
