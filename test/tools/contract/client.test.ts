@@ -85,7 +85,7 @@ test('both clients and calls that use them right compile with the project tsc --
       "  const product = await shop.getProduct({ path: { id: 7 }, query: { fields: ['name', 'size'] } });",
       '  const name: string = product.name;',
       "  const size: 'small' | 'large' | undefined = product.size;",
-      "  const stored: undefined = await shop.putProduct({ path: { id: 7 }, headers: { 'If-Match': 'v1' }, body: { id: 7, name: 'kettle', note: null } });",
+      "  const stored: undefined = await shop.putProduct({ path: { id: 7 }, headers: { 'If-Match': 'v1', Authorization: 'Bearer call' }, body: { id: 7, name: 'kettle', note: null } });",
       "  const list = await shop.listProducts({ query: { limit: 2, size: 'large' } });",
       '  const ids: number[] = list.map((p) => p.id);',
       '  let failure: unknown[] = [];',
@@ -125,6 +125,8 @@ test('both clients and calls that use them right compile with the project tsc --
   ]);
   assert.equal(seen[0]?.headers.authorization, 'Bearer t');
   assert.equal(seen[1]?.headers['if-match'], 'v1');
+  // a call's header replaces the client's whatever its case, rather than joining it
+  assert.equal(seen[1]?.headers.authorization, 'Bearer call');
   assert.equal(seen[1]?.headers['content-type'], 'application/json');
   assert.deepEqual(JSON.parse(seen[1]?.body ?? ''), { id: 7, name: 'kettle', note: null });
   assert.deepEqual(JSON.parse(seen[4]?.body ?? ''), { email: 'a@b.c', password: 'p' });

@@ -51,6 +51,7 @@ test("every binding is a path, with grpc-gateway's operationIds (Service_Method,
   assert.deepEqual(ops.sort(), [
     'DELETE /v1/books/{bookId} Library_DeleteBook2',
     'DELETE /v1/{name} Library_DeleteBook',
+    'GET /v1/covers/{bookId} Library_GetCover',
     'GET /v1/titles/{bookId} Library_GetBookTitle',
     'GET /v1/{name} Library_GetShelf',
     'GET /v1/{name}:watch Library_WatchShelf',
@@ -58,6 +59,7 @@ test("every binding is a path, with grpc-gateway's operationIds (Service_Method,
     'PATCH /v1/{book.name} Library_UpdateBook',
     'POST /v1/{name}:move Library_MoveBook',
     'POST /v1/{parent}/books Library_CreateBook',
+    'PUT /v1/covers Library_PutCover',
   ]);
 });
 
@@ -102,12 +104,17 @@ test('responses: the message, a response_body field, a server stream noted, erro
   const watch = operation('/v1/{name}:watch', 'get');
   assert.equal(watch['x-grpc-streaming'], 'server_streaming');
   assert.match(watch.responses['200'].description, /streaming/);
+  assert.deepEqual(watch.responses['200'].content['text/event-stream'], watch.responses['200'].content['application/json']);
   assert.deepEqual(watch.responses['200'].content['application/json'].schema.properties, {
     result: { $ref: '#/components/schemas/acme.library.v1.ShelfEvent' },
     error: { $ref: '#/components/schemas/google.rpc.Status' },
   });
   assert.deepEqual(operation('/v1/{name}', 'get').responses.default.content['application/problem+json'].schema, { $ref: '#/components/schemas/google.rpc.Status' });
   assert.deepEqual(Object.keys(document.components.schemas['google.rpc.Status'].properties), ['code', 'message', 'details']);
+  // google.api.HttpBody is raw content both ways, never a JSON schema
+  assert.deepEqual(operation('/v1/covers/{bookId}', 'get').responses['200'].content, { '*/*': {} });
+  assert.deepEqual(operation('/v1/covers', 'put').requestBody, { required: true, content: { '*/*': {} } });
+  assert.equal(document.components.schemas['google.api.HttpBody'], undefined);
 });
 
 test('message schemas follow the proto3 JSON mapping: lowerCamel or json_name, 64-bit as strings, enums as names, well-known types', () => {

@@ -118,12 +118,16 @@ async function call(fetchFn: FetchLike, baseUrl: string, defaults: Record<string
     return encodeURIComponent(String(value));
   });
   const query = queryString(input.query ?? {});
-  const headers: Record<string, string> = { accept: 'application/json', ...defaults };
-  for (const [name, value] of Object.entries(input.headers ?? {})) if (value !== undefined && value !== null) headers[name] = String(value);
+  // Names lowercased, so a call's Content-Type replaces the client's content-type instead of joining it.
+  const headers: Record<string, string> = { accept: 'application/json' };
+  for (const [name, value] of [...Object.entries(defaults), ...Object.entries(input.headers ?? {})]) {
+    if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
+  }
   const init: { method: string; headers: Record<string, string>; body?: string } = { method: operation.method, headers };
   if (input.body !== undefined) {
-    const mediaType = operation.mediaType ?? 'application/json';
-    headers['content-type'] = mediaType;
+    const mediaType = headers['content-type'] ?? operation.mediaType ?? 'application/json';
+    // A range such as */* is no Content-Type: the caller's header says what the body is.
+    if (!mediaType.includes('*')) headers['content-type'] = mediaType;
     init.body = encodeBody(mediaType, input.body);
   }
   const response = await fetchFn(baseUrl + path + query, init);

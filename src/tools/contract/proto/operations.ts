@@ -10,7 +10,8 @@
  *   (`filter.author`), maps and repeated messages left out (they cannot be given in a query);
  * - operationId `Service_Method`, `Service_Method2`... for additional bindings; tag the service;
  * - 200 with the response (or its `response_body` field); a server stream is newline-delimited
- *   `{"result": ...}` / `{"error": ...}` objects, described as such; `default` the error body.
+ *   `{"result": ...}` / `{"error": ...}` objects (or server-sent events), described as such;
+ *   google.api.HttpBody, as request or response, is raw content of any type; `default` the error body.
  */
 import type { DescField, DescMessage } from '@bufbuild/protobuf';
 import type { JsonSchema } from '../openapi/schema.js';
@@ -18,6 +19,14 @@ import type { HttpBinding } from './http-rules.js';
 import { wellKnown, type MessageSchemas } from './message-schemas.js';
 
 export const STATUS_SCHEMA = 'google.rpc.Status';
+
+/** google.api.HttpBody travels raw: its data as the body, its content_type as the Content-Type. */
+const HTTP_BODY = 'google.api.HttpBody';
+const RAW_BODY = { required: true, content: { '*/*': {} } };
+
+function isHttpBody(field: DescField): boolean {
+  return field.fieldKind === 'message' && field.message.typeName === HTTP_BODY;
+}
 
 export interface Operation {
   readonly path: string;
@@ -32,7 +41,9 @@ export function operationOf(binding: HttpBinding, schemas: MessageSchemas): Oper
   const boundTop = new Set(binding.variables.filter((v) => v.length === 1).map((v) => v[0] as DescField));
   const parameters: Record<string, unknown>[] = [...pathParams];
   let requestBody: Record<string, unknown> | undefined;
-  if (binding.body === '*') {
+  if (binding.body === '*' && method.input.typeName === HTTP_BODY) {
+    requestBody = RAW_BODY;
+  } else if (binding.body === '*') {
     const rest = method.input.fields.filter((f) => !boundTop.has(f));
     const schema = boundTop.size === 0 ? schemas.message(method.input) : schemas.object(rest, `The body of ${method.input.name}`);
     requestBody = { required: true, content: { 'application/json': { schema } } };
@@ -40,25 +51,15 @@ export function operationOf(binding: HttpBinding, schemas: MessageSchemas): Oper
     let skip: DescField | undefined;
     if (binding.body !== undefined) {
       const field = binding.body[binding.body.length - 1] as DescField;
-      requestBody = { required: true, content: { 'application/json': { schema: schemas.field(field) } } };
+      requestBody = isHttpBody(field) ? RAW_BODY : { required: true, content: { 'application/json': { schema: schemas.field(field) } } };
       if (binding.body.length === 1) skip = field;
     }
     const bound = new Set(binding.variables.map((v) => v.map((f) => f.jsonName).join('.')));
     parameters.push(...queryParameters(method.input, schemas, bound, skip));
   }
-  const success = binding.responseBody === undefined ? schemas.message(method.output) : schemas.field(binding.responseBody);
-  const streamingOut = method.methodKind === 'server_streaming' || method.methodKind === 'bidi_streaming';
+  const raw = binding.responseBody === undefined ? method.output.typeName === HTTP_BODY : isHttpBody(binding.responseBody);
   const responses = {
-    '200': streamingOut
-      ? {
-          description: 'A successful response.(streaming responses): newline-delimited JSON objects, each a result or the error that ended the stream',
-          content: {
-            'application/json': {
-              schema: { type: 'object', title: `Stream result of ${method.output.typeName}`, properties: { result: success, error: { $ref: `#/components/schemas/${STATUS_SCHEMA}` } } },
-            },
-          },
-        }
-      : { description: 'A successful response.', content: { 'application/json': { schema: success } } },
+    '200': raw ? { description: "A successful response: the HttpBody's data with its content type.", content: { '*/*': {} } } : jsonSuccess(binding, schemas),
     default: {
       description: 'An unexpected error response.',
       content: { 'application/problem+json': { schema: { $ref: `#/components/schemas/${STATUS_SCHEMA}` } } },
@@ -75,6 +76,19 @@ export function operationOf(binding: HttpBinding, schemas: MessageSchemas): Oper
     ...(method.methodKind === 'unary' ? {} : { 'x-grpc-streaming': method.methodKind }),
   };
   return { path: openApiPath(binding), httpMethod: binding.httpMethod, operation };
+}
+
+function jsonSuccess(binding: HttpBinding, schemas: MessageSchemas): Record<string, unknown> {
+  const { method } = binding;
+  const success = binding.responseBody === undefined ? schemas.message(method.output) : schemas.field(binding.responseBody);
+  if (method.methodKind !== 'server_streaming' && method.methodKind !== 'bidi_streaming') {
+    return { description: 'A successful response.', content: { 'application/json': { schema: success } } };
+  }
+  const streamed = { schema: { type: 'object', title: `Stream result of ${method.output.typeName}`, properties: { result: success, error: { $ref: `#/components/schemas/${STATUS_SCHEMA}` } } } };
+  return {
+    description: 'A successful response.(streaming responses): newline-delimited JSON objects (server-sent events with Accept: text/event-stream), each a result or the error that ended the stream',
+    content: { 'application/json': streamed, 'text/event-stream': streamed },
+  };
 }
 
 /** The template with each variable as `{json.path}` (its segments become the parameter's pattern). */
