@@ -6,9 +6,12 @@
  */
 import type { ChainLink } from '../errors.js';
 
+/** errno codes (ECONNREFUSED, ENOTFOUND, EPIPE) and TLS verdicts; a bug's ERR_* code is not a cause to show. */
+const NETWORK_CODE = /^(?:E[A-Z0-9]+|ERR_TLS_\w+|ERR_SSL_\w+|CERT_\w+|UNABLE_TO_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)$/;
+
 export function causeLinks(err: Error): ChainLink[] {
   const cause = err.cause as (Error & NodeJS.ErrnoException & { address?: string; port?: number }) | undefined;
-  if (cause === undefined || cause === null || typeof cause !== 'object' || typeof cause.code !== 'string') return [];
+  if (cause === undefined || cause === null || typeof cause !== 'object' || typeof cause.code !== 'string' || !NETWORK_CODE.test(cause.code)) return [];
   const link: Record<string, unknown> = { source: 'network', code: cause.code, detail: String(cause.message ?? cause.code) };
   if (cause.syscall !== undefined) link['syscall'] = cause.syscall;
   if (cause.address !== undefined) link['address'] = cause.address;
