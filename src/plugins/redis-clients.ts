@@ -1,16 +1,19 @@
 /**
- * One ioredis client per Redis URL in this process, shared by every plugin that names that URL
- * (rate-limit counters, PHP sessions), made when a config that names it is built and closed when
+ * One ioredis client per Redis URL and command timeout in this process, shared by the plugins
+ * that name them (rate-limit counters, PHP sessions), made when a config that names it is built and closed when
  * the gateway stops. Set up to fail fast: a command that gets no answer within the caller's bound
  * fails instead of queueing, and while the connection is down commands fail at once (no offline
- * queue once it has been up), so a Redis outage costs a request a few ms, never a hang.
+ * queue once it has been up), so a Redis outage costs a request a few ms, never a hang. Commands
+ * issued in the same tick are written as one pipeline.
  */
 import { Redis } from 'ioredis';
 
 const clients = new Map<string, Redis>();
 
 export function redisClient(url: string, commandTimeoutMs: number): Redis {
-  let client = clients.get(url);
+  // One per URL and timeout: the timeout is the client's, and each caller keeps its own.
+  const id = `${commandTimeoutMs} ${url}`;
+  let client = clients.get(id);
   if (client === undefined || client.status === 'end') {
     client = new Redis(url, {
       commandTimeout: commandTimeoutMs,
@@ -18,10 +21,11 @@ export function redisClient(url: string, commandTimeoutMs: number): Redis {
       // Reconnect with a short, bounded pause: the store is back as soon as Redis is.
       retryStrategy: (times) => Math.min(times * 100, 1_000),
       lazyConnect: false,
+      enableAutoPipelining: true,
     });
     // Errors are reported by the commands that fail; the client's own event would be unhandled.
     client.on('error', () => {});
-    clients.set(url, client);
+    clients.set(id, client);
   }
   return client;
 }

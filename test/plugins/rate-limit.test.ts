@@ -92,7 +92,8 @@ describe('rateLimit, store: redis', () => {
   let two: TestGateway;
   before(async () => {
     redis = await startRedis();
-    const mw = (name: string) => `  ${name}: { type: rateLimit, rate: 1/h, burst: 4, key: route, store: '${redis.url}' }`;
+    // storeTimeout well above what a loaded test machine needs: a slow answer would fail open.
+    const mw = (name: string) => `  ${name}: { type: rateLimit, rate: 1/h, burst: 4, key: route, store: '${redis.url}', storeTimeout: 2s }`;
     one = await startTestGateway(config(mw('limit')));
     two = await startTestGateway(config(mw('limit')));
   });
@@ -119,8 +120,9 @@ describe('rateLimit, Redis down', () => {
   before(async () => {
     redis = await startRedis();
     gw = await startTestGateway(
-      config(`  limit: { type: rateLimit, rate: 100/s, store: '${redis.url}', onStoreError: open }
-  strict: { type: rateLimit, rate: 100/s, store: '${redis.url}', onStoreError: closed }`, `  - get: /strict
+      // A burst of 8 makes every lease one token (an eighth of the burst): nothing is held when Redis goes.
+      config(`  limit: { type: rateLimit, rate: 100/s, burst: 8, store: '${redis.url}', onStoreError: open }
+  strict: { type: rateLimit, rate: 100/s, burst: 8, store: '${redis.url}', onStoreError: closed }`, `  - get: /strict
     to: svc
     middleware: [strict]
 `),

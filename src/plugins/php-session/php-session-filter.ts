@@ -56,7 +56,7 @@ export const DEFAULTS = {
   cache: '1s',
   maxSize: '64kb',
   issuer: 'switchyard',
-  storeTimeout: '50ms',
+  storeTimeout: '100ms',
 } as const;
 const MAX_CACHE_MS = 2_000;
 const MIN_TTL_MS = 10_000;

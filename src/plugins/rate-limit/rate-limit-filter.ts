@@ -24,8 +24,9 @@ import { AddressSet, cidrProblem } from '../net/address-set.js';
 import type { Decision, RateLimitStore } from './decision.js';
 import { KEY_SYNTAX, keyOf } from './rate-limit-key.js';
 import { MemoryStore } from './memory-store.js';
-import { LeaseStore } from './lease-store.js';
-import { RedisStore, redactedUrl } from './redis-store.js';
+import { LeasedStore } from './leased-store.js';
+import { PrimaryLeaseSource } from './lease-source.js';
+import { RedisGrantSource, redactedUrl } from './redis-store.js';
 
 export interface RateLimitOptions {
   rate: string;
@@ -37,7 +38,7 @@ export interface RateLimitOptions {
   storeTimeout?: string | number;
 }
 
-export const DEFAULTS = { key: 'ip', store: 'memory', onStoreError: 'open', storeTimeout: '50ms' } as const;
+export const DEFAULTS = { key: 'ip', store: 'memory', onStoreError: 'open', storeTimeout: '100ms' } as const;
 const LOG_EVERY_MS = 1_000;
 
 const schemaCheck = optionsChecker({
@@ -77,7 +78,7 @@ export const rateLimitFilter = {
     const burst = options.burst ?? Math.max(1, Math.floor(Number(options.rate.split('/')[0])));
     const key = keyOf(options.key ?? DEFAULTS.key, options.trustedProxies === undefined ? undefined : new AddressSet(options.trustedProxies));
     const storeUrl = options.store ?? DEFAULTS.store;
-    const store = storeUrl === 'memory' ? memoryStore(context.processes) : new RedisStore(storeUrl, parseDuration(options.storeTimeout ?? DEFAULTS.storeTimeout) as number);
+    const store = storeUrl === 'memory' ? memoryStore(context.processes) : new LeasedStore(new RedisGrantSource(storeUrl, parseDuration(options.storeTimeout ?? DEFAULTS.storeTimeout) as number));
     const failOpen = (options.onStoreError ?? DEFAULTS.onStoreError) === 'open';
     const { name, log } = context;
     let loggedAt = 0;
@@ -120,6 +121,6 @@ let shared: RateLimitStore | undefined;
 
 /** One per process: in a worker of several the primary's ledger counts, else this process does. */
 function memoryStore(processes: number): RateLimitStore {
-  shared ??= cluster.isWorker && processes > 1 && process.send !== undefined ? new LeaseStore(processes) : new MemoryStore();
+  shared ??= cluster.isWorker && processes > 1 && process.send !== undefined ? new LeasedStore(new PrimaryLeaseSource(processes)) : new MemoryStore();
   return shared;
 }
