@@ -256,16 +256,22 @@ describe('bad plugin config fails at load, with the reason', () => {
     await writeFile(
       join(dir, 'switchyard.yaml'),
       `listen: 127.0.0.1:0
-upstreams:
-  svc: { type: http, endpoints: [http://127.0.0.1:9] }
 middleware:
   staff: { type: basicAuth, file: md5.htpasswd }
   auth: { type: jwt, jwks: jwks.json }
   office: { type: ipRestriction, allow: [10.0.0.0/33, not-an-ip] }
   limit: { type: rateLimit, rate: 100/day, key: cookie }
+  session: { type: phpSession, store: 'files:./sessions', claims: { sub: user_id }, cache: 5s }
+  session2: { type: phpSession, store: 'files:./sessions', claims: { sub: user_id } }
+upstreams:
+  svc: { type: http, endpoints: [http://127.0.0.1:9] }
+  legacy: { type: fastcgi, address: 'unix:${dir}/php.sock', root: '${dir}' }
 routes:
   - get: /
     to: svc
+  - get: /php
+    to: legacy
+    middleware: [session2]
 `,
     );
     const out = await runCliCaptured(['validate', '-c', join(dir, 'switchyard.yaml')]);
@@ -277,5 +283,7 @@ routes:
     assert.match(text, /'not-an-ip' is not an IPv4 or IPv6 address or CIDR/);
     assert.match(text, /'100\/day' is not a rate/);
     assert.match(text, /'cookie' is not ip, route, header:<name> or claim:<name>/);
+    assert.match(text, /'5s' is not a duration of at most 2s \(a logout must be seen soon\)/);
+    assert.match(text, /middleware 'session2' \(phpSession\) cannot be used on a route to the PHP upstream 'legacy'/);
   });
 });
