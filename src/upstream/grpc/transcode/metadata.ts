@@ -71,7 +71,8 @@ export function requestMetadata(rawHeaders: readonly string[], headers: Incoming
       } else pairs.push([key, value]);
     }
   }
-  const host = headers['x-forwarded-host'] ?? headers.host;
+  // HTTP/2 requests carry the host as :authority (RFC 9113 §8.3.1)
+  const host = headers['x-forwarded-host'] ?? headers.host ?? headers[':authority'];
   if (typeof host === 'string' && host !== '') pairs.push(['x-forwarded-host', host]);
   if (remoteAddress !== '') {
     const ip = remoteAddress.startsWith('::ffff:') ? remoteAddress.slice(7) : remoteAddress;

@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { connect } from 'node:http2';
 import { startTestGateway, type TestGateway } from '../../../helpers/start-gateway.js';
 import { httpRequest } from '../../../helpers/http-request.js';
 import { startPhpApp, type PhpApp } from '../../fastcgi/php-app.js';
@@ -97,4 +98,26 @@ test('a PHP script calls the gRPC service with curl through the gateway', async 
   assert.equal(created.bookId, 'php-1');
   assert.equal(created.parent, 'shelves/1');
   assert.deepEqual(library.metadata.get('CreateBook')?.get('tenant'), ['php']);
+});
+
+test('REST over HTTP/2 (h2c) is transcoded too, the host taken from :authority', async () => {
+  const session = connect(gw.url);
+  try {
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = session.request({ ':method': 'GET', ':path': '/v1/shelves/2/books/echo', 'grpc-metadata-tenant': 'h2' });
+      let status = 0;
+      const chunks: Buffer[] = [];
+      req.on('response', (h) => (status = Number(h[':status'])));
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString() }));
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(status, 200, body);
+    const labels = (JSON.parse(body) as { labels: Record<string, string> }).labels;
+    assert.equal(labels.tenant, 'h2');
+    assert.equal(labels['x-forwarded-host'], new URL(gw.url).host);
+  } finally {
+    session.close();
+  }
 });
