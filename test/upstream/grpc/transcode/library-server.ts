@@ -26,6 +26,8 @@ export interface LibraryServer {
   readonly metadata: Map<string, grpc.Metadata>;
   /** The deadline of the last call of each method (epoch ms; Infinity when none). */
   readonly deadlines: Map<string, number>;
+  /** Methods whose calls the client cancelled, in order. */
+  readonly cancellations: string[];
   close(): Promise<void>;
 }
 
@@ -37,7 +39,7 @@ export function libraryDescriptors(): Promise<Uint8Array> {
   return compiled;
 }
 
-type Handler = (call: { request: Message; metadata: grpc.Metadata; send: (m: Message) => void; header: (md: grpc.Metadata) => void }) => Promise<Message | undefined>;
+type Handler = (call: { request: Message; metadata: grpc.Metadata; send: (m: Message) => void; header: (md: grpc.Metadata) => void; cancelled: Promise<void> }) => Promise<Message | undefined>;
 
 export async function startLibraryServer(): Promise<LibraryServer> {
   const descriptors = await libraryDescriptors();
@@ -52,6 +54,7 @@ export async function startLibraryServer(): Promise<LibraryServer> {
   const sent = new Map<string, Message[]>();
   const metadata = new Map<string, grpc.Metadata>();
   const deadlines = new Map<string, number>();
+  const cancellations: string[] = [];
   const Book = schema('library.v1.Book');
 
   const book = (name: string): Message =>
@@ -96,9 +99,14 @@ export async function startLibraryServer(): Promise<LibraryServer> {
     GetLatest: async () => create(Book, { title: 'latest' } as never),
     GetNewest: async () => create(Book, { title: 'newest' } as never),
     GetNewestByName: async () => create(Book, { title: 'newest by name' } as never),
-    WatchBooks: async ({ request, send }) => {
-      const r = request as unknown as { parent: string; count: number; failCode: number };
+    WatchBooks: async ({ request, send, cancelled }) => {
+      const r = request as unknown as { parent: string; count: number; failCode: number; hold: boolean };
       for (let i = 0; i < r.count; i++) send(book(`${r.parent}/books/${i}`));
+      if (r.hold) {
+        await cancelled;
+        cancellations.push('WatchBooks');
+        return undefined;
+      }
       if (r.failCode !== 0) throw Object.assign(new Error(), { code: r.failCode, details: `watch failed after ${r.count}` });
       return undefined;
     },
@@ -142,7 +150,8 @@ export async function startLibraryServer(): Promise<LibraryServer> {
     if (method.methodKind === 'server_streaming') {
       impl[method.name] = (call: grpc.ServerWritableStream<Message, Message>) => {
         record(call.request, call.metadata, call.getDeadline());
-        void (handler as Handler)({ request: call.request, metadata: call.metadata, send: (m) => (note(m), call.write(m)), header: (md) => call.sendMetadata(md) }).then(
+        const cancelled = new Promise<void>((resolve) => call.once('cancelled', () => resolve()));
+        void (handler as Handler)({ request: call.request, metadata: call.metadata, send: (m) => (note(m), call.write(m)), header: (md) => call.sendMetadata(md), cancelled }).then(
           () => call.end(),
           (err: grpc.ServiceError) => call.emit('error', err),
         );
@@ -150,7 +159,7 @@ export async function startLibraryServer(): Promise<LibraryServer> {
     } else if (method.methodKind === 'unary') {
       impl[method.name] = (call: grpc.ServerUnaryCall<Message, Message>, callback: grpc.sendUnaryData<Message>) => {
         record(call.request, call.metadata, call.getDeadline());
-        void (handler as Handler)({ request: call.request, metadata: call.metadata, send: () => {}, header: (md) => call.sendMetadata(md) }).then(
+        void (handler as Handler)({ request: call.request, metadata: call.metadata, send: () => {}, header: (md) => call.sendMetadata(md), cancelled: new Promise(() => {}) }).then(
           (m) => {
             note(m as Message);
             const trailer = new grpc.Metadata();
@@ -179,6 +188,7 @@ export async function startLibraryServer(): Promise<LibraryServer> {
     sent,
     metadata,
     deadlines,
+    cancellations,
     close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
   };
 }

@@ -4,7 +4,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JsonValue } from '@bufbuild/protobuf';
+import { request } from 'node:http';
 import { httpRequest } from '../../../helpers/http-request.js';
+import { until } from '../../../helpers/until.js';
 import { assertMessageJson, lastSent, startRig, type Rig } from './rig.js';
 
 let rig: Rig;
@@ -118,4 +120,20 @@ test('server streaming as server-sent events when the client accepts text/event-
   assert.match(events[2] as string, /^event: error\ndata: \{"error":\{/);
   const data = JSON.parse((events[2] as string).split('\ndata: ')[1] as string) as { error: { code: number } };
   assert.equal(data.error.code, 10);
+});
+
+test('a client that goes away mid-stream cancels the gRPC call', async () => {
+  const before = rig.library.cancellations.length;
+  await new Promise<void>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: rig.gateway.port, path: '/v1/shelves/5/books:watch?count=1&hold=true' }, (res) => {
+      res.once('data', () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? undefined : reject(err)));
+    req.end();
+  });
+  assert.ok(await until(() => rig.library.cancellations.length > before), 'the server saw the call cancelled');
+  assert.equal(rig.library.cancellations.at(-1), 'WatchBooks');
 });
