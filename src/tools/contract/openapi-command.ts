@@ -10,8 +10,6 @@ import type { CommandContext } from '../../cli/io.js';
 import { SwitchyardError } from '../../errors.js';
 import { componentSchemas } from './openapi/draft07-to-openapi31.js';
 import { openApiDocument, writeDocument } from './openapi/document.js';
-import { definitionsFromTypeScript } from './openapi/from-typescript.js';
-import { openApiFromProto } from './proto/openapi-from-proto.js';
 import { progressOn } from '../proto/output/progress.js';
 
 interface OpenApiFlags {
@@ -39,6 +37,8 @@ export function openApiCommand(ctx: CommandContext): Command {
       if (flags.proto !== undefined) {
         if (file !== undefined || flags.type !== undefined) usage('--proto takes no TYPES.ts and no --type');
         const title = flags.title ?? basename(flags.proto[0] as string);
+        // Each way loads only what it needs: TypeScript 5 and the generator, or the proto compiler.
+        const { openApiFromProto } = await import('./proto/openapi-from-proto.js');
         const document = await openApiFromProto({
           files: flags.proto,
           includes: flags.include,
@@ -52,6 +52,7 @@ export function openApiCommand(ctx: CommandContext): Command {
       if (file === undefined) usage('name a TYPES.ts file (or --proto FILE...)');
       if (flags.type === undefined || flags.type.length === 0) usage('name at least one --type');
       // Building and type-checking the program takes seconds: a bar on a terminal, nothing on a pipe.
+      const { definitionsFromTypeScript } = await import('./openapi/from-typescript.js');
       const progress = progressOn(ctx.io.stderr, 'types');
       let definitions;
       try {
