@@ -36,7 +36,11 @@ middleware:
   upper: { type: wasm, module: ${modules.path('body-rewrite')} }
   props: { type: wasm, module: ${modules.path('props')}, rootId: props_root, config: { mode: block } }
   old: { type: wasm, module: ${modules.path('abi-0-2-0')} }
+  requpper: { type: wasm, module: ${modules.path('request-upper')} }
 routes:
+  - post: /upper
+    to: svc
+    middleware: [requpper]
   - get: /key/{rest}
     to: svc
     middleware: [key]
@@ -128,6 +132,16 @@ describe('body rewriter example', () => {
     const res = await httpRequest(gw.port, '/text/page', { method: 'HEAD' });
     assert.equal(res.status, 200);
     assert.equal(res.body.length, 0);
+  });
+});
+
+describe('request body', () => {
+  test('a chunked body arriving in pieces is held by the filter, rewritten, and sent upstream with its length', async () => {
+    const res = await httpRequest(gw.port, '/upper', { method: 'POST', body: 'hello, body in pieces', chunked: 4, headers: { 'content-type': 'text/plain' } });
+    const echoed = res.json<{ body: string; headers: Record<string, string> }>();
+    assert.equal(echoed.body, 'HELLO, BODY IN PIECES');
+    assert.equal(echoed.headers['content-length'], String(echoed.body.length));
+    assert.equal(echoed.headers['transfer-encoding'], undefined);
   });
 });
 
