@@ -18,6 +18,9 @@ export const SERVICE_CHAIN = [
   { source: 'mysql', detail: 'empty result set' },
 ];
 
+/** /flaky answers 503 to every other call, across all services started here (two endpoints of one upstream). */
+let flakyCalls = 0;
+
 export async function startErrorService(): Promise<ErrorService> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').replace(/^\/(svc|public)/, '');
@@ -42,6 +45,15 @@ export async function startErrorService(): Promise<ErrorService> {
       case '/not-found':
         res.writeHead(404, { 'content-type': 'application/json', 'x-error-chain': b64json(SERVICE_CHAIN) });
         res.end('{"error":"not found"}');
+        return;
+      case '/flaky':
+        if (++flakyCalls % 2 === 1) {
+          res.writeHead(503, { 'content-type': 'text/plain' });
+          res.end('busy');
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ headers: req.headers }));
         return;
       default:
         res.writeHead(200, { 'content-type': 'application/json' });

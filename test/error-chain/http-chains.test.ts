@@ -28,11 +28,13 @@ async function closedPort(): Promise<number> {
 
 describe('error chains across an http upstream', () => {
   let svc: ErrorService;
+  let twin: ErrorService;
   let gw: TestGateway;
   let dead: number;
 
   before(async () => {
     svc = await startErrorService();
+    twin = await startErrorService();
     dead = await closedPort();
     gw = await startTestGateway(`
 listen: 127.0.0.1:0
@@ -46,6 +48,7 @@ errors:
       status: 404
 upstreams:
   svc: { type: http, endpoints: [${svc.url}], outlierDetection: { consecutive5xx: 0, consecutiveGatewayFailure: 0 } }
+  pair: { type: http, endpoints: [${svc.url}, ${twin.url}], retry: { attempts: 2, retryOn: ['retriable-status:503'] }, outlierDetection: { consecutive5xx: 0, consecutiveGatewayFailure: 0 } }
   dead: { type: http, endpoints: ['http://127.0.0.1:${dead}'], retry: { attempts: 1 } }
 routes:
   - any: /svc/{rest}
@@ -57,11 +60,14 @@ routes:
     errors: { expose: public }
   - get: /dead
     to: dead
+  - get: /flaky
+    to: pair
 `);
   });
   after(async () => {
     await gw?.stop();
     await svc?.close();
+    await twin?.close();
   });
 
   it("turns an upstream's problem+json 5xx into the gateway's problem, the upstream's status and causes kept", async () => {
@@ -153,6 +159,19 @@ routes:
       assert.ok(gw.logs().some((l) => l['msg'] === 'malformed x-error-chain dropped' && l['from'] === 'client'));
     });
   }
+
+  it('tells the endpoint a retry goes to what failed before, in front of the client chain', async () => {
+    const client = [{ source: 'client-app', detail: 'second try of the user' }];
+    const res = await httpRequest(gw.port, '/flaky', { headers: { 'x-error-chain': b64json(client) } });
+    assert.equal(res.status, 200);
+    const seen = res.json<{ headers: Record<string, string> }>().headers['x-error-chain'];
+    const chain = JSON.parse(Buffer.from(String(seen), 'base64').toString('utf8')) as Link[];
+    assert.equal(chain.length, 2);
+    assert.equal(chain[0]?.source, 'http');
+    assert.equal(chain[0]?.status, 503);
+    assert.match(chain[0]?.detail ?? '', /^http:\/\/127\.0\.0\.1:\d+ answered 503$/);
+    assert.deepEqual(chain[1], client[0]);
+  });
 
   it('puts the chain header on a malformed request answered by the listener', async () => {
     const raw = parseRawResponse(await rawRequest(gw.url, ['GET /svc/echo HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n']));

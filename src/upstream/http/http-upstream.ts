@@ -25,6 +25,7 @@ import type { UpstreamConnection } from './upstream-connection.js';
 import { isIdempotent } from '../../cluster/retry-policy.js';
 import { translateError } from './upstream-error.js';
 import { upstreamHost, upstreamPath } from './request-target.js';
+import { RetryCauses } from '../../error-chain/retry-causes.js';
 
 export interface HttpUpstream extends Upstream {
   readonly cluster: Cluster;
@@ -100,6 +101,8 @@ class HttpUpstreamImpl implements HttpUpstream {
     const policy = this.cluster.retry;
     let tried: Set<Endpoint> | undefined;
     let holdingRetry = false;
+    // A retried request tells the next endpoint what failed before (X-Error-Chain).
+    const causes = new RetryCauses();
     // A retry slot is taken when a retry is decided and held until that retry is over.
     const takeRetry = () => {
       if (!this.cluster.breaker.tryRetry(policy.budget)) return false;
@@ -116,6 +119,7 @@ class HttpUpstreamImpl implements HttpUpstream {
           });
         }
         const headers = this.#headers(exchange, endpoint, route?.hostHeader);
+        causes.addTo(headers, req.headers['x-error-chain']);
         // Telemetry may put traceparent in the carrier (these headers); it goes upstream as is.
         const start: UpstreamAttemptStartMessage | undefined =
           channels.upstreamAttemptStart.hasSubscribers || channels.upstreamAttemptEnd.hasSubscribers
@@ -131,8 +135,10 @@ class HttpUpstreamImpl implements HttpUpstream {
         if (outcome.kind === 'failed') {
           const retry = canRetry && !exchange.aborted && policy.allows(method, hasBody, { failure: outcome.failure, status: undefined, bodyUntouched: bodyUntouched(req) }) && takeRetry();
           if (!retry) throw outcome.error;
+          causes.failed(outcome.error);
           exchange.log.debug({ upstream: this.name, endpoint: endpoint.url, attempt, err: outcome.error.code }, 'retrying upstream request');
         }
+        if (outcome.kind === 'retry') causes.answered(endpoint.url, outcome.status);
         (tried ??= new Set()).add(endpoint);
         await sleep(policy.backoff(attempt), exchange.signal);
         if (exchange.aborted) return;
