@@ -170,6 +170,16 @@ test('input that is not an OpenAPI 3 document is one line, exit 1', async () => 
       "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a: {get: {operationId: x, responses: {}}}\n  /b: {post: {operationId: x, responses: {}}}\n",
       'twice.yaml: operationId "x" is used by both GET /a and POST /b (SY_ERR_CONTRACT_OPENAPI)',
     ],
+    [
+      'dangling.yaml',
+      "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a: {get: {operationId: a, responses: {'200': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}}}}}\n",
+      "dangling.yaml: /paths/~1a/get/responses/200/content/application~1json/schema: $ref '#/components/schemas/Nope' points at nothing (SY_ERR_CONTRACT_OPENAPI)",
+    ],
+    [
+      'remote.yaml',
+      "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a: {$ref: 'http://127.0.0.1:9/paths.yaml#/a'}\n",
+      "remote.yaml: /paths/~1a: $ref 'http://127.0.0.1:9/paths.yaml#/a' points at the network; save that document beside this one and refer to the file (SY_ERR_CONTRACT_OPENAPI)",
+    ],
   ];
   for (const [file, text, message] of cases) {
     writeFileSync(join(dir, file), text);

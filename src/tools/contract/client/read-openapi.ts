@@ -47,6 +47,7 @@ export async function readOpenApi(file: string, cwd: string): Promise<OpenApiInp
   if (typeof document.openapi !== 'string' || !/^3\.[01]\./.test(document.openapi)) {
     throw bad(file, `"openapi" must be 3.0.x or 3.1.x, found ${JSON.stringify(document.openapi ?? null)}`);
   }
+  checkReferences(file, document);
   const paths = document.paths ?? {};
   if (!isObject(paths)) throw bad(file, '"paths" is not an object');
   const operations: OperationRoute[] = [];
@@ -82,6 +83,7 @@ function requestMediaType(document: Record<string, unknown>, body: unknown): str
 
 /** A local `#/...` reference (RFC 6901), or undefined when it points elsewhere. */
 function pointer(document: Record<string, unknown>, ref: string): unknown {
+  if (ref === '#') return document;
   if (!ref.startsWith('#/')) return undefined;
   let at: unknown = document;
   for (const raw of ref.slice(2).split('/')) {
@@ -89,6 +91,31 @@ function pointer(document: Record<string, unknown>, ref: string): unknown {
     at = isObject(at) ? at[key] : undefined;
   }
   return at;
+}
+
+/**
+ * Every local `$ref` must point at something (openapi-typescript would write a type that does
+ * not compile), and none may point at the network: the client is built from files, the same
+ * each time.
+ */
+function checkReferences(file: string, document: Record<string, unknown>): void {
+  const walk = (node: unknown, at: string): void => {
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => walk(item, `${at}/${i}`));
+      return;
+    }
+    if (!isObject(node)) return;
+    const ref = node.$ref;
+    if (typeof ref === 'string') {
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || ref.startsWith('//')) throw bad(file, `${at}: $ref '${ref}' points at the network; save that document beside this one and refer to the file`);
+      if (ref.startsWith('#') && pointer(document, ref) === undefined) throw bad(file, `${at}: $ref '${ref}' points at nothing`);
+    }
+    for (const [key, value] of Object.entries(node)) {
+      // Examples and defaults are data: a `$ref` member there is not a reference.
+      if (key !== 'example' && key !== 'examples' && key !== 'default' && key !== 'const' && key !== 'enum') walk(value, `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    }
+  };
+  walk(document, '');
 }
 
 function bad(file: string, message: string): SwitchyardError {
