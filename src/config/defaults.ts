@@ -63,6 +63,10 @@ export const defaults = Object.freeze({
     heatmap: Object.freeze({ slice: 1_000, keep: 15 * 60_000 }),
   }),
   sense: Object.freeze({ exec: Object.freeze({ kill: false }), keep: 1_000 }),
+  // A route's openapi: (docs/contract.md): both sides checked, a bad response passed on.
+  openapi: Object.freeze({ validate: Object.freeze(['request', 'response'] as const), enforce: false }),
+  // errors: (docs/error-chains.md): chains shown as the hops gave them, no mapping rules.
+  errors: Object.freeze({ expose: 'internal' as const }),
   // Split and rollout (docs/delivery.md): Argo Rollouts' 10 s analysis interval; a step needs 100
   // canary responses, so a quiet route never advances on no evidence.
   delivery: Object.freeze({ cookie: 'switchyard-canary', interval: 10_000, hold: 0, minSamples: 100, onFailure: 'rollback' as const, prometheus: 'http://127.0.0.1:9090', store: 'file:.switchyard/state' }),

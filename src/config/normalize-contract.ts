@@ -1,19 +1,15 @@
 /**
- * The config keys of contracts and error chains, with their defaults: a route's `openapi:` (the
+ * The config keys of contracts and error chains: a route's `openapi:` (the
  * spec path resolved against the config's directory; the document itself is read and compiled
  * when the runtime is built, src/contract) and `errors:` at the top level and on a route (a
- * route's `expose` over the top-level one; the `map` rules are the top level's).
+ * route's `expose` over the top-level one; the `map` rules are the top level's). Defaults:
+ * src/config/defaults.ts.
  */
 import { resolve } from 'node:path';
+import { defaults } from './defaults.js';
 import type { ErrorExposure, ErrorMapRule, ErrorsConfig, RouteOpenapiConfig } from './types.js';
 
 type Raw = Record<string, unknown>;
-
-export const contractDefaults = {
-  validate: ['request', 'response'] as const,
-  enforce: false,
-  expose: 'internal' as ErrorExposure,
-} as const;
 
 export function routeOpenapiConfig(raw: unknown, baseDir: string): RouteOpenapiConfig | undefined {
   if (raw === undefined || raw === null || typeof raw !== 'object') return undefined;
@@ -21,8 +17,8 @@ export function routeOpenapiConfig(raw: unknown, baseDir: string): RouteOpenapiC
   return {
     spec: resolve(baseDir, o['spec'] as string),
     operation: o['operation'] as string,
-    validate: (o['validate'] as ('request' | 'response')[] | undefined) ?? [...contractDefaults.validate],
-    enforce: (o['enforce'] as boolean | undefined) ?? contractDefaults.enforce,
+    validate: (o['validate'] as ('request' | 'response')[] | undefined) ?? [...defaults.openapi.validate],
+    enforce: (o['enforce'] as boolean | undefined) ?? defaults.openapi.enforce,
   };
 }
 
@@ -36,7 +32,7 @@ export function errorsConfig(raw: unknown): ErrorsConfig {
       status: rule['status'] as number | undefined,
     }),
   );
-  return { expose: (o['expose'] as ErrorExposure | undefined) ?? contractDefaults.expose, map };
+  return { expose: (o['expose'] as ErrorExposure | undefined) ?? defaults.errors.expose, map };
 }
 
 /** A route's `errors:` over the top-level ones. */
