@@ -108,7 +108,7 @@ function makeBinding(method: DescMethod, rule: HttpRuleShape): Binding | string 
 }
 
 /** Proto field names, each but the last a singular message field, as grpc-gateway's generator demands. */
-export function resolveFieldPath(message: DescMessage, path: readonly string[]): DescField[] | string {
+function resolveFieldPath(message: DescMessage, path: readonly string[]): DescField[] | string {
   const fields: DescField[] = [];
   let current: DescMessage | undefined = message;
   for (const [i, name] of path.entries()) {

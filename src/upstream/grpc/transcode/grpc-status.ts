@@ -8,7 +8,7 @@ import { fromBinary, toJson, type JsonValue, type Registry } from '@bufbuild/pro
 import { AnySchema } from '@bufbuild/protobuf/wkt';
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 
-export const GRPC_CODE_NAMES = [
+const GRPC_CODE_NAMES = [
   'OK',
   'CANCELLED',
   'UNKNOWN',
@@ -39,11 +39,6 @@ export function httpStatusFromCode(code: number): number {
 
 export function codeName(code: number): string {
   return GRPC_CODE_NAMES[code] ?? `CODE_${code}`;
-}
-
-/** The numeric code of a gRPC code name, for tests and docs. */
-export function codeOf(name: (typeof GRPC_CODE_NAMES)[number]): number {
-  return GRPC_CODE_NAMES.indexOf(name);
 }
 
 export interface DecodedStatus {

@@ -43,7 +43,7 @@ async function headersOf(call: GrpcCall): Promise<{ metadata: GrpcMetadata } | {
 }
 
 /** The failure a non-OK status stands for, its details decoded. */
-export function statusFailure(status: GrpcStatus, registry: Registry): TranscodeFailure {
+function statusFailure(status: GrpcStatus, registry: Registry): TranscodeFailure {
   const decoded = status.details === undefined ? undefined : decodeStatusDetails(status.details, registry);
   return { errorCode: 'SY_ERR_GRPC_STATUS', grpcCode: status.code, message: status.message, details: decoded?.details ?? [], fromService: true };
 }

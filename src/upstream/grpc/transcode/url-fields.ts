@@ -141,7 +141,7 @@ function findFields(message: DescMessage, path: readonly string[]): DescField[] 
 }
 
 /** Query string to (key, values) in first-appearance order, decoded as Go's url.ParseQuery does ('+' is a space). */
-export function groupQuery(query: string): Map<string, string[]> {
+function groupQuery(query: string): Map<string, string[]> {
   const grouped = new Map<string, string[]>();
   if (query === '') return grouped;
   for (const pair of query.split('&')) {
