@@ -137,7 +137,12 @@ function decode(codec: JsonCodec, schema: DescMessage, json: JsonValue, body: re
   try {
     return codec.read(schema, json);
   } catch (err) {
-    const field = badField(codec, schema, json);
+    let field: string | undefined;
+    try {
+      field = badField(codec, schema, json);
+    } catch {
+      // a body nested deeper than the stack allows: the error is reported without the field
+    }
     const target = body === undefined ? schema.typeName : `the field '${body.map((f) => f.name).join('.')}' (${(body[body.length - 1] as DescField).message?.typeName ?? 'a value'})`;
     throw failure('SY_ERR_TRANSCODE_BAD_JSON', INVALID_ARGUMENT, `${field === undefined ? '' : `invalid value at '${field}': `}the request body does not match ${target}: ${(err as Error).message}`);
   }

@@ -134,6 +134,11 @@ test('JSON that does not fit the message is a 400 naming the field, and the gate
     assert.equal(problem.errorCode, 'SY_ERR_TRANSCODE_BAD_JSON', body);
     assert.match(String(problem.message), field, body);
   }
+  // nested deeper than any stack: still a 400, never a crash
+  const deep = `{"extra": ${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`;
+  const deepRes = await httpRequest(rig.gateway.port, '/v1/shelves/1/books', { method: 'POST', body: deep });
+  assert.equal(deepRes.status, 400);
+  assert.equal(deepRes.json().errorCode, 'SY_ERR_TRANSCODE_BAD_JSON');
   assert.equal((await httpRequest(rig.gateway.port, '/v1/shelves/1/books/1')).status, 200);
   // an enum name the message does not know is dropped like an unknown field (protojson's DiscardUnknown)
   const unknownEnum = await httpRequest(rig.gateway.port, '/v1/shelves/1/books', { method: 'POST', body: '{"genre": "POETRY", "title": "t"}' });
