@@ -52,7 +52,7 @@ const ROWS: readonly Row[] = [
 function middleware(redisUrl: string): string {
   return `middleware:
   memoryLimit: { type: rateLimit, rate: 1000000/s, key: ip, store: memory }
-  redisLimit: { type: rateLimit, rate: 1000000/s, key: ip, store: '${redisUrl}', onStoreError: closed }
+  redisLimit: { type: rateLimit, rate: 1000000/s, key: ip, store: '${redisUrl}', onStoreError: closed, storeTimeout: 1s }
 `;
 }
 
