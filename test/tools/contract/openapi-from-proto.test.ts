@@ -119,7 +119,7 @@ test('responses: the message, a response_body field, a server stream noted, erro
 
 test('message schemas follow the proto3 JSON mapping: lowerCamel or json_name, 64-bit as strings, enums as names, well-known types', () => {
   const s = document.components.schemas as Record<string, Json>;
-  assert.deepEqual(s['acme.library.v1.Genre'], { type: 'string', enum: ['GENRE_UNSPECIFIED', 'GENRE_FICTION', 'GENRE_POETRY'] });
+  assert.deepEqual(s['acme.library.v1.Genre'], { type: 'string', enum: ['GENRE_UNSPECIFIED', 'GENRE_FICTION', 'GENRE_POETRY'], description: 'What kind of book it is.' });
   assert.deepEqual(s['acme.library.v1.Book']?.properties, {
     name: { type: 'string' },
     title: { type: 'string' },
@@ -204,4 +204,15 @@ test('a bad path template, a field that does not exist, a proto that does not co
   assert.equal(missing.stderr, 'switchyard: a/v1/none.proto: no such file (SY_ERR_FILE_NOT_FOUND)\n');
   const outside = await runCliCaptured(['contract', 'openapi', '--proto', join(PROTO_ROOT, LIBRARY), '-I', root], { cwd: root });
   assert.match(outside.stderr, /^switchyard: contract openapi: .*library\.proto is not under any -I directory .* \(SY_ERR_CLI_USAGE\)\n$/);
+});
+
+test("leading comments become descriptions; a method's first paragraph is its summary", () => {
+  const shelf = document.components.schemas['acme.library.v1.Shelf'] as Json;
+  assert.equal(shelf.description, 'A shelf of books.');
+  assert.deepEqual(shelf.properties.name, { type: 'string', description: 'The resource name: shelves/{shelf}.' });
+  assert.deepEqual(shelf.properties.theme, { type: 'string' });
+  const get = operation('/v1/{name}', 'get');
+  assert.equal(get.summary, 'Gets a shelf.');
+  assert.equal(get.description, 'Any shelf, including\nan empty one.');
+  assert.equal(operation('/v1/{parent}/books', 'get').summary, undefined);
 });

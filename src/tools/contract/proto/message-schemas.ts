@@ -11,26 +11,33 @@
  */
 import { ScalarType, type DescEnum, type DescField, type DescMessage } from '@bufbuild/protobuf';
 import type { JsonSchema } from '../openapi/schema.js';
+import type { ProtoComments } from './comments.js';
 
 const REF = '#/components/schemas/';
 
 /** Collects the components that the schemas handed out refer to. */
 export class MessageSchemas {
   readonly components: Record<string, JsonSchema> = {};
+  readonly #comments: ProtoComments | undefined;
   #pending = new Set<string>();
+
+  /** With `comments`, messages, enums and fields carry their leading comment as `description`. */
+  constructor(comments?: ProtoComments) {
+    this.#comments = comments;
+  }
 
   /** The schema of a message as a field or body type: a well-known type inline, else a reference. */
   message(desc: DescMessage): JsonSchema {
     const known = wellKnown(desc.typeName);
     if (known !== undefined) return known;
-    this.#define(desc.typeName, () => this.object(desc.fields));
+    this.#define(desc.typeName, () => this.#described(this.object(desc.fields), this.#comments?.of(desc)));
     return { $ref: REF + desc.typeName };
   }
 
   /** An object schema with these fields (a message, or what of it a body carries). */
   object(fields: readonly DescField[], title?: string): JsonSchema {
     const properties: Record<string, JsonSchema> = {};
-    for (const field of fields) properties[field.jsonName] = this.field(field);
+    for (const field of fields) properties[field.jsonName] = this.#described(this.field(field), this.#comments?.of(field));
     return { type: 'object', ...(title === undefined ? {} : { title }), properties };
   }
 
@@ -54,8 +61,12 @@ export class MessageSchemas {
 
   #enum(desc: DescEnum): JsonSchema {
     if (desc.typeName === 'google.protobuf.NullValue') return { type: 'null' };
-    this.#define(desc.typeName, () => ({ type: 'string', enum: desc.values.map((v) => v.name) }));
+    this.#define(desc.typeName, () => this.#described({ type: 'string', enum: desc.values.map((v) => v.name) }, this.#comments?.of(desc)));
     return { $ref: REF + desc.typeName };
+  }
+
+  #described(schema: JsonSchema, description: string | undefined): JsonSchema {
+    return description === undefined ? schema : { ...schema, description };
   }
 
   #define(name: string, make: () => JsonSchema): void {

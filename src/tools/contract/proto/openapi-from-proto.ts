@@ -14,6 +14,7 @@ import { toPosix } from '../../../proto/posix-path.js';
 import { SwitchyardError } from '../../../errors.js';
 import { openApiDocument } from '../openapi/document.js';
 import type { OpenApiDocument } from '../openapi/schema.js';
+import { ProtoComments } from './comments.js';
 import { httpBindings } from './http-rules.js';
 import { MessageSchemas } from './message-schemas.js';
 import { hasBareWildcard, operationOf, STATUS_SCHEMA, statusSchema } from './operations.js';
@@ -45,7 +46,8 @@ export async function openApiFromProto(input: ProtoInput): Promise<OpenApiDocume
   });
   // Only the named files (with their imports) are compiled, so unrelated files under -I never have to.
   const compiled = await compileModules(includes, { cwd: input.cwd, filter: { paths: input.files, excludePaths: [] } });
-  const schemas = new MessageSchemas();
+  const comments = new ProtoComments();
+  const schemas = new MessageSchemas(comments);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const binding of httpBindings(toBinary(FileDescriptorSetSchema, compiled.set), importPaths)) {
     const where = `${binding.method.parent.typeName}.${binding.method.name} (${binding.httpMethod.toUpperCase()} ${binding.template.source})`;
@@ -57,7 +59,7 @@ export async function openApiFromProto(input: ProtoInput): Promise<OpenApiDocume
       input.warn(`${where}: a '*' or '**' outside a variable has no OpenAPI path spelling; left out`);
       continue;
     }
-    const { path, httpMethod, operation } = operationOf(binding, schemas);
+    const { path, httpMethod, operation } = operationOf(binding, schemas, comments);
     const item = (paths[path] ??= {});
     const earlier = item[httpMethod] as { operationId: string; 'x-path-template': string } | undefined;
     if (earlier !== undefined && earlier['x-path-template'] !== binding.template.source) {

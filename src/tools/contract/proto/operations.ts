@@ -15,6 +15,7 @@
  */
 import type { DescField, DescMessage } from '@bufbuild/protobuf';
 import type { JsonSchema } from '../openapi/schema.js';
+import type { ProtoComments } from './comments.js';
 import type { HttpBinding } from './http-rules.js';
 import { wellKnown, type MessageSchemas } from './message-schemas.js';
 
@@ -34,7 +35,7 @@ export interface Operation {
   readonly operation: Record<string, unknown>;
 }
 
-export function operationOf(binding: HttpBinding, schemas: MessageSchemas): Operation {
+export function operationOf(binding: HttpBinding, schemas: MessageSchemas, comments?: ProtoComments): Operation {
   const { method } = binding;
   const service = method.parent;
   const pathParams = binding.variables.map((fields, i) => pathParameter(binding, i, fields, schemas));
@@ -66,6 +67,7 @@ export function operationOf(binding: HttpBinding, schemas: MessageSchemas): Oper
     },
   };
   const operation: Record<string, unknown> = {
+    ...summaryOf(comments?.of(method)),
     operationId: `${service.name}_${method.name}${binding.index === 0 ? '' : String(binding.index + 1)}`,
     tags: [service.name],
     ...(parameters.length === 0 ? {} : { parameters }),
@@ -76,6 +78,14 @@ export function operationOf(binding: HttpBinding, schemas: MessageSchemas): Oper
     ...(method.methodKind === 'unary' ? {} : { 'x-grpc-streaming': method.methodKind }),
   };
   return { path: openApiPath(binding), httpMethod: binding.httpMethod, operation };
+}
+
+/** A method's comment: its first paragraph the summary, the rest the description. */
+function summaryOf(comment: string | undefined): { summary?: string; description?: string } {
+  if (comment === undefined) return {};
+  const [summary = '', ...rest] = comment.split(/\n\s*\n/);
+  const description = rest.join('\n\n').trim();
+  return { summary: summary.replace(/\s*\n\s*/g, ' '), ...(description === '' ? {} : { description }) };
 }
 
 function jsonSuccess(binding: HttpBinding, schemas: MessageSchemas): Record<string, unknown> {
