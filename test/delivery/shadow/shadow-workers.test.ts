@@ -1,5 +1,6 @@
 // GET /admin/shadow with `serve --workers 2`: each worker copies and compares the requests it
-// served, and the primary answers with the sum of all of them, fields and samples merged.
+// served, and the primary answers with the sum of all of them, fields and samples merged
+// (the merge itself, case by case: shadow-view.test.ts).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../../helpers/free-port.js';
 import { httpRequest } from '../../helpers/http-request.js';
 import { until } from '../../helpers/until.js';
-import { mergeShadowViews, type ShadowView } from '../../../src/delivery/shadow/shadow-view.js';
+import type { ShadowView } from '../../../src/delivery/shadow/shadow-view.js';
 
 const BIN = fileURLToPath(new URL('../../../src/cli/bin.js', import.meta.url));
 
@@ -74,28 +75,4 @@ test('the primary sums what every worker compared', async () => {
   assert.equal(route?.mismatchRate, 1);
   assert.deepEqual(route?.fields.find((f) => f.pointer === '/price'), { pointer: '/price', mismatched: 20, noise: 0 });
   assert.equal(route?.samples.length, 20);
-});
-
-test('merging views: counts and fields summed per route, the newest samples kept, oldest first', () => {
-  const sample = (time: string) => ({ time, requestId: time, method: 'GET', path: '/x', differences: [] });
-  const part = (compared: number, mismatched: number, times: string[]) => ({
-    route: 'r',
-    target: 't',
-    compared,
-    mismatched,
-    mismatchRate: mismatched / compared,
-    noData: { timeout: 1, failed: 0, tooLarge: 0, overCapacity: 2, busy: 3 },
-    fields: [{ pointer: '/a', mismatched, noise: 1 }],
-    samples: times.map(sample),
-  });
-  const times = (from: number, n: number) => Array.from({ length: n }, (_, i) => `2026-01-01T00:00:${String(from + i).padStart(2, '0')}Z`);
-  const merged = mergeShadowViews([{ routes: [part(10, 1, times(0, 15))] }, { routes: [part(30, 3, times(15, 15))] }]);
-  assert.equal(merged.routes.length, 1);
-  const r = merged.routes[0];
-  assert.equal(r?.compared, 40);
-  assert.equal(r?.mismatched, 4);
-  assert.equal(r?.mismatchRate, 0.1);
-  assert.deepEqual(r?.noData, { timeout: 2, failed: 0, tooLarge: 0, overCapacity: 4, busy: 6 });
-  assert.deepEqual(r?.fields, [{ pointer: '/a', mismatched: 4, noise: 2 }]);
-  assert.deepEqual(r?.samples.map((s) => s.time), times(10, 20));
 });
