@@ -117,3 +117,15 @@ test('an error answer from the canary side still says who served it', async () =
   assert.equal(forced.status, 200);
   assert.equal(forced.headers['x-switchyard-canary'], '0');
 });
+
+test('a sticky bucket keeps canary clients on the canary as the weight grows, and none after a rollback', async () => {
+  const { pickSide } = await import('../../src/delivery/split/pick-side.js');
+  for (let bucket = 0; bucket < 10_000; bucket += 7) {
+    const headers = { cookie: `switchyard-canary=${bucket}` };
+    const sticky = { kind: 'cookie' as const, name: 'switchyard-canary' };
+    const at = (weight: number) => pickSide(headers, weight, sticky).canary;
+    if (at(10)) assert.ok(at(40) && at(100), `bucket ${bucket} left the canary as the weight grew`);
+    assert.equal(at(0), false);
+    assert.equal(at(10), bucket < 1000);
+  }
+});
