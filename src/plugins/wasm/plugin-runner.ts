@@ -137,12 +137,13 @@ export class PluginRunner {
   }
 
   /**
-   * Callbacks asked for in one event-loop turn (the requests parsed from one read of the
-   * sockets) leave as one message and come back as one: a message between threads costs far
-   * more than a header callback, so under load the cost is shared.
+   * One message at a time is out to the VM thread: callbacks asked for meanwhile (and those of
+   * one event-loop turn) leave together when it comes back, as one message answered by one. A
+   * message between threads costs far more than a header callback, so under load its cost is
+   * shared by many, and an idle plugin still sends at once.
    */
   #scheduleSend(): void {
-    if (this.#sendScheduled || !this.#ready) return;
+    if (this.#sendScheduled || !this.#ready || this.#inflight.length > 0) return;
     this.#sendScheduled = true;
     setImmediate(() => {
       this.#sendScheduled = false;
@@ -208,6 +209,7 @@ export class PluginRunner {
       }
       head.resolve(outcome);
     }
+    if (this.#inflight.length === 0) this.#send();
   }
 
   #applyOutput(logs: LogLine[], metrics: MetricOp[], tickPeriod: number | undefined, log: Logger): void {
