@@ -32,7 +32,7 @@ export interface CaptureHandler {
    * exchange, which no longer holds), false to send it as it is.
    */
   release(held: HeldResponse): boolean;
-  /** The body outgrew `limit` and went on unseen. */
+  /** The body outgrew `limit` and goes on unseen; called before the head is written, which it may edit. */
   overflow?(status: number, headers: HeadFields): void;
 }
 
@@ -118,8 +118,9 @@ export function captureResponse(exchange: Exchange, handler: CaptureHandler): { 
     if (state !== 'holding') return write.call(res, chunk, encoding, callback);
     take(chunk, encoding);
     if (size > handler.limit) {
-      sendHeld();
+      // Told first: it may still edit the head that is about to go out.
       handler.overflow?.(status, headers);
+      sendHeld();
       return !res.writableNeedDrain;
     }
     const cb = typeof encoding === 'function' ? encoding : callback;
@@ -134,8 +135,8 @@ export function captureResponse(exchange: Exchange, handler: CaptureHandler): { 
     const body = Buffer.concat(chunks, size);
     chunks = [];
     if (size > handler.limit) {
-      res.writeHead(status, headers);
       handler.overflow?.(status, headers);
+      res.writeHead(status, headers);
       return res.end(body);
     }
     if (handler.release({ status, headers, body })) return res;
@@ -144,8 +145,9 @@ export function captureResponse(exchange: Exchange, handler: CaptureHandler): { 
   };
   return {
     stop() {
-      if (state === 'head') restore();
-      if (state === 'head') state = 'passing';
+      if (state !== 'head') return;
+      restore();
+      state = 'passing';
     },
   };
 }

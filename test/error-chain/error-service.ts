@@ -46,6 +46,11 @@ export async function startErrorService(): Promise<ErrorService> {
         res.writeHead(404, { 'content-type': 'application/json', 'x-error-chain': b64json(SERVICE_CHAIN) });
         res.end('{"error":"not found"}');
         return;
+      case '/big-problem':
+        // Over the 64 KiB the gateway reads of an error body, with a header that does not decode.
+        res.writeHead(500, { 'content-type': 'application/problem+json', 'x-error-chain': '!!' });
+        res.end(JSON.stringify({ title: 'big', detail: 'x'.repeat(100 * 1024) }));
+        return;
       case '/flaky':
         if (++flakyCalls % 2 === 1) {
           res.writeHead(503, { 'content-type': 'text/plain' });

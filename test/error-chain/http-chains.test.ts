@@ -129,6 +129,14 @@ routes:
     assert.ok(gw.logs().some((l) => l['msg'] === 'malformed x-error-chain dropped' && l['from'] === 'upstream'));
   });
 
+  it('passes an error body over the limit as it came, still without a malformed header', async () => {
+    const res = await httpRequest(gw.port, '/svc/big-problem');
+    assert.equal(res.status, 500);
+    assert.equal(res.json<{ title: string }>().title, 'big');
+    assert.ok(res.body.length > 100 * 1024);
+    assert.equal(res.headers['x-error-chain'], undefined);
+  });
+
   it("passes an upstream's chain on a 4xx to the client, checked", async () => {
     const res = await httpRequest(gw.port, '/svc/not-found');
     assert.equal(res.status, 404);
