@@ -224,6 +224,11 @@ describe('ipRestriction', () => {
     assert.match(String(res.json()['detail']), /127\.0\.0\.1 is on the deny list/);
   });
 
+  it('strips a forged X-Switchyard-User even where no phpSession middleware is configured', async () => {
+    const res = await httpRequest(gw.port, '/office', { headers: { 'x-switchyard-user': 'eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.' } });
+    assert.equal(res.json<{ headers: Record<string, string> }>().headers['x-switchyard-user'], undefined);
+  });
+
   it('reads the client from X-Forwarded-For only through a trusted proxy', async () => {
     assert.equal((await httpRequest(gw.port, '/proxied', { headers: { 'x-forwarded-for': '203.0.113.9' } })).status, 200);
     assert.equal((await httpRequest(gw.port, '/proxied', { headers: { 'x-forwarded-for': '198.51.100.1' } })).status, 403);

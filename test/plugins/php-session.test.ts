@@ -177,5 +177,17 @@ for (const store of ['files', 'redis'] as const) {
       const other = await httpRequest(gw.port, '/other', { headers: { cookie: `PHPSESSID=${id}` } });
       assert.equal(other.json<{ headers: Record<string, string> }>().headers['x-switchyard-user'], undefined);
     });
+    if (store === 'redis') {
+      // Last: it stops Redis.
+      it('gives no header while the session store is down, says why, and keeps serving', async () => {
+        // A session the gateway has not read yet, so no cached answer stands in for the store.
+        const id = await login(gw);
+        await redis?.stop();
+        const res = await me(gw, { cookie: `PHPSESSID=${id}` });
+        assert.deepEqual([res.status, res.user], [200, null]);
+        assert.ok(gw.logs().some((l) => l['msg'] === 'php session not read; no user header' && /redis at redis:\/\/127\.0\.0\.1/.test(String(l['reason']))));
+        assert.equal((await httpRequest(gw.port, '/other')).status, 200);
+      });
+    }
   });
 }
