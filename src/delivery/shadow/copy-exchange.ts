@@ -30,7 +30,8 @@ export async function sendCopy(original: Exchange, handle: (exchange: Exchange) 
   // Settled by the first of: the timeout, a throw (a failure before any answer), or the answer
   // delivered whole or cut short (destroyed), whichever way `handle` behaves afterwards.
   const outcome = await new Promise<CopyOutcome>((resolve) => {
-    const timer = setTimeout(() => resolve({ kind: 'timeout' }), options.timeout);
+    // Unref'd: a copy in flight never holds a stopping process up.
+    const timer = setTimeout(() => resolve({ kind: 'timeout' }), options.timeout).unref();
     const done = (result: CopyOutcome) => {
       clearTimeout(timer);
       resolve(result);
