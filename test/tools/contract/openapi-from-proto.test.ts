@@ -135,9 +135,9 @@ test('message schemas follow the proto3 JSON mapping: lowerCamel or json_name, 6
     authors: { type: 'array', items: { $ref: '#/components/schemas/acme.library.v1.Author' } },
     shelfCounts: { type: 'object', additionalProperties: { type: 'integer', format: 'int32' } },
     labels: { type: 'array', items: { type: 'string' } },
-    publishedAt: { type: 'string', format: 'date-time' },
-    readTime: { type: 'string', pattern: '^-?[0-9]+(\\.[0-9]{1,9})?s$' },
-    extra: { type: 'object', additionalProperties: true },
+    publishedAt: { type: ['string', 'null'], format: 'date-time' },
+    readTime: { type: ['string', 'null'], pattern: '^-?[0-9]+(\\.[0-9]{1,9})?s$' },
+    extra: { type: ['object', 'null'], additionalProperties: true },
     anything: {},
     subtitle: { type: ['string', 'null'] },
     isbnNumber: { type: ['string', 'null'], format: 'int64' },
@@ -146,8 +146,10 @@ test('message schemas follow the proto3 JSON mapping: lowerCamel or json_name, 6
     ebookUrl: { type: 'string' },
     paperWeightGrams: { type: 'integer', format: 'int32' },
   });
+  // a singular message field may be null (an unset one is printed as null); a list of them may not hold null
+  assert.deepEqual(s['acme.library.v1.ShelfEvent']?.properties.book, { anyOf: [{ $ref: BOOK }, { type: 'null' }] });
   // a message that contains itself refers to itself
-  assert.deepEqual(s['acme.library.v1.Author']?.properties.mentor, { $ref: '#/components/schemas/acme.library.v1.Author' });
+  assert.deepEqual(s['acme.library.v1.Author']?.properties.mentor, { anyOf: [{ $ref: '#/components/schemas/acme.library.v1.Author' }, { type: 'null' }] });
   // only what the bound methods reach: request messages fold into parameters, unbound Ping adds nothing
   assert.equal(s['acme.library.v1.ListBooksRequest'], undefined);
 });

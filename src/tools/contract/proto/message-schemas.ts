@@ -41,7 +41,18 @@ export class MessageSchemas {
     return { type: 'object', ...(title === undefined ? {} : { title }), properties };
   }
 
+  /**
+   * A field as a member of a JSON object. A singular message field may be `null`: the gateway,
+   * like grpc-gateway, prints an unset one as `null` (`json.emitUnpopulated`, on by default),
+   * and proto3 JSON parsers take `null` for any field as its default.
+   */
   field(field: DescField): JsonSchema {
+    const schema = this.value(field);
+    return field.fieldKind === 'message' ? nullable(schema) : schema;
+  }
+
+  /** A field's value where it cannot be null: a path or query parameter, a field body. */
+  value(field: DescField): JsonSchema {
     switch (field.fieldKind) {
       case 'scalar':
         return scalar(field.scalar);
@@ -76,6 +87,14 @@ export class MessageSchemas {
     this.components[name] = make();
     this.#pending.delete(name);
   }
+}
+
+function nullable(schema: JsonSchema): JsonSchema {
+  if (typeof schema.$ref === 'string') return { anyOf: [schema, { type: 'null' }] };
+  const type = schema.type;
+  if (typeof type === 'string') return { ...schema, type: [type, 'null'] };
+  // Already nullable (wrappers) or anything at all (Value).
+  return schema;
 }
 
 export function scalar(type: ScalarType): JsonSchema {

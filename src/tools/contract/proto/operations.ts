@@ -52,7 +52,7 @@ export function operationOf(binding: HttpBinding, schemas: MessageSchemas, comme
     let skip: DescField | undefined;
     if (binding.body !== undefined) {
       const field = binding.body[binding.body.length - 1] as DescField;
-      requestBody = isHttpBody(field) ? RAW_BODY : { required: true, content: { 'application/json': { schema: schemas.field(field) } } };
+      requestBody = isHttpBody(field) ? RAW_BODY : { required: true, content: { 'application/json': { schema: schemas.value(field) } } };
       if (binding.body.length === 1) skip = field;
     }
     const bound = new Set(binding.variables.map((v) => v.map((f) => f.jsonName).join('.')));
@@ -132,7 +132,7 @@ function paramName(binding: HttpBinding, i: number): string {
 function pathParameter(binding: HttpBinding, i: number, fields: readonly DescField[], schemas: MessageSchemas): Record<string, unknown> {
   const variable = binding.template.variables[i] as HttpBinding['template']['variables'][number];
   const segments = binding.template.segments.slice(variable.start, variable.end);
-  const schema: Record<string, unknown> = { ...schemas.field(fields[fields.length - 1] as DescField) };
+  const schema: Record<string, unknown> = { ...schemas.value(fields[fields.length - 1] as DescField) };
   // `{name}` is `{name=*}`: one segment, nothing to add; a longer capture says what it holds.
   if (!(segments.length === 1 && segments[0]?.kind === 'wildcard')) {
     const pattern = segments.map((s) => (s.kind === 'literal' ? escapeRegExp(s.value) : s.kind === 'wildcard' ? '[^/]+' : '.*')).join('/');
@@ -161,7 +161,7 @@ function queryParameters(message: DescMessage, schemas: MessageSchemas, bound: R
         walk(field.message, `${name}.`, new Set([...seen, field.message.typeName]));
         continue;
       }
-      out.push({ name, in: 'query', required: false, schema: schemas.field(field), ...(field.fieldKind === 'list' ? { style: 'form', explode: true } : {}) });
+      out.push({ name, in: 'query', required: false, schema: schemas.value(field), ...(field.fieldKind === 'list' ? { style: 'form', explode: true } : {}) });
     }
   };
   walk(message, '', new Set([message.typeName]));
