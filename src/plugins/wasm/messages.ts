@@ -22,7 +22,7 @@ export interface VmInit {
 }
 
 export type Call =
-  | { readonly kind: 'request_headers'; readonly ctx: number; readonly headers: string[]; readonly props: Record<string, string>; readonly eos: boolean }
+  | { readonly kind: 'request_headers'; readonly ctx: number; readonly headers: string[]; readonly facts: RequestFacts; readonly eos: boolean }
   | { readonly kind: 'request_body'; readonly ctx: number; readonly chunk: Uint8Array; readonly eos: boolean }
   | { readonly kind: 'request_trailers'; readonly ctx: number; readonly trailers: string[] }
   | { readonly kind: 'response_headers'; readonly ctx: number; readonly headers: string[]; readonly eos: boolean }
@@ -31,6 +31,12 @@ export type Call =
   | { readonly kind: 'finish'; readonly ctx: number }
   | { readonly kind: 'tick' }
   | { readonly kind: 'http_call_response'; readonly token: number; readonly headers: string[]; readonly body: Uint8Array; readonly trailers: string[] };
+
+/**
+ * What the VM thread cannot read from the request headers, for the properties: source address and
+ * port, destination address and port, request id, protocol (`HTTP/1.1`), route name.
+ */
+export type RequestFacts = [string, string, string, string, string, string, string];
 
 export interface LocalResponse {
   readonly status: number;
@@ -70,10 +76,11 @@ export interface Outcome {
   readonly fields: string[] | undefined;
   /** The bytes the call releases downstream (a Continue on a body call), when any. */
   readonly body: Uint8Array | undefined;
-  readonly effects: Effect[];
-  readonly logs: LogLine[];
-  readonly metrics: MetricOp[];
-  readonly calls: HttpCallOut[];
+  /** The lists below are left out when empty: every outcome crosses between threads. */
+  readonly effects?: Effect[];
+  readonly logs?: LogLine[];
+  readonly metrics?: MetricOp[];
+  readonly calls?: HttpCallOut[];
   /** Set when the module changed its tick period (0 stops the timer). */
   readonly tickPeriod: number | undefined;
 }

@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { performHttpCall } from './http-call.js';
-import type { Call, Effect, Failure, FromVm, LogLine, MetricOp, Outcome, ToVm, VmInit, VmWorkerData } from './messages.js';
+import type { Call, Effect, Failure, FromVm, HttpCallOut, LogLine, MetricOp, Outcome, ToVm, VmInit, VmWorkerData } from './messages.js';
 import { LOG_LEVELS } from './abi.js';
 import { wasmMetrics, type WasmMetricFamily } from './wasm-metrics.js';
 
@@ -201,8 +201,8 @@ export class PluginRunner {
       if (head === undefined) continue;
       if (outcome.ok) {
         this.#applyOutput(outcome.logs, outcome.metrics, outcome.tickPeriod, head.log);
-        for (const effect of outcome.effects) this.#deliver(effect);
-        for (const call of outcome.calls) void this.#httpCall(call);
+        if (outcome.effects !== undefined) for (const effect of outcome.effects) this.#deliver(effect);
+        if (outcome.calls !== undefined) for (const call of outcome.calls) void this.#httpCall(call);
       } else {
         this.#writeLogs(outcome.logs, head.log);
         if (outcome.reason === 'trap') head.log.error({ plugin: this.#options.name, reason: outcome.message }, 'wasm filter trapped; its instance was replaced');
@@ -212,9 +212,9 @@ export class PluginRunner {
     if (this.#inflight.length === 0) this.#send();
   }
 
-  #applyOutput(logs: LogLine[], metrics: MetricOp[], tickPeriod: number | undefined, log: Logger): void {
-    this.#writeLogs(logs, log);
-    if (metrics.length > 0) wasmMetrics.apply(this.#options.name, metrics, this.#metricIds, log);
+  #applyOutput(logs: LogLine[] | undefined, metrics: MetricOp[] | undefined, tickPeriod: number | undefined, log: Logger): void {
+    if (logs !== undefined) this.#writeLogs(logs, log);
+    if (metrics !== undefined && metrics.length > 0) wasmMetrics.apply(this.#options.name, metrics, this.#metricIds, log);
     if (tickPeriod !== undefined) this.#setTick(tickPeriod);
   }
 
@@ -229,7 +229,7 @@ export class PluginRunner {
     channel.wake?.();
   }
 
-  async #httpCall(call: Outcome['calls'][number]): Promise<void> {
+  async #httpCall(call: HttpCallOut): Promise<void> {
     const base = this.#options.upstreams.get(call.upstream) as string;
     const result = await performHttpCall(base, call);
     await this.call({ kind: 'http_call_response', token: call.token, ...result }, this.#options.log);

@@ -7,7 +7,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 import { Action, BufferType, Errno, IMPORT_MODULES, MapType, MetricType, WasmResult } from './abi.js';
-import type { Call, Effect, Failure, HttpCallOut, LogLine, MetricOp, Outcome, VmInit } from './messages.js';
+import type { Call, Effect, Failure, HttpCallOut, LogLine, MetricOp, Outcome, RequestFacts, VmInit } from './messages.js';
 import { parsePairs, serializePairs } from './pairs.js';
 import { capMemory, readModuleShape } from './wasm-binary.js';
 import { wasm, type WasmInstance, type WasmMemory } from './wasm-api.js';
@@ -17,6 +17,9 @@ interface HttpContext {
   /** By MapType (request/response headers and trailers), flat [name, value, ...], names lowercased. */
   readonly maps: Map<number, string[]>;
   readonly changed: Set<number>;
+  readonly facts: RequestFacts;
+  readonly createdAt: number;
+  /** Set with proxy_set_property. */
   readonly props: Record<string, string>;
   request: Buffer;
   response: Buffer;
@@ -109,7 +112,12 @@ export class VmHost {
     try {
       const { action, fields, body } = this.#dispatch(call);
       this.#runQueueReady();
-      return { ok: true, action, fields, body, effects: this.#effects, logs: this.#logs, metrics: this.#metricOps, calls: this.#calls, tickPeriod: this.#tickPeriod };
+      const outcome: { -readonly [K in keyof Outcome]: Outcome[K] } = { ok: true, action, fields, body, tickPeriod: this.#tickPeriod };
+      if (this.#effects.length > 0) outcome.effects = this.#effects;
+      if (this.#logs.length > 0) outcome.logs = this.#logs;
+      if (this.#metricOps.length > 0) outcome.metrics = this.#metricOps;
+      if (this.#calls.length > 0) outcome.calls = this.#calls;
+      return outcome;
     } catch (err) {
       if (err instanceof LostContext) return { ok: false, reason: 'lost', message: err.message, logs: this.#logs };
       const logs = this.#logs;
@@ -137,7 +145,7 @@ export class VmHost {
     const none = { action: Action.Continue, fields: undefined, body: undefined };
     switch (call.kind) {
       case 'request_headers': {
-        const ctx: HttpContext = { id: call.ctx, maps: new Map([[MapType.HttpRequestHeaders, call.headers]]), changed: new Set(), props: call.props, request: EMPTY, response: EMPTY, doneWaiting: false };
+        const ctx: HttpContext = { id: call.ctx, maps: new Map([[MapType.HttpRequestHeaders, call.headers]]), changed: new Set(), facts: call.facts, createdAt: Date.now(), props: {}, request: EMPTY, response: EMPTY, doneWaiting: false };
         this.#contexts.set(call.ctx, ctx);
         this.#effective = ctx.id;
         this.#invoke('proxy_on_context_create', ctx.id, this.#init.rootContextId);
@@ -337,10 +345,10 @@ export class VmHost {
       const status = lookup(ctx.maps.get(MapType.HttpResponseHeaders) ?? [], ':status');
       return status === undefined ? undefined : int64(Number(status));
     }
-    const value = ctx.props[key];
+    const value = requestProperty(ctx, key) ?? ctx.props[key];
     if (value === undefined) return undefined;
-    // Envoy gives ports and sizes as 64-bit integers, the rest as strings.
-    return key.endsWith('.port') || key === 'request.size' ? int64(Number(value)) : Buffer.from(value);
+    // Envoy gives ports as 64-bit integers, the rest as strings.
+    return key.endsWith('.port') ? int64(Number(value)) : Buffer.from(value);
   }
 
   // --- host functions -------------------------------------------------------------------------
@@ -672,6 +680,50 @@ export class VmHost {
 }
 
 class LostContext extends Error {}
+
+/** The request's properties, from its facts and its headers as they are now. */
+function requestProperty(ctx: HttpContext, key: string): string | undefined {
+  const [sourceAddress, sourcePort, destinationAddress, destinationPort, id, protocol, route] = ctx.facts;
+  const headers = ctx.maps.get(MapType.HttpRequestHeaders) ?? [];
+  const path = lookup(headers, ':path') ?? '/';
+  const q = path.indexOf('?');
+  switch (key) {
+    case 'source.address':
+      return `${sourceAddress}:${sourcePort}`;
+    case 'source.port':
+      return sourcePort;
+    case 'destination.address':
+      return `${destinationAddress}:${destinationPort}`;
+    case 'destination.port':
+      return destinationPort;
+    case 'request.id':
+      return id;
+    case 'request.protocol':
+      return protocol;
+    case 'route_name':
+      return route;
+    case 'request.path':
+      return path;
+    case 'request.url_path':
+      return q === -1 ? path : path.slice(0, q);
+    case 'request.query':
+      return q === -1 ? '' : path.slice(q + 1);
+    case 'request.host':
+      return lookup(headers, ':authority');
+    case 'request.scheme':
+      return lookup(headers, ':scheme');
+    case 'request.method':
+      return lookup(headers, ':method');
+    case 'request.useragent':
+      return lookup(headers, 'user-agent');
+    case 'request.referer':
+      return lookup(headers, 'referer');
+    case 'request.time':
+      return new Date(ctx.createdAt).toISOString();
+    default:
+      return undefined;
+  }
+}
 
 /** The host functions of `module`, which must be exactly the ABI's list (a drift is a bug here). */
 function checkedAgainstAbi(module: string, host: Record<string, unknown>): Record<string, unknown> {

@@ -47,12 +47,12 @@ if (data.trial) {
         if (i === 0) {
           for (const ctx of message.finishes) {
             const done = host.run({ kind: 'finish', ctx });
-            logs.push(...done.logs);
+            logs.push(...(done.logs ?? []));
             if (!done.ok) logs.push({ level: 4, message: `the filter failed after its request (proxy_on_done, proxy_on_log or proxy_on_delete): ${done.message}` });
           }
         }
         const outcome = host.run(call);
-        outcomes.push(logs.length === 0 ? outcome : { ...outcome, logs: [...logs, ...outcome.logs] });
+        outcomes.push(logs.length === 0 ? outcome : { ...outcome, logs: [...logs, ...(outcome.logs ?? [])] });
       });
       post({ op: 'result', outcomes });
     });

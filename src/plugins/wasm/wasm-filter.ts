@@ -20,7 +20,7 @@ import { SwitchyardError } from '../../errors.js';
 import type { Exchange, ExchangeResponse } from '../../listener/exchange.js';
 import { sendProblem } from '../../listener/problem.js';
 import { Action } from './abi.js';
-import type { Call, Effect, LocalResponse, VmInit } from './messages.js';
+import type { Call, Effect, LocalResponse, RequestFacts, VmInit } from './messages.js';
 import { checkModule } from './module-check.js';
 import { PluginRunner, trialStart, type CallResult } from './plugin-runner.js';
 import { CapturedResponse } from './response-capture.js';
@@ -100,7 +100,7 @@ export const wasmFilter = {
       log,
     });
     const has = (fn: string) => shape.exports.get(fn) === 'function';
-    const filter = createFilter(runner, context.name, {
+    const filter = createFilter(runner, {
       requestBody: has('proxy_on_request_body'),
       responseHeaders: has('proxy_on_response_headers'),
       responseBody: has('proxy_on_response_body'),
@@ -245,29 +245,9 @@ function applyRequestHeaders(exchange: Exchange, pairs: readonly string[]): void
   }
 }
 
-function properties(exchange: Exchange, name: string): Record<string, string> {
-  const req = exchange.req;
+function facts(exchange: Exchange): RequestFacts {
   const socket = exchange.socket;
-  const url = req.url ?? '/';
-  return {
-    'source.address': `${exchange.remoteAddress}:${socket.remotePort ?? 0}`,
-    'source.port': String(socket.remotePort ?? 0),
-    'destination.address': `${socket.localAddress ?? ''}:${socket.localPort ?? 0}`,
-    'destination.port': String(socket.localPort ?? 0),
-    'request.path': url,
-    'request.url_path': exchange.path,
-    'request.query': exchange.query,
-    'request.host': String(req.headers.host ?? ''),
-    'request.scheme': (socket as Partial<TLSSocket>).encrypted === true ? 'https' : 'http',
-    'request.method': req.method ?? 'GET',
-    'request.protocol': `HTTP/${req.httpVersion}`,
-    'request.id': exchange.id,
-    'request.useragent': String(req.headers['user-agent'] ?? ''),
-    'request.referer': String(req.headers.referer ?? ''),
-    'request.time': new Date().toISOString(),
-    'route_name': exchange.match?.route.name ?? '',
-    plugin_name: name,
-  };
+  return [exchange.remoteAddress, String(socket.remotePort ?? 0), socket.localAddress ?? '', String(socket.localPort ?? 0), exchange.id, `HTTP/${exchange.req.httpVersion}`, exchange.match?.route.name ?? ''];
 }
 
 /** The exchange's response is the capture while the filter stands in front of the upstream. */
@@ -275,13 +255,13 @@ function swapResponse(exchange: Exchange, res: ExchangeResponse): void {
   (exchange as { res: ExchangeResponse }).res = res;
 }
 
-function createFilter(runner: PluginRunner, name: string, callbacks: Callbacks): Filter {
+function createFilter(runner: PluginRunner, callbacks: Callbacks): Filter {
   return async (exchange, next) => {
     const ctx = runner.open();
     const real = exchange.res;
     try {
       const hasBody = exchange.body !== undefined || exchange.req.headers['transfer-encoding'] !== undefined || Number(exchange.req.headers['content-length'] ?? 0) > 0;
-      const head = await settle(runner, exchange, ctx, { kind: 'request_headers', ctx, headers: requestPairs(exchange), props: properties(exchange, name), eos: !hasBody });
+      const head = await settle(runner, exchange, ctx, { kind: 'request_headers', ctx, headers: requestPairs(exchange), facts: facts(exchange), eos: !hasBody });
       if (head === 'answered') return;
       if (head.fields !== undefined) applyRequestHeaders(exchange, head.fields);
       if (hasBody && callbacks.requestBody) {
