@@ -19,6 +19,8 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { SwitchyardError, type ChainLink, type ErrorCode } from '../../../errors.js';
 import type { Exchange } from '../../../listener/exchange.js';
 import { toProblem } from '../../../listener/problem.js';
+import { CHAIN_HEADER } from '../../../error-chain/header-codec.js';
+import { chainHeaderOf, presentProblem } from '../../../error-chain/present.js';
 import { codeName, httpStatusFromCode } from './grpc-status.js';
 
 export interface TranscodeFailure {
@@ -52,13 +54,35 @@ export function statusOf(f: TranscodeFailure): number {
   return f.httpStatus ?? httpStatusFromCode(f.grpcCode);
 }
 
-/** The problem object of a failure, with grpc-gateway's members. */
-export function failureProblem(f: TranscodeFailure, requestId: string): Record<string, unknown> {
+/**
+ * The problem object of a failure, with grpc-gateway's members, as the route's `errors:` policy
+ * presents it (docs/error-chains.md: a mapping rule may give it another status; `expose: public`
+ * keeps the titles only, and grpc-gateway's `message` and `details` follow), and the
+ * `X-Error-Chain` value that goes with it.
+ */
+export function failureProblem(f: TranscodeFailure, exchange: Exchange): { problem: Record<string, unknown>; status: number; chainHeader: string } {
   const status = statusOf(f);
   const chain: ChainLink[] = [...(f.chain ?? [])];
   if (f.fromService === true) chain.push({ source: 'grpc', code: codeName(f.grpcCode), status, detail: f.message, grpcCode: f.grpcCode, details: [...f.details] });
-  const { type, title, detail, traceId, ...rest } = toProblem(new SwitchyardError(f.errorCode, f.message, { chain }), requestId);
-  return { type, title, status, detail, code: f.grpcCode, message: f.message, details: f.details, errorCode: f.errorCode, requestId, ...(traceId === undefined ? {} : { traceId }), chain: rest.chain };
+  const base = toProblem(new SwitchyardError(f.errorCode, f.message, { chain }), exchange.id);
+  base.status = status;
+  const policy = exchange.match?.route.errors;
+  const p = presentProblem(base, policy);
+  const publicOnly = policy?.expose === 'public';
+  const problem = {
+    type: p.type,
+    title: p.title,
+    status: p.status,
+    detail: p.detail,
+    code: f.grpcCode,
+    message: publicOnly ? p.detail : f.message,
+    details: publicOnly ? [] : f.details,
+    errorCode: f.errorCode,
+    requestId: exchange.id,
+    ...(base.traceId === undefined ? {} : { traceId: base.traceId }),
+    chain: p.chain,
+  };
+  return { problem, status: p.status, chainHeader: chainHeaderOf(p) };
 }
 
 /** Answers the exchange with the failure; when the head is already out, cuts the response. */
@@ -68,14 +92,16 @@ export function sendFailure(exchange: Exchange, f: TranscodeFailure, extraHeader
     res.destroy();
     return;
   }
-  const body = JSON.stringify(failureProblem(f, exchange.id));
+  const { problem, status, chainHeader } = failureProblem(f, exchange);
+  const body = JSON.stringify(problem);
   const headers: OutgoingHttpHeaders = {
     ...extraHeaders,
     'content-type': 'application/problem+json',
+    [CHAIN_HEADER]: chainHeader,
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
   };
   if (f.grpcCode === 16) headers['www-authenticate'] = f.message;
-  exchange.writeHead(statusOf(f), headers);
+  exchange.writeHead(status, headers);
   res.end(exchange.req.method === 'HEAD' ? undefined : body);
 }

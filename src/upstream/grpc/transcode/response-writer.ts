@@ -20,7 +20,7 @@ import { isSwitchyardError } from '../../../errors.js';
 import type { Exchange } from '../../../listener/exchange.js';
 import type { GrpcCall, GrpcMetadata, GrpcStatus } from '../invoker.js';
 import type { Binding } from './bindings.js';
-import { failureProblem, sendFailure, statusOf, type TranscodeFailure } from './error-response.js';
+import { failureProblem, sendFailure, type TranscodeFailure } from './error-response.js';
 import { decodeStatusDetails } from './grpc-status.js';
 import type { JsonCodec } from './message-json.js';
 import { metadataHeaders, trailerHeaders } from './metadata.js';
@@ -137,8 +137,9 @@ export async function writeServerStream(exchange: Exchange, call: GrpcCall, bind
   failed ??= status.code === 0 ? undefined : statusFailure(status, ctx.registry);
   if (failed !== undefined) {
     // runtime/handler.go handleForwardResponseStreamError: the status is set only if nothing was written
-    if (!started) start(statusOf(failed), sse ? 'text/event-stream' : 'application/json');
-    res.end(frame({ error: failureProblem(failed, exchange.id) as JsonValue }, 'error'));
+    const presented = failureProblem(failed, exchange);
+    if (!started) start(presented.status, sse ? 'text/event-stream' : 'application/json');
+    res.end(frame({ error: presented.problem as JsonValue }, 'error'));
     return;
   }
   if (!started) start(200, sse ? 'text/event-stream' : 'application/json');

@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { httpRequest } from '../../../helpers/http-request.js';
 import { startRig, type Rig } from './rig.js';
+import { decodeChain } from '../../../../src/error-chain/header-codec.js';
 
 let rig: Rig;
 let strict: Rig;
@@ -179,4 +180,28 @@ test('a -Bin metadata header that is not base64 is a 400', async () => {
   const res = await httpRequest(rig.gateway.port, '/v1/shelves/1/books/1', { headers: { 'grpc-metadata-key-bin': '!!!' } });
   assert.equal(res.status, 400);
   assert.equal(res.json().errorCode, 'SY_ERR_TRANSCODE_BAD_METADATA');
+});
+
+test("the route's errors: policy applies: a mapping rule on the grpc link, public exposure, and X-Error-Chain", async () => {
+  const res = await httpRequest(rig.gateway.port, '/v1/fail/5');
+  const header = decodeChain(res.headers['x-error-chain']);
+  assert.ok('links' in header, 'X-Error-Chain is sent');
+  assert.deepEqual(
+    header.links.map((l) => [l.source, l.code]),
+    [['gateway', 'SY_ERR_GRPC_STATUS'], ['grpc', 'NOT_FOUND']],
+  );
+  const mapped = await startRig({ route: { errors: { expose: 'public', map: [{ match: { source: 'grpc', code: 'NOT_FOUND' }, type: undefined, title: 'gone for good', status: 410 }] } } });
+  try {
+    const gone = await httpRequest(mapped.gateway.port, '/v1/fail/5');
+    assert.equal(gone.status, 410);
+    const body = gone.json();
+    assert.equal(body.status, 410);
+    assert.equal(body.title, 'gone for good');
+    assert.equal(body.code, 5, "grpc-gateway's code stays the gRPC code");
+    assert.equal(body.message, 'gone for good', 'public exposure: the title, not the service message');
+    assert.deepEqual(body.details, []);
+    assert.ok(!JSON.stringify(body.chain).includes('QUOTA'), 'no details in a public chain');
+  } finally {
+    await mapped.close();
+  }
 });

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { toJson, type DescMessage, type JsonObject, type JsonValue, type Message } from '@bufbuild/protobuf';
-import type { GrpcJsonOptions, GrpcUpstreamConfig } from '../../../../src/config/types.js';
+import type { GrpcJsonOptions, GrpcUpstreamConfig, RouteConfig } from '../../../../src/config/types.js';
 import { createTranscoder, type Transcoder } from '../../../../src/upstream/grpc/transcode/index.js';
 import { startExchangeServer, type ExchangeServer } from '../../../helpers/exchange-server.js';
 import { startLibraryServer, type LibraryServer } from './library-server.js';
@@ -22,11 +22,11 @@ export interface Rig {
 
 export const GATEWAY_JSON: GrpcJsonOptions = { emitUnpopulated: true, useProtoNames: false, useEnumNumbers: false };
 
-export async function startRig(options: Partial<Pick<GrpcUpstreamConfig, 'json' | 'unknownQueryParameters' | 'timeouts'>> = {}): Promise<Rig> {
+export async function startRig(options: Partial<Pick<GrpcUpstreamConfig, 'json' | 'unknownQueryParameters' | 'timeouts'>> & { route?: Partial<RouteConfig> } = {}): Promise<Rig> {
   const library = await startLibraryServer();
   const invoker = testInvoker(library.port);
   const transcoder = createTranscoder({ name: 'library', descriptors: library.descriptors, json: options.json ?? GATEWAY_JSON, unknownQueryParameters: options.unknownQueryParameters ?? 'ignore', ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }) });
-  const gateway = await startExchangeServer({ handler: { handle: (exchange) => transcoder.handle(exchange, invoker) } });
+  const gateway = await startExchangeServer({ handler: { handle: (exchange) => transcoder.handle(exchange, invoker) }, ...(options.route === undefined ? {} : { route: options.route }) });
   return {
     library,
     invoker,
