@@ -12,6 +12,7 @@ import type { HttpTlsConfig } from '../../config/types.js';
 import { SwitchyardError } from '../../errors.js';
 import type { ConnectionEntry, ConnectionTable } from '../../cluster/connection-table.js';
 import { serverNameFor } from '../../cluster/tls-connector.js';
+import { TLS_CODE } from '../http/upstream-error.js';
 
 export interface SessionOptions {
   readonly upstream: string;
@@ -159,7 +160,7 @@ export function translateSessionError(err: NodeJS.ErrnoException, label: string)
     // nghttp2 reads an HTTP/1 answer to the connection preface as a protocol error.
     return new SwitchyardError('SY_ERR_UPSTREAM_PROTOCOL', `${label}: the endpoint does not speak HTTP/2 (${err.message}; an HTTP/1-only server?)`, { cause: err });
   }
-  if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN') {
+  if (TLS_CODE.test(code)) {
     return new SwitchyardError('SY_ERR_UPSTREAM_TLS', `${label}: ${err.message}`, { cause: err });
   }
   if (code === 'ECONNRESET' || code === 'EPIPE') return new SwitchyardError('SY_ERR_UPSTREAM_RESET', `${label}: ${code}`, { cause: err });

@@ -15,7 +15,7 @@ export interface AttemptError {
 
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
 /** OpenSSL's certificate verdicts (UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED...) and node's TLS errors. */
-const TLS_CODE = /^(ERR_TLS_|ERR_SSL_)|CERT|SIGNATURE|UNABLE_TO_/;
+export const TLS_CODE = /^(ERR_TLS_|ERR_SSL_)|CERT|SIGNATURE|UNABLE_TO_/;
 
 /** The failure kind of the connection's own errors, by code. */
 const FAILURE_OF: Partial<Record<ErrorCode, LocalFailure>> = {

@@ -73,6 +73,8 @@ export interface EchoOptions {
   readonly health?: boolean;
   /** Serve server reflection under these versions ('v1', 'v1alpha'). */
   readonly reflection?: readonly string[];
+  /** Serve over TLS with this certificate and key (PEM); `url` is then https://. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
 }
 
 export async function startEchoServer(options: EchoOptions = {}): Promise<EchoServer> {
@@ -176,10 +178,10 @@ export async function startEchoServer(options: EchoOptions = {}): Promise<EchoSe
       },
     });
   }
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', options.tls === undefined ? grpc.ServerCredentials.createInsecure() : grpc.ServerCredentials.createSsl(null, [{ cert_chain: options.tls.cert, private_key: options.tls.key }]), (err, p) => (err ? reject(err) : resolve(p))));
   return {
     port,
-    url: `h2c://127.0.0.1:${port}`,
+    url: `${options.tls === undefined ? 'h2c' : 'https'}://127.0.0.1:${port}`,
     protoDir,
     seen,
     cancelled,
