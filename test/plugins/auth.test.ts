@@ -137,6 +137,15 @@ describe('jwt', () => {
     assert.equal(echo.seen.length, before, 'no refused request reached the upstream');
   });
 
+  it('leaves out a claim that would break a header line, and still forwards the request', async () => {
+    const res = await httpRequest(gw.port, '/jwt', { headers: { authorization: `Bearer ${await token({ sub: 'u-3\r\nX-Injected: 1', roles: ['ok'] })}` } });
+    assert.equal(res.status, 200, res.text);
+    const seen = res.json<{ headers: Record<string, string> }>().headers;
+    assert.equal(seen['x-user-id'], undefined);
+    assert.equal(seen['x-injected'], undefined);
+    assert.equal(seen['x-roles'], '["ok"]');
+  });
+
   it('refetches the JWKS when a token names a key id it lacks (the issuer rotated)', async () => {
     jwksBody = JSON.stringify({ keys: [...(JSON.parse(jwksBody) as { keys: unknown[] }).keys, rotated.jwk] });
     const hits = jwksHits;

@@ -66,6 +66,12 @@ describe('rateLimit, store: memory', () => {
     assert.equal(echo.seen.filter((s) => s.headers['x-tenant'] === 'acme').length, 3, 'the refused request never reached the upstream');
   });
 
+  it('counts a very long header value as its own bucket too (by its hash)', async () => {
+    const long = 'x'.repeat(4000);
+    assert.deepEqual((await statuses(gw.port, 4, { 'x-tenant': long })).map((r) => r.status), [200, 200, 200, 429]);
+    assert.equal((await httpRequest(gw.port, '/limited', { headers: { 'x-tenant': `${long}y` } })).status, 200);
+  });
+
   it('keeps one bucket per header value, and counts a request without the header by its address', async () => {
     assert.deepEqual((await statuses(gw.port, 2, { 'x-tenant': 'globex' })).map((r) => r.status), [200, 200]);
     assert.deepEqual((await statuses(gw.port, 4)).map((r) => r.status), [200, 200, 200, 429]);

@@ -41,6 +41,8 @@ export interface JwtOptions {
 export const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
 export const DEFAULTS = { algorithms: ['RS256', 'ES256', 'EdDSA'], clockSkew: '30s', refresh: '10m' } as const;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** RFC 9110 §5.5: no CR, LF, NUL or other control characters but tab. */
+const FIELD_VALUE = /^[^\x00-\x08\x0a-\x1f\x7f]*$/;
 const stringOrList = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }] };
 const schemaCheck = optionsChecker({
   required: ['jwks'],
@@ -104,7 +106,14 @@ export const jwtFilter = {
       setVerifiedClaims(exchange, payload);
       for (const [header, claim] of copies) {
         const value = payload[claim];
-        if (value !== undefined && value !== null) headers[header] = typeof value === 'string' ? value : JSON.stringify(value);
+        if (value === undefined || value === null) continue;
+        const text = typeof value === 'string' ? value : JSON.stringify(value);
+        // A claim is the issuer's data, not a header value: one that would break the field is left out.
+        if (!FIELD_VALUE.test(text)) {
+          exchange.log.warn({ middleware: context.name, claim, header }, 'claim holds characters a header cannot carry; not copied');
+          continue;
+        }
+        headers[header] = text;
       }
       return next();
     };

@@ -3,8 +3,10 @@
  * net/client-address.ts), `route` (one bucket per route for everyone), `header:<name>` (an API key
  * header, a tenant id) or `claim:<name>` (a claim of the token a `jwt` middleware earlier in the
  * chain verified). A request without that header or claim is counted by its address instead, so
- * leaving it out does not escape the limit.
+ * leaving it out does not escape the limit. A value longer than LONG is counted by its SHA-256, so
+ * a client cannot make the keys (in memory, in Redis) as large as a header may be.
  */
+import { createHash } from 'node:crypto';
 import type { Exchange } from '../../listener/exchange.js';
 import { clientAddress } from '../net/client-address.js';
 import type { AddressSet } from '../net/address-set.js';
@@ -23,12 +25,18 @@ export function keyOf(key: string, trusted: AddressSet | undefined): KeyOf {
     return (exchange) => {
       const value = exchange.req.headers[name];
       const text = Array.isArray(value) ? value.join(',') : value;
-      return text === undefined || text === '' ? byIp(exchange) : `header:${text}`;
+      return text === undefined || text === '' ? byIp(exchange) : `header:${bounded(text)}`;
     };
   }
   const claim = key.slice('claim:'.length);
   return (exchange) => {
     const value = verifiedClaims(exchange)?.[claim];
-    return typeof value === 'string' || typeof value === 'number' ? `claim:${value}` : byIp(exchange);
+    return typeof value === 'string' || typeof value === 'number' ? `claim:${bounded(String(value))}` : byIp(exchange);
   };
+}
+
+const LONG = 128;
+
+function bounded(value: string): string {
+  return value.length <= LONG ? value : `sha256:${createHash('sha256').update(value).digest('base64url')}`;
 }
