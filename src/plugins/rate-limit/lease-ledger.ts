@@ -14,7 +14,3 @@ export class LeaseLedger {
     return { type: 'rate-lease', id: request.id, granted: take.granted, tokens: take.tokens };
   }
 }
-
-export function isRateLeaseRequest(message: unknown): message is RateLeaseRequest {
-  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'rate-lease';
-}

@@ -40,10 +40,6 @@ export class TokenBuckets {
     return { allowed: true, granted, tokens: bucket.tokens };
   }
 
-  get size(): number {
-    return this.#buckets.size;
-  }
-
   #sweep(perSecond: number, burst: number, now: number): void {
     const fullAfterMs = (burst / perSecond) * 1000;
     for (const [key, bucket] of this.#buckets) if (now - bucket.at >= fullAfterMs) this.#buckets.delete(key);
