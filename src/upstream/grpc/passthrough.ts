@@ -31,7 +31,8 @@ export async function passThrough(exchange: Exchange, streams: ClusterStreams, c
   const deadline = effectiveDeadline(clientTimeout, config.timeouts.total);
   const extra: OutgoingHttpHeaders = { te: 'trailers' };
   if (deadline !== undefined) extra['grpc-timeout'] = formatGrpcTimeout(deadline);
-  const opened = await streams.open(exchange.path, forwardRequestFields(req.headers, extra), exchange.signal, { headers: req.headers, remoteAddress: exchange.remoteAddress });
+  // The response's own 'close' tells of a client gone: no AbortController per call on this path.
+  const opened = await streams.open(exchange.path, forwardRequestFields(req.headers, extra), undefined, { headers: req.headers, remoteAddress: exchange.remoteAddress });
   const up = opened.stream;
   let grpcStatus: number | undefined;
   let timedOut = false;
@@ -39,8 +40,11 @@ export async function passThrough(exchange: Exchange, streams: ClusterStreams, c
   if (exchange.body !== undefined) up.end(exchange.body);
   else req.pipe(up);
 
-  const cancel = () => up.close(constants.NGHTTP2_CANCEL);
-  exchange.signal.addEventListener('abort', cancel, { once: true });
+  const cancel = () => {
+    if (!up.closed) up.close(constants.NGHTTP2_CANCEL);
+  };
+  if (exchange.aborted) cancel();
+  else res.once('close', cancel);
   const timer =
     deadline === undefined
       ? undefined
@@ -71,7 +75,7 @@ export async function passThrough(exchange: Exchange, streams: ClusterStreams, c
     up.on('error', (err: NodeJS.ErrnoException) => (streamError = err));
     up.once('close', () => {
       clearTimeout(timer);
-      exchange.signal.removeEventListener('abort', cancel);
+      res.off('close', cancel);
       req.unpipe(up);
       if (timedOut) {
         opened.finish({ failure: 'timeout' });
