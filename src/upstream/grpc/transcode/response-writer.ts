@@ -64,7 +64,8 @@ function render(binding: Binding, message: Message, ctx: WriteContext): { json: 
   const json = ctx.codec.write(output, message);
   if (field === undefined) return { json };
   const key = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json[field.jsonName] ?? json[field.name]) : undefined;
-  return { json: key ?? null };
+  // left out without emitUnpopulated: grpc-gateway marshals the field's empty value itself
+  return { json: key ?? (field.fieldKind === 'list' ? [] : field.fieldKind === 'map' ? {} : null) };
 }
 
 function rawBody(message: Message): { raw: Uint8Array; contentType: string } {
