@@ -11,7 +11,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Filter, FilterContext, FilterFactory, FilterProblem } from '../../filters/filter.js';
 import { optionsChecker } from '../../filters/options-check.js';
@@ -25,7 +24,7 @@ import { checkModule } from './module-check.js';
 import { PluginRunner, trialStart, type CallResult } from './plugin-runner.js';
 import { CapturedResponse } from './response-capture.js';
 import { PAGE } from './wasm-api.js';
-import type { ModuleShape } from './wasm-binary.js';
+import { readModuleShape } from './wasm-binary.js';
 
 export interface WasmOptions {
   module: string;
@@ -89,8 +88,8 @@ export const wasmFilter = {
   create(options, context): Filter {
     const file = resolve(context.configDir, options.module);
     const bytes = readFileSync(file);
-    const checked = checkModule(file, bytes, parseSize(options.maxMemory ?? WASM_DEFAULTS.maxMemory) as number);
-    const shape = (checked as { shape: ModuleShape }).shape;
+    // Checked in `check`: only which callbacks it exports is needed here.
+    const shape = readModuleShape(bytes);
     const log = context.log.child({ plugin: context.name });
     const runner = new PluginRunner({
       init: vmInit(options, bytes, context),
@@ -199,34 +198,20 @@ function sendLocal(res: ExchangeResponse, local: LocalResponse, head: boolean): 
   res.end(head || local.body.length === 0 ? undefined : local.body);
 }
 
+/**
+ * The request headers as the upstream would get them (the headers object, which filters before
+ * this one may have edited), after the pseudo-headers; names are lowercase already.
+ */
 function requestPairs(exchange: Exchange): string[] {
   const req = exchange.req;
   const secure = (req.socket as Partial<TLSSocket>).encrypted === true;
   const pairs = [':method', req.method ?? 'GET', ':path', req.url ?? '/', ':authority', String(req.headers.host ?? ''), ':scheme', secure ? 'https' : 'http'];
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = (raw[i] as string).toLowerCase();
-    if (name !== 'host') pairs.push(name, raw[i + 1] as string);
-  }
-  // A filter before this one may have edited the headers object: that is what is sent on.
-  return rawMatches(req.headers, pairs) ? pairs : headerObjectPairs(pairs.slice(0, 8), req.headers);
-}
-
-function rawMatches(headers: IncomingHttpHeaders, pairs: readonly string[]): boolean {
-  let count = 0;
-  for (let i = 8; i < pairs.length; i += 2) if (headers[pairs[i] as string] === undefined) return false;
-  for (const name of Object.keys(headers)) if (name !== 'host') count++;
-  const names = new Set<string>();
-  for (let i = 8; i < pairs.length; i += 2) names.add(pairs[i] as string);
-  return names.size === count;
-}
-
-function headerObjectPairs(pseudo: string[], headers: IncomingHttpHeaders): string[] {
-  for (const [name, value] of Object.entries(headers)) {
+  for (const [name, value] of Object.entries(req.headers)) {
     if (name === 'host' || value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) pseudo.push(name, v);
+    if (typeof value === 'string') pairs.push(name, value);
+    else for (const v of value) pairs.push(name, v);
   }
-  return pseudo;
+  return pairs;
 }
 
 /** The filter's request headers become the request's: `:authority` is Host; `:method` and `:path` are not re-routed. */
