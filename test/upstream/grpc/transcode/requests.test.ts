@@ -187,3 +187,16 @@ test("the upstream's timeouts.total caps the deadline when the client gives none
     await capped.close();
   }
 });
+
+test("a body beyond the route's bodySize is 413 with RESOURCE_EXHAUSTED, sent by chunks so no length warns first", async () => {
+  const small = await startRig({ route: { bodySize: 64 } });
+  try {
+    const res = await httpRequest(small.gateway.port, '/v1/shelves/1/books', { method: 'POST', body: JSON.stringify({ title: 'x'.repeat(200) }), chunked: 16 });
+    assert.equal(res.status, 413);
+    assert.equal(res.json().code, 8);
+    assert.equal(res.json().errorCode, 'SY_ERR_BODY_TOO_LARGE');
+    assert.equal(small.library.received.get('CreateBook'), undefined, 'the service was not called');
+  } finally {
+    await small.close();
+  }
+});
