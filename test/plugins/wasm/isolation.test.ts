@@ -24,7 +24,11 @@ middleware:
   loop: { type: wasm, module: ${modules.path('loop')}, callTimeout: 1s }
   small: { type: wasm, module: ${modules.path('grow')}, maxMemory: 1mb }
   big: { type: wasm, module: ${modules.path('grow')} }
+  trapResponse: { type: wasm, module: ${modules.path('trap-response')} }
 routes:
+  - get: /trap-response
+    to: svc
+    middleware: [trapResponse]
   - get: /trap
     to: svc
     middleware: [trap]
@@ -58,6 +62,13 @@ test('a trap answers that request with SY_ERR_WASM_TRAP; the next request runs o
   assert.equal(next.status, 200);
   assert.equal(next.json<{ url: string }>().url, '/trap');
   assert.ok(gw.logs().some((l) => l['msg'] === 'wasm filter trapped; its instance was replaced' && l['plugin'] === 'trap'));
+});
+
+test("a trap in a response callback answers with the problem instead of the upstream's response", async () => {
+  const failed = await httpRequest(gw.port, '/trap-response');
+  assert.equal(failed.status, 500);
+  assert.equal(failed.json()['code'], 'SY_ERR_WASM_TRAP');
+  assert.equal((await httpRequest(gw.port, '/plain')).status, 200);
 });
 
 test('a filter stuck in a loop is stopped at its budget while the gateway keeps serving', async () => {
