@@ -42,8 +42,8 @@ export interface SessionPhp {
   stop(): Promise<void>;
 }
 
-/** `redisPort`: sessions in Redis (phpredis), else in files under `sessions`. */
-export async function startSessionPhp(redisPort?: number): Promise<SessionPhp> {
+/** `redisPort`: sessions in Redis (phpredis), else in files under `sessions`; `serializer`: session.serialize_handler. */
+export async function startSessionPhp(redisPort?: number, serializer: 'php' | 'php_serialize' = 'php'): Promise<SessionPhp> {
   const dir = await mkdtemp(join(tmpdir(), 'sy-php-session-'));
   const root = join(dir, 'public');
   const sessions = join(dir, 'sessions');
@@ -54,7 +54,7 @@ export async function startSessionPhp(redisPort?: number): Promise<SessionPhp> {
     redisPort === undefined
       ? { 'session.save_handler': 'files', 'session.save_path': sessions }
       : { 'session.save_handler': 'redis', 'session.save_path': `"tcp://127.0.0.1:${redisPort}"` };
-  const fpm = await startPhpFpm({ root, children: 2, phpAdmin: { ...phpAdmin, 'session.serialize_handler': 'php', 'session.use_strict_mode': '0' } });
+  const fpm = await startPhpFpm({ root, children: 2, phpAdmin: { ...phpAdmin, 'session.serialize_handler': serializer, 'session.use_strict_mode': '0' } });
   return {
     root,
     sessions,

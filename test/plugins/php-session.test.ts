@@ -29,7 +29,7 @@ const EXPECTED_CLAIMS = {
   unicode: 'Zoë ☃',
 };
 
-function gatewayYaml(php: SessionPhp, store: string, verifier: VerifierService, echo: EchoServer): string {
+function gatewayYaml(php: SessionPhp, store: string, verifier: VerifierService, echo: EchoServer, serializer = 'php'): string {
   return `listen: 127.0.0.1:0
 accessLog: off
 admin: { listen: 127.0.0.1:0 }
@@ -43,6 +43,7 @@ middleware:
     store: '${store}'
     claims: { sub: user_id, name: name, roles: roles, prefs: prefs, ratio: ratio, active: active, nothing: nothing, nested: nested, plan: account.plan, unicode: unicode, missing: not_there }
     cache: 1s
+    serializer: ${serializer}
 routes:
   - get: /api/me
     to: users
@@ -71,8 +72,8 @@ async function me(gw: TestGateway, headers: Record<string, string>): Promise<{ s
   return { status: res.status, ...res.json<{ user: Record<string, unknown> | null; kid?: string }>() };
 }
 
-for (const store of ['files', 'redis'] as const) {
-  describe(`phpSession, sessions PHP wrote to ${store}`, () => {
+for (const [store, serializer] of [['files', 'php'], ['redis', 'php'], ['files', 'php_serialize']] as const) {
+  describe(`phpSession, sessions PHP wrote to ${store} with session.serialize_handler = ${serializer}`, () => {
     let php: SessionPhp;
     let redis: TestRedis | undefined;
     let verifier: VerifierService;
@@ -80,10 +81,10 @@ for (const store of ['files', 'redis'] as const) {
     let gw: TestGateway;
     before(async () => {
       if (store === 'redis') redis = await startRedis();
-      php = await startSessionPhp(redis?.port);
+      php = await startSessionPhp(redis?.port, serializer);
       verifier = await startVerifier();
       echo = await startEchoServer();
-      gw = await startTestGateway(gatewayYaml(php, redis === undefined ? `files:${php.sessions}` : redis.url, verifier, echo));
+      gw = await startTestGateway(gatewayYaml(php, redis === undefined ? `files:${php.sessions}` : redis.url, verifier, echo, serializer));
       verifier.jwksUrl = `http://127.0.0.1:${(gw.running.admin?.address() as AddressInfo).port}/.well-known/jwks.json`;
     });
     after(async () => {
@@ -155,14 +156,14 @@ for (const store of ['files', 'redis'] as const) {
         else await writeFile(join(php.sessions, `sess_${id}`), bytes);
       };
       await write('garbage0000000000000000001', '{"user_id": 42}');
-      await write('truncated00000000000000001', 'user_id|i:42;name|s:10:"short";');
+      await write('truncated00000000000000001', serializer === 'php' ? 'user_id|i:42;name|s:10:"short";' : 'a:2:{s:7:"user_id";i:42;s:4:"name";s:10:"short";}');
       await write('huge000000000000000000000001', `user_id|i:42;blob|s:100000:"${'x'.repeat(100_000)}";`);
       for (const id of ['garbage0000000000000000001', 'truncated00000000000000001']) {
         assert.equal((await me(gw, { cookie: `PHPSESSID=${id}` })).user, null, id);
       }
       assert.equal((await me(gw, { cookie: 'PHPSESSID=huge000000000000000000000001' })).user, null);
       const reasons = gw.logs().filter((l) => typeof l['reason'] === 'string').map((l) => l['reason'] as string);
-      assert.ok(reasons.some((r) => /expected '\|'/.test(r)), reasons.join('\n'));
+      assert.ok(reasons.some((r) => (serializer === 'php' ? /expected '\|'/ : /'\{:' values/).test(r)), reasons.join('\n'));
       assert.ok(reasons.some((r) => /runs past the end/.test(r)), reasons.join('\n'));
       assert.ok(reasons.some((r) => /larger than 65536/.test(r)), reasons.join('\n'));
     });

@@ -70,6 +70,11 @@ describe('decodeSession (the php handler)', () => {
   it('refuses what PHP would not have written', () => {
     for (const text of ['{"user_id":42}', 'user_id|i:42', '|i:1;', 'a|i:1;b']) assert.throws(() => decodeSession(b(text)), UnserializeError, text);
   });
+  it('reads the php_serialize handler: one array of named variables', () => {
+    assert.deepEqual(decodeSession(b('a:2:{s:7:"user_id";i:42;s:4:"note";s:3:"a|b";}'), 'php_serialize'), { user_id: 42, note: 'a|b' });
+    assert.deepEqual(decodeSession(b('a:0:{}'), 'php_serialize'), {});
+    for (const text of ['a:1:{i:0;i:1;}', 'i:1;', 'user_id|i:42;']) assert.throws(() => decodeSession(b(text), 'php_serialize'), UnserializeError, text);
+  });
   it('keeps a variable named __proto__ as data', () => {
     const session = decodeSession(b('__proto__|a:1:{s:5:"admin";b:1;}'));
     assert.deepEqual(Object.keys(session), ['__proto__']);

@@ -29,7 +29,7 @@ import { parseDuration, parseSize } from '../../config/units.js';
 import type { Exchange } from '../../listener/exchange.js';
 import { sessionIdFrom } from './session-id.js';
 import { FilesStore, RedisSessionStore, SessionReadError, type SessionStore } from './session-store.js';
-import { decodeSession, UnserializeError } from './session-decode.js';
+import { decodeSession, UnserializeError, type SessionSerializer } from './session-decode.js';
 import { claimMap, sessionClaims } from './session-claims.js';
 import { processKeyRing } from './key-ring.js';
 
@@ -45,6 +45,7 @@ export interface PhpSessionOptions {
   maxSize?: string | number;
   issuer?: string;
   storeTimeout?: string | number;
+  serializer?: SessionSerializer;
 }
 
 export const DEFAULTS = {
@@ -57,6 +58,7 @@ export const DEFAULTS = {
   maxSize: '64kb',
   issuer: 'switchyard',
   storeTimeout: '100ms',
+  serializer: 'php',
 } as const;
 const MAX_CACHE_MS = 2_000;
 const MIN_TTL_MS = 10_000;
@@ -78,6 +80,7 @@ const schemaCheck = optionsChecker({
     maxSize: { type: ['string', 'integer'] },
     issuer: { type: 'string', minLength: 1 },
     storeTimeout: duration,
+    serializer: { enum: ['php', 'php_serialize'] },
   },
 });
 
@@ -113,6 +116,7 @@ export const phpSessionFilter = {
     const header = (options.header ?? DEFAULTS.header).toLowerCase();
     const cookie = options.cookie ?? DEFAULTS.cookie;
     const issuer = options.issuer ?? DEFAULTS.issuer;
+    const serializer = options.serializer ?? DEFAULTS.serializer;
     const log = context.log.child({ middleware: context.name });
     /** Per session id: the token to send (undefined: none) and until when that answer holds. */
     const cache = new Map<string, { token: string | undefined; until: number }>();
@@ -129,7 +133,7 @@ export const phpSessionFilter = {
       if (bytes === undefined) return undefined;
       let found: Record<string, unknown> | undefined;
       try {
-        found = sessionClaims(decodeSession(bytes), claims);
+        found = sessionClaims(decodeSession(bytes, serializer), claims);
       } catch (err) {
         if (!(err instanceof UnserializeError)) throw err;
         exchange.log.warn({ middleware: context.name, reason: err.message }, 'php session is not in PHP serialize format; no user header');
