@@ -12,7 +12,7 @@
  * Targets (issue 16): rateLimit memory ≤ 5% cost, rateLimit Redis ≤ 15%, a header-only wasm
  * filter ≤ 20%, each against the `none` row of the same run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,9 +32,9 @@ const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 
 /**
  * One row: a path, the middleware the route lists (defined in `middleware` below) and its target
- * cost against `none`. The wasm row goes here: its middleware (a header-only filter built from
- * examples/wasm) under `middleware:` and `{ name: 'wasm (header only)', path: '/wasm', uses:
- * ['wasmHeader'], targetCost: 0.2 }` in this list.
+ * cost against `none`. The wasm row runs examples/wasm/ab-assign.wat (request headers only: a
+ * header read, a header replaced, a counter incremented), built with wat2wasm into the run's
+ * directory.
  */
 interface Row {
   readonly name: string;
@@ -47,13 +47,22 @@ const ROWS: readonly Row[] = [
   { name: 'none', path: '/none', uses: [] },
   { name: 'rateLimit memory', path: '/memory', uses: ['memoryLimit'], targetCost: 0.05 },
   { name: 'rateLimit redis', path: '/redis', uses: ['redisLimit'], targetCost: 0.15 },
+  { name: 'wasm (header only)', path: '/wasm', uses: ['wasmHeader'], targetCost: 0.2 },
 ];
 
-function middleware(redisUrl: string): string {
+function middleware(redisUrl: string, wasmModule: string): string {
   return `middleware:
   memoryLimit: { type: rateLimit, rate: 1000000/s, key: ip, store: memory }
   redisLimit: { type: rateLimit, rate: 1000000/s, key: ip, store: '${redisUrl}', onStoreError: closed, storeTimeout: 1s }
+  wasmHeader: { type: wasm, module: ${wasmModule} }
 `;
+}
+
+/** The wasm row's filter, built from its WAT source as the tests build it. */
+function buildWasm(dir: string): string {
+  const out = join(dir, 'ab-assign.wasm');
+  execFileSync('wat2wasm', [fileURLToPath(new URL('../../../examples/wasm/ab-assign.wat', import.meta.url)), '-o', out]);
+  return out;
 }
 
 interface Measured extends WrkResult {
@@ -78,7 +87,7 @@ async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
 async function startSwitchyard(dir: string, upstream: string, redisUrl: string): Promise<{ url: string; pid: number; child: ChildProcess }> {
   const routes = ROWS.map((r) => `  - get: ${r.path}\n    to: svc\n    middleware: [${r.uses.join(', ')}]\n`).join('');
   const file = join(dir, 'switchyard.yaml');
-  await writeFile(file, `listen: 127.0.0.1:0\naccessLog: off\ntelemetry: { metrics: false }\nupstreams:\n  svc: { type: http, endpoints: [${upstream}] }\n${middleware(redisUrl)}routes:\n${routes}`);
+  await writeFile(file, `listen: 127.0.0.1:0\naccessLog: off\ntelemetry: { metrics: false }\nupstreams:\n  svc: { type: http, endpoints: [${upstream}] }\n${middleware(redisUrl, buildWasm(dir))}routes:\n${routes}`);
   const child = spawn(process.execPath, [bin, 'serve', '-c', file, '--workers', String(workers), '--log-level', 'info'], { stdio: ['ignore', 'ignore', 'pipe'] });
   for await (const line of createInterface({ input: child.stderr as NodeJS.ReadableStream })) {
     const entry = JSON.parse(line) as { msg?: string; listen?: string[]; workers?: number };
