@@ -1,9 +1,12 @@
 // Rollouts as a user runs them: a PHP baseline served by a real php-fpm, and for each route a
 // canary HTTP service that is (a) equal but noisy (timestamps, ids), (b) slower in the tail only
-// (3% of answers 150 ms later), (c) erroring (3% 503s), (e) equal. Requests are driven through
+// (3% of answers a second later: beyond 1.5 x a PHP p99 even on a busy test machine, where the
+// baseline's p99 has been seen at 500 ms; the 150 ms of issue 15 is checked by simulation in
+// rollout-statistics.test.ts), (c) erroring (3% 503s), (e) equal. Requests are driven through
 // the gateway, in a bounded number, until each rollout ends: (a) and (e) are promoted with no
 // failing check; (b) and (c) are rolled back by a decision naming latencyP99 and errorRate, after
-// which every request goes to the baseline. Short interval and hold keep it to seconds.
+// which every request goes to the baseline; a fifth route that gets no traffic never advances.
+// The four are driven side by side; a short interval and hold keep it to seconds.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +18,7 @@ import { httpRequest } from '../helpers/http-request.js';
 import { startService, type Service } from './services.js';
 import type { RolloutView } from '../../src/delivery/delivery.js';
 
-const ROUTES = { noisy: { noisy: true }, slow: { slowTail: [0.03, 150] as const }, erroring: { errorRate: 0.03 }, equal: {}, quiet: {} } as const;
+const ROUTES = { noisy: { noisy: true }, slow: { slowTail: [0.03, 1000] as const }, erroring: { errorRate: 0.03 }, equal: {}, quiet: {} } as const;
 type Name = keyof typeof ROUTES;
 /** Requests per route at most: enough for ~600 canary responses at 50%. */
 const BUDGET = 2400;
@@ -30,7 +33,7 @@ const ended = new Map<Name, RolloutView>();
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sy-rollout-'));
   await writeFile(join(dir, 'index.php'), `<?php header('Content-Type: application/json'); echo json_encode(['time' => microtime(true), 'id' => uniqid(), 'side' => 'baseline']);`);
-  fpm = await startPhpFpm({ root: dir, children: 4 });
+  fpm = await startPhpFpm({ root: dir, children: 8 });
   let seed = 10;
   for (const [name, behaviour] of Object.entries(ROUTES)) canaries.set(name as Name, await startService(name, behaviour, seed++));
   const upstreams = [...canaries].map(([name, s]) => `  ${name}: { type: http, endpoints: [${s.url}] }`).join('\n');
@@ -55,7 +58,7 @@ accessLog: off
 admin: { listen: 127.0.0.1:0 }
 state: { store: file:${join(dir, 'state')} }
 upstreams:
-  legacy: { type: fastcgi, address: unix:${fpm.socketPath}, root: ${dir}, maxConnections: 4 }
+  legacy: { type: fastcgi, address: unix:${fpm.socketPath}, root: ${dir}, maxConnections: 8 }
 ${upstreams}
 routes:
 ${routes}
@@ -77,21 +80,25 @@ async function rollouts(): Promise<RolloutView[]> {
   return ((await res.json()) as { rollouts: RolloutView[] }).rollouts;
 }
 
-/** Sends requests 8 at a time until the route's rollout leaves progressing or the budget is spent. */
+/**
+ * Sends requests 2 at a time (8 across the four routes, as many as php-fpm has children: a
+ * queue in front of PHP would make the baseline's tail the queue's) until the route's rollout
+ * leaves progressing or the budget is spent.
+ */
 async function drive(name: Name): Promise<RolloutView> {
   let sent = 0;
   for (;;) {
     const view = (await rollouts()).find((r) => r.route === `${name}.show`) as RolloutView;
     if (view.state !== 'progressing' || sent >= BUDGET) return view;
     await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        for (let i = 0; i < 10; i++) {
+      Array.from({ length: 2 }, async () => {
+        for (let i = 0; i < 20; i++) {
           const res = await httpRequest(gateway.port, `/${name}`);
           assert.match(String(res.headers['x-switchyard-canary']), /^[01]$/);
         }
       }),
     );
-    sent += 80;
+    sent += 40;
   }
 }
 
