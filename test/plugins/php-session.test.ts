@@ -113,7 +113,8 @@ for (const [store, serializer] of [['files', 'php'], ['redis', 'php'], ['files',
       await httpRequest(gw.port, '/logout.php', { headers: { cookie: `PHPSESSID=${id}` } });
       const startedAt = Date.now();
       assert.ok(await until(async () => (await me(gw, { cookie: `PHPSESSID=${id}` })).user === null, 5_000));
-      assert.ok(Date.now() - startedAt < 2_500, 'the cache holds an answer at most about a second');
+      // The cache holds an answer 1 s; the rest of the bound is room for a loaded machine's requests.
+      assert.ok(Date.now() - startedAt < 3_000, `logout seen after ${Date.now() - startedAt} ms`);
     });
 
     it('sends no header for a session without the sub key (not logged in) or an unknown id', async () => {
