@@ -56,7 +56,7 @@ export const MetricType = { Counter: 0, Gauge: 1, Histogram: 2 } as const;
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
 /** `wasi_errno_t` values the shims answer. */
-export const Errno = { Success: 0, Badf: 8, Fault: 21, Inval: 28, Nosys: 52, Notsup: 58 } as const;
+export const Errno = { Success: 0, Badf: 8, Fault: 21, Inval: 28, Notsup: 58 } as const;
 
 /** The markers a module exports to say which ABI it was built against (both accepted, as Envoy does). */
 export const ABI_MARKERS = ['proxy_abi_version_0_2_1', 'proxy_abi_version_0_2_0'] as const;
@@ -140,3 +140,10 @@ export const IMPORT_MODULES: ReadonlyMap<string, ReadonlyMap<string, Signature>>
   ['env', PROXY_FUNCTIONS],
   ['wasi_snapshot_preview1', WASI_FUNCTIONS],
 ]);
+
+/** `host` as given, after checking it has every function of the ABI's `module` (a drift is a bug here). */
+export function assertHostFunctions(module: string, host: Record<string, unknown>): Record<string, unknown> {
+  const expected = IMPORT_MODULES.get(module) as ReadonlyMap<string, Signature>;
+  for (const name of expected.keys()) if (!(name in host)) throw new Error(`host function ${module}.${name} is missing`);
+  return host;
+}

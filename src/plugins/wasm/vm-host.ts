@@ -5,8 +5,11 @@
  * callback that traps leaves the instance in no known state: it is replaced by a fresh one, with
  * the plugin's shared data and metric definitions kept, as Envoy keeps them outside the VM.
  */
-import { randomFillSync } from 'node:crypto';
-import { Action, BufferType, Errno, IMPORT_MODULES, MapType, MetricType, WasmResult } from './abi.js';
+import { Action, BufferType, MapType, MetricType, StreamType, WasmResult, assertHostFunctions } from './abi.js';
+import { GuestMemory } from './guest-memory.js';
+import { int64, lookup, lowerNames, remove } from './header-map.js';
+import { requestProperty } from './request-properties.js';
+import { ModuleExit, wasiImports } from './wasi-shims.js';
 import type { Call, Effect, Failure, HttpCallOut, LogLine, MetricOp, Outcome, RequestFacts, VmInit } from './messages.js';
 import { parsePairs, serializePairs } from './pairs.js';
 import { capMemory, readModuleShape } from './wasm-binary.js';
@@ -39,8 +42,6 @@ interface Metric {
   value: number;
 }
 
-/** Thrown by proc_exit: the module asked to stop, which a filter must not. */
-class ModuleExit extends Error {}
 
 const EMPTY = Buffer.alloc(0);
 
@@ -49,7 +50,7 @@ export class VmHost {
   readonly #module: object;
   readonly #importedMemory: { min: number; max: number | undefined } | undefined;
   #instance!: WasmInstance;
-  #memory!: WasmMemory;
+  #mem!: GuestMemory;
   #contexts = new Map<number, HttpContext>();
   /** Context the host functions act on (the caller's, or one set by proxy_set_effective_context). */
   #effective = 0;
@@ -62,7 +63,6 @@ export class VmHost {
   #queueReady: number[] = [];
   readonly #metricsByName = new Map<string, Metric>();
   readonly #metrics = new Map<number, Metric>();
-  #stdio = ['', '', ''];
   // What the current callback did, reported in its outcome.
   #effects: Effect[] = [];
   #logs: LogLine[] = [];
@@ -82,16 +82,19 @@ export class VmHost {
   start(): void {
     this.#contexts = new Map();
     this.#effective = this.#init.rootContextId;
-    const imports: Record<string, Record<string, unknown>> = { env: this.#proxyImports(), wasi_snapshot_preview1: this.#wasiImports() };
+    const imports: Record<string, Record<string, unknown>> = {
+      env: this.#proxyImports(),
+      wasi_snapshot_preview1: assertHostFunctions('wasi_snapshot_preview1', wasiImports(() => this.#mem, (level, message) => this.#logs.push({ level, message }))),
+    };
     if (this.#importedMemory !== undefined) {
       const { min, max } = this.#importedMemory;
       const memory = new wasm.Memory({ initial: min, maximum: Math.min(max ?? this.#init.maxPages, this.#init.maxPages) });
       imports['env'] = { ...imports['env'], memory };
     }
     this.#instance = new wasm.Instance(this.#module, imports);
-    const memory = this.#instance.exports['memory'] ?? (imports['env'] as Record<string, unknown>)['memory'];
+    const memory = (this.#instance.exports['memory'] ?? (imports['env'] as Record<string, unknown>)['memory']) as WasmMemory | undefined;
     if (memory === undefined) throw new Error('the module exports no memory');
-    this.#memory = memory as WasmMemory;
+    this.#mem = new GuestMemory(memory);
     if (this.#exported('_initialize')) this.#invoke('_initialize');
     else if (this.#exported('_start')) this.#invoke('_start');
     const root = this.#init.rootContextId;
@@ -247,42 +250,16 @@ export class VmHost {
 
   // --- memory ---------------------------------------------------------------------------------
 
-  #bytes(ptr: number, len: number): Buffer | undefined {
-    const buffer = this.#memory.buffer;
-    ptr >>>= 0;
-    len >>>= 0;
-    if (ptr + len > buffer.byteLength) return undefined;
-    return Buffer.from(buffer, ptr, len);
-  }
-
-  #string(ptr: number, len: number): string | undefined {
-    return this.#bytes(ptr, len)?.toString('utf8');
-  }
-
-  #writeU32(ptr: number, value: number): boolean {
-    const view = this.#bytes(ptr, 4);
-    if (view === undefined) return false;
-    view.writeUInt32LE(value >>> 0, 0);
-    return true;
-  }
-
-  #writeU64(ptr: number, value: bigint): boolean {
-    const view = this.#bytes(ptr, 8);
-    if (view === undefined) return false;
-    view.writeBigUInt64LE(BigInt.asUintN(64, value), 0);
-    return true;
-  }
-
   /** Copies `data` into memory the module allocates, and writes its address and size where asked. */
   #give(data: Uint8Array, ptrPtr: number, sizePtr: number): number {
     const allocate = this.#instance.exports['proxy_on_memory_allocate'] ?? this.#instance.exports['malloc'];
     if (typeof allocate !== 'function') return WasmResult.InvalidMemoryAccess;
     const at = Number((allocate as (n: number) => number)(data.length)) >>> 0;
     if (at === 0 && data.length > 0) return WasmResult.InvalidMemoryAccess;
-    const target = this.#bytes(at, data.length);
+    const target = this.#mem.bytes(at, data.length);
     if (target === undefined) return WasmResult.InvalidMemoryAccess;
     target.set(data);
-    return this.#writeU32(ptrPtr, at) && this.#writeU32(sizePtr, data.length) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
+    return this.#mem.writeU32(ptrPtr, at) && this.#mem.writeU32(sizePtr, data.length) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
   }
 
   // --- maps and buffers -----------------------------------------------------------------------
@@ -345,7 +322,7 @@ export class VmHost {
       const status = lookup(ctx.maps.get(MapType.HttpResponseHeaders) ?? [], ':status');
       return status === undefined ? undefined : int64(Number(status));
     }
-    const value = requestProperty(ctx, key) ?? ctx.props[key];
+    const value = requestProperty(ctx.facts, ctx.maps.get(MapType.HttpRequestHeaders) ?? [], ctx.createdAt, key) ?? ctx.props[key];
     if (value === undefined) return undefined;
     // Envoy gives ports as 64-bit integers, the rest as strings.
     return key.endsWith('.port') ? int64(Number(value)) : Buffer.from(value);
@@ -358,14 +335,14 @@ export class VmHost {
     const unimplemented = () => R.Unimplemented;
     const host: Record<string, (...args: never[]) => number> = {
       proxy_log: (level: number, ptr: number, len: number) => {
-        const message = this.#string(ptr, len);
+        const message = this.#mem.string(ptr, len);
         if (message === undefined) return R.InvalidMemoryAccess;
         if (level < 0 || level > 5) return R.BadArgument;
         this.#logs.push({ level, message });
         return R.Ok;
       },
-      proxy_get_log_level: (ptr: number) => (this.#writeU32(ptr, this.#init.logLevel) ? R.Ok : R.InvalidMemoryAccess),
-      proxy_get_current_time_nanoseconds: (ptr: number) => (this.#writeU64(ptr, BigInt(Date.now()) * 1_000_000n) ? R.Ok : R.InvalidMemoryAccess),
+      proxy_get_log_level: (ptr: number) => (this.#mem.writeU32(ptr, this.#init.logLevel) ? R.Ok : R.InvalidMemoryAccess),
+      proxy_get_current_time_nanoseconds: (ptr: number) => (this.#mem.writeU64(ptr, BigInt(Date.now()) * 1_000_000n) ? R.Ok : R.InvalidMemoryAccess),
       proxy_set_tick_period_milliseconds: (period: number) => {
         this.#tickPeriod = period >>> 0;
         return R.Ok;
@@ -373,7 +350,7 @@ export class VmHost {
       proxy_get_buffer_status: (type: number, sizePtr: number, flagsPtr: number) => {
         const buffer = this.#buffer(type);
         if (buffer === undefined) return type > BufferType.ForeignFunctionArguments ? R.BadArgument : R.NotFound;
-        return this.#writeU32(sizePtr, buffer.length) && this.#writeU32(flagsPtr, 0) ? R.Ok : R.InvalidMemoryAccess;
+        return this.#mem.writeU32(sizePtr, buffer.length) && this.#mem.writeU32(flagsPtr, 0) ? R.Ok : R.InvalidMemoryAccess;
       },
       proxy_get_buffer_bytes: (type: number, start: number, max: number, ptrPtr: number, sizePtr: number) => {
         const buffer = this.#buffer(type);
@@ -387,7 +364,7 @@ export class VmHost {
         const side = type === BufferType.HttpRequestBody ? 'request' : type === BufferType.HttpResponseBody ? 'response' : undefined;
         if (side === undefined) return type > BufferType.ForeignFunctionArguments ? R.BadArgument : R.NotFound;
         if (ctx === undefined) return R.NotFound;
-        const value = this.#bytes(ptr, len);
+        const value = this.#mem.bytes(ptr, len);
         if (value === undefined) return R.InvalidMemoryAccess;
         const current = ctx[side];
         const from = Math.min(start >>> 0, current.length);
@@ -398,7 +375,7 @@ export class VmHost {
       proxy_get_header_map_size: (type: number, sizePtr: number) => {
         const map = this.#map(type);
         if (map === undefined) return R.BadArgument;
-        return this.#writeU32(sizePtr, serializePairs(map).length) ? R.Ok : R.InvalidMemoryAccess;
+        return this.#mem.writeU32(sizePtr, serializePairs(map).length) ? R.Ok : R.InvalidMemoryAccess;
       },
       proxy_get_header_map_pairs: (type: number, ptrPtr: number, sizePtr: number) => {
         const map = this.#map(type);
@@ -406,7 +383,7 @@ export class VmHost {
         return this.#give(serializePairs(map), ptrPtr, sizePtr);
       },
       proxy_set_header_map_pairs: (type: number, ptr: number, len: number) => {
-        const bytes = this.#bytes(ptr, len);
+        const bytes = this.#mem.bytes(ptr, len);
         if (bytes === undefined) return R.InvalidMemoryAccess;
         const pairs = parsePairs(bytes);
         if (pairs === undefined) return R.BadArgument;
@@ -415,20 +392,20 @@ export class VmHost {
       proxy_get_header_map_value: (type: number, keyPtr: number, keyLen: number, ptrPtr: number, sizePtr: number) => {
         const map = this.#map(type);
         if (map === undefined) return R.BadArgument;
-        const key = this.#string(keyPtr, keyLen);
+        const key = this.#mem.string(keyPtr, keyLen);
         if (key === undefined) return R.InvalidMemoryAccess;
         const value = lookup(map, key.toLowerCase());
         return value === undefined ? R.NotFound : this.#give(Buffer.from(value), ptrPtr, sizePtr);
       },
       proxy_add_header_map_value: (type: number, keyPtr: number, keyLen: number, valuePtr: number, valueLen: number) => {
-        const key = this.#string(keyPtr, keyLen);
-        const value = this.#string(valuePtr, valueLen);
+        const key = this.#mem.string(keyPtr, keyLen);
+        const value = this.#mem.string(valuePtr, valueLen);
         if (key === undefined || value === undefined) return R.InvalidMemoryAccess;
         return this.#editMap(type, (map) => map.push(key.toLowerCase(), value));
       },
       proxy_replace_header_map_value: (type: number, keyPtr: number, keyLen: number, valuePtr: number, valueLen: number) => {
-        const key = this.#string(keyPtr, keyLen);
-        const value = this.#string(valuePtr, valueLen);
+        const key = this.#mem.string(keyPtr, keyLen);
+        const value = this.#mem.string(valuePtr, valueLen);
         if (key === undefined || value === undefined) return R.InvalidMemoryAccess;
         return this.#editMap(type, (map) => {
           const name = key.toLowerCase();
@@ -441,16 +418,17 @@ export class VmHost {
         });
       },
       proxy_remove_header_map_value: (type: number, keyPtr: number, keyLen: number) => {
-        const key = this.#string(keyPtr, keyLen);
+        const key = this.#mem.string(keyPtr, keyLen);
         if (key === undefined) return R.InvalidMemoryAccess;
         return this.#editMap(type, (map) => remove(map, key.toLowerCase()));
       },
       proxy_continue_stream: (stream: number) => this.#continue(stream),
-      proxy_continue_request: () => this.#continue(0),
-      proxy_continue_response: () => this.#continue(1),
+      proxy_continue_request: () => this.#continue(StreamType.HttpRequest),
+      proxy_continue_response: () => this.#continue(StreamType.HttpResponse),
       proxy_close_stream: (stream: number) => {
-        if (stream > 3) return R.BadArgument;
-        if (stream > 1) return R.Unimplemented;
+        if (stream > StreamType.Upstream) return R.BadArgument;
+        // TCP streams (downstream, upstream data) are not filtered here.
+        if (stream > StreamType.HttpResponse) return R.Unimplemented;
         this.#effects.push({ ctx: this.#effective, kind: 'close' });
         return R.Ok;
       },
@@ -458,13 +436,13 @@ export class VmHost {
       proxy_get_status: (codePtr: number, msgPtr: number, msgSizePtr: number) => {
         const status = this.#callResponse === undefined ? undefined : lookup(this.#callResponse.headers, ':status');
         if (status === undefined) return R.NotFound;
-        if (!this.#writeU32(codePtr, Number(status))) return R.InvalidMemoryAccess;
+        if (!this.#mem.writeU32(codePtr, Number(status))) return R.InvalidMemoryAccess;
         return this.#give(EMPTY, msgPtr, msgSizePtr);
       },
       proxy_send_local_response: (status: number, detailsPtr: number, detailsLen: number, bodyPtr: number, bodyLen: number, headersPtr: number, headersLen: number) => {
-        const details = this.#string(detailsPtr, detailsLen);
-        const body = this.#bytes(bodyPtr, bodyLen);
-        const headerBytes = this.#bytes(headersPtr, headersLen);
+        const details = this.#mem.string(detailsPtr, detailsLen);
+        const body = this.#mem.bytes(bodyPtr, bodyLen);
+        const headerBytes = this.#mem.bytes(headersPtr, headersLen);
         if (details === undefined || body === undefined || headerBytes === undefined) return R.InvalidMemoryAccess;
         const headers = parsePairs(headerBytes);
         if (headers === undefined || status < 100 || status > 999) return R.BadArgument;
@@ -473,16 +451,16 @@ export class VmHost {
         return R.Ok;
       },
       proxy_http_call: (upPtr: number, upLen: number, hPtr: number, hLen: number, bPtr: number, bLen: number, tPtr: number, tLen: number, timeout: number, tokenPtr: number) => {
-        const upstream = this.#string(upPtr, upLen);
-        const headerBytes = this.#bytes(hPtr, hLen);
-        const body = this.#bytes(bPtr, bLen);
-        if (upstream === undefined || headerBytes === undefined || body === undefined || this.#bytes(tPtr, tLen) === undefined) return R.InvalidMemoryAccess;
+        const upstream = this.#mem.string(upPtr, upLen);
+        const headerBytes = this.#mem.bytes(hPtr, hLen);
+        const body = this.#mem.bytes(bPtr, bLen);
+        if (upstream === undefined || headerBytes === undefined || body === undefined || this.#mem.bytes(tPtr, tLen) === undefined) return R.InvalidMemoryAccess;
         const headers = parsePairs(headerBytes);
         if (headers === undefined || !this.#init.callUpstreams.includes(upstream)) return R.BadArgument;
         const named = lowerNames(headers);
         if (lookup(named, ':method') === undefined || lookup(named, ':path') === undefined || lookup(named, ':authority') === undefined) return R.BadArgument;
         const token = this.#nextToken++;
-        if (!this.#writeU32(tokenPtr, token)) return R.InvalidMemoryAccess;
+        if (!this.#mem.writeU32(tokenPtr, token)) return R.InvalidMemoryAccess;
         this.#calls.push({ token, upstream, headers: named, body: Buffer.from(body), timeout: timeout >>> 0 });
         return R.Ok;
       },
@@ -492,8 +470,8 @@ export class VmHost {
       proxy_grpc_cancel: unimplemented,
       proxy_grpc_close: unimplemented,
       proxy_set_shared_data: (keyPtr: number, keyLen: number, valuePtr: number, valueLen: number, cas: number) => {
-        const key = this.#string(keyPtr, keyLen);
-        const value = this.#bytes(valuePtr, valueLen);
+        const key = this.#mem.string(keyPtr, keyLen);
+        const value = this.#mem.bytes(valuePtr, valueLen);
         if (key === undefined || value === undefined) return R.InvalidMemoryAccess;
         const current = this.#shared.get(key);
         if (cas >>> 0 !== 0 && current !== undefined && current.cas !== cas >>> 0) return R.CasMismatch;
@@ -501,15 +479,15 @@ export class VmHost {
         return R.Ok;
       },
       proxy_get_shared_data: (keyPtr: number, keyLen: number, ptrPtr: number, sizePtr: number, casPtr: number) => {
-        const key = this.#string(keyPtr, keyLen);
+        const key = this.#mem.string(keyPtr, keyLen);
         if (key === undefined) return R.InvalidMemoryAccess;
         const entry = this.#shared.get(key);
         if (entry === undefined) return R.NotFound;
-        if (!this.#writeU32(casPtr, entry.cas)) return R.InvalidMemoryAccess;
+        if (!this.#mem.writeU32(casPtr, entry.cas)) return R.InvalidMemoryAccess;
         return this.#give(entry.value, ptrPtr, sizePtr);
       },
       proxy_register_shared_queue: (namePtr: number, nameLen: number, idPtr: number) => {
-        const name = this.#string(namePtr, nameLen);
+        const name = this.#mem.string(namePtr, nameLen);
         if (name === undefined) return R.InvalidMemoryAccess;
         let id = this.#queues.get(name);
         if (id === undefined) {
@@ -517,19 +495,19 @@ export class VmHost {
           this.#queues.set(name, id);
           this.#queueItems.set(id, []);
         }
-        return this.#writeU32(idPtr, id) ? R.Ok : R.InvalidMemoryAccess;
+        return this.#mem.writeU32(idPtr, id) ? R.Ok : R.InvalidMemoryAccess;
       },
       proxy_resolve_shared_queue: (vmPtr: number, vmLen: number, namePtr: number, nameLen: number, idPtr: number) => {
-        const name = this.#string(namePtr, nameLen);
-        if (name === undefined || this.#string(vmPtr, vmLen) === undefined) return R.InvalidMemoryAccess;
+        const name = this.#mem.string(namePtr, nameLen);
+        if (name === undefined || this.#mem.string(vmPtr, vmLen) === undefined) return R.InvalidMemoryAccess;
         const id = this.#queues.get(name);
         if (id === undefined) return R.NotFound;
-        return this.#writeU32(idPtr, id) ? R.Ok : R.InvalidMemoryAccess;
+        return this.#mem.writeU32(idPtr, id) ? R.Ok : R.InvalidMemoryAccess;
       },
       proxy_enqueue_shared_queue: (id: number, ptr: number, len: number) => {
         const items = this.#queueItems.get(id);
         if (items === undefined) return R.NotFound;
-        const value = this.#bytes(ptr, len);
+        const value = this.#mem.bytes(ptr, len);
         if (value === undefined) return R.InvalidMemoryAccess;
         items.push(Buffer.from(value));
         this.#queueReady.push(id);
@@ -542,7 +520,7 @@ export class VmHost {
         return item === undefined ? R.Empty : this.#give(item, ptrPtr, sizePtr);
       },
       proxy_define_metric: (type: number, namePtr: number, nameLen: number, idPtr: number) => {
-        const name = this.#string(namePtr, nameLen);
+        const name = this.#mem.string(namePtr, nameLen);
         if (name === undefined) return R.InvalidMemoryAccess;
         if (type !== MetricType.Counter && type !== MetricType.Gauge && type !== MetricType.Histogram) return R.BadArgument;
         let metric = this.#metricsByName.get(name);
@@ -553,7 +531,7 @@ export class VmHost {
           this.#metrics.set(metric.id, metric);
           this.#metricOps.push({ op: 'define', id: metric.id, type, name });
         }
-        return this.#writeU32(idPtr, metric.id) ? R.Ok : R.InvalidMemoryAccess;
+        return this.#mem.writeU32(idPtr, metric.id) ? R.Ok : R.InvalidMemoryAccess;
       },
       proxy_record_metric: (id: number, value: bigint) => {
         const metric = this.#metrics.get(id);
@@ -579,18 +557,18 @@ export class VmHost {
         const metric = this.#metrics.get(id);
         if (metric === undefined) return R.NotFound;
         if (metric.type === MetricType.Histogram) return R.BadArgument;
-        return this.#writeU64(ptr, BigInt(Math.max(0, Math.trunc(metric.value)))) ? R.Ok : R.InvalidMemoryAccess;
+        return this.#mem.writeU64(ptr, BigInt(Math.max(0, Math.trunc(metric.value)))) ? R.Ok : R.InvalidMemoryAccess;
       },
       proxy_get_property: (pathPtr: number, pathLen: number, ptrPtr: number, sizePtr: number) => {
-        const path = this.#string(pathPtr, pathLen);
+        const path = this.#mem.string(pathPtr, pathLen);
         if (path === undefined) return R.InvalidMemoryAccess;
         // The SDKs join path segments with NUL (and may end with one).
         const value = this.#property(path.split('\0').filter((s) => s !== ''));
         return value === undefined ? R.NotFound : this.#give(value, ptrPtr, sizePtr);
       },
       proxy_set_property: (pathPtr: number, pathLen: number, valuePtr: number, valueLen: number) => {
-        const path = this.#string(pathPtr, pathLen);
-        const value = this.#string(valuePtr, valueLen);
+        const path = this.#mem.string(pathPtr, pathLen);
+        const value = this.#mem.string(valuePtr, valueLen);
         if (path === undefined || value === undefined) return R.InvalidMemoryAccess;
         const ctx = this.#contexts.get(this.#effective);
         if (ctx === undefined) return R.NotFound;
@@ -610,145 +588,22 @@ export class VmHost {
         return R.Ok;
       },
     };
-    return checkedAgainstAbi('env', host);
+    return assertHostFunctions('env', host);
   }
 
   #continue(stream: number): number {
-    if (stream > 3) return WasmResult.BadArgument;
-    if (stream > 1) return WasmResult.Unimplemented;
+    if (stream > StreamType.Upstream) return WasmResult.BadArgument;
+    if (stream > StreamType.HttpResponse) return WasmResult.Unimplemented;
     const ctx = this.#contexts.get(this.#effective);
     if (ctx === undefined) return WasmResult.NotFound;
-    const side = stream === 0 ? 'request' : 'response';
-    const headers = this.#takeChanged(ctx, stream === 0 ? MapType.HttpRequestHeaders : MapType.HttpResponseHeaders);
+    const side = stream === StreamType.HttpRequest ? 'request' : 'response';
+    const headers = this.#takeChanged(ctx, side === 'request' ? MapType.HttpRequestHeaders : MapType.HttpResponseHeaders);
     const body = ctx[side].length > 0 ? ctx[side] : undefined;
     ctx[side] = EMPTY;
     this.#effects.push({ ctx: ctx.id, kind: 'continue', stream: side, headers, body });
     return WasmResult.Ok;
   }
 
-  #wasiImports(): Record<string, unknown> {
-    const E = Errno;
-    const host: Record<string, (...args: never[]) => number> = {
-      fd_write: (fd: number, iovs: number, count: number, writtenPtr: number) => {
-        if (fd !== 1 && fd !== 2) return E.Badf;
-        let text = '';
-        let written = 0;
-        for (let i = 0; i < count; i++) {
-          const vec = this.#bytes(iovs + i * 8, 8);
-          if (vec === undefined) return E.Fault;
-          const data = this.#bytes(vec.readUInt32LE(0), vec.readUInt32LE(4));
-          if (data === undefined) return E.Fault;
-          text += data.toString('utf8');
-          written += data.length;
-        }
-        // Lines to the log: stdout at info, stderr at error (spec v0.2.1, fd_write).
-        const lines = (this.#stdio[fd] + text).split('\n');
-        this.#stdio[fd] = lines.pop() ?? '';
-        for (const line of lines) this.#logs.push({ level: fd === 1 ? 2 : 4, message: line });
-        return this.#writeU32(writtenPtr, written) ? E.Success : E.Fault;
-      },
-      fd_read: () => E.Badf,
-      fd_close: () => E.Badf,
-      fd_seek: () => E.Badf,
-      fd_fdstat_get: () => E.Badf,
-      fd_prestat_get: () => E.Badf,
-      fd_prestat_dir_name: () => E.Badf,
-      clock_time_get: (clock: number, _precision: bigint, ptr: number) => {
-        if (clock !== 0 && clock !== 1) return E.Notsup;
-        const now = clock === 0 ? BigInt(Date.now()) * 1_000_000n : process.hrtime.bigint();
-        return this.#writeU64(ptr, now) ? E.Success : E.Fault;
-      },
-      random_get: (ptr: number, len: number) => {
-        if (len >>> 0 > 65536) return E.Inval;
-        const target = this.#bytes(ptr, len);
-        if (target === undefined) return E.Fault;
-        randomFillSync(target);
-        return E.Success;
-      },
-      // No environment and no arguments: a plugin is configured through proxy_on_configure.
-      environ_sizes_get: (countPtr: number, sizePtr: number) => (this.#writeU32(countPtr, 0) && this.#writeU32(sizePtr, 0) ? E.Success : E.Fault),
-      environ_get: () => E.Success,
-      args_sizes_get: (countPtr: number, sizePtr: number) => (this.#writeU32(countPtr, 0) && this.#writeU32(sizePtr, 0) ? E.Success : E.Fault),
-      args_get: () => E.Success,
-      proc_exit: (code: number) => {
-        throw new ModuleExit(`the module called proc_exit(${code})`);
-      },
-      sched_yield: () => E.Success,
-    };
-    return checkedAgainstAbi('wasi_snapshot_preview1', host);
-  }
 }
 
 class LostContext extends Error {}
-
-/** The request's properties, from its facts and its headers as they are now. */
-function requestProperty(ctx: HttpContext, key: string): string | undefined {
-  const [sourceAddress, sourcePort, destinationAddress, destinationPort, id, protocol, route] = ctx.facts;
-  const headers = ctx.maps.get(MapType.HttpRequestHeaders) ?? [];
-  const path = lookup(headers, ':path') ?? '/';
-  const q = path.indexOf('?');
-  switch (key) {
-    case 'source.address':
-      return `${sourceAddress}:${sourcePort}`;
-    case 'source.port':
-      return sourcePort;
-    case 'destination.address':
-      return `${destinationAddress}:${destinationPort}`;
-    case 'destination.port':
-      return destinationPort;
-    case 'request.id':
-      return id;
-    case 'request.protocol':
-      return protocol;
-    case 'route_name':
-      return route;
-    case 'request.path':
-      return path;
-    case 'request.url_path':
-      return q === -1 ? path : path.slice(0, q);
-    case 'request.query':
-      return q === -1 ? '' : path.slice(q + 1);
-    case 'request.host':
-      return lookup(headers, ':authority');
-    case 'request.scheme':
-      return lookup(headers, ':scheme');
-    case 'request.method':
-      return lookup(headers, ':method');
-    case 'request.useragent':
-      return lookup(headers, 'user-agent');
-    case 'request.referer':
-      return lookup(headers, 'referer');
-    case 'request.time':
-      return new Date(ctx.createdAt).toISOString();
-    default:
-      return undefined;
-  }
-}
-
-/** The host functions of `module`, which must be exactly the ABI's list (a drift is a bug here). */
-function checkedAgainstAbi(module: string, host: Record<string, unknown>): Record<string, unknown> {
-  const expected = IMPORT_MODULES.get(module) as ReadonlyMap<string, unknown>;
-  for (const name of expected.keys()) if (!(name in host)) throw new Error(`host function ${module}.${name} is missing`);
-  return host;
-}
-
-function lookup(map: readonly string[], name: string): string | undefined {
-  for (let i = 0; i < map.length; i += 2) if (map[i] === name) return map[i + 1];
-  return undefined;
-}
-
-function remove(map: string[], name: string): void {
-  for (let i = map.length - 2; i >= 0; i -= 2) if (map[i] === name) map.splice(i, 2);
-}
-
-function lowerNames(pairs: string[]): string[] {
-  for (let i = 0; i < pairs.length; i += 2) pairs[i] = (pairs[i] as string).toLowerCase();
-  return pairs;
-}
-
-function int64(value: number): Buffer {
-  const out = Buffer.alloc(8);
-  out.writeBigInt64LE(BigInt(Math.trunc(value)));
-  return out;
-}
-

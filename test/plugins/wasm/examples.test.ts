@@ -160,5 +160,7 @@ describe('what a filter reads of the host', () => {
   test('a module exporting the 0.2.0 marker, importing functions it never calls, loads and runs', async () => {
     const res = await httpRequest(gw.port, '/old/x');
     assert.equal(res.json<{ headers: Record<string, string> }>().headers['x-abi'], '0.2.0');
+    const printed = gw.logs().find((l) => l['msg'] === 'printed by fd_write' && l['reqId'] === res.headers['x-request-id']);
+    assert.equal(printed?.['level'], 30, 'a stdout line is logged at info');
   });
 });

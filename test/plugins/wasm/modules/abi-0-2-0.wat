@@ -1,12 +1,13 @@
-;; A module built against ABI 0.2.0 (its marker), adding X-Abi: 0.2.0 to the request, and
-;; importing every host function the filters here do not call, to show they all link.
+;; A module built against ABI 0.2.0 (its marker), adding X-Abi: 0.2.0 to the request and printing
+;; a line to stdout with WASI fd_write (as a Rust or TinyGo println does), and importing host
+;; functions the filters here do not call, to show they link.
 (module
   (import "env" "proxy_add_header_map_value" (func $add_header (param i32 i32 i32 i32 i32) (result i32)))
   (import "env" "proxy_continue_request" (func (result i32)))
   (import "env" "proxy_grpc_call" (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)))
   (import "env" "proxy_call_foreign_function" (func (param i32 i32 i32 i32 i32 i32) (result i32)))
   (import "env" "proxy_record_metric" (func (param i32 i64) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "clock_time_get" (func (param i32 i64 i32) (result i32)))
   (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
   (memory (export "memory") 2)
@@ -24,8 +25,12 @@
   (func (export "proxy_on_context_create") (param $ctx i32) (param $parent i32))
   (data (i32.const 16) "x-abi")
   (data (i32.const 32) "0.2.0")
+  (data (i32.const 48) "printed by fd_write\n")
+  ;; one iovec at 96: { 48, 20 }
+  (data (i32.const 96) "\30\00\00\00\14\00\00\00")
   (func (export "proxy_on_request_headers") (param $ctx i32) (param $n i32) (param $eos i32) (result i32)
     (global.set $heap (i32.const 4096))
     (drop (call $add_header (i32.const 0) (i32.const 16) (i32.const 5) (i32.const 32) (i32.const 5)))
+    (drop (call $fd_write (i32.const 1) (i32.const 96) (i32.const 1) (i32.const 104)))
     (i32.const 0))
 )
