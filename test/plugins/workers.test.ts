@@ -49,7 +49,8 @@ routes:
   );
   child = spawn(process.execPath, [BIN, 'serve', '--workers', '2'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   const logs: Record<string, unknown>[] = [];
-  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (l) => logs.push(JSON.parse(l) as Record<string, unknown>));
+  // Log lines are JSON; anything else (a start failure's one line) is kept as its message.
+  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (l) => logs.push(l.startsWith('{') ? (JSON.parse(l) as Record<string, unknown>) : { msg: l }));
   assert.ok(await until(() => logs.some((l) => l['msg'] === 'switchyard listening' && l['workers'] === 2), 60_000));
   port = Number(new URL(((logs.find((l) => l['msg'] === 'switchyard listening')?.['listen'] as string[]) ?? [])[0] as string).port);
 });
