@@ -6,13 +6,15 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Failure, FromVm, LogLine, Outcome, ToVm, VmWorkerData } from './messages.js';
-import { VmHost } from './vm-host.js';
+import type { VmHost } from './vm-host.js';
 
 const data = workerData as VmWorkerData;
 const port = parentPort;
 
-function startHost(): { host: VmHost } | { error: string } {
+/** The host is imported here, not statically, so that even failing to load it is reported. */
+async function startHost(): Promise<{ host: VmHost } | { error: string }> {
   try {
+    const { VmHost } = await import('./vm-host.js');
     const host = new VmHost(data.init);
     host.start();
     return { host };
@@ -21,7 +23,7 @@ function startHost(): { host: VmHost } | { error: string } {
   }
 }
 
-const started = startHost();
+const started = await startHost();
 if (data.trial) {
   const signal = data.signal as SharedArrayBuffer;
   const header = new Int32Array(signal, 0, 2);
