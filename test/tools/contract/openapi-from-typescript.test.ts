@@ -111,6 +111,15 @@ test('a type name the file does not export is one line naming it, exit 1', async
   assert.equal(result.stderr, 'switchyard: shop-types.ts exports no interface, type alias or enum named "Invoice" (SY_ERR_CONTRACT_TYPE_NOT_FOUND)\n');
 });
 
+test('a generic type named without its arguments says how to name it, exit 1', async () => {
+  const result = await runCliCaptured(['contract', 'openapi', 'shop-types.ts', '--type', 'Page'], { cwd: FIXTURES });
+  assert.equal(result.code, 1);
+  assert.equal(
+    result.stderr,
+    'switchyard: shop-types.ts: "Page" is generic and needs type arguments; export an alias such as type PageOfX = Page<X> and name that (SY_ERR_CONTRACT_TYPE_NOT_FOUND)\n',
+  );
+});
+
 test('TypeScript that does not type-check is one line with file:line:col and the compiler message, exit 1', async () => {
   writeFileSync(join(dir, 'broken.ts'), 'export interface User {\n  id: number;\n  name: Strin;\n}\n');
   const result = await runCliCaptured(['contract', 'openapi', 'broken.ts', '--type', 'User'], { cwd: dir });

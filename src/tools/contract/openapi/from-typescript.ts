@@ -34,7 +34,10 @@ export function definitionsFromTypeScript(input: TypeScriptInput): Record<string
     // objects closed (additionalProperties false) unless they declare an index signature.
     const total = input.types.length + 1;
     input.progress?.(0, total);
-    const schemaGenerator = generator.createGenerator({ path: file, ...(tsconfig === undefined ? {} : { tsconfig }) });
+    // What createGenerator does, keeping the program to explain a name it cannot find.
+    const config = { ...generator.DEFAULT_CONFIG, path: file, ...(tsconfig === undefined ? {} : { tsconfig }) };
+    const program = generator.createProgram(config);
+    const schemaGenerator = new generator.SchemaGenerator(program, generator.createParser(program, config), generator.createFormatter(config), config);
     input.progress?.(1, total);
     const definitions: Record<string, JsonSchema> = {};
     for (const [i, name] of input.types.entries()) {
@@ -43,7 +46,10 @@ export function definitionsFromTypeScript(input: TypeScriptInput): Record<string
         schema = schemaGenerator.createSchema(name);
       } catch (err) {
         if (err instanceof generator.RootlessError) {
-          throw new SwitchyardError('SY_ERR_CONTRACT_TYPE_NOT_FOUND', `${shown(file)} exports no interface, type alias or enum named "${name}"`);
+          const message = isGeneric(program.getSourceFile(file)?.statements ?? [], name)
+            ? `${shown(file)}: "${name}" is generic and needs type arguments; export an alias such as type ${name}OfX = ${name}<X> and name that`
+            : `${shown(file)} exports no interface, type alias or enum named "${name}"`;
+          throw new SwitchyardError('SY_ERR_CONTRACT_TYPE_NOT_FOUND', message);
         }
         throw err;
       }
@@ -55,6 +61,14 @@ export function definitionsFromTypeScript(input: TypeScriptInput): Record<string
     if (err instanceof generator.BaseError) throw fromGeneratorError(err, shown);
     throw err;
   }
+}
+
+/** Whether the file declares `name` with type parameters (the generator only writes concrete types). */
+function isGeneric(statements: readonly unknown[], name: string): boolean {
+  return statements.some((statement) => {
+    const node = statement as { name?: { text?: string }; typeParameters?: readonly unknown[] };
+    return node.name?.text === name && (node.typeParameters?.length ?? 0) > 0;
+  });
 }
 
 interface Diagnostic {
