@@ -29,8 +29,11 @@ export async function performHttpCall(base: string, call: HttpCallOut): Promise<
   }
   headers['host'] = authority;
   const timeout = call.timeout > 0 ? call.timeout : 5000;
+  // The call goes to the configured upstream only, whatever `:path` holds (an absolute URL too).
+  const target = new URL(path, base);
+  if (target.origin !== new URL(base).origin) return FAILED;
   try {
-    const res = await request(new URL(path, base), {
+    const res = await request(target, {
       method: method as 'GET',
       headers,
       body: call.body.length > 0 ? call.body : null,
