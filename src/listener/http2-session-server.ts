@@ -5,10 +5,10 @@
  * node:http2 server that never listens itself. Its requests become Exchanges like HTTP/1 ones
  * and take the same path (router, filters, access log, metrics): the request and response
  * classes below adapt node's compatibility objects to what the gateway expects of a request and
- * a response (a Host field, HTTP/1 response heads given as field pairs, connection-specific
- * fields that HTTP/2 forbids dropped rather than thrown on).
+ * a response (fields without pseudo-headers and with Host, HTTP/1 response heads given as field
+ * pairs, connection-specific fields that HTTP/2 forbids dropped rather than thrown on).
  */
-import { constants, createServer, Http2ServerRequest, Http2ServerResponse, type Http2Server, type ServerHttp2Session, type OutgoingHttpHeaders } from 'node:http2';
+import { constants, createServer, Http2ServerRequest, Http2ServerResponse, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Session, type OutgoingHttpHeaders } from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { LimitsConfig, TimeoutsConfig } from '../config/types.js';
@@ -21,6 +21,45 @@ const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connecti
 export const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
 export class GatewayHttp2Request extends Http2ServerRequest {}
+
+const FIELDS = Symbol('fields');
+const RAW_FIELDS = Symbol('rawFields');
+type Cached = GatewayHttp2Request & { [FIELDS]?: IncomingHttpHeaders; [RAW_FIELDS]?: string[] };
+const base = Object.getOwnPropertyDescriptors(Http2ServerRequest.prototype);
+
+// The rest of the gateway reads a request's fields as HTTP/1 has them: pseudo-headers (RFC 9113
+// §8.3) are not fields there, and an upstream would refuse their names. They stay readable as
+// node reads them (method, url, authority); `headers` and `rawHeaders` leave them out, with Host
+// taken from :authority when the client sent none (§8.3.1), and `Transfer-Encoding: chunked` for
+// a body of unknown length.
+Object.defineProperties(GatewayHttp2Request.prototype, {
+  headers: {
+    get(this: Cached): IncomingHttpHeaders {
+      if (this[FIELDS] === undefined) {
+        const all = base['headers']?.get?.call(this) as IncomingHttpHeaders;
+        const fields: IncomingHttpHeaders = {};
+        for (const [name, value] of Object.entries(all)) if (name.charCodeAt(0) !== 58 /* ':' */) fields[name] = value;
+        if (fields.host === undefined && typeof all[':authority'] === 'string') fields.host = all[':authority'];
+        // A body without Content-Length is framed by HTTP/2's DATA frames; on HTTP/1 that is
+        // chunked (RFC 9113 §8.2.2), which is how the gateway's HTTP/1 side knows a body follows.
+        if (fields['content-length'] === undefined && !this.stream.endAfterHeaders) fields['transfer-encoding'] = 'chunked';
+        this[FIELDS] = fields;
+      }
+      return this[FIELDS];
+    },
+  },
+  rawHeaders: {
+    get(this: Cached): string[] {
+      if (this[RAW_FIELDS] === undefined) {
+        const all = base['rawHeaders']?.get?.call(this) as string[];
+        const raw: string[] = [];
+        for (let i = 0; i + 1 < all.length; i += 2) if ((all[i] as string).charCodeAt(0) !== 58) raw.push(all[i] as string, all[i + 1] as string);
+        this[RAW_FIELDS] = raw;
+      }
+      return this[RAW_FIELDS];
+    },
+  },
+});
 
 export class GatewayHttp2Response extends Http2ServerResponse {
   /** HTTP/1's keep-alive choice means nothing on a multiplexed connection; kept for the shared code. */
@@ -94,9 +133,6 @@ export class Http2SessionServer {
       session.on('error', () => undefined);
     });
     this.#server.on('request', (req: GatewayHttp2Request, res: GatewayHttp2Response) => {
-      const headers = req.headers;
-      // HTTP/2 carries the host as :authority (RFC 9113 §8.3.1); the gateway reads Host.
-      if (headers.host === undefined && headers[':authority'] !== undefined) headers.host = headers[':authority'];
       req.on('error', () => undefined);
       options.onRequest(req as unknown as ExchangeRequest, res as unknown as ExchangeResponse);
     });

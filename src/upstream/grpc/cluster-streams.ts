@@ -107,7 +107,14 @@ export class ClusterStreams {
             done();
             throw new SwitchyardError('SY_ERR_UPSTREAM_TIMEOUT', `${label}: the client left before the call started`);
           }
-          const stream = session.request({ ':method': 'POST', ':scheme': sessions.url.startsWith('https:') ? 'https' : 'http', ':path': path, ':authority': sessions.authority, ...headers }, { endStream: false });
+          let stream: ClientHttp2Stream;
+          try {
+            stream = session.request({ ':method': 'POST', ':scheme': sessions.url.startsWith('https:') ? 'https' : 'http', ':path': path, ':authority': sessions.authority, ...headers }, { endStream: false });
+          } catch (err) {
+            // The session closed (GOAWAY) between choosing and using it: the call never left, so it may go elsewhere.
+            done();
+            throw new SwitchyardError('SY_ERR_UPSTREAM_CONNECT', `${label}: the session closed before the call started (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+          }
           endpoint.active++;
           let finished = false;
           return {

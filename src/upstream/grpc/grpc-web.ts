@@ -81,6 +81,7 @@ export async function bridgeGrpcWeb(exchange: Exchange, streams: ClusterStreams,
       exchange.writeHead(200, { ...answerFields(head, NOT_IN_HEAD), ...cors, 'content-type': responseType });
     });
     up.on('data', (chunk: Buffer) => {
+      if (exchange.aborted) return;
       if (!write(chunk)) {
         up.pause();
         exchange.res.once('drain', () => up.resume());

@@ -58,10 +58,12 @@ export async function passThrough(exchange: Exchange, streams: ClusterStreams, c
       const status = Number(head[':status']);
       if (head['grpc-status'] !== undefined) grpcStatus = Number(head['grpc-status']);
       // Trailers-Only (the head ends the stream) stays one block: clients read grpc-status there only then.
+      if (res.stream.destroyed) return;
       if ((flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0) respondTrailersOnly(exchange, status, answerFields(head));
       else exchange.writeHead(status, answerFields(head));
     });
     up.on('data', (chunk: Buffer) => {
+      if (res.stream.destroyed) return;
       if (!res.write(chunk)) {
         up.pause();
         res.once('drain', () => up.resume());
@@ -69,7 +71,7 @@ export async function passThrough(exchange: Exchange, streams: ClusterStreams, c
     });
     up.on('trailers', (trailers) => {
       if (trailers['grpc-status'] !== undefined) grpcStatus = Number(trailers['grpc-status']);
-      res.addTrailers(answerFields(trailers));
+      if (!res.stream.destroyed) res.addTrailers(answerFields(trailers));
     });
     let streamError: NodeJS.ErrnoException | undefined;
     up.on('error', (err: NodeJS.ErrnoException) => (streamError = err));
@@ -77,14 +79,15 @@ export async function passThrough(exchange: Exchange, streams: ClusterStreams, c
       clearTimeout(timer);
       res.off('close', cancel);
       req.unpipe(up);
+      // A client gone (it may have cancelled at its own deadline as the gateway's passed) gets nothing more.
+      if (exchange.aborted || res.stream.destroyed) {
+        opened.finish(timedOut ? { failure: 'timeout' } : { grpcStatus: 1 });
+        return resolve();
+      }
       if (timedOut) {
         opened.finish({ failure: 'timeout' });
         if (!res.headersSent) answerStatus(exchange, 4, `deadline of ${deadline} ms exceeded`);
         else endWithStatus(res, 4, `deadline of ${deadline} ms exceeded`);
-        return resolve();
-      }
-      if (exchange.aborted) {
-        opened.finish({ grpcStatus: 1 });
         return resolve();
       }
       if (!res.headersSent) {
@@ -97,7 +100,7 @@ export async function passThrough(exchange: Exchange, streams: ClusterStreams, c
         return resolve();
       }
       opened.finish({ grpcStatus });
-      if (!res.writableEnded) res.end();
+      if (!res.writableEnded && !res.stream.destroyed) res.end();
       resolve();
     });
   });
@@ -110,13 +113,14 @@ export function answerStatus(exchange: Exchange, code: number, message: string):
 
 /** One header block that ends the stream, written on the HTTP/2 stream itself: node's compatibility response would add an empty trailer block. */
 function respondTrailersOnly(exchange: Exchange, status: number, fields: OutgoingHttpHeaders): void {
-  exchange.applyHeadHooks(status, fields);
   const res = exchange.res as unknown as Http2ServerResponse;
+  if (res.stream.destroyed || res.stream.headersSent) return;
+  exchange.applyHeadHooks(status, fields);
   res.stream.respond({ ...fields, ':status': status }, { endStream: true });
 }
 
 function endWithStatus(res: Http2ServerResponse, code: number, message: string): void {
-  if (res.writableEnded) return;
+  if (res.writableEnded || res.stream.destroyed) return;
   res.addTrailers({ 'grpc-status': String(code), 'grpc-message': encodeGrpcMessage(message) });
   res.end();
 }

@@ -27,6 +27,8 @@ interface Live {
   readonly entry: ConnectionEntry;
   active: number;
   idleTimer: NodeJS.Timeout | undefined;
+  /** The peer sent GOAWAY: streams in progress finish, no new ones are opened on it. */
+  draining: boolean;
 }
 
 export class EndpointSessions {
@@ -63,7 +65,7 @@ export class EndpointSessions {
   #pick(): Live | undefined {
     for (const l of this.#live) {
       const max = l.session.remoteSettings.maxConcurrentStreams ?? 100;
-      if (!l.session.closed && !l.session.destroyed && l.active < max) return l;
+      if (!l.draining && !l.session.closed && !l.session.destroyed && l.active < max) return l;
     }
     return undefined;
   }
@@ -123,10 +125,13 @@ export class EndpointSessions {
         session.removeAllListeners('error');
         if (session.socket !== undefined) entry.attach(session.socket);
         entry.connected();
-        const live: Live = { session, entry, active: 0, idleTimer: undefined };
+        const live: Live = { session, entry, active: 0, idleTimer: undefined, draining: false };
         this.#live.push(live);
         session.on('error', (err: NodeJS.ErrnoException) => (entry.lastError = translateSessionError(err, label).message));
-        session.on('goaway', () => entry.drain());
+        session.on('goaway', () => {
+          live.draining = true;
+          entry.drain();
+        });
         session.once('close', () => {
           clearTimeout(live.idleTimer);
           const i = this.#live.indexOf(live);
