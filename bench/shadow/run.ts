@@ -8,6 +8,7 @@
  *
  *   npm run bench:shadow                              # 5 s per run
  *   BENCH_SECONDS=10 BENCH_CHILDREN=4 npm run bench:shadow
+ *   BENCH_CONNECTIONS=1 npm run bench:shadow         # one client: nothing is shed, every request copied
  *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=prof' npm run bench:shadow
  */
 import { spawn } from 'node:child_process';
@@ -27,7 +28,8 @@ import type { ShadowView } from '../../src/delivery/shadow/shadow-view.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 5);
 const children = Number(process.env['BENCH_CHILDREN'] ?? 4);
-const connections = children * 2;
+const connections = Number(process.env['BENCH_CONNECTIONS'] ?? children * 2);
+const threads = Math.min(2, connections);
 const root = fileURLToPath(new URL('../../../bench/shadow/app', import.meta.url));
 const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 /** Extra node flags for the gateway (a profile: `--cpu-prof --cpu-prof-dir=DIR`). */
@@ -86,11 +88,11 @@ routes:
     type Run = WrkResult & { readonly gatewayCpuUs: number };
     const names = ['plain', 'unsampled', 'shadowed'] as const;
     const runs: Record<(typeof names)[number], Run[]> = { plain: [], unsampled: [], shadowed: [] };
-    for (const name of names) await wrk(`${url}/${name}/42`, { connections, durationSeconds: 2 }); // warm up
+    for (const name of names) await wrk(`${url}/${name}/42`, { connections, threads, durationSeconds: 2 }); // warm up
     for (let round = 0; round < 2; round++) {
       for (const name of names) {
         const cpuBefore = treeCpuSeconds(gateway.pid ?? 0);
-        const measured = await wrk(`${url}/${name}/42`, { connections, durationSeconds: seconds });
+        const measured = await wrk(`${url}/${name}/42`, { connections, threads, durationSeconds: seconds });
         const r = { ...measured, gatewayCpuUs: ((treeCpuSeconds(gateway.pid ?? 0) - cpuBefore) / Math.max(1, measured.requests)) * 1e6 };
         runs[name].push(r);
         console.log(`${name.padEnd(9)} round ${round + 1}: ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(6)} ms   failures ${r.failures}   gateway cpu/req ${r.gatewayCpuUs.toFixed(0)} µs`);
