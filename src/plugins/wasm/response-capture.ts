@@ -63,15 +63,18 @@ export class CapturedResponse extends Writable implements ExchangeResponse {
 
   writeHead(statusCode: number, headers?: OutgoingHttpHeaders | string[]): this {
     this.#status = statusCode;
-    const pairs = [...this.#extra];
-    if (Array.isArray(headers)) for (let i = 0; i < headers.length; i += 2) pairs.push((headers[i] as string).toLowerCase(), headers[i + 1] as string);
+    const given: string[] = [];
+    if (Array.isArray(headers)) for (let i = 0; i < headers.length; i += 2) given.push((headers[i] as string).toLowerCase(), headers[i + 1] as string);
     else if (headers !== undefined) {
       for (const [name, value] of Object.entries(headers)) {
         if (value === undefined) continue;
-        for (const v of Array.isArray(value) ? value : [value]) pairs.push(name.toLowerCase(), String(v));
+        for (const v of Array.isArray(value) ? value : [value]) given.push(name.toLowerCase(), String(v));
       }
     }
-    this.#pairs = pairs;
+    // setHeader's fields first, unless writeHead names them too (its value wins, as in node).
+    const pairs: string[] = [];
+    for (let i = 0; i < this.#extra.length; i += 2) if (!given.some((v, j) => j % 2 === 0 && v === this.#extra[i])) pairs.push(this.#extra[i] as string, this.#extra[i + 1] as string);
+    this.#pairs = pairs.concat(given);
     return this;
   }
 
