@@ -54,14 +54,19 @@ let admin: string;
 const held: ServerResponse[] = [];
 const brokenSockets = new Set<Socket>();
 let hangArrivals = 0;
+/** Bodies of the copies that reached the target, by path. */
+const bodies = new Map<string, string>();
 let hugeCut = 0;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sy-shadow-'));
   await writeFile(join(dir, 'index.php'), INDEX_PHP);
   fpm = await startPhpFpm({ root: dir, children: 4 });
-  service = createServer((req, res) => {
+  service = createServer(async (req, res) => {
     const [, kind = '', rawId = '0'] = (req.url ?? '/').split('?')[0]?.split('/') ?? [];
+    let body = '';
+    for await (const chunk of req) body += String(chunk);
+    if (req.method === 'POST') bodies.set(req.url ?? '', body);
     const id = Number(rawId);
     res.setHeader('x-served-by', 'target');
     const json = (body: unknown) => res.setHeader('content-type', 'application/json').end(JSON.stringify(body, null, 2));
@@ -95,6 +100,8 @@ before(async () => {
       case 'tags':
       case 'tags-ordered':
         return json({ ...item(id), tags: ['blue', 'red', 'green'] });
+      case 'posted':
+        return json(item(id));
       case 'masked':
         return json({ ...item(id), user: { name: `User ${id}`, email: `someone-else${id}@example.test` } });
       default:
@@ -126,7 +133,15 @@ upstreams:
   service: { type: http, endpoints: ['${svc}'] }
   broken: { type: http, endpoints: ['http://127.0.0.1:${(broken.address() as AddressInfo).port}'], retry: { attempts: 1 } }
 routes:
-${route('noisy', '{ to: service }')}${route('wrong', '{ to: service }')}${route('hang', '{ to: service, timeout: 300ms }')}${route('huge', '{ to: service, maxBodySize: 64kb }')}${route('garbage', '{ to: service }')}${route('broken', '{ to: broken }')}${route('tags', '{ to: service, compare: { unordered: [/tags] } }')}${route('tags-ordered', '{ to: service }')}${route('masked', '{ to: service, compare: { mask: [/user/email] } }')}`);
+${route('noisy', '{ to: service }')}${route('wrong', '{ to: service }')}${route('hang', '{ to: service, timeout: 300ms }')}${route('huge', '{ to: service, maxBodySize: 64kb }')}${route('garbage', '{ to: service }')}${route('broken', '{ to: broken }')}${route('tags', '{ to: service, compare: { unordered: [/tags] } }')}${route('tags-ordered', '{ to: service }')}${route('masked', '{ to: service, compare: { mask: [/user/email] } }')}  - post: /posted/{id}
+    name: posted
+    to: legacy
+    shadow: { to: service, methods: [POST], compare: { ignore: [/generatedAt, /requestId] } }
+  - post: /unlisted/{id}
+    name: unlisted
+    to: legacy
+    shadow: { to: service }
+`);
   admin = `http://127.0.0.1:${(gw.running.admin?.address() as AddressInfo).port}`;
 });
 
@@ -156,6 +171,7 @@ async function clients(kind: string, n: number, between?: (i: number) => Promise
     const res = await httpRequest(gw.port, `/${kind}/${i}`);
     assert.equal(res.status, 200);
     assert.equal(res.headers['x-served-by'], undefined, 'the client is never answered by the target');
+    assert.equal(res.headers['x-switchyard-canary'], '0', 'a shadowed route names the side that served');
     const body = res.json<{ id: number; name: string }>();
     assert.equal(body.id, i);
     assert.equal(body.name, `item ${i}`);
@@ -249,4 +265,27 @@ test('samples show compare.mask pointers as ***, and the masked values appear no
   assert.deepEqual(report.fields.find((f) => f.mismatched > 0)?.pointer, '/user/email');
   for (const s of report.samples) assert.deepEqual(s.differences, [{ pointer: '/user/email', baseline: '***', target: '***' }]);
   assert.doesNotMatch(JSON.stringify(await shadowOf('masked')), /example\.test/);
+});
+
+test('a POST is copied with its body only when methods lists it; it is never sent to the baseline twice', async () => {
+  // First a POST to a route copying the default methods: by the time the later copies have
+  // settled, a copy of it would have too.
+  const unlistedPost = await httpRequest(gw.port, '/unlisted/1', { method: 'POST', body: 'n=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(unlistedPost.status, 200);
+  for (let i = 1; i <= 3; i++) {
+    const res = await httpRequest(gw.port, `/posted/${i}`, { method: 'POST', body: `n=${i}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(res.json<{ id: number }>().id, i);
+  }
+  const posted = await settledReport('posted', 3);
+  assert.equal(posted.compared, 3);
+  assert.equal(posted.mismatched, 0, 'the ignored clock and id are the only differences');
+  assert.deepEqual(posted.fields, [], 'no second baseline sample, so no noise observed');
+  assert.deepEqual([...bodies].filter(([path]) => path.startsWith('/posted/')).sort(), [
+    ['/posted/1', 'n=1'],
+    ['/posted/2', 'n=2'],
+    ['/posted/3', 'n=3'],
+  ]);
+  const unlisted = await shadowOf('unlisted');
+  assert.equal(settled(unlisted), 0, 'POST is not in the default methods');
+  assert.equal(bodies.has('/unlisted/1'), false);
 });
