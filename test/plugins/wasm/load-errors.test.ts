@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startTestGateway } from '../../helpers/start-gateway.js';
 import { isSwitchyardError } from '../../../src/errors.js';
+import { runCliCaptured } from '../../helpers/run-cli.js';
 import { buildWasmModules, type BuiltModules } from './wasm-modules.js';
 
 let modules: BuiltModules;
@@ -73,4 +74,29 @@ test('a module whose initial memory is over maxMemory, and a missing file', asyn
   assert.match(big.message, /starts with 131072 bytes of memory, more than maxMemory \(65536\)/);
   const missing = await loadError(`{ type: wasm, module: ./nowhere.wasm }`);
   assert.match(missing.message, /cannot read .*nowhere\.wasm: ENOENT/);
+});
+
+test('switchyard validate: the module path relative to the config file, and one line per bad module', async () => {
+  await writeFile(
+    join(modules.dir, 'switchyard.yaml'),
+    `listen: 127.0.0.1:0
+upstreams:
+  svc: { type: http, endpoints: [http://127.0.0.1:9] }
+middleware:
+  good: { type: wasm, module: ./ab-assign.wasm }
+  bad: { type: wasm, module: ./unknown-import.wasm }
+routes:
+  - get: /
+    to: svc
+    middleware: [good, bad]
+`,
+  );
+  const config = join(modules.dir, 'switchyard.yaml');
+  const r = await runCliCaptured(['validate', '-c', config]);
+  assert.equal(r.code, 1);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 2, r.stderr);
+  assert.ok((lines[0] as string).startsWith(`${config}:6:`), lines[0]);
+  assert.match(lines[0] as string, /middleware\.bad\.module: .*unknown-import\.wasm imports function env\.proxy_make_coffee/);
+  assert.equal(lines[1], `${config}: 1 problem`);
 });
