@@ -133,7 +133,7 @@ upstreams:
   service: { type: http, endpoints: ['${svc}'] }
   broken: { type: http, endpoints: ['http://127.0.0.1:${(broken.address() as AddressInfo).port}'], retry: { attempts: 1 } }
 routes:
-${route('noisy', '{ to: service }')}${route('wrong', '{ to: service }')}${route('hang', '{ to: service, timeout: 300ms }')}${route('huge', '{ to: service, maxBodySize: 64kb }')}${route('garbage', '{ to: service }')}${route('broken', '{ to: broken }')}${route('tags', '{ to: service, compare: { unordered: [/tags] } }')}${route('tags-ordered', '{ to: service }')}${route('masked', '{ to: service, compare: { mask: [/user/email] } }')}  - post: /posted/{id}
+${route('noisy', '{ to: service }')}${route('wrong', '{ to: service }')}${route('hang', '{ to: service, timeout: 300ms }')}${route('huge', '{ to: service, maxBodySize: 64kb }')}${route('garbage', '{ to: service, compare: { headers: [Content-Type] } }')}${route('broken', '{ to: broken }')}${route('tags', '{ to: service, compare: { unordered: [/tags] } }')}${route('tags-ordered', '{ to: service }')}${route('masked', '{ to: service, compare: { mask: [/user/email] } }')}  - post: /posted/{id}
     name: posted
     to: legacy
     shadow: { to: service, methods: [POST], compare: { ignore: [/generatedAt, /requestId] } }
@@ -235,12 +235,19 @@ test('a target sending a huge body is cut off at maxBodySize: no data, clients u
   assert.ok(await until(() => hugeCut === 3), 'the target stopped being read');
 });
 
-test('a target answering garbage bytes is a mismatch of the whole body; one not speaking HTTP is no data', async () => {
+test('a target answering garbage bytes is a mismatch of the whole body and its content-type; one not speaking HTTP is no data', async () => {
   await clients('garbage', 3);
   const garbage = await settledReport('garbage', 3);
   assert.equal(garbage.compared, 3);
   assert.equal(garbage.mismatched, 3);
-  assert.deepEqual(garbage.fields.filter((f) => f.mismatched > 0).map((f) => [f.pointer, f.mismatched]), [['', 3]]);
+  assert.deepEqual(
+    garbage.fields.filter((f) => f.mismatched > 0).map((f) => [f.pointer, f.mismatched]),
+    [
+      ['', 3],
+      ['header:content-type', 3],
+    ],
+    'the body, and the content-type PHP sent and the target did not',
+  );
   await clients('broken', 3);
   const notHttp = await settledReport('broken', 3);
   assert.equal(notHttp.noData.failed, 3);
