@@ -5,7 +5,7 @@
  * written to shared memory, which the loading thread waits on synchronously.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Failure, FromVm, LogLine, Outcome, ToVm, VmWorkerData } from './messages.js';
+import type { Failure, FromVm, HttpCallOut, LogLine, MetricOp, Outcome, ToVm, VmWorkerData } from './messages.js';
 import type { VmHost } from './vm-host.js';
 
 const data = workerData as VmWorkerData;
@@ -44,17 +44,25 @@ if (data.trial) {
       const outcomes: (Outcome | Failure)[] = [];
       message.calls.forEach((call, i) => {
         Atomics.add(progress, 0, 1);
-        // Finished contexts run before the first callback, under its budget.
+        // Finished contexts run before the first callback, under its budget; what they log,
+        // measure or call out for is reported with that callback's outcome.
         const logs: LogLine[] = [];
+        const metrics: MetricOp[] = [];
+        const calls: HttpCallOut[] = [];
         if (i === 0) {
           for (const ctx of message.finishes) {
             const done = host.run({ kind: 'finish', ctx });
             logs.push(...(done.logs ?? []));
-            if (!done.ok) logs.push({ level: 4, message: `the filter failed after its request (proxy_on_done, proxy_on_log or proxy_on_delete): ${done.message}` });
+            if (done.ok) {
+              metrics.push(...(done.metrics ?? []));
+              calls.push(...(done.calls ?? []));
+            } else logs.push({ level: 4, message: `the filter failed after its request (proxy_on_done, proxy_on_log or proxy_on_delete): ${done.message}` });
           }
         }
         const outcome = host.run(call);
-        outcomes.push(logs.length === 0 ? outcome : { ...outcome, logs: [...logs, ...(outcome.logs ?? [])] });
+        if (logs.length === 0 && metrics.length === 0 && calls.length === 0) outcomes.push(outcome);
+        else if (!outcome.ok) outcomes.push({ ...outcome, logs: [...logs, ...outcome.logs] });
+        else outcomes.push({ ...outcome, logs: [...logs, ...(outcome.logs ?? [])], metrics: [...metrics, ...(outcome.metrics ?? [])], calls: [...calls, ...(outcome.calls ?? [])] });
       });
       post({ op: 'result', outcomes });
     });
