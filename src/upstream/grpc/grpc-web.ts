@@ -19,6 +19,7 @@ import { answerFields, forwardRequestFields } from './forward-fields.js';
 import { TRAILER_FLAG, frame } from './frames.js';
 import { encodeGrpcMessage } from './metadata.js';
 import { translateSessionError } from './session.js';
+import { attemptEnded, attemptStarted } from './attempt-telemetry.js';
 
 const EXPOSED = 'grpc-status, grpc-message, grpc-status-details-bin';
 const NOT_TO_UPSTREAM = new Set(['content-type', 'x-grpc-web', 'x-user-agent', 'accept', 'origin', 'referer', 'accept-encoding']);
@@ -54,7 +55,15 @@ export async function bridgeGrpcWeb(exchange: Exchange, streams: ClusterStreams,
   const deadline = effectiveDeadline(clientTimeout, config.timeouts.total);
   const extra: OutgoingHttpHeaders = { 'content-type': 'application/grpc', te: 'trailers' };
   if (deadline !== undefined) extra['grpc-timeout'] = formatGrpcTimeout(deadline);
-  const opened = await streams.open(exchange.path, forwardRequestFields(req.headers, extra, NOT_TO_UPSTREAM), exchange.signal, { headers: req.headers, remoteAddress: exchange.remoteAddress });
+  const fields = forwardRequestFields(req.headers, extra, NOT_TO_UPSTREAM);
+  const attempt = attemptStarted(exchange, config.name, fields);
+  let opened;
+  try {
+    opened = await streams.open(exchange.path, fields, exchange.signal, { headers: req.headers, remoteAddress: exchange.remoteAddress });
+  } catch (err) {
+    attemptEnded(attempt, { error: err });
+    throw err;
+  }
   const up = opened.stream;
   sendRequest(exchange, up, text);
 
@@ -68,8 +77,10 @@ export async function bridgeGrpcWeb(exchange: Exchange, streams: ClusterStreams,
   const timer = deadline === undefined ? undefined : setTimeout(() => ((timedOut = true), cancel()), deadline);
 
   await new Promise<void>((resolve, reject) => {
+    let answered: number | undefined;
     up.on('response', (head) => {
       const status = Number(head[':status']);
+      answered = status;
       if (head['grpc-status'] !== undefined) {
         grpcStatus = Number(head['grpc-status']);
         trailerBlock = head;
@@ -95,6 +106,7 @@ export async function bridgeGrpcWeb(exchange: Exchange, streams: ClusterStreams,
     up.on('error', (err: NodeJS.ErrnoException) => (streamError = err));
     up.once('close', () => {
       clearTimeout(timer);
+      attemptEnded(attempt, answered === undefined ? { error: streamError ?? new Error(`stream closed (RST_STREAM ${up.rstCode ?? 0})`) } : { statusCode: answered });
       exchange.signal.removeEventListener('abort', cancel);
       if (exchange.aborted) {
         opened.finish({ grpcStatus: 1 });

@@ -18,6 +18,7 @@ import { effectiveDeadline, formatGrpcTimeout, parseGrpcTimeout } from './grpc-t
 import { answerFields, forwardRequestFields } from './forward-fields.js';
 import { encodeGrpcMessage } from './metadata.js';
 import { translateSessionError } from './session.js';
+import { attemptEnded, attemptStarted } from './attempt-telemetry.js';
 
 export async function passThrough(exchange: Exchange, streams: ClusterStreams, config: GrpcUpstreamConfig): Promise<void> {
   const { req } = exchange;
@@ -32,7 +33,15 @@ export async function passThrough(exchange: Exchange, streams: ClusterStreams, c
   const extra: OutgoingHttpHeaders = { te: 'trailers' };
   if (deadline !== undefined) extra['grpc-timeout'] = formatGrpcTimeout(deadline);
   // The response's own 'close' tells of a client gone: no AbortController per call on this path.
-  const opened = await streams.open(exchange.path, forwardRequestFields(req.headers, extra), undefined, { headers: req.headers, remoteAddress: exchange.remoteAddress });
+  const fields = forwardRequestFields(req.headers, extra);
+  const attempt = attemptStarted(exchange, config.name, fields);
+  let opened;
+  try {
+    opened = await streams.open(exchange.path, fields, undefined, { headers: req.headers, remoteAddress: exchange.remoteAddress });
+  } catch (err) {
+    attemptEnded(attempt, { error: err });
+    throw err;
+  }
   const up = opened.stream;
   let grpcStatus: number | undefined;
   let timedOut = false;
@@ -54,8 +63,10 @@ export async function passThrough(exchange: Exchange, streams: ClusterStreams, c
         }, deadline);
 
   await new Promise<void>((resolve, reject) => {
+    let answered: number | undefined;
     up.on('response', (head, flags) => {
       const status = Number(head[':status']);
+      answered = status;
       if (head['grpc-status'] !== undefined) grpcStatus = Number(head['grpc-status']);
       // Trailers-Only (the head ends the stream) stays one block: clients read grpc-status there only then.
       if (res.stream.destroyed) return;
@@ -77,6 +88,7 @@ export async function passThrough(exchange: Exchange, streams: ClusterStreams, c
     up.on('error', (err: NodeJS.ErrnoException) => (streamError = err));
     up.once('close', () => {
       clearTimeout(timer);
+      attemptEnded(attempt, answered === undefined ? { error: streamError ?? new Error(`stream closed (RST_STREAM ${up.rstCode ?? 0})`) } : { statusCode: answered });
       res.off('close', cancel);
       req.unpipe(up);
       // A client gone (it may have cancelled at its own deadline as the gateway's passed) gets nothing more.
