@@ -12,14 +12,15 @@ import { SwitchyardError, isSwitchyardError } from '../../errors.js';
 import type { GrpcCall, GrpcCallOptions, GrpcInvoker, GrpcMetadata, GrpcStatus } from './invoker.js';
 import type { ClusterStreams, OpenedStream } from './cluster-streams.js';
 import { FrameReader, frame } from './frames.js';
-import { formatGrpcTimeout } from './grpc-timeout.js';
+import { effectiveDeadline, formatGrpcTimeout } from './grpc-timeout.js';
 import { fieldsOf, metadataOf, statusOf } from './metadata.js';
 
 /** Largest message taken from an upstream (grpc-go's and grpc-js's default receive limit). */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-export function createClusterInvoker(streams: ClusterStreams): GrpcInvoker {
-  return { call: (path, requests, options) => startCall(streams, path, requests, options) };
+/** `deadlineCap`: the upstream's `timeouts.total` (0: none), which lowers every call's deadline. */
+export function createClusterInvoker(streams: ClusterStreams, deadlineCap: number): GrpcInvoker {
+  return { call: (path, requests, options) => startCall(streams, path, requests, { ...options, deadline: effectiveDeadline(options.deadline, deadlineCap) }) };
 }
 
 function startCall(streams: ClusterStreams, path: string, requests: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: GrpcCallOptions): GrpcCall {

@@ -41,7 +41,7 @@ class GrpcUpstreamImpl implements GrpcUpstream {
     this.name = config.name;
     this.#config = config;
     this.#streams = new ClusterStreams(config, log);
-    this.invoker = createClusterInvoker(this.#streams);
+    this.invoker = createClusterInvoker(this.#streams, config.timeouts.total);
     this.#transcoder = config.transcode && createTranscoder !== undefined ? createTranscoder(config) : undefined;
   }
 

@@ -173,3 +173,24 @@ routes:
   assert.equal((await slow.status).code, 1);
   assert.ok(await until(() => echo.cancelled.includes('Slow')));
 });
+
+test('timeouts.total caps every call: a native call and an invoker call without a deadline get DEADLINE_EXCEEDED', async () => {
+  const echo = await echoServer();
+  const gw = await gateway(`
+listen: 127.0.0.1:0
+accessLog: off
+upstreams:
+  echo: { type: grpc, endpoints: [${echo.url}], timeouts: { total: 200ms } }
+routes:
+  - post: /echo.v1.Echo/{method}
+    to: echo
+`);
+  const client = echo.client(`127.0.0.1:${gw.port}`);
+  cleanup.push(async () => client.close());
+  const code = await new Promise<number>((resolve) => client['Slow']!({ delay_ms: 5_000 }, (err: grpc.ServiceError | null) => resolve(err?.code ?? 0)));
+  assert.equal(code, grpc.status.DEADLINE_EXCEEDED);
+  assert.ok(Number.isFinite(Number(echo.deadlines.at(-1))), 'the service got the capped deadline');
+  const invoker = (gw.running.gateway.runtime.upstreams.get('echo') as GrpcUpstream).invoker;
+  const call = invoker.call('/echo.v1.Echo/Slow', [Buffer.from([0x18, 0x88, 0x27])], { metadata: [], deadline: undefined, signal: new AbortController().signal });
+  assert.equal((await call.status).code, 4);
+});
