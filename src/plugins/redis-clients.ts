@@ -1,10 +1,11 @@
 /**
  * One ioredis client per Redis URL and command timeout in this process, shared by the plugins
- * that name them (rate-limit counters, PHP sessions), made when a config that names it is built and closed when
- * the gateway stops. Set up to fail fast: a command that gets no answer within the caller's bound
- * fails instead of queueing, and while the connection is down commands fail at once (no offline
- * queue once it has been up), so a Redis outage costs a request a few ms, never a hang. Commands
- * issued in the same tick are written as one pipeline.
+ * that name them (rate-limit counters, PHP sessions): made when a config that names it is built,
+ * connected by its first command, closed when the gateway stops. Set up to fail fast: a command
+ * that gets no answer within the caller's bound fails instead of queueing, and while the
+ * connection is down commands fail at once (no offline queue once it has been up), so a Redis
+ * outage costs a request a few ms, never a hang. Commands issued in the same tick are written as
+ * one pipeline.
  */
 import { Redis } from 'ioredis';
 
@@ -20,7 +21,9 @@ export function redisClient(url: string, commandTimeoutMs: number): Redis {
       maxRetriesPerRequest: 0,
       // Reconnect with a short, bounded pause: the store is back as soon as Redis is.
       retryStrategy: (times) => Math.min(times * 100, 1_000),
-      lazyConnect: false,
+      // Connected by the first command: a config that is only checked (validate, the primary of
+      // several workers) opens nothing that would keep the process alive.
+      lazyConnect: true,
       enableAutoPipelining: true,
     });
     // Errors are reported by the commands that fail; the client's own event would be unhandled.
@@ -30,9 +33,9 @@ export function redisClient(url: string, commandTimeoutMs: number): Redis {
   return client;
 }
 
-/** Whether a command sent now could be answered: up, or still making its first connection. */
+/** Whether a command sent now could be answered: up, not connected yet, or making its first connection. */
 export function redisUsable(client: Redis): boolean {
-  return client.status === 'ready' || client.status === 'connecting' || client.status === 'connect';
+  return client.status === 'ready' || client.status === 'wait' || client.status === 'connecting' || client.status === 'connect';
 }
 
 /** Closes every client (the gateway stops). */

@@ -6,7 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
@@ -47,7 +51,7 @@ before(async () => {
   await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
   const hash = (await bcrypt.hash('s3cret:with colon', 10)).replace(/^\$2b\$/, '$2y$');
-  const dir = await (await import('node:fs/promises')).mkdtemp(join((await import('node:os')).tmpdir(), 'sy-auth-'));
+  const dir = await mkdtemp(join(tmpdir(), 'sy-auth-'));
   await writeFile(join(dir, 'users.htpasswd'), `# staff\nalice:${hash}\n`);
   gw = await startTestGateway(
     `listen: 127.0.0.1:0
@@ -263,8 +267,7 @@ describe('bodyLimit', () => {
 
 describe('bad plugin config fails at load, with the reason', () => {
   it('reports a non-bcrypt htpasswd line, an unreadable JWKS file, a bad CIDR and a bad rate', async () => {
-    const { mkdtemp } = await import('node:fs/promises');
-    const dir = await mkdtemp(join((await import('node:os')).tmpdir(), 'sy-badplugins-'));
+    const dir = await mkdtemp(join(tmpdir(), 'sy-badplugins-'));
     await writeFile(join(dir, 'md5.htpasswd'), 'bob:$apr1$abc$0123456789abcdefghijkl\n');
     await writeFile(join(dir, 'jwks.json'), '{"nope": 1}');
     await writeFile(
@@ -299,5 +302,33 @@ routes:
     assert.match(text, /'cookie' is not ip, route, header:<name> or claim:<name>/);
     assert.match(text, /'5s' is not a duration of at most 2s \(a logout must be seen soon\)/);
     assert.match(text, /middleware 'session2' \(phpSession\) cannot be used on a route to the PHP upstream 'legacy'/);
+  });
+});
+
+describe('switchyard validate with plugins that name network stores', () => {
+  it('checks the config and exits: nothing is connected that would keep the process alive (regression: it hung)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sy-validate-plugins-'));
+    await writeFile(
+      join(dir, 'switchyard.yaml'),
+      `listen: 127.0.0.1:0
+upstreams:
+  svc: { type: http, endpoints: [http://127.0.0.1:9] }
+middleware:
+  limit: { type: rateLimit, rate: 10/s, store: 'redis://127.0.0.1:9' }
+  session: { type: phpSession, store: 'redis://127.0.0.1:9', claims: { sub: user_id } }
+  auth: { type: jwt, jwks: 'http://127.0.0.1:9/jwks.json' }
+routes:
+  - get: /
+    to: svc
+    middleware: [limit, session, auth]
+`,
+    );
+    const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+    const child = spawn(process.execPath, [bin, 'validate', '-c', join(dir, 'switchyard.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const [code] = (await once(child, 'exit')) as [number];
+    assert.equal(code, 0);
+    assert.match(out, /ok \(1 routes, 1 upstreams\)/);
   });
 });
