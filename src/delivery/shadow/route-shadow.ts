@@ -4,8 +4,8 @@
  * sampled copy of the request goes to the target and the answers are compared. Everything the
  * shadow does happens after the client's last byte is out and is bounded: `maxConcurrent` copies
  * at most (one more is not made), `timeout` each, `maxBodySize` of every body read (a bigger one
- * gives no comparison and is cut off), and none while the event loop is near saturation (the
- * clients' throughput comes first). When the target differs, a second baseline sample (safe
+ * gives no comparison and is cut off), and only a few while clients keep the event loop busy
+ * (their throughput comes first). When the target differs, a second baseline sample (safe
  * methods only) tells which differences are noise; once a field is known noise, differences in
  * it alone are judged from what is known, with a fresh sample now and then (shadow-record.ts). A timeout, a failed or cut-off answer on
  * either side is no data, never a match.
@@ -26,12 +26,15 @@ import type { ShadowRouteView } from './shadow-view.js';
 /** Methods a second baseline sample may be sent for: they change nothing (RFC 9110 §9.2.1). */
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
- * Event-loop utilisation above which no copy is made while other clients of the route are being
- * served. The copies run on the loop that serves clients; near saturation each one would cost a
- * client request, so the shadow sheds them (counted as `busy`) and samples what the spare
- * capacity allows. A lone client waits on no one, so it is always copied.
+ * How the shadow gives way to clients. A copy costs the gateway about what proxying a request
+ * does (bench:shadow), on the loop that serves clients. So while other requests of the route are
+ * being served and the event loop has been more than CALM busy, only one request in UNDER_LOAD
+ * is copied (the others count as `busy`): under saturation the shadow then costs clients a few
+ * percent, and still compares a steady sample. A lone client, or a calm loop, waits on no one:
+ * every sampled request is copied.
  */
-const BUSY = 0.5;
+const CALM = 0.3;
+const UNDER_LOAD = 16;
 
 type Serve = (exchange: Exchange) => Promise<void>;
 
@@ -110,7 +113,7 @@ export class RouteShadow implements ShadowTap {
       this.record.noData.overCapacity++;
       return false;
     }
-    if (this.#serving > 1 && eventLoopLoad.utilization() > BUSY) {
+    if (this.#serving > 1 && eventLoopLoad.utilization() > CALM && Math.random() * UNDER_LOAD >= 1) {
       this.record.noData.busy++;
       return false;
     }
