@@ -4,7 +4,8 @@
  * BENCH_CONCURRENCY calls in flight on one channel for BENCH_SECONDS, the two targets in turns
  * for BENCH_ROUNDS rounds, each target's median round reported: req/s, p50, p99, the ratio of
  * passthrough to direct req/s, and CPU per request of the gateway (all its processes, from /proc)
- * beside the upstream's own. The service answers the request bytes as they came, so the figures
+ * beside the upstream's own. A bare node:http2 relay (h2-relay.ts) in the same rounds shows what
+ * any Node relay pays per call, as bench:proxy's TCP relay row does. The service answers the request bytes as they came, so the figures
  * are the transport's.
  *
  *   npm run bench:grpc
@@ -25,6 +26,7 @@ const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const concurrency = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
 const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 const serverScript = fileURLToPath(new URL('./server.js', import.meta.url));
+const relayScript = fileURLToPath(new URL('./h2-relay.js', import.meta.url));
 const PAYLOAD = Buffer.alloc(32, 0x61);
 // The transcoded row's binding (bench/grpc/protos/bench/echo.proto), read from the source tree.
 const protos = fileURLToPath(new URL('../../../bench/grpc/protos', import.meta.url));
@@ -112,8 +114,10 @@ async function measure(dir: string, children: ChildProcess[]): Promise<void> {
   await writeFile(file, `listen: 127.0.0.1:0\naccessLog: off\ntelemetry: { metrics: false }\nupstreams:\n  svc: { type: grpc, endpoints: [h2c://127.0.0.1:${port}], proto: { files: [bench/echo.proto], importPaths: ['${protos}'] }, transcode: true }\nroutes:\n  - post: /bench.Echo/{method}\n    to: svc\n`);
   const gateway = await startNode([bin, 'serve', '-c', file, '--workers', '1', '--log-level', 'info'], 'stderr', (l) => l.includes('switchyard listening'), children);
   const gatewayAddress = new URL((JSON.parse(gateway.line) as { listen: string[] }).listen[0] as string).host;
+  const relay = await startNode([relayScript, String(port)], 'stdout', (l) => l.startsWith('listening '), children);
   const targets = [
     { name: 'direct (grpc-js client -> server)', address: `127.0.0.1:${port}`, pid: upstream.child.pid as number },
+    { name: 'bare node:http2 relay (ceiling)', address: `127.0.0.1:${relay.line.split(' ')[1]}`, pid: relay.child.pid as number },
     { name: 'switchyard passthrough', address: gatewayAddress, pid: gateway.child.pid as number },
     { name: 'switchyard transcoded (REST/JSON)', address: gatewayAddress, pid: gateway.child.pid as number, rest: true },
   ];
@@ -142,7 +146,7 @@ async function measure(dir: string, children: ChildProcess[]): Promise<void> {
         `${t.name.padEnd(36)}${m.rps.toFixed(0).padStart(9)}${m.p50.toFixed(2).padStart(9)}${m.p99.toFixed(2).padStart(9)}${String(m.failures).padStart(6)}${(m.rps / direct.rps).toFixed(2).padStart(10)}${cpu.toFixed(0).padStart(12)}\n`,
       );
     }
-    process.stdout.write(`\ncpu us/req: the upstream server's own for the direct row, the gateway's (all its processes) for the others.\n`);
+    process.stdout.write(`\ncpu us/req: the upstream server's own for the direct row, the relay's or the gateway's (all its processes) for the others.\n`);
   }
 }
 
