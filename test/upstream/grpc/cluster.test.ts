@@ -194,3 +194,55 @@ routes:
   const call = invoker.call('/echo.v1.Echo/Slow', [Buffer.from([0x18, 0x88, 0x27])], { metadata: [], deadline: undefined, signal: new AbortController().signal });
   assert.equal((await call.status).code, 4);
 });
+
+test('a stopped endpoint: calls go to the other one (retry on connect failure), and it is ejected', async () => {
+  const a = await echoServer();
+  const b = await echoServer();
+  const bUrl = b.url;
+  await b.stop();
+  const gw = await gateway(`
+listen: 127.0.0.1:0
+accessLog: off
+upstreams:
+  echo:
+    type: grpc
+    endpoints: [${a.url}, ${bUrl}]
+    outlierDetection: { consecutiveGatewayFailure: 2, baseEjectionTime: 30s, maxEjectionPercent: 50 }
+routes:
+  - post: /echo.v1.Echo/{method}
+    to: echo
+`);
+  const client = a.client(`127.0.0.1:${gw.port}`);
+  cleanup.push(async () => client.close());
+  for (let i = 0; i < 6; i++) {
+    const code = await new Promise<number>((resolve) => client['Say']!({ text: String(i) }, (err: grpc.ServiceError | null) => resolve(err?.code ?? 0)));
+    assert.equal(code, grpc.status.OK, `call ${i}`);
+  }
+  const view = (gw.running.gateway.runtime.upstreams.get('echo') as GrpcUpstream).describe();
+  assert.equal(view.endpoints[1]?.ejection, 'ejected');
+  assert.ok(view.counters.connectFailures >= 2, 'the connect failures are counted in the connection table');
+});
+
+test('circuitBreaker.maxRequests: a call over the limit is refused at once (503, UNAVAILABLE to a gRPC client)', async () => {
+  const echo = await echoServer();
+  const gw = await gateway(`
+listen: 127.0.0.1:0
+accessLog: off
+upstreams:
+  echo: { type: grpc, endpoints: [${echo.url}], circuitBreaker: { maxRequests: 1 } }
+routes:
+  - post: /echo.v1.Echo/{method}
+    to: echo
+`);
+  const client = echo.client(`127.0.0.1:${gw.port}`);
+  cleanup.push(async () => client.close());
+  const calls = echo.deadlines.length;
+  const slow = client['Slow']!({ delay_ms: 300 }, () => undefined) as grpc.ClientUnaryCall;
+  assert.ok(await until(() => echo.deadlines.length > calls));
+  const res = await httpRequest(gw.port, '/echo.v1.Echo/Say', { method: 'POST', headers: { 'content-type': 'application/grpc-web' }, body: Buffer.alloc(5) });
+  assert.equal(res.status, 503);
+  assert.equal(res.json()['code'], 'SY_ERR_UPSTREAM_CIRCUIT_OPEN');
+  const code = await new Promise<number>((resolve) => client['Say']!({ text: 'x' }, (err: grpc.ServiceError | null) => resolve(err?.code ?? 0)));
+  assert.equal(code, grpc.status.UNAVAILABLE);
+  await new Promise((resolve) => slow.on('status', resolve));
+});
