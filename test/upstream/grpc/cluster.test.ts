@@ -246,3 +246,22 @@ routes:
   assert.equal(code, grpc.status.UNAVAILABLE);
   await new Promise((resolve) => slow.on('status', resolve));
 });
+
+test('a reload with unchanged protos keeps the upstream (its sessions and health); a changed upstream is rebuilt', async () => {
+  const echo = await echoServer();
+  const yaml = (extra: string) => `
+listen: 127.0.0.1:0
+accessLog: off
+upstreams:
+  echo: { type: grpc, endpoints: [${echo.url}], proto: { files: [echo/v1/echo.proto], importPaths: ['${echo.protoDir}'] }${extra} }
+routes:
+  - post: /echo.v1.Echo/{method}
+    to: echo
+`;
+  const gw = await gateway(yaml(''));
+  const before = gw.running.gateway.runtime.upstreams.get('echo');
+  await gw.reload(yaml(''));
+  assert.equal(gw.running.gateway.runtime.upstreams.get('echo'), before, 'same descriptors: the upstream is kept');
+  await gw.reload(yaml(', transcode: true'));
+  assert.notEqual(gw.running.gateway.runtime.upstreams.get('echo'), before, 'a changed upstream is rebuilt');
+});
