@@ -10,7 +10,7 @@ export const systemPackages = [
   { name: 'nginx-light', proves: '/usr/sbin/nginx', programs: ['nginx'], for: 'side-by-side checks against nginx' },
   { name: 'dokuwiki', proves: '/usr/share/dokuwiki/doku.php', programs: [], for: 'a packaged PHP application behind the gateway' },
   { name: 'wordpress', proves: '/usr/share/wordpress/wp-settings.php', programs: [], for: "WordPress's directories behind the gateway and behind nginx, side by side" },
-  { name: 'prometheus', proves: '/usr/bin/prometheus', programs: ['prometheus'], for: 'scraping /metrics in the telemetry tests' },
+  { name: 'prometheus', proves: '/usr/bin/prometheus', programs: ['prometheus', 'promtool'], for: 'scraping /metrics in the telemetry tests; promtool checks deploy/prometheus and the dashboard\'s PromQL' },
   { name: 'chromium', proves: '/usr/bin/chromium', programs: ['chromium'], for: 'loading the dashboard in the admin tests' },
   { name: 'goaccess', proves: '/usr/bin/goaccess', programs: ['goaccess'], for: 'the logs tests and bench:logs compare against GoAccess' },
   { name: 'git', proves: '/usr/bin/git', programs: ['git'], for: '`proto breaking --against REF` and the pre-commit hook' },
