@@ -102,7 +102,12 @@ export class ClusterStreams {
         const startedAt = performance.now();
         try {
           const got = sessions.acquire();
-          const { session, done } = got instanceof Promise ? await got : got;
+          // Waiting for a session to come up is a pending request (circuitBreaker.maxPending), as waiting for an http connection is.
+          if (got instanceof Promise && !breaker.tryPending()) {
+            void got.then(({ done }) => done(), () => undefined);
+            throw new SwitchyardError('SY_ERR_UPSTREAM_CIRCUIT_OPEN', `${label}: ${breaker.limits.maxPending} calls already waiting for a session (circuitBreaker.maxPending)`, { headers: { 'retry-after': '1' } });
+          }
+          const { session, done } = got instanceof Promise ? await got.finally(() => breaker.endPending()) : got;
           if (signal?.aborted) {
             done();
             throw new SwitchyardError('SY_ERR_UPSTREAM_TIMEOUT', `${label}: the client left before the call started`);
