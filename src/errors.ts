@@ -123,6 +123,8 @@ export const catalogue = {
 
   // --- admin API ----------------------------------------------------------------------------
   SY_ERR_ADMIN_UNAUTHORIZED: { status: 401, title: 'admin token missing or wrong' },
+  SY_ERR_ADMIN_FORBIDDEN: { status: 403, title: 'admin token lacks the scope this endpoint needs' },
+  SY_ERR_NOT_READY: { status: 503, title: 'gateway is not ready to take traffic' },
   SY_ERR_ADMIN_NOT_FOUND: { status: 404, title: 'no such admin endpoint' },
   SY_ERR_ADMIN_BAD_QUERY: { status: 400, title: 'admin query parameter is invalid' },
   SY_ERR_ADMIN_BAD_BODY: { status: 400, title: 'admin request body is invalid' },

@@ -22,7 +22,12 @@ export interface AdminContext {
   readonly sense?: SenseLog | undefined;
   /** The shield's recent blocks (`GET /admin/shield`); absent in the primary of several workers. */
   readonly shieldBlocks?: ShieldBlocks | undefined;
+  /** Whether this process takes traffic (`GET /ready`); absent means ready while it answers. */
+  readonly readiness?: () => Readiness;
 }
+
+/** `ready`, or why not: still starting (with what is missing) or draining after SIGTERM. */
+export type Readiness = { readonly state: 'ready' } | { readonly state: 'starting'; readonly detail: string } | { readonly state: 'draining' };
 
 export interface AdminEndpoint {
   readonly method: 'GET' | 'POST';

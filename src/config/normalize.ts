@@ -58,7 +58,14 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
 
   const adminRaw = raw['admin'] as Raw | undefined;
   // Whether admin needs a token depends on what admin.listen resolves to: admin-listen.ts.
-  const admin = adminRaw === undefined ? undefined : { listen: address(adminRaw['listen'], ['admin', 'listen']), token: (adminRaw['token'] as string | undefined) || undefined };
+  // `admin.token` holds both scopes; `admin.tokens` splits them (src/admin/admin-server.ts).
+  const adminTokens = adminRaw?.['tokens'] as { read: string; write: string } | undefined;
+  if (adminRaw?.['token'] !== undefined && adminTokens !== undefined) fail('SY_ERR_CONFIG_INVALID', ['admin', 'tokens'], 'set admin.token (both scopes) or admin.tokens (read and write), not both');
+  if (adminTokens !== undefined && adminTokens.read === adminTokens.write) fail('SY_ERR_CONFIG_INVALID', ['admin', 'tokens', 'read'], 'the read token equals the write token: it would write too');
+  const admin =
+    adminRaw === undefined
+      ? undefined
+      : { listen: address(adminRaw['listen'], ['admin', 'listen']), token: adminTokens?.write ?? ((adminRaw['token'] as string | undefined) || undefined), readToken: adminTokens?.read };
 
   const limitsRaw = (raw['limits'] ?? {}) as Raw;
   const limits = {

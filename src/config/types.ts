@@ -32,7 +32,10 @@ export type ListenAddress =
 
 export interface AdminConfig {
   readonly listen: ListenAddress;
+  /** The write-scope token, which also reads: `admin.token` or `admin.tokens.write`. */
   readonly token: string | undefined;
+  /** The read-scope token (`admin.tokens.read`): GET endpoints only. */
+  readonly readToken: string | undefined;
 }
 
 export interface LimitsConfig {

@@ -68,10 +68,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   let stopping: Promise<void> | undefined;
   let markStopped: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
+  // The admin listener stays up while the gateway drains, so `/ready` answers 503 until the end.
   const stop = () => {
-    admin?.close();
-    admin?.closeAllConnections();
     stopping ??= gateway.stop().then(async () => {
+      admin?.close();
+      admin?.closeAllConnections();
       await gateway.runtime.delivery.close();
       sense.close();
       shieldBlocks.close();
@@ -104,7 +105,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const admin =
     adminConfig === undefined
       ? undefined
-      : await startAdminServer(adminConfig, adminEndpoints, { gateway, reload, telemetry, sense, shieldBlocks }, log).catch(async (err: unknown) => {
+      : await startAdminServer(adminConfig, adminEndpoints, { gateway, reload, telemetry, sense, shieldBlocks, readiness: () => ({ state: stopping === undefined ? 'ready' : 'draining' }) }, log).catch(async (err: unknown) => {
           sense.close();
           shieldBlocks.close();
           await gateway.stop(0);

@@ -20,6 +20,7 @@ import { buildRuntime } from '../gateway/build.js';
 import { createLogger } from '../telemetry/logger.js';
 import { startAdminServer } from '../admin/admin-server.js';
 import { healthEndpoint } from '../admin/health.js';
+import { readyEndpoint } from '../admin/ready.js';
 import { reloadEndpoint } from '../admin/reload.js';
 import { upstreamsEndpoint } from '../admin/upstreams.js';
 import { adminEndpoints } from '../admin/endpoints.js';
@@ -32,7 +33,7 @@ import { mergedSenseEndpoints } from './merged-sense.js';
 import { mergedShieldEndpoint } from './merged-shield.js';
 import { mergedShadowEndpoint } from './merged-shadow.js';
 import { defaults } from '../config/defaults.js';
-import type { AdminContext, AdminEndpoint, ReloadOutcome } from '../admin/endpoint.js';
+import type { AdminContext, AdminEndpoint, Readiness, ReloadOutcome } from '../admin/endpoint.js';
 import type { UpstreamView } from '../cluster/upstream-view.js';
 import type { PrimaryMessage, WorkerMessage } from './messages.js';
 import { workerExecArgv } from './worker-flags.js';
@@ -69,7 +70,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   // matters less than the primary being in every connection's path.
   if (options.env['NODE_CLUSTER_SCHED_POLICY'] === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE;
   cluster.setupPrimary({ exec: WORKER_MAIN, execArgv: workerExecArgv(process.execArgv, options.env), args: [options.file, options.logLevel, String(options.workers)], silent: false });
-  const workers = new Map<number, { worker: Worker; bornAt: number; admin?: string | undefined }>();
+  const workers = new Map<number, { worker: Worker; bornAt: number; admin?: string | undefined; ready?: boolean }>();
   let stopping = false;
   let serving = false;
   let pause = 100;
@@ -118,7 +119,10 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
         if (m.type === 'failed') reject(new SwitchyardError(m.code, m.message));
         if (m.type !== 'ready') return;
         const entry = workers.get(worker.id);
-        if (entry !== undefined) entry.admin = m.admin;
+        if (entry !== undefined) {
+          entry.admin = m.admin;
+          entry.ready = true;
+        }
         resolve(m.listen);
       });
       worker.once('exit', (code) => reject(new Error(`worker exited with code ${code} before listening`)));
@@ -163,7 +167,14 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   const workerAdmins = () => [...workers.values()].filter((w) => w.admin !== undefined && w.worker.isConnected()).map((w) => w.admin as string);
   // The admin address is bound before any worker starts: when it is taken, nothing was started.
   const senseKeep = () => (runtime.config.sense ?? defaults.sense).keep;
-  const admin = runtime.config.admin === undefined ? undefined : await startPrimaryAdmin(runtime.config.admin, { reload, upstreams }, metrics, workerAdmins, senseKeep, log);
+  // Ready (GET /ready) once every worker listens, and not from SIGTERM on; a worker being
+  // replaced makes the instance not ready until its successor listens.
+  const readiness = (): Readiness => {
+    if (stopping) return { state: 'draining' };
+    const up = [...workers.values()].filter((w) => w.ready === true && w.worker.isConnected()).length;
+    return serving && up >= options.workers ? { state: 'ready' } : { state: 'starting', detail: `${up} of ${options.workers} workers listening` };
+  };
+  const admin = runtime.config.admin === undefined ? undefined : await startPrimaryAdmin(runtime.config.admin, { reload, upstreams, readiness }, metrics, workerAdmins, senseKeep, log);
 
   let listen: readonly string[];
   try {
@@ -184,11 +195,12 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    admin?.close();
-    admin?.closeAllConnections();
+    // The admin listener stays up while the workers drain, so `/ready` answers 503 until the end.
     for (const { worker } of workers.values()) worker.process.kill('SIGTERM');
     const check = () => {
       if (workers.size > 0) return;
+      admin?.close();
+      admin?.closeAllConnections();
       cluster.off('exit', check);
       process.off('SIGTERM', stop).off('SIGINT', stop).off('SIGHUP', onHup);
       log.info('switchyard stopped');
@@ -204,7 +216,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
 
 async function startPrimaryAdmin(
   config: NonNullable<ReturnType<typeof buildRuntime>['config']['admin']>,
-  views: Pick<AdminContext, 'reload' | 'upstreams'>,
+  views: Pick<AdminContext, 'reload' | 'upstreams' | 'readiness'>,
   metrics: Parameters<typeof mergedMetricsEndpoint>[0],
   workerAdmins: () => readonly string[],
   senseKeep: () => number,
@@ -212,7 +224,7 @@ async function startPrimaryAdmin(
 ): Promise<Server> {
   // These are answered here from every worker; the rest of the list (the dashboard's page and
   // assets) is forwarded to one worker. None of these reads `gateway`, which lives in the workers.
-  const own = [healthEndpoint, reloadEndpoint, upstreamsEndpoint, mergedMetricsEndpoint(metrics), mergedHeatmapEndpoint(workerAdmins), mergedCorrelationEndpoint(workerAdmins), mergedDashboardStateEndpoint(workerAdmins), ...mergedSenseEndpoints(workerAdmins, senseKeep), mergedShieldEndpoint(workerAdmins), mergedJwksEndpoint(workerAdmins), mergedShadowEndpoint(workerAdmins)];
+  const own = [healthEndpoint, readyEndpoint, reloadEndpoint, upstreamsEndpoint, mergedMetricsEndpoint(metrics), mergedHeatmapEndpoint(workerAdmins), mergedCorrelationEndpoint(workerAdmins), mergedDashboardStateEndpoint(workerAdmins), ...mergedSenseEndpoints(workerAdmins, senseKeep), mergedShieldEndpoint(workerAdmins), mergedJwksEndpoint(workerAdmins), mergedShadowEndpoint(workerAdmins)];
   const answered = (e: AdminEndpoint) => own.some((o) => o.method === e.method && o.path === e.path);
   const endpoints = [...own, ...adminEndpoints.filter((e) => !answered(e)).map((e) => forwardedEndpoint(e, () => workerAdmins()[0]))];
   const context = { ...views, gateway: undefined } as unknown as AdminContext;

@@ -25,15 +25,26 @@ const cases: readonly { admin: string; problems: readonly (string | RegExp)[]; w
   { admin: '{ listen: unix:/run/switchyard-admin.sock }', problems: [], why: 'a unix socket stays on the machine' },
   {
     admin: '{ listen: 0.0.0.0:9901 }',
-    problems: ['sy.yaml:2:18: admin.listen: admin listens beyond loopback: set admin.token (SY_ERR_CONFIG_INVALID)'],
+    problems: ['sy.yaml:2:18: admin.listen: admin listens beyond loopback: set admin.token or admin.tokens (SY_ERR_CONFIG_INVALID)'],
     why: 'every interface',
   },
   {
     admin: '{ listen: 167772161:9901 }',
-    problems: ["sy.yaml:2:18: admin.listen: admin listens beyond loopback ('167772161' resolves to 10.0.0.1): set admin.token (SY_ERR_CONFIG_INVALID)"],
+    problems: ["sy.yaml:2:18: admin.listen: admin listens beyond loopback ('167772161' resolves to 10.0.0.1): set admin.token or admin.tokens (SY_ERR_CONFIG_INVALID)"],
     why: 'a name that resolves beyond loopback',
   },
   { admin: '{ listen: 167772161:9901, token: s3cret }', problems: [], why: 'beyond loopback with a token' },
+  { admin: '{ listen: 167772161:9901, tokens: { read: r3ad, write: wr1te } }', problems: [], why: 'beyond loopback with scoped tokens' },
+  {
+    admin: '{ listen: 127.0.0.1:9901, token: s3cret, tokens: { read: r3ad, write: wr1te } }',
+    problems: ['sy.yaml:2:57: admin.tokens: set admin.token (both scopes) or admin.tokens (read and write), not both (SY_ERR_CONFIG_INVALID)'],
+    why: 'one token for both scopes and scoped tokens at once',
+  },
+  {
+    admin: '{ listen: 127.0.0.1:9901, tokens: { read: same, write: same } }',
+    problems: ['sy.yaml:2:50: admin.tokens.read: the read token equals the write token: it would write too (SY_ERR_CONFIG_INVALID)'],
+    why: 'a read token that is the write token',
+  },
   {
     admin: '{ listen: 127.0.0.1.invalid:9901 }',
     problems: [/^sy\.yaml:2:18: admin\.listen: cannot resolve '127\.0\.0\.1\.invalid': .+ \(SY_ERR_CONFIG_UNRESOLVED\)$/],

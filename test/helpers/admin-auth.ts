@@ -3,7 +3,8 @@
  * (src/admin/endpoints.ts), so an endpoint added there is checked without anyone writing a test
  * for it, against a list of the endpoints meant to be open written out here by hand. Used against
  * the single-process admin listener and against the primary of `serve --workers N`, which answers
- * the same paths with endpoints of its own.
+ * the same paths with endpoints of its own. With scoped tokens (`admin.tokens`), the read token
+ * gets every GET and a 403 on every POST, the write token gets everything.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,8 +27,13 @@ export const EXPECTED_OPEN: readonly string[] = [
   'GET /dashboard/uplot.css',
 ];
 
+/** The admin tokens a gateway runs with: `admin.token` (both scopes), or `admin.tokens` (read and write). */
+export type AdminTokens = string | { readonly read: string; readonly write: string };
+
 /** Registers one test per admin endpoint against the admin listener at `base()`. */
-export function adminAuthTable(base: () => string, token: string): void {
+export function adminAuthTable(base: () => string, tokens: AdminTokens): void {
+  const token = typeof tokens === 'string' ? tokens : tokens.write;
+  const readToken = typeof tokens === 'string' ? undefined : tokens.read;
   test('the open endpoints are the ones listed, and only those', () => {
     const open = adminEndpoints.filter((e) => e.open === true).map((e) => `${e.method} ${e.path}`);
     assert.deepEqual(
@@ -40,7 +46,8 @@ export function adminAuthTable(base: () => string, token: string): void {
   for (const endpoint of adminEndpoints) {
     const key = `${endpoint.method} ${endpoint.path}`;
     const open = EXPECTED_OPEN.includes(key);
-    test(`${key} ${open ? 'is open' : 'answers 401 without the token and 200 with it'}`, async () => {
+    const scoped = readToken === undefined ? '' : endpoint.method === 'GET' ? ', 200 with the read token' : ', 403 with the read token';
+    test(`${key} ${open ? 'is open' : `answers 401 without the token and 200 with it${scoped}`}`, async () => {
       const ask = async (headers: Record<string, string>, query = '') => {
         const res = await fetch(`${base()}${endpoint.path}${query}`, { method: endpoint.method, headers });
         return { status: res.status, challenge: res.headers.get('www-authenticate'), text: await res.text() };
@@ -49,6 +56,7 @@ export function adminAuthTable(base: () => string, token: string): void {
         ['no token', {}],
         ['a wrong token', { authorization: `Bearer ${token}x` }],
         ['the token without Bearer', { authorization: token }],
+        ...(readToken === undefined ? [] : ([['the read token without Bearer', { authorization: readToken }]] as const)),
       ] as const) {
         const res = await ask(headers);
         if (open) {
@@ -59,12 +67,25 @@ export function adminAuthTable(base: () => string, token: string): void {
         assert.equal(res.challenge, 'Bearer realm="switchyard-admin"');
         assert.equal((JSON.parse(res.text) as { code: string }).code, 'SY_ERR_ADMIN_UNAUTHORIZED');
       }
-      const granted = await ask({ authorization: `Bearer ${token}` });
       // A `/*` endpoint's own path names nothing below it: the token gets it past auth to its 404.
-      assert.equal(granted.status, endpoint.path.endsWith('/*') ? 404 : 200, `${key} with the token: ${granted.text}`);
+      const past = endpoint.path.endsWith('/*') ? 404 : 200;
+      if (readToken !== undefined) {
+        // Checked before the write token, so a POST that changes state has not run yet.
+        const reading = await ask({ authorization: `Bearer ${readToken}` });
+        if (open || endpoint.method === 'GET') assert.equal(reading.status, past, `${key} with the read token: ${reading.text}`);
+        else {
+          assert.equal(reading.status, 403, `${key} with the read token: ${reading.text}`);
+          assert.equal((JSON.parse(reading.text) as { code: string }).code, 'SY_ERR_ADMIN_FORBIDDEN');
+          assert.equal(reading.challenge, null, 'a known caller lacking the scope is not asked to authenticate');
+        }
+      }
+      const granted = await ask({ authorization: `Bearer ${token}` });
+      assert.equal(granted.status, past, `${key} with the token: ${granted.text}`);
       // ?token= is for the page a browser opens from a link, not for the API.
-      const byQuery = await ask({}, `?token=${encodeURIComponent(token)}`);
-      assert.equal(byQuery.status, open || endpoint.tokenInQuery === true ? 200 : 401, `${key}?token=: ${byQuery.text}`);
+      for (const t of readToken === undefined ? [token] : [token, readToken]) {
+        const byQuery = await ask({}, `?token=${encodeURIComponent(t)}`);
+        assert.equal(byQuery.status, open || endpoint.tokenInQuery === true ? 200 : 401, `${key}?token=${t === token ? '' : '<read token>'}: ${byQuery.text}`);
+      }
     });
   }
 }

@@ -1,6 +1,7 @@
 // The primary of `serve --workers 2` answers the admin paths with endpoints of its own (merged
-// views, forwards to a worker): each still refuses a request without the admin token, and only
-// the listed ones are open. The table is built from the endpoint registry.
+// views, forwards to a worker): each still refuses a request without the admin token, only the
+// listed ones are open, and the scopes of `admin.tokens` hold there as on a worker (a read token
+// gets 403 on every POST). The table is built from the endpoint registry.
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -14,7 +15,7 @@ import { until } from '../helpers/until.js';
 import { adminAuthTable } from '../helpers/admin-auth.js';
 
 const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
-const TOKEN = 'admin-secret-7';
+const TOKENS = { read: 'reader-secret-3', write: 'admin-secret-7' };
 let child: ChildProcess;
 let dir: string;
 let admin: string;
@@ -27,7 +28,7 @@ before(async () => {
 accessLog: off
 admin:
   listen: 127.0.0.1:0
-  token: \${ADMIN_TOKEN}
+  tokens: { read: "\${ADMIN_READ}", write: "\${ADMIN_TOKEN}" }
 upstreams:
   svc: { type: http, endpoints: [http://127.0.0.1:9] }
 routes:
@@ -35,7 +36,7 @@ routes:
     to: svc
 `,
   );
-  child = spawn(process.execPath, [BIN, 'serve', '--workers', '2'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ADMIN_TOKEN: TOKEN } });
+  child = spawn(process.execPath, [BIN, 'serve', '--workers', '2'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ADMIN_TOKEN: TOKENS.write, ADMIN_READ: TOKENS.read } });
   let listening = false;
   const lines: string[] = [];
   createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (l) => {
@@ -52,4 +53,4 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-adminAuthTable(() => admin, TOKEN);
+adminAuthTable(() => admin, TOKENS);
