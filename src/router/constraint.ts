@@ -20,7 +20,11 @@ export interface Constraint {
   readonly pattern: string;
   /** True when the constraint can match a `/`: the parameter is then a catch-all. */
   readonly spansSegments: boolean;
-  /** `^(?:pattern)$`, for checking a value outside find-my-way (catch-alls, URL generation). */
+  /**
+   * `^(?:pattern)$` with the `s` flag, for checking a value outside find-my-way (catch-alls, URL
+   * generation): Symfony compiles Laravel's routes with DOTALL, so `.*` also takes a decoded
+   * `%0a`, and the request reaches the route (and its shield) instead of falling through to 404.
+   */
   readonly anchored: RegExp;
 }
 
@@ -42,7 +46,7 @@ export function compileConstraint(source: string): Constraint | string {
   if (groups !== 0) return 'has capture groups that cannot be made non-capturing';
   const unsafe = findMyWayRejects(pattern);
   if (unsafe !== undefined) return unsafe;
-  return { source, pattern, spansSegments, anchored: new RegExp(`^(?:${pattern})$`) };
+  return { source, pattern, spansSegments, anchored: new RegExp(`^(?:${pattern})$`, 's') };
 }
 
 function stripAnchors(source: string): string {

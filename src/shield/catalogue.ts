@@ -9,12 +9,13 @@
 import type { Inspected, RequestFacts } from './request-view.js';
 import * as m from './matchers.js';
 import { percentDecode } from './decode.js';
+import type { Inspected as InspectedValue } from './request-view.js';
 
 export const CATEGORIES = ['protocol', 'php-cgi', 'path-info', 'php-injection', 'stream-wrapper', 'traversal', 'sensitive-file', 'object-injection'] as const;
 export type ShieldCategory = (typeof CATEGORIES)[number];
 
-/** What a value rule is given: arguments (query and body) and their names, cookies, chosen headers, upload file names. */
-export type ValueKind = 'arg' | 'arg-name' | 'cookie' | 'header' | 'file-name';
+/** What a value rule is given: arguments (query and body) and their names, cookies and their names, chosen headers, upload file names. */
+export type ValueKind = 'arg' | 'arg-name' | 'cookie' | 'cookie-name' | 'header' | 'file-name';
 
 interface RuleBase {
   readonly id: number;
@@ -39,8 +40,17 @@ export interface ValueRule extends RuleBase {
 
 export type ShieldRule = RequestRule | ValueRule;
 
-const VALUES: readonly ValueKind[] = ['arg', 'cookie', 'header'];
-const VALUES_AND_NAMES: readonly ValueKind[] = ['arg', 'arg-name', 'cookie', 'header'];
+// CRS reads ARGS_NAMES and REQUEST_COOKIES_NAMES wherever it reads ARGS and REQUEST_COOKIES: PHP
+// parses a name too (`a[b]` makes an array), and an application may echo or include it.
+const VALUES: readonly ValueKind[] = ['arg', 'arg-name', 'cookie', 'cookie-name', 'header'];
+const ARGS_AND_COOKIES: readonly ValueKind[] = ['arg', 'arg-name', 'cookie', 'cookie-name'];
+const NAMES: readonly ValueKind[] = ['arg-name', 'cookie-name'];
+
+/** Headers some AJAX uploaders send the file name in, read as a multipart file name is. */
+const FILE_NAME_HEADERS: ReadonlySet<string> = new Set(['REQUEST_HEADERS:X-Filename', 'REQUEST_HEADERS:X_Filename', 'REQUEST_HEADERS:X-File-Name']);
+const isFileName = (v: InspectedValue): boolean => v.kind === 'file-name' || FILE_NAME_HEADERS.has(v.part);
+/** The file name without the dots and spaces Windows drops at its end (`shell.php.`). */
+const fileName = (v: InspectedValue): string => v.value.replace(/[\s.]+$/, '');
 
 export const RULES: readonly ShieldRule[] = [
   // --- protocol (920, 921): what the HTTP/1.1 codec does not already refuse ------------------------
@@ -64,6 +74,67 @@ export const RULES: readonly ShieldRule[] = [
     description: 'URL longer than shield.maxUrlLength (default 8192 bytes, nginx large_client_header_buffers)',
     check: (r) => (r.url.length > r.maxUrlLength ? 'REQUEST_URI' : undefined),
   },
+  {
+    id: 920450, category: 'protocol', paranoia: 1, scope: 'request',
+    description: 'restricted request header (`Proxy` of httpoxy, `X-HTTP-Method-Override`, `X-Middleware-Subrequest`, `Content-Encoding` the rules cannot read through ...)',
+    check: (r) => restrictedHeader(r, m.RESTRICTED_HEADERS),
+  },
+  {
+    id: 920451, category: 'protocol', paranoia: 2, scope: 'request',
+    description: 'header that reroutes a request inside a framework (`X-Original-URL`, `X-Rewrite-URL`) or `Accept-Charset`',
+    check: (r) => restrictedHeader(r, m.RESTRICTED_HEADERS_EXTENDED),
+  },
+  {
+    id: 920470, category: 'protocol', paranoia: 1, scope: 'request',
+    description: 'Content-Type that is not a media type with parameters (CVE-2017-5638-style payloads in the header)',
+    check: (r) => (r.contentType !== undefined && !m.CONTENT_TYPE_SHAPE.test(r.contentType) ? 'REQUEST_HEADERS:Content-Type' : undefined),
+  },
+  {
+    id: 920480, category: 'protocol', paranoia: 1, scope: 'request',
+    description: 'body charset other than UTF-8, ISO-8859-1/15, Windows-1252 or US-ASCII (UTF-7 or UTF-16 would hide a payload from PHP-blind rules)',
+    check: (r) => {
+      const charset = r.contentType === undefined ? null : /charset\s*=\s*["']?([^;"'\s]+)/.exec(r.contentType);
+      return charset != null && !m.ALLOWED_CHARSETS.has((charset[1] as string).toLowerCase()) ? 'REQUEST_HEADERS:Content-Type' : undefined;
+    },
+  },
+  {
+    id: 920530, category: 'protocol', paranoia: 1, scope: 'request',
+    description: 'more than one charset in the Content-Type',
+    check: (r) => (r.contentType !== undefined && /charset[\s\S]*charset/.test(r.contentType) ? 'REQUEST_HEADERS:Content-Type' : undefined),
+  },
+  {
+    id: 921421, category: 'protocol', paranoia: 1, scope: 'request',
+    description: 'JSON or XML media type after the declared one in the Content-Type (a body parser chosen behind the rules\' back)',
+    check: (r) => (r.contentType !== undefined && m.HIDDEN_MEDIA_TYPE.test(r.contentType) ? 'REQUEST_HEADERS:Content-Type' : undefined),
+  },
+  {
+    id: 921422, category: 'protocol', paranoia: 2, scope: 'request',
+    description: 'any media type after the declared one in the Content-Type',
+    check: (r) => (r.contentType !== undefined && m.SECOND_MEDIA_TYPE.test(r.contentType) ? 'REQUEST_HEADERS:Content-Type' : undefined),
+  },
+  {
+    id: 920520, category: 'protocol', paranoia: 1, scope: 'request',
+    description: 'Accept-Encoding longer than 100 characters (CVE-2022-21907)',
+    check: (r) => (typeof r.headers['accept-encoding'] === 'string' && r.headers['accept-encoding'].length > 100 ? 'REQUEST_HEADERS:Accept-Encoding' : undefined),
+  },
+  {
+    id: 920610, category: 'protocol', paranoia: 1, scope: 'request',
+    description: 'raw `#` in the request target (a fragment is never sent; servers disagree on where it ends the path)',
+    check: (r) => (r.url.includes('#') ? 'REQUEST_URI_RAW' : undefined),
+  },
+  { id: 921110, category: 'protocol', paranoia: 1, scope: 'value', kinds: ['arg', 'arg-name'], description: 'HTTP request line inside a parameter or body (request smuggling)', check: (v) => v.value.includes('http/') && m.SMUGGLED_REQUEST.test(v.value) },
+  { id: 921120, category: 'protocol', paranoia: 1, scope: 'value', kinds: ARGS_AND_COOKIES, description: 'CR or LF followed by a response header name (response splitting)', check: (v) => /[\r\n]/.test(v.value) && m.RESPONSE_SPLITTING.test(v.value) },
+  { id: 921150, category: 'protocol', paranoia: 1, scope: 'value', kinds: ['arg-name'], description: 'CR or LF in a parameter name (header injection)', check: (v) => /[\r\n]/.test(v.value) },
+  { id: 921151, category: 'protocol', paranoia: 2, scope: 'value', kinds: ['arg'], description: 'CR or LF in a query argument (header injection)', check: (v) => v.part.startsWith('ARGS:') && /[\r\n]/.test(v.value) },
+  { id: 921250, category: 'protocol', paranoia: 1, scope: 'value', kinds: ['cookie-name'], description: 'RFC 2109 `$Version` cookie (the cookie-sandwich trick)', check: (v) => v.value.replace(/^"/, '') === '$version' },
+  { id: 920271, category: 'protocol', paranoia: 2, scope: 'value', kinds: VALUES, description: 'control character (other than tab, CR, LF) in a parameter, cookie, name or header, after decoding', check: (v) => m.CONTROL_CHARACTER.test(v.value) },
+  { id: 920230, category: 'protocol', paranoia: 2, scope: 'value', kinds: ['arg', 'cookie'], description: 'value still percent-encoded after decoding once (multiple URL encoding)', check: (v) => v.raw.includes('%') && /%[0-9a-f]{2}/i.test(v.decoded) },
+  {
+    id: 920120, category: 'protocol', paranoia: 1, scope: 'value', kinds: ['file-name', 'header'],
+    description: 'upload file name with NUL, CR, LF, `"`, `\\`, `;` or `=` (where gateway, PHP and the file system would cut it differently; HTML entities allowed)',
+    check: (v) => isFileName(v) && m.UPLOAD_NAME_EVASION.test(v.value.replace(/&[a-z]{2,8};/g, '')),
+  },
+  { id: 920121, category: 'protocol', paranoia: 2, scope: 'value', kinds: ['file-name', 'header'], description: 'upload file name with an apostrophe or an HTML entity', check: (v) => isFileName(v) && (m.UPLOAD_NAME_QUOTE.test(v.value) || /&[a-z]{2,8};/.test(v.value)) },
 
   // --- php-cgi argument injection ------------------------------------------------------------
   {
@@ -95,20 +166,26 @@ export const RULES: readonly ShieldRule[] = [
   {
     id: 933110, category: 'php-injection', paranoia: 1, scope: 'value', kinds: ['file-name', 'header'],
     description: 'upload of a PHP script (a file name ending .php, .phtml, .phar ...)',
-    check: (v) => (v.kind === 'file-name' || v.part === 'REQUEST_HEADERS:X-Filename' || v.part === 'REQUEST_HEADERS:X-File-Name') && m.PHP_EXTENSION.test(v.value.replace(/[\s.]+$/, '')),
+    check: (v) => isFileName(v) && m.PHP_EXTENSION.test(fileName(v)),
   },
+  { id: 933111, category: 'php-injection', paranoia: 2, scope: 'value', kinds: ['file-name', 'header'], description: 'upload with a PHP extension before the last one (`x.php.jpg`)', check: (v) => isFileName(v) && m.PHP_INNER_EXTENSION.test(v.value) },
+  { id: 193111, category: 'php-injection', paranoia: 1, scope: 'value', kinds: ['file-name', 'header'], description: 'upload of a server or PHP config file (`.htaccess`, `.user.ini`, `web.config`) that would make its directory run scripts', check: (v) => isFileName(v) && m.SERVER_CONFIG_FILE.test(fileName(v)) },
+  { id: 193113, category: 'php-injection', paranoia: 2, scope: 'value', kinds: ['file-name', 'header'], description: 'upload of other executable or active content (`.shtml`, `.cgi`, `.svg`, `.html`, `.jsp` ...)', check: (v) => isFileName(v) && m.RISKY_UPLOAD_EXTENSION.test(fileName(v)) },
   {
-    id: 933120, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES_AND_NAMES,
+    id: 933120, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES,
     description: 'php.ini directive set in a parameter (`allow_url_include=1`, `auto_prepend_file=...`)',
-    check: (v) => (v.kind === 'arg-name' ? m.INI_DIRECTIVE_NAMES.has(v.value) : v.value.includes('=') && m.INI_ASSIGNMENT.test(v.value)),
+    check: (v) => (v.kind === 'arg-name' || v.kind === 'cookie-name' ? m.INI_DIRECTIVE_NAMES.has(v.value) : v.value.includes('=') && m.INI_ASSIGNMENT.test(v.value)),
   },
-  { id: 933130, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES_AND_NAMES, description: 'PHP superglobal (`$_GET`, `$_SERVER`, `$GLOBALS` ...)', check: (v) => v.value.includes('$') && m.SUPERGLOBAL.test(v.value) },
+  { id: 193120, category: 'php-injection', paranoia: 2, scope: 'value', kinds: VALUES, description: 'php.ini directive named anywhere in a value, set or not (`-d allow_url_include` split over arguments)', check: (v) => m.INI_DIRECTIVE_WORD.test(v.value) },
+  { id: 933130, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES, description: 'PHP superglobal (`$_GET`, `$_SERVER`, `$GLOBALS` ...)', check: (v) => v.value.includes('$') && m.SUPERGLOBAL.test(v.value) },
   {
     id: 933160, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES,
     description: 'call of a dangerous PHP function with an argument (`system(`, `eval(`, `base64_decode(` ...), through comments, whitespace and string concatenation',
     check: (v) => v.value.includes('(') && m.FUNCTION_CALL.test(v.stripped),
   },
   { id: 933150, category: 'php-injection', paranoia: 2, scope: 'value', kinds: VALUES, description: 'name of a high-risk PHP function, called or not (`shell_exec`, `base64_decode` ...)', check: (v) => m.FUNCTION_NAME.test(v.value) },
+  { id: 933151, category: 'php-injection', paranoia: 2, scope: 'value', kinds: VALUES, description: 'medium-risk PHP function called (`escapeshellarg(`, `php_uname(`, `str_replace (` ...)', check: (v) => v.value.includes('(') && m.MEDIUM_RISK_FUNCTION.test(v.uncommented) },
+  { id: 933131, category: 'php-injection', paranoia: 2, scope: 'value', kinds: ARGS_AND_COOKIES, description: '$_SERVER entry named without the superglobal (`HTTP_USER_AGENT`, `QUERY_STRING`, `PATH_INFO` ...)', check: (v) => v.value.includes('_') && m.SERVER_VARIABLE.test(v.value) },
   { id: 933180, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES, description: 'variable function call (`$f(...)`, `${"f"}(...)`, `$_GET[a](...)`)', check: (v) => v.value.includes('$') && m.VARIABLE_FUNCTION.test(v.uncommented) },
   { id: 933210, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES, description: 'callable expression called at once (`("sys"."tem")("id")`, `["system"][0]("id")`)', check: (v) => v.value.includes('(') && m.CALLABLE_EXPRESSION.test(v.stripped) },
 
@@ -127,18 +204,21 @@ export const RULES: readonly ShieldRule[] = [
     description: 'path traversal in the path (`/../`, `/..\\`, `....//`)',
     check: (r) => (m.DOT_DOT_SLASH.test(r.path) || r.path.endsWith('/..') ? 'REQUEST_FILENAME' : undefined),
   },
-  { id: 930111, category: 'traversal', paranoia: 1, scope: 'value', kinds: ['arg', 'cookie'], description: 'path traversal in a parameter, body field or cookie (`../`, `..\\`, `....//`, any encoding)', check: (v) => v.value.includes('..') && m.DOT_DOT_SLASH.test(v.value) },
-  { id: 930120, category: 'traversal', paranoia: 1, scope: 'value', kinds: ['arg', 'cookie', 'header'], description: 'operating-system file named in a value (`/etc/passwd`, `/proc/self/environ`, `win.ini` ...)', check: (v) => m.OS_FILE.test(v.value) },
-  { id: 930121, category: 'traversal', paranoia: 1, scope: 'request', description: 'operating-system file named in the path', check: (r) => (m.OS_FILE.test(r.path) ? 'REQUEST_FILENAME' : undefined) },
+  { id: 930111, category: 'traversal', paranoia: 1, scope: 'value', kinds: ARGS_AND_COOKIES, description: 'path traversal in a parameter, body field or cookie (`../`, `..\\`, `....//`, any encoding)', check: (v) => v.value.includes('..') && m.DOT_DOT_SLASH.test(v.value) },
+  { id: 930120, category: 'traversal', paranoia: 1, scope: 'value', kinds: ARGS_AND_COOKIES, description: 'operating-system file named in a parameter, body field, cookie or their names (`/etc/passwd`, `/proc/self/environ`, `win.ini` ...)', check: (v) => m.OS_FILE.test(v.value) },
+  { id: 930121, category: 'traversal', paranoia: 2, scope: 'value', kinds: ['header'], description: 'operating-system file named in the User-Agent or Referer', check: (v) => (v.part === 'REQUEST_HEADERS:User-Agent' || v.part === 'REQUEST_HEADERS:Referer') && m.OS_FILE.test(v.value) },
+  { id: 193121, category: 'traversal', paranoia: 1, scope: 'request', description: 'operating-system file named in the path', check: (r) => (m.OS_FILE.test(r.path) ? 'REQUEST_FILENAME' : undefined) },
+  { id: 193110, category: 'traversal', paranoia: 2, scope: 'value', kinds: ['arg', 'cookie'], description: 'a value that ends in a parent directory (`..`, `images/..`), which a path joined to it climbs out of', check: (v) => v.value.includes('..') && m.TRAILING_DOT_DOT.test(v.value) },
 
   // --- sensitive files (930130 and local) -------------------------------------------------------
   { id: 930130, category: 'sensitive-file', paranoia: 1, scope: 'request', description: 'restricted file: `.env*`, `.git/`, `.svn/`, `.htpasswd`, `composer.*`, `vendor/` scripts, config backups', check: (r) => (m.RESTRICTED_FILE.test(r.path) ? 'REQUEST_FILENAME' : undefined) },
   { id: 193010, category: 'sensitive-file', paranoia: 1, scope: 'request', description: 'backup or database dump (`.sql`, `.bak`, `.old`, `.swp`, `~`, `backup.zip` ...)', check: (r) => (m.BACKUP_FILE.test(r.path) ? 'REQUEST_FILENAME' : undefined) },
+  { id: 920440, category: 'sensitive-file', paranoia: 1, scope: 'request', description: 'restricted file extension (`.inc`, `.ini`, `.conf`, `.log`, `.key`, `.pem`, `.sqlite` ...)', check: (r) => (m.RESTRICTED_EXTENSION.test(r.path) ? 'REQUEST_BASENAME' : undefined) },
   { id: 193011, category: 'sensitive-file', paranoia: 1, scope: 'request', description: 'PHP developer tool (PHPUnit `eval-stdin.php`, `phpinfo.php`, Adminer, profilers)', check: (r) => (m.DEV_TOOL.test(r.path) ? 'REQUEST_FILENAME' : undefined) },
-  { id: 193012, category: 'sensitive-file', paranoia: 1, scope: 'value', kinds: ['arg-name', 'cookie'], description: 'Xdebug trigger (`XDEBUG_SESSION_START`, `XDEBUG_TRIGGER` parameter or `XDEBUG_SESSION` cookie)', check: (v) => (v.kind === 'cookie' ? m.XDEBUG_TRIGGERS.has(v.name) : m.XDEBUG_TRIGGERS.has(v.value)) },
+  { id: 193012, category: 'sensitive-file', paranoia: 1, scope: 'value', kinds: NAMES, description: 'Xdebug trigger (`XDEBUG_SESSION_START`, `XDEBUG_TRIGGER` parameter or `XDEBUG_SESSION` cookie)', check: (v) => m.XDEBUG_TRIGGERS.has(v.value) },
 
   // --- PHP object injection (933170 and local) ---------------------------------------------------
-  { id: 933170, category: 'object-injection', paranoia: 1, scope: 'value', kinds: ['arg', 'cookie'], description: 'serialized PHP object (`O:8:"stdClass":...`, `C:...`), also inside a serialized array', check: (v) => v.value.includes(':{') && m.SERIALIZED_OBJECT.test(v.value) },
+  { id: 933170, category: 'object-injection', paranoia: 1, scope: 'value', kinds: VALUES, description: 'serialized PHP object (`O:8:"stdClass":...`, `C:...`), also inside a serialized array', check: (v) => v.value.includes(':{') && m.SERIALIZED_OBJECT.test(v.value) },
   {
     id: 193902, category: 'object-injection', paranoia: 1, scope: 'value', kinds: ['arg', 'cookie'],
     description: 'base64-wrapped serialized PHP object',
@@ -162,6 +242,12 @@ export const CODEC_COVERED: readonly { readonly id: string; readonly description
 ];
 
 export const RULES_BY_ID: ReadonlyMap<number, ShieldRule> = new Map(RULES.map((r) => [r.id, r]));
+
+/** The first request header whose name is in `names`, as the audit log names it. */
+function restrictedHeader(r: RequestFacts, names: ReadonlySet<string>): string | undefined {
+  for (const name in r.headers) if (names.has(name)) return `REQUEST_HEADERS:${name}`;
+  return undefined;
+}
 
 /** The first byte of the query as php-cgi would see it after decoding (`%252d` too). */
 function percentDecodeRepeatedFirst(query: string): string {

@@ -20,6 +20,8 @@ export interface RequestFacts {
   /** The query as sent, without `?`. */
   readonly rawQuery: string;
   readonly headers: IncomingHttpHeaders;
+  /** The Content-Type, lowercased, when there is one. */
+  readonly contentType: string | undefined;
   /** How many Content-Type fields the client sent. */
   readonly contentTypes: number;
   /** A NUL in the query, raw or decoded (one in the path is a PATH_INFO trick, rule 193101). */
@@ -45,6 +47,7 @@ export function requestFacts(exchange: Exchange, maxUrlLength: number): RequestF
     path,
     rawQuery,
     headers: req.headers,
+    contentType: typeof req.headers['content-type'] === 'string' ? req.headers['content-type'].toLowerCase() : undefined,
     contentTypes,
     queryHasNul: rawQuery.includes('\0') || decodedQuery.includes('\0'),
     encodedTraversal: (path !== exchange.path.toLowerCase() || decodedQuery !== rawQuery) && (DOT_DOT_SLASH.test(path) || DOT_DOT_SLASH.test(decodedQuery)) && !DOT_DOT_SLASH.test(url),
@@ -95,7 +98,7 @@ export class Inspected {
   }
 }
 
-/** Query arguments, cookies and chosen headers, in that order. */
+/** Query arguments and their names, cookies and their names (PHP parses `a[b]` in both), chosen headers, in that order. */
 export function headValues(exchange: Exchange): Inspected[] {
   const out: Inspected[] = [];
   const query = exchange.query;
@@ -115,6 +118,7 @@ export function headValues(exchange: Exchange): Inspected[] {
       const eq = pair.indexOf('=');
       if (eq === -1) continue;
       const name = pair.slice(0, eq).trim();
+      out.push(new Inspected('REQUEST_COOKIES_NAMES', 'cookie-name', name.toLowerCase(), name, false));
       out.push(new Inspected(`REQUEST_COOKIES:${name.slice(0, 64)}`, 'cookie', name.toLowerCase(), pair.slice(eq + 1).trim(), false));
     }
   }
@@ -133,5 +137,6 @@ const INSPECTED_HEADERS: readonly (readonly [string, string])[] = [
   ['user-agent', 'User-Agent'],
   ['referer', 'Referer'],
   ['x-filename', 'X-Filename'],
+  ['x_filename', 'X_Filename'],
   ['x-file-name', 'X-File-Name'],
 ];

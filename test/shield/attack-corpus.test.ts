@@ -39,6 +39,9 @@ function docroot(markers: string): Record<string, string> {
     'assets/app.js': 'console.log(1);',
     'downloads/release-1.0.zip': 'PK',
     'static/readme.txt': 'static',
+    'includes/db.inc': `<?php $password = '${SECRET}inc';`,
+    'config.ini': `password=${SECRET}ini`,
+    'storage/logs/laravel.log': `[error] ${SECRET}log`,
   };
 }
 

@@ -14,9 +14,9 @@ export interface CorpusRequest {
   readonly body?: string;
 }
 
-const form = (body: string): Pick<CorpusRequest, 'method' | 'headers' | 'body'> => ({ method: 'POST', headers: ['Content-Type: application/x-www-form-urlencoded'], body });
-const json = (body: string): Pick<CorpusRequest, 'method' | 'headers' | 'body'> => ({ method: 'POST', headers: ['Content-Type: application/json'], body });
-const multipart = (name: string, filename: string | undefined, content: string): Pick<CorpusRequest, 'method' | 'headers' | 'body'> => ({
+export const form = (body: string): Pick<CorpusRequest, 'method' | 'headers' | 'body'> => ({ method: 'POST', headers: ['Content-Type: application/x-www-form-urlencoded'], body });
+export const json = (body: string): Pick<CorpusRequest, 'method' | 'headers' | 'body'> => ({ method: 'POST', headers: ['Content-Type: application/json'], body });
+export const multipart = (name: string, filename: string | undefined, content: string): Pick<CorpusRequest, 'method' | 'headers' | 'body'> => ({
   method: 'POST',
   headers: ['Content-Type: multipart/form-data; boundary=XyZ'],
   body: `--XyZ\r\nContent-Disposition: form-data; name="${name}"${filename === undefined ? '' : `; filename="${filename}"`}\r\n\r\n${content}\r\n--XyZ--\r\n`,
@@ -30,6 +30,21 @@ export const ATTACKS: Readonly<Record<ShieldCategory, readonly CorpusRequest[]>>
     { name: 'NUL in the query', target: '/echo.php?file=report%00.txt' },
     { name: 'double-encoded NUL in the query', target: '/echo.php?file=report%2500.txt' },
     { name: 'URL over 8 KiB', target: `/echo.php?q=${'a'.repeat(9000)}` },
+    { name: 'httpoxy Proxy header', target: '/echo.php', headers: ['Proxy: http://127.0.0.1:9/'] },
+    { name: 'method override header', ...form('a=1'), headers: ['Content-Type: application/x-www-form-urlencoded', 'X-HTTP-Method-Override: DELETE'], target: '/echo.php' },
+    { name: 'compressed request body the rules cannot read', ...form('x'), headers: ['Content-Type: application/x-www-form-urlencoded', 'Content-Encoding: gzip'], target: '/echo.php' },
+    { name: 'OGNL in the Content-Type', method: 'POST', headers: ["Content-Type: %{(#_='multipart/form-data').(#cmd='id')}"], body: 'a=1', target: '/echo.php' },
+    { name: 'UTF-7 body', ...form('q=%2BADw-script%2BAD4-'), headers: ['Content-Type: application/x-www-form-urlencoded; charset=utf-7'], target: '/echo.php' },
+    { name: 'two charsets', ...form('q=1'), headers: ['Content-Type: application/x-www-form-urlencoded; charset=utf-8; charset=utf-8'], target: '/echo.php' },
+    { name: 'JSON named after the declared type', ...form('q=1'), headers: ['Content-Type: text/plain; x=application/json'], target: '/echo.php' },
+    { name: 'oversized Accept-Encoding', target: '/echo.php', headers: [`Accept-Encoding: ${'gzip, '.repeat(20)}br`] },
+    { name: 'raw # in the target', target: '/echo.php?x=1#/../../.env' },
+    { name: 'request line in a form field', ...form('x=GET+%2Fadmin+HTTP%2F1.1'), target: '/echo.php' },
+    { name: 'response splitting in a parameter', target: '/echo.php?next=%0d%0aSet-Cookie:%20sid=attacker' },
+    { name: 'LF in a parameter name', target: '/echo.php?a%0ab=1' },
+    { name: 'RFC 2109 $Version cookie', target: '/echo.php', headers: ['Cookie: $Version=1; sid=abc'] },
+    { name: 'NUL in an upload file name', ...multipart('file', 'avatar.php\0.jpg', 'GIF89a'), target: '/echo.php' },
+    { name: 'semicolon in an upload file name', ...multipart('file', 'shell.php;.jpg', 'GIF89a'), target: '/echo.php' },
   ],
   'php-cgi': [
     { name: 'CVE-2012-1823 -s', target: '/index.php?-s' },
@@ -38,8 +53,11 @@ export const ATTACKS: Readonly<Record<ShieldCategory, readonly CorpusRequest[]>>
     { name: 'encoded hyphen', target: '/?%2ds' },
   ],
   'path-info': [
-    // CR and LF in the path (CVE-2019-11043's %0a) never match a route's `.*`: the router answers
-    // 404 before any filter. Rule 193101 covers routes whose pattern would let them through.
+    // CR and LF in the path (CVE-2019-11043's %0a) reach a `.*` catch-all as Laravel's DOTALL
+    // routes do, so rule 193101 answers them on every route kind.
+    { name: 'LF in PATH_INFO on a catch-all route (CVE-2019-11043)', target: '/index.php/PHP%0Ais_the_shortest_path.php?a=1' },
+    { name: 'CR in the path', target: '/uploads/avatar.jpg%0d.php' },
+    { name: 'double-encoded LF in the path', target: '/index.php/x%250Ay.php' },
     { name: 'NUL before .php', target: '/uploads/avatar.jpg%00.php' },
     { name: 'NUL in PATH_INFO', target: '/index.php/a%00b' },
     { name: 'upload run as PHP via an empty name', target: '/uploads/avatar.jpg/.php' },
@@ -64,6 +82,14 @@ export const ATTACKS: Readonly<Record<ShieldCategory, readonly CorpusRequest[]>>
     { name: 'open tag in User-Agent (log poisoning)', target: '/echo.php', headers: ['User-Agent: <?php system($_GET[c]); ?>'] },
     { name: 'PHP upload', ...multipart('file', 'shell.php', '<?php echo 1;'), target: '/echo.php' },
     { name: 'PHP upload with trailing dot', ...multipart('file', 'shell.phtml.', 'GIF89a'), target: '/echo.php' },
+    { name: 'PHP upload as .php7', ...multipart('file', 'shell.php7', 'GIF89a'), target: '/echo.php' },
+    { name: 'PHP upload named in X-File-Name', method: 'POST', headers: ['Content-Type: application/octet-stream', 'X-File-Name: shell.phar'], body: 'GIF89a', target: '/echo.php' },
+    { name: '.htaccess upload', ...multipart('file', '.htaccess', 'AddType application/x-httpd-php .jpg'), target: '/echo.php' },
+    { name: '.user.ini upload', ...multipart('file', '.user.ini', 'auto_prepend_file=avatar.jpg'), target: '/echo.php' },
+    { name: 'function call in a parameter name', target: "/echo.php?system('id')=1" },
+    { name: 'open tag in a cookie name', target: '/echo.php', headers: ['Cookie: <?php echo 1?>=1'] },
+    { name: 'superglobal in a multipart field name', ...multipart('$_SERVER[x]', undefined, '1'), target: '/echo.php' },
+    { name: 'php.ini directive as a cookie name', target: '/echo.php', headers: ['Cookie: auto_prepend_file=php://input'] },
   ],
   'stream-wrapper': [
     { name: 'php://filter', target: '/echo.php?page=php://filter/convert.base64-encode/resource=index.php' },
@@ -84,6 +110,9 @@ export const ATTACKS: Readonly<Record<ShieldCategory, readonly CorpusRequest[]>>
     { name: '/etc/passwd', target: '/echo.php?file=/etc/passwd' },
     { name: '/proc/self/environ', ...form('f=%2Fproc%2Fself%2Fenviron'), target: '/echo.php' },
     { name: 'encoded traversal in the path', target: '/static/%2e%2e/%2e%2e/echo.php' },
+    { name: '..;/ in a parameter', target: '/echo.php?file=..;/..;/config' },
+    { name: 'OS file as a cookie name', target: '/echo.php', headers: ['Cookie: ..%2F..%2Fetc%2Fpasswd=1'] },
+    { name: 'traversal in a JSON key', ...json('{"../../etc/hosts":"x"}'), target: '/echo.php' },
   ],
   'sensitive-file': [
     { name: '.env', target: '/.env' },
@@ -95,6 +124,9 @@ export const ATTACKS: Readonly<Record<ShieldCategory, readonly CorpusRequest[]>>
     { name: 'editor backup', target: '/wp-config.php~' },
     { name: 'PHPUnit eval-stdin', ...form('<?php echo 1;'), headers: ['Content-Type: text/plain'], target: '/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php' },
     { name: 'phpinfo.php', target: '/phpinfo.php' },
+    { name: 'PHP include file', target: '/includes/db.inc' },
+    { name: 'config .ini', target: '/config.ini' },
+    { name: 'application log', target: '/storage/logs/laravel.log' },
     { name: 'Xdebug parameter', target: '/echo.php?XDEBUG_SESSION_START=phpstorm' },
     { name: 'Xdebug cookie', target: '/echo.php', headers: ['Cookie: XDEBUG_SESSION=1'] },
   ],
@@ -103,6 +135,7 @@ export const ATTACKS: Readonly<Record<ShieldCategory, readonly CorpusRequest[]>>
     { name: 'object in a serialized array', ...form('data=a%3A1%3A%7Bi%3A0%3BO%3A4%3A%22Evil%22%3A0%3A%7B%7D%7D'), target: '/echo.php' },
     { name: 'custom-serialized object', target: '/echo.php?d=C:11:%22ArrayObject%22:21:%7Bx:i:0;a:0:%7B%7D;m:a:0:%7B%7D%7D' },
     { name: 'plus-signed length', target: '/echo.php?d=O:%2B4:%22Evil%22:0:%7B%7D' },
+    { name: 'serialized object in the User-Agent', target: '/echo.php', headers: ['User-Agent: O:8:"stdClass":1:{s:1:"a";i:1;}'] },
     { name: 'base64-wrapped object', target: `/echo.php?d=${encodeURIComponent(Buffer.from('O:4:"Evil":0:{}').toString('base64'))}` },
   ],
 };
@@ -133,6 +166,12 @@ export const BENIGN: Readonly<Record<string, readonly CorpusRequest[]>> = {
     { name: 'post with HTML', ...form('post_title=Hello&content=%3Cp%3EHello+%3Cstrong%3Eworld%3C%2Fstrong%3E%3C%2Fp%3E&action=editpost'), target: '/echo.php' },
     { name: 'image upload', ...multipart('file', 'holiday.jpg', 'JFIF...'), target: '/echo.php' },
     { name: 'session and preference cookies', target: '/echo.php', headers: ['Cookie: wordpress_logged_in_abc=admin%7C1700000000%7Cabc; wp-settings-1=libraryContent%3Dbrowse'] },
+    { name: 'upload of an image with an apostrophe in its name', ...multipart('file', "Tom's photo.jpg", 'JFIF'), target: '/echo.php' },
+    { name: 'upload of an image named with an HTML entity', ...multipart('file', 'M&uuml;ller.jpg', 'JFIF'), target: '/echo.php' },
+    { name: 'form with charset', ...form('a=1'), headers: ['Content-Type: application/x-www-form-urlencoded; charset=UTF-8'], target: '/echo.php' },
+    { name: 'multi-line comment', ...form('comment=first+line%0D%0Asecond+line%0D%0Athird'), target: '/echo.php' },
+    { name: 'bracketed parameter and cookie names', target: '/echo.php?filter%5Bstatus%5D=active&sort=-created_at', headers: ['Cookie: prefs[theme]=dark; wp-settings-time-1=1700000000'] },
+    { name: 'browser Accept-Encoding', target: '/echo.php', headers: ['Accept-Encoding: gzip, deflate, br, zstd', 'X-Requested-With: XMLHttpRequest'] },
     { name: 'browser User-Agent', target: '/echo.php', headers: ['User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36'] },
   ],
   api: [
