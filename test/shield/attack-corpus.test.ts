@@ -5,106 +5,25 @@
 // shield, so no family is dead weight hidden behind another.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { startPhpFpm, type PhpFpm } from '../../src/php-fpm/php-fpm-process.js';
 import { CATEGORIES, type ShieldCategory } from '../../src/shield/catalogue.js';
-import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
-import { parseRawResponse, rawRequest } from '../helpers/raw-http.js';
-import { ATTACKS, BENIGN, type CorpusRequest } from './corpus.js';
-
-const SECRET = 'SECRET-';
-
-function docroot(markers: string): Record<string, string> {
-  const mark = `<?php file_put_contents('${markers}/' . basename($_SERVER['HTTP_X_REQUEST_ID'] ?? 'none'), '1');`;
-  const echo = `${mark} header('Content-Type: text/plain'); echo 'ECHO:', json_encode([$_GET, $_POST, $_COOKIE, array_map(fn ($f) => $f['name'], $_FILES), strlen(file_get_contents('php://input'))]);`;
-  return {
-    'index.php': echo,
-    'echo.php': echo,
-    'wp-admin/admin-ajax.php': echo,
-    'phpinfo.php': `${mark} phpinfo();`,
-    'vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php': `${mark} echo '${SECRET}eval-stdin';`,
-    'uploads/shell.php': `${mark} echo '${SECRET}shell';`,
-    'uploads/avatar.jpg': `GIF89a<?php ${mark.slice(6)} echo '${SECRET}avatar'; ?>`,
-    '.env': `APP_KEY=${SECRET}env`,
-    '.env.production': `APP_KEY=${SECRET}env-production`,
-    '.git/config': `[remote "origin"] url = ${SECRET}git`,
-    'composer.json': `{"name":"${SECRET}composer"}`,
-    'composer.lock': `{"hash":"${SECRET}lock"}`,
-    'backup.sql': `INSERT INTO users VALUES ('${SECRET}dump');`,
-    'wp-config.php~': `define('DB_PASSWORD', '${SECRET}wp-config');`,
-    '.well-known/security.txt': 'Contact: mailto:security@example.com',
-    'assets/app.js': 'console.log(1);',
-    'downloads/release-1.0.zip': 'PK',
-    'static/readme.txt': 'static',
-    'includes/db.inc': `<?php $password = '${SECRET}inc';`,
-    'config.ini': `password=${SECRET}ini`,
-    'storage/logs/laravel.log': `[error] ${SECRET}log`,
-  };
-}
-
-function yaml(socket: string, root: string, shield: string): string {
-  return `listen: 127.0.0.1:0
-accessLog: off
-${shield}
-upstreams:
-  app: { type: fastcgi, address: 'unix:${socket}', root: '${root}', scripts: ['**/*.php'], maxConnections: 4 }
-routes:
-  - any: /cms/{path?}
-    where: { path: '.*' }
-    to: app
-    shield: { mode: log }
-  - any: /{path?}
-    where: { path: '.*' }
-    to: app
-    static: true
-`;
-}
-
-let counter = 0;
-
-async function send(gw: TestGateway, r: CorpusRequest): Promise<{ id: string; status: number; code: unknown; category: unknown; raw: string }> {
-  const id = `corpus-${process.pid}-${++counter}`;
-  const body = r.body ?? '';
-  const headers = [...(r.headers ?? [])];
-  const framed = headers.some((h) => /^(content-length|transfer-encoding):/i.test(h));
-  if (body !== '' && !framed) headers.push(`Content-Length: ${Buffer.byteLength(body)}`);
-  const head = `${r.method ?? 'GET'} ${r.target} HTTP/1.1\r\nHost: app.test\r\nX-Request-Id: ${id}\r\nConnection: close\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n`;
-  const raw = await rawRequest(gw.url, [Buffer.from(head + body, 'latin1')]);
-  const res = parseRawResponse(raw);
-  let problem: Record<string, unknown> = {};
-  if ((res.headers['content-type'] ?? '').startsWith('application/problem+json')) problem = JSON.parse(res.body) as Record<string, unknown>;
-  return { id, status: res.status, code: problem['code'], category: problem['category'], raw };
-}
+import type { TestGateway } from '../helpers/start-gateway.js';
+import { ATTACKS, BENIGN } from './corpus.js';
+import { gatewayYaml, SECRET, send, startPhpSite, type PhpSite } from './harness.js';
 
 describe('shield attack corpus against php-fpm', () => {
-  let dir: string;
-  let fpm: PhpFpm;
+  let site: PhpSite;
   let gw: TestGateway;
-  let markers: string;
-  let root: string;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sy-shield-'));
-    root = join(dir, 'public');
-    markers = join(dir, 'markers');
-    await mkdir(markers, { recursive: true });
-    for (const [name, content] of Object.entries(docroot(markers))) {
-      await mkdir(dirname(join(root, name)), { recursive: true });
-      await writeFile(join(root, name), content);
-    }
-    fpm = await startPhpFpm({ root, children: 4 });
-    gw = await startTestGateway(yaml(fpm.socketPath, root, ''));
+    site = await startPhpSite();
+    gw = await site.gateway('');
   });
   after(async () => {
     await gw?.stop();
-    await fpm?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await site?.stop();
   });
 
-  const reachedPhp = (id: string) => existsSync(join(markers, id));
+  const reachedPhp = (id: string) => site.reachedPhp(id);
 
   for (const category of CATEGORIES) {
     test(`${category}: every attack is blocked before PHP and nothing leaks`, async () => {
@@ -142,7 +61,7 @@ describe('shield attack corpus against php-fpm', () => {
     const through: Record<string, number> = {};
     try {
       for (const category of CATEGORIES) {
-        await gw.reload(yaml(fpm.socketPath, root, `shield: { rules: { ${category}: off } }`));
+        await gw.reload(gatewayYaml(site.fpm.socketPath, site.root, `shield: { rules: { ${category}: off } }`));
         let passed = 0;
         let php = 0;
         for (const attack of ATTACKS[category as ShieldCategory]) {
@@ -154,7 +73,7 @@ describe('shield attack corpus against php-fpm', () => {
         assert.ok(passed > 0, `with ${category} off, every attack of it was still blocked as ${category}`);
       }
     } finally {
-      await gw.reload(yaml(fpm.socketPath, root, ''));
+      await gw.reload(gatewayYaml(site.fpm.socketPath, site.root, ''));
     }
     // For the report: how many attacks of each category reached PHP or leaked a file once it was off.
     t.diagnostic(`attacks reaching PHP or leaking with their category off: ${JSON.stringify(through)}`);
