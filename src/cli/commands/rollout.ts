@@ -32,7 +32,7 @@ export function rolloutCommand(ctx: CommandContext): Command {
   const common = (command: Command) =>
     command
       .option('--admin <url>', `the gateway's admin listener (default $SWITCHYARD_ADMIN_URL or ${DEFAULT_ADMIN})`)
-      .option('--token <token>', 'admin token (default $SWITCHYARD_ADMIN_TOKEN)')
+      .option('--token <token>', 'admin token: the read token shows, actions need the write token (default $SWITCHYARD_ADMIN_TOKEN)')
       .option('--json', 'print JSON');
   common(rollout.command('status').argument('[route]', 'one rollout by route name (default: all)').description('state, step, weight and recent decisions')).action(async (route: string | undefined, opts: Options) => {
     const { rollouts } = (await call(ctx, opts, 'GET', '/admin/rollouts')) as { rollouts: RolloutView[] };
