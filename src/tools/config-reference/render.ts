@@ -65,13 +65,22 @@ function cell(text: string): string {
 /** Rows for the properties of an object node (and of the objects inside it), keys prefixed. */
 function rows(node: SchemaNode, prefix: string, defs: Record<string, SchemaNode>): Row[] {
   const out: Row[] = [];
-  for (const [name, child] of Object.entries(properties(node))) {
-    if (child === true) continue;
+  for (const [name, own] of Object.entries(properties(node))) {
+    if (own === true) continue;
+    const child = deepRef(own, defs);
     const key = prefix === '' ? name : `${prefix}.${name}`;
     out.push({ key, type: typeOf(child, defs), default: child['default'] === undefined ? '' : JSON.stringify(child['default']), description: describe(child, defs) });
     out.push(...below(child, key, defs));
   }
   return out;
+}
+
+/** A `$ref` to a key inside a part (`#/$defs/httpUpstream/properties/...`) stands for what it points at. */
+function deepRef(node: SchemaNode, defs: Record<string, SchemaNode>): SchemaNode {
+  const ref = node['$ref'];
+  if (typeof ref !== 'string' || !ref.startsWith('#/$defs/') || !ref.slice('#/$defs/'.length).includes('/')) return node;
+  const [def, ...rest] = ref.slice('#/$defs/'.length).split('/');
+  return rest.reduce<SchemaNode>((n, k) => (n as Record<string, SchemaNode>)[k] as SchemaNode, defs[def as string] as SchemaNode);
 }
 
 /** The object keys under a property: its own, an object variant's, a map's values', or a list's items'. */
