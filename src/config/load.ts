@@ -15,7 +15,7 @@ import { validateAgainstSchema } from './schema.js';
 import { normalize, type RawProblem } from './normalize.js';
 import { checkReferences } from './references.js';
 import { checkAdminListen } from './admin-listen.js';
-import { loadGrpcDescriptors } from '../upstream/grpc/descriptors.js';
+import { preloadTranscoder } from '../upstream/grpc/transcode/preload.js';
 import { ConfigError, pathToString, type ConfigProblem } from './problems.js';
 import type { GatewayConfig } from './types.js';
 
@@ -45,14 +45,21 @@ export interface ParseOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** Descriptors are loaded (with @bufbuild/protobuf) only for a config whose grpc upstreams name protos. */
+async function grpcDescriptors(config: GatewayConfig, baseDir: string): Promise<Awaited<ReturnType<typeof import('../upstream/grpc/descriptors.js').loadGrpcDescriptors>> | undefined> {
+  if (![...config.upstreams.values()].some((u) => u.type === 'grpc' && u.proto !== undefined)) return undefined;
+  return (await import('../upstream/grpc/descriptors.js')).loadGrpcDescriptors(config, baseDir);
+}
+
 /** Every check, including those that ask the system resolver (admin.listen): what a gateway runs from. */
 export async function loadConfig(text: string, options: ParseOptions = {}): Promise<LoadedConfig> {
   const checked = check(text, options);
   // Protos are compiled (or asked for by reflection) while admin.listen resolves.
   const [adminProblems, grpc] = await Promise.all([
     checkAdminListen(checked.data),
-    checked.config === undefined ? undefined : loadGrpcDescriptors(checked.config, options.source === undefined ? process.cwd() : dirname(options.source)),
+    checked.config === undefined ? undefined : grpcDescriptors(checked.config, options.source === undefined ? process.cwd() : dirname(options.source)),
   ]);
+  if (checked.config !== undefined) await preloadTranscoder(checked.config);
   for (const p of adminProblems) checked.add(p);
   if (grpc !== undefined) {
     checked.replace(grpc.config);

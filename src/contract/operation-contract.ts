@@ -7,11 +7,12 @@
  * names where it is (`/query/limit`, `/body/age`).
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
 import { ContractLoadError, deref, type Json, type OpenapiDocument } from './openapi-document.js';
 
 // ajv-formats is CommonJS with its function as `default`.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+/** ajv-formats is required when the first contract is compiled: a worker without contracts never loads it. */
+const require = createRequire(import.meta.url);
 
 export type ParameterLocation = 'path' | 'query' | 'header';
 
@@ -60,7 +61,7 @@ export function isJsonMediaType(type: string): boolean {
 /** Ajv per document: its schemas compiled against the document's components. */
 export function newAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: false, validateSchema: true });
-  addFormats(ajv);
+  (require('ajv-formats') as (ajv: Ajv2020) => Ajv2020)(ajv);
   return ajv;
 }
 

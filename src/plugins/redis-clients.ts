@@ -5,18 +5,21 @@
  * that gets no answer within the caller's bound fails instead of queueing, and while the
  * connection is down commands fail at once (no offline queue once it has been up), so a Redis
  * outage costs a request a few ms, never a hang. Commands issued in the same tick are written as
- * one pipeline.
+ * one pipeline. ioredis itself is loaded by the first client made, so a worker whose config
+ * names no Redis never loads it (it is the largest package a worker could carry).
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
-const clients = new Map<string, Redis>();
+const clients = new Map<string, Promise<Redis>>();
+let ioredis: Promise<{ Redis: typeof Redis }> | undefined;
 
-export function redisClient(url: string, commandTimeoutMs: number): Redis {
+export function redisClient(url: string, commandTimeoutMs: number): Promise<Redis> {
   // One per URL and timeout: the timeout is the client's, and each caller keeps its own.
   const id = `${commandTimeoutMs} ${url}`;
-  let client = clients.get(id);
-  if (client === undefined || client.status === 'end') {
-    client = new Redis(url, {
+  const known = clients.get(id);
+  if (known !== undefined) return known;
+  const made: Promise<Redis> = (ioredis ??= import('ioredis')).then(({ Redis }) => {
+    const client = new Redis(url, {
       commandTimeout: commandTimeoutMs,
       maxRetriesPerRequest: 0,
       // Reconnect with a short, bounded pause: the store is back as soon as Redis is.
@@ -28,9 +31,14 @@ export function redisClient(url: string, commandTimeoutMs: number): Redis {
     });
     // Errors are reported by the commands that fail; the client's own event would be unhandled.
     client.on('error', () => {});
-    clients.set(id, client);
-  }
-  return client;
+    // A client that has ended for good is replaced by the next caller.
+    client.once('end', () => {
+      if (clients.get(id) === made) clients.delete(id);
+    });
+    return client;
+  });
+  clients.set(id, made);
+  return made;
 }
 
 /** Whether a command sent now could be answered: up, not connected yet, or making its first connection. */
@@ -42,5 +50,5 @@ export function redisUsable(client: Redis): boolean {
 export async function closeRedisClients(): Promise<void> {
   const all = [...clients.values()];
   clients.clear();
-  await Promise.all(all.map((c) => c.quit().catch(() => c.disconnect())));
+  await Promise.all(all.map((made) => made.then((c) => c.quit().catch(() => c.disconnect()))));
 }

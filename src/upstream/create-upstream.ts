@@ -9,7 +9,7 @@ import type { Upstream } from './upstream.js';
 import { createFastcgiUpstream } from './fastcgi/fastcgi-upstream.js';
 import { createHttpUpstream } from './http/http-upstream.js';
 import { createGrpcUpstream } from './grpc/grpc-upstream.js';
-import { createTranscoder } from './grpc/transcode/index.js';
+import { loadedTranscoder } from './grpc/transcode/preload.js';
 
 export function createUpstream(config: UpstreamConfig, log: Logger, processes = 1): Upstream {
   switch (config.type) {
@@ -27,6 +27,6 @@ export function createUpstream(config: UpstreamConfig, log: Logger, processes = 
     case 'http':
       return createHttpUpstream(config, log.child({ upstream: config.name }));
     case 'grpc':
-      return createGrpcUpstream(config, log.child({ upstream: config.name }), createTranscoder);
+      return createGrpcUpstream(config, log.child({ upstream: config.name }), loadedTranscoder());
   }
 }

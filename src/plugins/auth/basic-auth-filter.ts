@@ -12,7 +12,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import bcrypt from 'bcryptjs';
 import type { Filter, FilterFactory, FilterProblem } from '../../filters/filter.js';
 import { optionsChecker } from '../../filters/options-check.js';
 import { SwitchyardError } from '../../errors.js';
@@ -25,6 +24,10 @@ export interface BasicAuthOptions {
 
 export const DEFAULTS = { realm: 'switchyard' } as const;
 const CACHE_MS = 30_000;
+/** bcryptjs, loaded by the first credentials checked: a worker without `basicAuth` never loads it. */
+let bcryptjs: Promise<typeof import('bcryptjs')> | undefined;
+/** An unknown user costs one bcrypt too (against this hash of a fixed password, cost 10), so timing does not tell which users exist. */
+const STRANGER = '$2b$10$XWCOtXHhlDlxBeRHXHopwOmIkZlzV.T2XIn0Hhk4Ufm.EcNBHUvYO';
 const CACHE_MAX = 10_000;
 const schemaCheck = optionsChecker({ required: ['file'], properties: { file: { type: 'string', minLength: 1 }, realm: { type: 'string', pattern: '^[^"\\\\]*$' } } });
 
@@ -48,8 +51,6 @@ export const basicAuthFilter = {
     const challenge = { 'www-authenticate': `Basic realm="${options.realm ?? DEFAULTS.realm}", charset="UTF-8"` };
     const refuse = (detail: string) => new SwitchyardError('SY_ERR_BASIC_AUTH_INVALID', detail, { headers: challenge });
     const verified = new Map<string, number>();
-    // An unknown user costs one bcrypt too, so timing does not tell which users exist.
-    const stranger = bcrypt.hashSync('not a password', 10);
     return async (exchange, next) => {
       const header = exchange.req.headers.authorization;
       if (header === undefined || !/^basic /i.test(header)) throw refuse('no basic credentials in the Authorization header');
@@ -62,7 +63,8 @@ export const basicAuthFilter = {
       const now = Date.now();
       const until = verified.get(key);
       if (hash !== undefined && until !== undefined && until > now) return next();
-      const matches = await bcrypt.compare(decoded.slice(colon + 1), hash ?? stranger);
+      const { default: bcrypt } = await (bcryptjs ??= import('bcryptjs'));
+      const matches = await bcrypt.compare(decoded.slice(colon + 1), hash ?? STRANGER);
       if (hash === undefined || !matches) throw refuse(`wrong user or password for '${user}'`);
       if (verified.size >= CACHE_MAX) for (const [k, t] of verified) if (t <= now) verified.delete(k);
       if (verified.size < CACHE_MAX) verified.set(key, now + CACHE_MS);

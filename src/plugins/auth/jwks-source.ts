@@ -6,7 +6,8 @@
  * the background by the next request. A fetch that fails keeps the last good set and is logged.
  */
 import { readFile } from 'node:fs/promises';
-import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import type { createLocalJWKSet, JSONWebKeySet, JWTVerifyGetKey } from 'jose';
+import { loadJose } from './jose-module.js';
 import type { Logger } from 'pino';
 import { SwitchyardError } from '../../errors.js';
 
@@ -48,7 +49,7 @@ export class JwksSource {
     try {
       return await set(...args);
     } catch (err) {
-      if (!(err instanceof errors.JWKSNoMatchingKey) || Date.now() - this.#unknownKidAt < COOLDOWN_MS) throw err;
+      if (!(err instanceof (await loadJose()).errors.JWKSNoMatchingKey) || Date.now() - this.#unknownKidAt < COOLDOWN_MS) throw err;
       this.#unknownKidAt = Date.now();
       const before = this.#loadedAt;
       await this.#refresh(true);
@@ -62,9 +63,9 @@ export class JwksSource {
     if (this.#loading !== undefined) return this.#loading;
     if (!force && Date.now() - this.#attemptedAt < (this.#set === undefined ? UNLOADED_COOLDOWN_MS : COOLDOWN_MS)) return Promise.resolve();
     this.#attemptedAt = Date.now();
-    this.#loading = this.#load()
-      .then((jwks) => {
-        this.#set = createLocalJWKSet(jwks);
+    this.#loading = Promise.all([this.#load(), loadJose()])
+      .then(([jwks, jose]) => {
+        this.#set = jose.createLocalJWKSet(jwks);
         this.#loadedAt = Date.now();
       })
       .catch((err: unknown) => {

@@ -20,7 +20,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { errors, jwtVerify, type JWTVerifyOptions } from 'jose';
+import type { JWTVerifyOptions } from 'jose';
+import { loadJose } from './jose-module.js';
 import type { Filter, FilterFactory, FilterProblem } from '../../filters/filter.js';
 import { optionsChecker } from '../../filters/options-check.js';
 import { parseDuration } from '../../config/units.js';
@@ -97,11 +98,12 @@ export const jwtFilter = {
       const authorization = headers.authorization;
       if (authorization === undefined || !/^bearer /i.test(authorization)) throw invalid('no bearer token in the Authorization header', false);
       let payload: Record<string, unknown>;
+      const jose = await loadJose();
       try {
-        payload = (await jwtVerify(authorization.slice(7).trim(), keys.getKey, verify)).payload;
+        payload = (await jose.jwtVerify(authorization.slice(7).trim(), keys.getKey, verify)).payload;
       } catch (err) {
         if (isSwitchyardError(err)) throw err;
-        throw invalid(reason(err), true);
+        throw invalid(reason(err, jose.errors), true);
       }
       setVerifiedClaims(exchange, payload);
       for (const [header, claim] of copies) {
@@ -126,7 +128,7 @@ function invalid(detail: string, presented: boolean): SwitchyardError {
   return new SwitchyardError('SY_ERR_JWT_INVALID', detail, { headers: { 'www-authenticate': challenge } });
 }
 
-function reason(err: unknown): string {
+function reason(err: unknown, errors: typeof import('jose').errors): string {
   if (err instanceof errors.JWTExpired) return 'the token has expired';
   if (err instanceof errors.JWTClaimValidationFailed) return `claim '${err.claim}' is not accepted (${err.reason})`;
   if (err instanceof errors.JOSEAlgNotAllowed) return 'the token is signed with an algorithm this route does not accept';

@@ -22,7 +22,6 @@
  * destroyed) is seen within that time while a busy user costs one read a second.
  */
 import { resolve } from 'node:path';
-import { SignJWT } from 'jose';
 import type { Filter, FilterFactory, FilterProblem } from '../../filters/filter.js';
 import { optionsChecker } from '../../filters/options-check.js';
 import { parseDuration, parseSize } from '../../config/units.js';
@@ -32,6 +31,7 @@ import { FilesStore, RedisSessionStore, SessionReadError, type SessionStore } fr
 import { decodeSession, UnserializeError, type SessionSerializer } from './session-decode.js';
 import { claimMap, sessionClaims } from './session-claims.js';
 import { processKeyRing } from './key-ring.js';
+import { loadJose } from '../auth/jose-module.js';
 
 export interface PhpSessionOptions {
   store: string;
@@ -142,6 +142,7 @@ export const phpSessionFilter = {
       if (found === undefined) return undefined;
       const key = ring.signingKey();
       const now = Math.floor(Date.now() / 1000);
+      const { SignJWT } = await loadJose();
       return new SignJWT(found)
         .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' })
         .setIssuer(issuer)

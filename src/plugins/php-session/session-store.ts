@@ -63,26 +63,29 @@ return redis.call('GET', KEYS[1])
 type SessionGet = (key: string, max: string) => Promise<Buffer | number | null>;
 
 export class RedisSessionStore implements SessionStore {
-  readonly #client: Redis;
+  readonly #client: Promise<Redis>;
   readonly #url: string;
   readonly #prefix: string;
   readonly #maxSize: number;
 
   constructor(url: string, prefix: string, maxSize: number, timeoutMs: number) {
     this.#url = url;
-    this.#client = redisClient(url, timeoutMs);
+    this.#client = redisClient(url, timeoutMs).then((client) => {
+      if (typeof (client as unknown as { switchyardSessionGet?: unknown }).switchyardSessionGet !== 'function') {
+        client.defineCommand('switchyardSessionGet', { numberOfKeys: 1, lua: SESSION_GET });
+      }
+      return client;
+    });
     this.#prefix = prefix;
     this.#maxSize = maxSize;
-    if (typeof (this.#client as unknown as { switchyardSessionGet?: unknown }).switchyardSessionGet !== 'function') {
-      this.#client.defineCommand('switchyardSessionGet', { numberOfKeys: 1, lua: SESSION_GET });
-    }
   }
 
   async read(id: string): Promise<Buffer | undefined> {
-    if (!redisUsable(this.#client)) throw new SessionReadError(`redis at ${redactedUrl(this.#url)} is not connected (${this.#client.status})`);
+    const client = await this.#client;
+    if (!redisUsable(client)) throw new SessionReadError(`redis at ${redactedUrl(this.#url)} is not connected (${client.status})`);
     let reply: Buffer | number | null;
     try {
-      reply = await (this.#client as unknown as { switchyardSessionGetBuffer: SessionGet }).switchyardSessionGetBuffer(this.#prefix + id, String(this.#maxSize));
+      reply = await (client as unknown as { switchyardSessionGetBuffer: SessionGet }).switchyardSessionGetBuffer(this.#prefix + id, String(this.#maxSize));
     } catch (err) {
       throw new SessionReadError(`redis at ${redactedUrl(this.#url)} failed: ${(err as Error).message}`);
     }

@@ -35,15 +35,17 @@ return { granted, tostring(tokens) }
 type TakeCommand = (key: string, perMs: string, burst: string, want: string) => Promise<[number, string]>;
 
 export class RedisGrantSource implements GrantSource {
-  readonly #client: Redis;
+  readonly #client: Promise<Redis>;
   readonly #url: string;
 
   constructor(url: string, timeoutMs: number) {
     this.#url = url;
-    this.#client = redisClient(url, timeoutMs);
-    if (typeof (this.#client as unknown as { switchyardRateTake?: unknown }).switchyardRateTake !== 'function') {
-      this.#client.defineCommand('switchyardRateTake', { numberOfKeys: 1, lua: TAKE });
-    }
+    this.#client = redisClient(url, timeoutMs).then((client) => {
+      if (typeof (client as unknown as { switchyardRateTake?: unknown }).switchyardRateTake !== 'function') {
+        client.defineCommand('switchyardRateTake', { numberOfKeys: 1, lua: TAKE });
+      }
+      return client;
+    });
   }
 
   leaseSize(perSecond: number, burst: number): number {
@@ -51,8 +53,9 @@ export class RedisGrantSource implements GrantSource {
   }
 
   async grant(name: string, key: string, perSecond: number, burst: number, want: number): Promise<Grant> {
-    if (!redisUsable(this.#client)) throw new SwitchyardError('SY_ERR_RATE_LIMIT_STORE', `redis at ${redactedUrl(this.#url)} is not connected (${this.#client.status})`);
-    const command = (this.#client as unknown as { switchyardRateTake: TakeCommand }).switchyardRateTake.bind(this.#client);
+    const client = await this.#client;
+    if (!redisUsable(client)) throw new SwitchyardError('SY_ERR_RATE_LIMIT_STORE', `redis at ${redactedUrl(this.#url)} is not connected (${client.status})`);
+    const command = (client as unknown as { switchyardRateTake: TakeCommand }).switchyardRateTake.bind(client);
     try {
       const [granted, tokens] = await command(`switchyard:ratelimit:${name}:${key}`, String(perSecond / 1000), String(burst), String(want));
       return { granted, tokens: Number(tokens) };

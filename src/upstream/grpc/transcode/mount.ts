@@ -8,7 +8,7 @@ import { defaults } from '../../../config/defaults.js';
 import type { GatewayConfig, RouteConfig } from '../../../config/types.js';
 import { isSwitchyardError, type ErrorCode } from '../../../errors.js';
 import { transcodedRoutes } from './route-syntax.js';
-import { createTranscoder } from './transcoder.js';
+import { loadedTranscoder } from './preload.js';
 
 export interface MountedRoute {
   readonly route: RouteConfig;
@@ -21,6 +21,8 @@ export function transcodedRouteConfigs(config: GatewayConfig, fail: (code: Error
   const mounted: MountedRoute[] = [];
   for (const [name, upstream] of config.upstreams) {
     if (upstream.type !== 'grpc' || !upstream.transcode) continue;
+    const createTranscoder = loadedTranscoder();
+    if (createTranscoder === undefined) throw new Error('the transcoder is preloaded with the config (preloadTranscoder) before the gateway is built');
     let bindings;
     try {
       bindings = createTranscoder(upstream).bindings();
