@@ -29,8 +29,8 @@ export const benchPackages = [
   { name: 'time', proves: '/usr/bin/time', programs: ['time'], for: 'bench:logs measures CPU and memory of each command' },
 ];
 
-/** Programs every Debian machine has (the Essential set), which need no package here. */
-export const basePrograms = ['sh', 'bash', 'tar', 'apt-get'];
+/** Programs every Debian machine has (the Essential set), and npm and npx, which come with node: no package here. */
+export const basePrograms = ['sh', 'bash', 'tar', 'apt-get', 'npm', 'npx'];
 
 /** Programs shipped inside npm packages the project depends on, with the package. */
 export const npmPrograms = { buf: '@bufbuild/buf' };

@@ -1,5 +1,5 @@
 /** The package version, read once from package.json so that it is stated in one place. */
-import { readFileSync } from 'node:fs';
+import { readPackageFile } from './runtime/resources.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readPackageFile('package.json').toString('utf8')) as { version: string };
 export const VERSION: string = pkg.version;

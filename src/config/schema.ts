@@ -2,16 +2,14 @@
  * The JSON Schema of switchyard.yaml (schema/switchyard.schema.json, shipped for editors), compiled
  * once with ajv, and the translation of ajv's errors into problems a person can act on.
  */
-import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { closest } from './did-you-mean.js';
-
-export const schemaUrl = new URL('../../../schema/switchyard.schema.json', import.meta.url);
+import { readPackageFile } from '../runtime/resources.js';
 
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
-  compiled ??= new Ajv2020({ allErrors: true, strict: false, verbose: true }).compile(JSON.parse(readFileSync(schemaUrl, 'utf8')) as object);
+  compiled ??= new Ajv2020({ allErrors: true, strict: false, verbose: true }).compile(JSON.parse(readPackageFile('schema/switchyard.schema.json').toString('utf8')) as object);
   return compiled;
 }
 

@@ -1,35 +1,29 @@
 /**
- * The dashboard's files: the page, its script and style from `assets/` (read from the source
- * tree beside the compiled output, as tsc does not copy them), and uPlot from the installed
- * package — served by the gateway itself, no CDN. Read once, on first request, asynchronously so
- * the read never blocks the event loop.
+ * The dashboard's files: the page, its script and style from `assets/` (tsc does not copy them),
+ * and uPlot from the installed package — served by the gateway itself, no CDN; read through
+ * src/runtime/resources.ts, which finds them in the package or in the single executable. Read
+ * once, on the first request for each.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { readDependencyFile, readPackageFile } from '../../runtime/resources.js';
 
 export interface Asset {
   readonly type: string;
   readonly body: Buffer;
 }
 
-/** Looked up once, when the module loads, rather than with a sync stat on each first request. */
-const ASSETS_DIR = (() => {
-  const fromDist = fileURLToPath(new URL('../../../../src/admin/dashboard/assets', import.meta.url));
-  if (existsSync(fromDist)) return fromDist;
-  return fileURLToPath(new URL('./assets', import.meta.url));
-})();
+const DIR = 'src/admin/dashboard/assets';
 
-const require = createRequire(import.meta.url);
-
-const SOURCES: Record<string, { type: string; path: () => string }> = {
-  'index.html': { type: 'text/html; charset=utf-8', path: () => `${ASSETS_DIR}/index.html` },
-  'dashboard.js': { type: 'text/javascript; charset=utf-8', path: () => `${ASSETS_DIR}/dashboard.js` },
-  'dashboard.css': { type: 'text/css; charset=utf-8', path: () => `${ASSETS_DIR}/dashboard.css` },
-  'uplot.js': { type: 'text/javascript; charset=utf-8', path: () => require.resolve('uplot/dist/uPlot.iife.min.js') },
-  'uplot.css': { type: 'text/css; charset=utf-8', path: () => require.resolve('uplot/dist/uPlot.min.css') },
+const SOURCES: Record<string, { type: string; read: () => Buffer }> = {
+  'index.html': { type: 'text/html; charset=utf-8', read: () => readPackageFile(`${DIR}/index.html`) },
+  'dashboard.js': { type: 'text/javascript; charset=utf-8', read: () => readPackageFile(`${DIR}/dashboard.js`) },
+  'dashboard.css': { type: 'text/css; charset=utf-8', read: () => readPackageFile(`${DIR}/dashboard.css`) },
+  'uplot.js': { type: 'text/javascript; charset=utf-8', read: () => readDependencyFile('uplot/dist/uPlot.iife.min.js') },
+  'uplot.css': { type: 'text/css; charset=utf-8', read: () => readDependencyFile('uplot/dist/uPlot.min.css') },
 };
+
+/** The asset names and the package files behind them, for the single executable's build. */
+export const DASHBOARD_PACKAGE_FILES: readonly string[] = ['index.html', 'dashboard.js', 'dashboard.css'].map((name) => `${DIR}/${name}`);
+export const DASHBOARD_DEPENDENCY_FILES: readonly string[] = ['uplot/dist/uPlot.iife.min.js', 'uplot/dist/uPlot.min.css'];
 
 const cache = new Map<string, Asset>();
 
@@ -38,7 +32,7 @@ export async function dashboardAsset(name: string): Promise<Asset> {
   if (asset === undefined) {
     const source = SOURCES[name];
     if (source === undefined) throw new RangeError(`no dashboard asset ${name}`);
-    asset = { type: source.type, body: await readFile(source.path()) };
+    asset = { type: source.type, body: source.read() };
     cache.set(name, asset);
   }
   return asset;
