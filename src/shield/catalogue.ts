@@ -35,6 +35,12 @@ export interface RequestRule extends RuleBase {
 export interface ValueRule extends RuleBase {
   readonly scope: 'value';
   readonly kinds: readonly ValueKind[];
+  /**
+   * True when a value of nothing but letters, digits, `_`, `-`, `+` and spaces can match (a name
+   * such as `allow_url_include`). Most values are such words; rules without this flag need some
+   * other character (`<?`, `$`, `(`, `/`, `%` ...) and are skipped for them.
+   */
+  readonly plain?: true;
   check(value: Inspected): boolean;
 }
 
@@ -73,6 +79,11 @@ export const RULES: readonly ShieldRule[] = [
     id: 192001, category: 'protocol', paranoia: 1, scope: 'request',
     description: 'URL longer than shield.maxUrlLength (default 8192 bytes, nginx large_client_header_buffers)',
     check: (r) => (r.url.length > r.maxUrlLength ? 'REQUEST_URI' : undefined),
+  },
+  {
+    id: 920280, category: 'protocol', paranoia: 1, framing: true, scope: 'request',
+    description: 'HTTP/1.1 request with a missing or empty Host (RFC 9112 §3.2 answers 400; HTTP/1.0 may omit it)',
+    check: (r) => (r.httpVersion !== '1.0' && (r.headers.host ?? '').trim() === '' && r.headers[':authority'] === undefined ? 'REQUEST_HEADERS:Host' : undefined),
   },
   {
     id: 920450, category: 'protocol', paranoia: 1, scope: 'request',
@@ -126,7 +137,7 @@ export const RULES: readonly ShieldRule[] = [
   { id: 921120, category: 'protocol', paranoia: 1, scope: 'value', kinds: ARGS_AND_COOKIES, description: 'CR or LF followed by a response header name (response splitting)', check: (v) => /[\r\n]/.test(v.value) && m.RESPONSE_SPLITTING.test(v.value) },
   { id: 921150, category: 'protocol', paranoia: 1, scope: 'value', kinds: ['arg-name'], description: 'CR or LF in a parameter name (header injection)', check: (v) => /[\r\n]/.test(v.value) },
   { id: 921151, category: 'protocol', paranoia: 2, scope: 'value', kinds: ['arg'], description: 'CR or LF in a query argument (header injection)', check: (v) => v.part.startsWith('ARGS:') && /[\r\n]/.test(v.value) },
-  { id: 921250, category: 'protocol', paranoia: 1, scope: 'value', kinds: ['cookie-name'], description: 'RFC 2109 `$Version` cookie (the cookie-sandwich trick)', check: (v) => v.value.replace(/^"/, '') === '$version' },
+  { id: 921250, category: 'protocol', paranoia: 1, scope: 'value', kinds: ['cookie-name'], description: 'RFC 2109 `$Version` cookie (the cookie-sandwich trick)', check: (v) => v.value.replace(/"/g, '') === '$version' },
   { id: 920271, category: 'protocol', paranoia: 2, scope: 'value', kinds: VALUES, description: 'control character (other than tab, CR, LF) in a parameter, cookie, name or header, after decoding', check: (v) => m.CONTROL_CHARACTER.test(v.value) },
   { id: 920230, category: 'protocol', paranoia: 2, scope: 'value', kinds: ['arg', 'cookie'], description: 'value still percent-encoded after decoding once (multiple URL encoding)', check: (v) => v.raw.includes('%') && /%[0-9a-f]{2}/i.test(v.decoded) },
   {
@@ -172,20 +183,20 @@ export const RULES: readonly ShieldRule[] = [
   { id: 193111, category: 'php-injection', paranoia: 1, scope: 'value', kinds: ['file-name', 'header'], description: 'upload of a server or PHP config file (`.htaccess`, `.user.ini`, `web.config`) that would make its directory run scripts', check: (v) => isFileName(v) && m.SERVER_CONFIG_FILE.test(fileName(v)) },
   { id: 193113, category: 'php-injection', paranoia: 2, scope: 'value', kinds: ['file-name', 'header'], description: 'upload of other executable or active content (`.shtml`, `.cgi`, `.svg`, `.html`, `.jsp` ...)', check: (v) => isFileName(v) && m.RISKY_UPLOAD_EXTENSION.test(fileName(v)) },
   {
-    id: 933120, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES,
+    id: 933120, plain: true, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES,
     description: 'php.ini directive set in a parameter (`allow_url_include=1`, `auto_prepend_file=...`)',
     check: (v) => (v.kind === 'arg-name' || v.kind === 'cookie-name' ? m.INI_DIRECTIVE_NAMES.has(v.value) : v.value.includes('=') && m.INI_ASSIGNMENT.test(v.value)),
   },
-  { id: 193120, category: 'php-injection', paranoia: 2, scope: 'value', kinds: VALUES, description: 'php.ini directive named anywhere in a value, set or not (`-d allow_url_include` split over arguments)', check: (v) => m.INI_DIRECTIVE_WORD.test(v.value) },
+  { id: 193120, plain: true, category: 'php-injection', paranoia: 2, scope: 'value', kinds: VALUES, description: 'php.ini directive named anywhere in a value, set or not (`-d allow_url_include` split over arguments)', check: (v) => m.INI_DIRECTIVE_WORD.test(v.value) },
   { id: 933130, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES, description: 'PHP superglobal (`$_GET`, `$_SERVER`, `$GLOBALS` ...)', check: (v) => v.value.includes('$') && m.SUPERGLOBAL.test(v.value) },
   {
     id: 933160, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES,
     description: 'call of a dangerous PHP function with an argument (`system(`, `eval(`, `base64_decode(` ...), through comments, whitespace and string concatenation',
     check: (v) => v.value.includes('(') && m.FUNCTION_CALL.test(v.stripped),
   },
-  { id: 933150, category: 'php-injection', paranoia: 2, scope: 'value', kinds: VALUES, description: 'name of a high-risk PHP function, called or not (`shell_exec`, `base64_decode` ...)', check: (v) => m.FUNCTION_NAME.test(v.value) },
+  { id: 933150, plain: true, category: 'php-injection', paranoia: 2, scope: 'value', kinds: VALUES, description: 'name of a high-risk PHP function, called or not (`shell_exec`, `base64_decode` ...)', check: (v) => m.FUNCTION_NAME.test(v.value) },
   { id: 933151, category: 'php-injection', paranoia: 2, scope: 'value', kinds: VALUES, description: 'medium-risk PHP function called (`escapeshellarg(`, `php_uname(`, `str_replace (` ...)', check: (v) => v.value.includes('(') && m.MEDIUM_RISK_FUNCTION.test(v.uncommented) },
-  { id: 933131, category: 'php-injection', paranoia: 2, scope: 'value', kinds: ARGS_AND_COOKIES, description: '$_SERVER entry named without the superglobal (`HTTP_USER_AGENT`, `QUERY_STRING`, `PATH_INFO` ...)', check: (v) => v.value.includes('_') && m.SERVER_VARIABLE.test(v.value) },
+  { id: 933131, plain: true, category: 'php-injection', paranoia: 2, scope: 'value', kinds: ARGS_AND_COOKIES, description: '$_SERVER entry named without the superglobal (`HTTP_USER_AGENT`, `QUERY_STRING`, `PATH_INFO` ...)', check: (v) => v.value.includes('_') && m.SERVER_VARIABLE.test(v.value) },
   { id: 933180, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES, description: 'variable function call (`$f(...)`, `${"f"}(...)`, `$_GET[a](...)`)', check: (v) => v.value.includes('$') && m.VARIABLE_FUNCTION.test(v.uncommented) },
   { id: 933210, category: 'php-injection', paranoia: 1, scope: 'value', kinds: VALUES, description: 'callable expression called at once (`("sys"."tem")("id")`, `["system"][0]("id")`)', check: (v) => v.value.includes('(') && m.CALLABLE_EXPRESSION.test(v.stripped) },
 
@@ -205,8 +216,8 @@ export const RULES: readonly ShieldRule[] = [
     check: (r) => (m.DOT_DOT_SLASH.test(r.path) || r.path.endsWith('/..') ? 'REQUEST_FILENAME' : undefined),
   },
   { id: 930111, category: 'traversal', paranoia: 1, scope: 'value', kinds: ARGS_AND_COOKIES, description: 'path traversal in a parameter, body field or cookie (`../`, `..\\`, `....//`, any encoding)', check: (v) => v.value.includes('..') && m.DOT_DOT_SLASH.test(v.value) },
-  { id: 930120, category: 'traversal', paranoia: 1, scope: 'value', kinds: ARGS_AND_COOKIES, description: 'operating-system file named in a parameter, body field, cookie or their names (`/etc/passwd`, `/proc/self/environ`, `win.ini` ...)', check: (v) => m.OS_FILE.test(v.value) },
-  { id: 930121, category: 'traversal', paranoia: 2, scope: 'value', kinds: ['header'], description: 'operating-system file named in the User-Agent or Referer', check: (v) => (v.part === 'REQUEST_HEADERS:User-Agent' || v.part === 'REQUEST_HEADERS:Referer') && m.OS_FILE.test(v.value) },
+  { id: 930120, plain: true, category: 'traversal', paranoia: 1, scope: 'value', kinds: ARGS_AND_COOKIES, description: 'operating-system file named in a parameter, body field, cookie or their names (`/etc/passwd`, `/proc/self/environ`, `win.ini` ...)', check: (v) => m.OS_FILE.test(v.value) },
+  { id: 930121, plain: true, category: 'traversal', paranoia: 2, scope: 'value', kinds: ['header'], description: 'operating-system file named in the User-Agent or Referer', check: (v) => (v.part === 'REQUEST_HEADERS:User-Agent' || v.part === 'REQUEST_HEADERS:Referer') && m.OS_FILE.test(v.value) },
   { id: 193121, category: 'traversal', paranoia: 1, scope: 'request', description: 'operating-system file named in the path', check: (r) => (m.OS_FILE.test(r.path) ? 'REQUEST_FILENAME' : undefined) },
   { id: 193110, category: 'traversal', paranoia: 2, scope: 'value', kinds: ['arg', 'cookie'], description: 'a value that ends in a parent directory (`..`, `images/..`), which a path joined to it climbs out of', check: (v) => v.value.includes('..') && m.TRAILING_DOT_DOT.test(v.value) },
 
@@ -215,14 +226,16 @@ export const RULES: readonly ShieldRule[] = [
   { id: 193010, category: 'sensitive-file', paranoia: 1, scope: 'request', description: 'backup or database dump (`.sql`, `.bak`, `.old`, `.swp`, `~`, `backup.zip` ...)', check: (r) => (m.BACKUP_FILE.test(r.path) ? 'REQUEST_FILENAME' : undefined) },
   { id: 920440, category: 'sensitive-file', paranoia: 1, scope: 'request', description: 'restricted file extension (`.inc`, `.ini`, `.conf`, `.log`, `.key`, `.pem`, `.sqlite` ...)', check: (r) => (m.RESTRICTED_EXTENSION.test(r.path) ? 'REQUEST_BASENAME' : undefined) },
   { id: 193011, category: 'sensitive-file', paranoia: 1, scope: 'request', description: 'PHP developer tool (PHPUnit `eval-stdin.php`, `phpinfo.php`, Adminer, profilers)', check: (r) => (m.DEV_TOOL.test(r.path) ? 'REQUEST_FILENAME' : undefined) },
-  { id: 193012, category: 'sensitive-file', paranoia: 1, scope: 'value', kinds: NAMES, description: 'Xdebug trigger (`XDEBUG_SESSION_START`, `XDEBUG_TRIGGER` parameter or `XDEBUG_SESSION` cookie)', check: (v) => m.XDEBUG_TRIGGERS.has(v.value) },
+  { id: 193012, plain: true, category: 'sensitive-file', paranoia: 1, scope: 'value', kinds: NAMES, description: 'Xdebug trigger (`XDEBUG_SESSION_START`, `XDEBUG_TRIGGER` parameter or `XDEBUG_SESSION` cookie)', check: (v) => m.XDEBUG_TRIGGERS.has(v.value) },
 
   // --- PHP object injection (933170 and local) ---------------------------------------------------
   { id: 933170, category: 'object-injection', paranoia: 1, scope: 'value', kinds: VALUES, description: 'serialized PHP object (`O:8:"stdClass":...`, `C:...`), also inside a serialized array', check: (v) => v.value.includes(':{') && m.SERIALIZED_OBJECT.test(v.value) },
   {
-    id: 193902, category: 'object-injection', paranoia: 1, scope: 'value', kinds: ['arg', 'cookie'],
+    id: 193902, plain: true, category: 'object-injection', paranoia: 1, scope: 'value', kinds: ['arg', 'cookie'],
     description: 'base64-wrapped serialized PHP object',
     check: (v) => {
+      // `O:`, `C:` and `a:` start as `Tz`, `Qz` and `YT` in base64: most values have none of them.
+      if (!/Tz|Qz|YT/.test(v.raw)) return false;
       const token = v.decoded.trim();
       if (!m.BASE64_SERIALIZED.test(token)) return false;
       return m.SERIALIZED_OBJECT.test(Buffer.from(token, 'base64').toString('latin1').toLowerCase());

@@ -131,9 +131,10 @@ export const RESPONSE_SPLITTING = /[\r\n][^\w]*(?:content-(?:type|length)|set-co
 /** An HTTP request line inside a value (921110): a second request hidden in the first. */
 export const SMUGGLED_REQUEST = /(?:^|[\s;'"])(?:get|post|head|put|delete|options|patch|trace|connect|propfind|mkcol|move|copy|lock|unlock)\s+\S+\s+http\/\d/;
 
-/** Restricted request headers (920450): httpoxy's Proxy, method overrides, WebDAV and framework-internal ones. */
+/** Restricted request headers (920450): httpoxy's Proxy, method overrides, WebDAV and framework-internal ones, the obsolete Request-Range (920660). */
 export const RESTRICTED_HEADERS: ReadonlySet<string> = new Set([
   'proxy', 'lock-token', 'content-range', 'if', 'x-http-method-override', 'x-http-method', 'x-method-override', 'x-middleware-subrequest', 'content-encoding',
+  'request-range',
 ]);
 
 /** Paranoia 2 (920451): headers that reroute a request inside frameworks (Symfony's X-Original-URL, CVE-2018-14773) or pick a charset. */

@@ -17,6 +17,8 @@ export interface Active<R extends ShieldRule> {
 export interface ShieldPolicy {
   readonly requestRules: readonly Active<RequestRule>[];
   readonly valueRules: ReadonlyMap<ValueKind, readonly Active<ValueRule>[]>;
+  /** The value rules that can match a plain word (ValueRule.plain), by kind. */
+  readonly plainValueRules: ReadonlyMap<ValueKind, readonly Active<ValueRule>[]>;
   /** True when some active rule reads body fields or upload names. */
   readonly inspectsBody: boolean;
   readonly maxUrlLength: number;
@@ -53,6 +55,7 @@ export function shieldApplies(shield: ShieldConfig, route: RouteShieldConfig | u
 export function compilePolicy(shield: ShieldConfig, route: RouteShieldConfig | undefined): ShieldPolicy {
   const requestRules: Active<RequestRule>[] = [];
   const valueRules = new Map<ValueKind, Active<ValueRule>[]>();
+  const plainValueRules = new Map<ValueKind, Active<ValueRule>[]>();
   let inspectsBody = false;
   for (const rule of RULES) {
     const mode = ruleMode(rule, shield, route);
@@ -65,8 +68,13 @@ export function compilePolicy(shield: ShieldConfig, route: RouteShieldConfig | u
       let list = valueRules.get(kind);
       if (list === undefined) valueRules.set(kind, (list = []));
       list.push({ rule, mode });
+      if (rule.plain === true) {
+        let plain = plainValueRules.get(kind);
+        if (plain === undefined) plainValueRules.set(kind, (plain = []));
+        plain.push({ rule, mode });
+      }
       if (kind === 'arg' || kind === 'arg-name' || kind === 'file-name') inspectsBody = true;
     }
   }
-  return { requestRules, valueRules, inspectsBody, maxUrlLength: shield.maxUrlLength };
+  return { requestRules, valueRules, plainValueRules, inspectsBody, maxUrlLength: shield.maxUrlLength };
 }

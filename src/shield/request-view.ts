@@ -13,6 +13,8 @@ import { DOT_DOT_SLASH } from './matchers.js';
 
 export interface RequestFacts {
   readonly method: string;
+  /** `1.0`, `1.1` or `2.0`. */
+  readonly httpVersion: string;
   /** The request-target as sent. */
   readonly url: string;
   /** The path decoded (repeatedly), overlong forms folded, lowercased. */
@@ -43,6 +45,7 @@ export function requestFacts(exchange: Exchange, maxUrlLength: number): RequestF
   const decodedQuery = hasPercent || /[\u00c0\u00c1\u00e0\uff0e\uff0f\uff3c]/.test(url) ? foldOverlong(percentDecodeRepeated(rawQuery, true)) : rawQuery;
   return {
     method: req.method ?? 'GET',
+    httpVersion: req.httpVersion,
     url,
     path,
     rawQuery,
@@ -54,6 +57,8 @@ export function requestFacts(exchange: Exchange, maxUrlLength: number): RequestF
     maxUrlLength,
   };
 }
+
+const PLAIN_WORD = /^[\w +-]*$/;
 
 /** One value as the value rules see it. */
 export class Inspected {
@@ -75,6 +80,11 @@ export class Inspected {
     this.name = name;
     this.raw = raw;
     this.#plus = plus;
+  }
+
+  /** Nothing but letters, digits, `_`, `-`, `+` and spaces: only ValueRule.plain rules can match. */
+  get plainWord(): boolean {
+    return PLAIN_WORD.test(this.raw);
   }
 
   /** Decoded, entities decoded, lowercased. */

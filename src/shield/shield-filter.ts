@@ -71,7 +71,7 @@ async function inspectBody(exchange: Exchange, policy: ShieldPolicy, type: strin
 }
 
 function inspect(exchange: Exchange, policy: ShieldPolicy, value: Inspected): void {
-  const rules = policy.valueRules.get(value.kind);
+  const rules = (value.plainWord ? policy.plainValueRules : policy.valueRules).get(value.kind);
   if (rules === undefined) return;
   for (const active of rules) if (active.rule.check(value)) matched(exchange, active, value.part, value.raw);
 }

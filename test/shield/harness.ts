@@ -107,14 +107,15 @@ export interface Answer {
 
 let counter = 0;
 
-/** Sends `r` as raw bytes (Host, X-Request-Id and Connection: close added) and reads the answer. */
+/** Sends `r` as raw bytes (X-Request-Id, Connection: close and, unless it has one, Host added) and reads the answer. */
 export async function send(gw: TestGateway, r: CorpusRequest): Promise<Answer> {
   const id = `corpus-${process.pid}-${++counter}`;
   const body = r.body ?? '';
   const headers = [...(r.headers ?? [])];
   const framed = headers.some((h) => /^(content-length|transfer-encoding):/i.test(h));
   if (body !== '' && !framed) headers.push(`Content-Length: ${Buffer.byteLength(body, 'latin1')}`);
-  const head = `${r.method ?? 'GET'} ${r.target} HTTP/1.1\r\nHost: app.test\r\nX-Request-Id: ${id}\r\nConnection: close\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n`;
+  const host = headers.some((h) => /^host:/i.test(h)) ? '' : 'Host: app.test\r\n';
+  const head = `${r.method ?? 'GET'} ${r.target} HTTP/1.1\r\n${host}X-Request-Id: ${id}\r\nConnection: close\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n`;
   const raw = await rawRequest(gw.url, [Buffer.from(head + body, 'latin1')]);
   const res = parseRawResponse(raw);
   let problem: Record<string, unknown> = {};
