@@ -7,7 +7,8 @@
  *   npm run bench:fastcgi                       # 10 s per measurement
  *   BENCH_SECONDS=5 BENCH_CHILDREN=4 npm run bench:fastcgi
  *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=prof' BENCH_SCRIPTS=hello.php npm run bench:fastcgi
- *   BENCH_SHIELD=compare npm run bench:fastcgi   # also Switchyard with `shield: false`, side by side
+ *   BENCH_SHIELD=compare npm run bench:fastcgi   # also Switchyard with `shield: false` and at paranoia 2, side by side
+ *   BENCH_SHIELD=compare BENCH_ROUNDS=6 ...       # then 6 more rounds of the three, in alternating order, and median ratios
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -29,20 +30,25 @@ const workers = Number(process.env['BENCH_WORKERS'] ?? availableParallelism());
 /** Extra node flags for the gateway (a profile: `--cpu-prof --cpu-prof-dir=DIR`); workers inherit them. */
 const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter((a) => a !== '');
 const scripts = (process.env['BENCH_SCRIPTS'] ?? 'hello.php,work.php').split(',');
-/** `compare`: a second Switchyard, with the shield off, on a pool of its own; its row and the ratio follow. */
+/** `compare`: two more Switchyards, the shield off and at paranoia 2, each on a pool of its own; their rows and the ratios follow. */
 const compareShield = process.env['BENCH_SHIELD'] === 'compare';
 /** A query the shield has to read (arguments, one with a leading `-`), as an application's URLs have. */
 const query = '?id=42&sort=-created_at&q=red+shoes';
+/** With `compare`: extra rounds of the three Switchyards, order alternating, for ratios a loaded machine does not decide. */
+const rounds = Number(process.env['BENCH_ROUNDS'] ?? 0);
 const root = fileURLToPath(new URL('../../../bench/fastcgi/app', import.meta.url));
 const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 
-async function startSwitchyard(socket: string, dir: string, shield = true): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
-  const file = join(dir, shield ? 'switchyard.yaml' : 'switchyard-no-shield.yaml');
+/** The top-level `shield:` of each Switchyard measured: the default (level 1), off, level 2. */
+const SHIELD_SETTINGS = { default: '', off: 'shield: false', paranoia2: 'shield: { paranoia: 2 }' } as const;
+
+async function startSwitchyard(socket: string, dir: string, shield: keyof typeof SHIELD_SETTINGS = 'default'): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  const file = join(dir, `switchyard-${shield}.yaml`);
   await writeFile(
     file,
     `listen: 127.0.0.1:0
 accessLog: off
-${shield ? '' : 'shield: false'}
+${SHIELD_SETTINGS[shield]}
 upstreams:
   php: { type: fastcgi, address: 'unix:${socket}', root: '${root}', scripts: [hello.php, work.php], maxConnections: ${children} }
 routes:
@@ -86,6 +92,33 @@ function row(name: string, r: Measured): string {
   return `${name.padEnd(24)} ${r.requestsPerSecond.toFixed(0).padStart(9)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(7)} ms   p99 ${r.p99Ms.toFixed(2).padStart(7)} ms   failures ${r.failures}   cpu/req proxy ${r.proxyCpuUs.toFixed(0).padStart(4)} µs, php-fpm ${r.phpCpuUs.toFixed(0).padStart(4)} µs`;
 }
 
+/**
+ * Rounds of back-to-back runs of Switchyard with the shield at level 1, off and at level 2, the
+ * order reversed every round so a burst of load elsewhere does not always land on the same one;
+ * prints each round's ratios to the shield-off run and their medians.
+ */
+async function shieldRounds(targets: readonly [string, string, number, number][]): Promise<void> {
+  const ratios = new Map<string, { rps: number[]; cpu: number[] }>();
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    const got = new Map<string, Measured>();
+    for (const [name, url, proxyPid, poolPid] of order) got.set(name, await measure(url, proxyPid, poolPid));
+    const off = got.get('switchyard no shield') as Measured;
+    const line: string[] = [];
+    for (const [name, r] of got) {
+      if (name === 'switchyard no shield') continue;
+      const entry = ratios.get(name) ?? { rps: [], cpu: [] };
+      entry.rps.push(r.requestsPerSecond / off.requestsPerSecond);
+      entry.cpu.push(r.proxyCpuUs / off.proxyCpuUs);
+      ratios.set(name, entry);
+      line.push(`${name} / off: req/s ${(r.requestsPerSecond / off.requestsPerSecond).toFixed(3)}x, cpu/req ${(r.proxyCpuUs / off.proxyCpuUs).toFixed(3)}x`);
+    }
+    console.log(`round ${round + 1}: off ${off.requestsPerSecond.toFixed(0)} req/s ${off.proxyCpuUs.toFixed(0)} µs; ${line.join('; ')}`);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  for (const [name, r] of ratios) console.log(`median of ${rounds} rounds, ${name} / off: req/s ${median(r.rps).toFixed(3)}x, proxy cpu/req ${median(r.cpu).toFixed(3)}x`);
+}
+
 async function nginxPid(dir: string): Promise<number> {
   return Number((await readFile(join(dir, 'nginx.pid'), 'utf8')).trim());
 }
@@ -94,8 +127,8 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-fastcgi-'));
   // One identical pool per proxy: a proxy's idle kept connection pins a php-fpm child, so a
   // shared pool would measure whoever held the children first.
-  const pools = await Promise.all((compareShield ? [0, 1, 2, 3] : [0, 1, 2]).map(() => startPhpFpm({ root, children })));
-  const [plainPool, keepPool, switchyardPool, unshieldedPool] = pools as [(typeof pools)[0], (typeof pools)[0], (typeof pools)[0], (typeof pools)[0] | undefined];
+  const pools = await Promise.all((compareShield ? [0, 1, 2, 3, 4] : [0, 1, 2]).map(() => startPhpFpm({ root, children })));
+  const [plainPool, keepPool, switchyardPool, unshieldedPool, paranoidPool] = pools as [(typeof pools)[0], (typeof pools)[0], (typeof pools)[0], (typeof pools)[0] | undefined, (typeof pools)[0] | undefined];
   const location = (pass: string, keep: boolean) => `root ${root};
     location ~ \\.php$ {
       include /etc/nginx/fastcgi_params;
@@ -107,7 +140,8 @@ async function main(): Promise<void> {
   const nginxPlain = await startNginx(location(`unix:${plainPool.socketPath}`, false), tuned);
   const nginxKeep = await startNginx(location('php', true), { ...tuned, http: `upstream php { server unix:${keepPool.socketPath}; keepalive ${children}; }` });
   const sy = await startSwitchyard(switchyardPool.socketPath, dir);
-  const bare = unshieldedPool === undefined ? undefined : await startSwitchyard(unshieldedPool.socketPath, dir, false);
+  const bare = unshieldedPool === undefined ? undefined : await startSwitchyard(unshieldedPool.socketPath, dir, 'off');
+  const paranoid = paranoidPool === undefined ? undefined : await startSwitchyard(paranoidPool.socketPath, dir, 'paranoia2');
   console.log(`php-fpm pm=static children=${children} (one identical pool each); wrk ${connections} connections, ${seconds}s per run`);
   console.log(`nginx: worker_processes auto; "nginx" is the stock fastcgi_pass, "nginx keep-alive" adds fastcgi_keep_conn + upstream keepalive; switchyard: ${workers} worker(s) (BENCH_WORKERS), maxConnections split between them`);
   try {
@@ -119,6 +153,7 @@ async function main(): Promise<void> {
         ['switchyard', `${sy.url}/${script}${compareShield ? query : ''}`, sy.pid, switchyardPool.pid],
       ];
       if (bare !== undefined && unshieldedPool !== undefined) targets.push(['switchyard no shield', `${bare.url}/${script}${query}`, bare.pid, unshieldedPool.pid]);
+      if (paranoid !== undefined && paranoidPool !== undefined) targets.push(['switchyard paranoia 2', `${paranoid.url}/${script}${query}`, paranoid.pid, paranoidPool.pid]);
       const results = new Map<string, Measured>();
       for (const [name, url, proxyPid, poolPid] of targets) {
         await wrk(url, { connections, durationSeconds: 2 }); // warm up
@@ -136,11 +171,15 @@ async function main(): Promise<void> {
       const b = results.get('switchyard no shield');
       if (b !== undefined) {
         console.log(`shield on / off: req/s ${(s.requestsPerSecond / b.requestsPerSecond).toFixed(3)}x, p99 ${(s.p99Ms / b.p99Ms).toFixed(2)}x, proxy cpu/req ${(s.proxyCpuUs / b.proxyCpuUs).toFixed(3)}x`);
+        const p = results.get('switchyard paranoia 2');
+        if (p !== undefined) console.log(`shield level 2 / off: req/s ${(p.requestsPerSecond / b.requestsPerSecond).toFixed(3)}x, p99 ${(p.p99Ms / b.p99Ms).toFixed(2)}x, proxy cpu/req ${(p.proxyCpuUs / b.proxyCpuUs).toFixed(3)}x`);
       }
+      if (rounds > 0) await shieldRounds(targets.filter(([name]) => name.startsWith('switchyard')));
     }
   } finally {
     await sy.stop();
     await bare?.stop();
+    await paranoid?.stop();
     await nginxPlain.stop();
     await nginxKeep.stop();
     await Promise.all(pools.map((p) => p.stop()));

@@ -1,5 +1,5 @@
 /**
- * bench:shield:micro — what the shield's filter costs per request on one core, measured in
+ * The shield filter micro-benchmark: what the shield's filter costs per request on one core, measured in
  * process (CPU time over many runs) so a loaded machine changes the figure little: the request
  * bench:fastcgi sends (`GET /hello.php?id=42&sort=-created_at&q=red+shoes`) with a browser's
  * headers and cookies, and a form POST of 12 fields, at paranoia 1 and 2. Compare with the proxy
