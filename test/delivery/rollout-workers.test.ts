@@ -51,7 +51,7 @@ routes:
     if (line['msg'] === 'admin listening') admin = `http://127.0.0.1:${(line['admin'] as AddressInfo).port}`;
     if (line['msg'] === 'switchyard listening' && line['workers'] === 2) port = Number(new URL((line['listen'] as string[])[0] as string).port);
   });
-  assert.ok(await until(() => port !== undefined && admin !== undefined, 20_000), `the primary and its workers listen; they logged:\n${lines.slice(-10).join('\n')}`);
+  assert.ok(await until(() => port !== undefined && admin !== undefined, 60_000), `the primary and its workers listen; they logged:\n${lines.slice(-10).join('\n')}`);
 });
 
 after(async () => {

@@ -92,7 +92,7 @@ routes:
     if (line['msg'] === 'admin listening' && typeof line['admin'] === 'string') workerAdmins.set(line['pid'] as number, line['admin']);
     if (line['msg'] === 'admin listening' && typeof line['admin'] === 'object') admin = `http://127.0.0.1:${(line['admin'] as AddressInfo).port}`;
   });
-  const started = await until(() => admin !== undefined && workerAdmins.size === 2 && logs.some((l) => l['msg'] === 'switchyard listening' && l['workers'] === 2), 20_000);
+  const started = await until(() => admin !== undefined && workerAdmins.size === 2 && logs.some((l) => l['msg'] === 'switchyard listening' && l['workers'] === 2), 60_000);
   assert.ok(started, `the primary and both workers listen; they logged:\n${logs.slice(-10).map((l) => JSON.stringify(l)).join('\n')}`);
   url = ((logs.find((l) => l['msg'] === 'switchyard listening' && l['workers'] === 2)?.['listen'] as string[]) ?? [])[0] as string;
 

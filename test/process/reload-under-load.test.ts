@@ -48,7 +48,7 @@ before(async () => {
   await writeFile(join(app.dir, 'switchyard.yaml'), config(adminPort, '20s'));
   child = spawn(process.execPath, [BIN, 'serve', '--workers', '2'], { cwd: app.dir, stdio: ['ignore', 'ignore', 'pipe'] });
   createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (l) => logs.push(JSON.parse(l) as Record<string, unknown>));
-  assert.ok(await until(() => logs.some((l) => l['msg'] === 'switchyard listening' && l['workers'] === 2), 20_000), 'both workers listen');
+  assert.ok(await until(() => logs.some((l) => l['msg'] === 'switchyard listening' && l['workers'] === 2), 60_000), 'both workers listen');
   const url = ((logs.find((l) => l['msg'] === 'switchyard listening')?.['listen'] as string[]) ?? [])[0] as string;
   port = Number(new URL(url).port);
 });

@@ -40,7 +40,7 @@ before(async () => {
   child = spawn(process.execPath, [BIN, 'serve', '--workers', '2'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   const lines = createInterface({ input: child.stderr as NodeJS.ReadableStream });
   lines.on('line', (l) => logs.push(JSON.parse(l) as Record<string, unknown>));
-  assert.ok(await until(() => logs.some((l) => l['msg'] === 'switchyard listening' && l['workers'] === 2), 20_000), 'the primary reports both workers listening');
+  assert.ok(await until(() => logs.some((l) => l['msg'] === 'switchyard listening' && l['workers'] === 2), 60_000), 'the primary reports both workers listening');
   url = ((logs.find((l) => l['msg'] === 'switchyard listening')?.['listen'] as string[]) ?? [])[0] as string;
 });
 

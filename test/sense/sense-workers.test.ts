@@ -54,7 +54,7 @@ routes:
     if (line['msg'] === 'admin listening') admin = `http://127.0.0.1:${(line['admin'] as AddressInfo).port}`;
     if (line['msg'] === 'switchyard listening' && line['workers'] === 2) listening = true;
   });
-  assert.ok(await until(() => listening && admin !== undefined, 20_000), `the primary and its workers listen; they logged:\n${lines.slice(-10).join('\n')}`);
+  assert.ok(await until(() => listening && admin !== undefined, 60_000), `the primary and its workers listen; they logged:\n${lines.slice(-10).join('\n')}`);
 });
 
 after(async () => {

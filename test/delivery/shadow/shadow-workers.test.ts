@@ -53,7 +53,7 @@ routes:
   const lines = createInterface({ input: child.stderr as NodeJS.ReadableStream });
   // A line that is not JSON (a crash's stack) is kept as text, for the failure message.
   lines.on('line', (l) => logs.push(l.startsWith('{') ? (JSON.parse(l) as Record<string, unknown>) : { text: l }));
-  assert.ok(await until(() => logs.some((l) => l['msg'] === 'switchyard listening' && l['workers'] === 2), 20_000), `both workers listening; they logged:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`);
+  assert.ok(await until(() => logs.some((l) => l['msg'] === 'switchyard listening' && l['workers'] === 2), 60_000), `both workers listening; they logged:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`);
   const url = ((logs.find((l) => l['msg'] === 'switchyard listening')?.['listen'] as string[]) ?? [])[0] as string;
   port = Number(new URL(url).port);
 });
