@@ -2,7 +2,9 @@
  * `type: grpc` upstreams: the router's side of a gRPC service. Each request goes one of three
  * ways by its content type: native gRPC over HTTP/2 passes through (passthrough.ts), gRPC-Web
  * from HTTP/1.1 or HTTP/2 is bridged to native gRPC (grpc-web.ts), and anything else goes to the
- * REST/JSON transcoder when the upstream has one (`transcode: true`). The calls share one
+ * REST/JSON transcoder whenever the upstream has descriptors (`proto:`): configured routes to it
+ * are transcoded by their google.api.http bindings, and `transcode: true` also mounts every
+ * binding as a route (SPEC section 3). The calls share one
  * cluster (balancer, health checks by grpc.health.v1, outlier detection, circuit breaker) and
  * the endpoints' HTTP/2 sessions (cluster-streams.ts).
  */
@@ -42,7 +44,7 @@ class GrpcUpstreamImpl implements GrpcUpstream {
     this.#config = config;
     this.#streams = new ClusterStreams(config, log);
     this.invoker = createClusterInvoker(this.#streams, config.timeouts.total);
-    this.#transcoder = config.transcode && createTranscoder !== undefined ? createTranscoder(config) : undefined;
+    this.#transcoder = config.proto !== undefined && createTranscoder !== undefined ? createTranscoder(config) : undefined;
   }
 
   async handle(exchange: Exchange): Promise<void> {
@@ -58,7 +60,7 @@ class GrpcUpstreamImpl implements GrpcUpstream {
     if (this.#transcoder !== undefined) return this.#transcoder.handle(exchange, this.invoker);
     throw new SwitchyardError(
       'SY_ERR_GRPC_UNSUPPORTED_MEDIA_TYPE',
-      `upstream ${this.name} takes gRPC (application/grpc over HTTP/2) and gRPC-Web (application/grpc-web*)${this.#config.transcode ? '' : '; REST/JSON needs transcode: true'}, not '${contentType || 'no content type'}'`,
+      `upstream ${this.name} takes gRPC (application/grpc over HTTP/2) and gRPC-Web (application/grpc-web*)${this.#config.proto !== undefined ? '' : '; REST/JSON needs its protos (proto:)'}, not '${contentType || 'no content type'}'`,
     );
   }
 

@@ -121,3 +121,28 @@ test('REST over HTTP/2 (h2c) is transcoded too, the host taken from :authority',
     session.close();
   }
 });
+
+test('without transcode: true, configured routes are still transcoded and no binding is mounted', async () => {
+  const plain = await startTestGateway(`
+listen: 127.0.0.1:0
+accessLog: off
+upstreams:
+  library:
+    type: grpc
+    endpoints: [h2c://127.0.0.1:${library.port}]
+    proto: { files: [library/v1/library.proto], importPaths: ['${FIXTURE}'] }
+routes:
+  - get: /v1/shelves/{shelf}/titles
+    to: library
+`);
+  try {
+    const res = await httpRequest(plain.port, '/v1/shelves/4/titles');
+    assert.equal(res.status, 200, res.text);
+    assert.ok(Array.isArray(res.json()), 'response_body: books');
+    const unmounted = await httpRequest(plain.port, '/v1/shelves/4/books/8');
+    assert.equal(unmounted.status, 404);
+    assert.equal(unmounted.json().code, 'SY_ERR_ROUTE_NOT_FOUND');
+  } finally {
+    await plain.stop();
+  }
+});
