@@ -52,12 +52,14 @@ export interface SenseSetup {
   stop(): Promise<void>;
 }
 
-export async function startSenseSetup(options: { kill: boolean }): Promise<SenseSetup> {
+/** `serviceUrl`: where the `service` upstream is (default: an HTTP service this setup starts on loopback). */
+export async function startSenseSetup(options: { kill: boolean; serviceUrl?: string }): Promise<SenseSetup> {
   const app = await startPhpApp(2);
   await writeFile(join(app.root, 'fixtures', 'shell.php'), SHELL);
   const service: Server = createServer((_req, res) => res.end('service'));
   await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
-  const servicePort = (service.address() as AddressInfo).port;
+  const serviceUrl = options.serviceUrl ?? `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
+  const servicePort = Number(new URL(serviceUrl).port);
   const adminPort = await freePort();
   const gw = await startTestGateway(`listen: 127.0.0.1:0
 accessLog: off
@@ -65,7 +67,7 @@ admin: { listen: 127.0.0.1:${adminPort}, token: sense-token }
 sense: { exec: { kill: ${options.kill} } }
 upstreams:
   legacy: { type: fastcgi, address: 'unix:${app.fpm.socketPath}', root: '${app.root}', scripts: ['fixtures/*.php'], status: /fpm-status, maxConnections: 2 }
-  service: { type: http, endpoints: [http://127.0.0.1:${servicePort}] }
+  service: { type: http, endpoints: [${serviceUrl}] }
 routes:
   - get: /service
     to: service
