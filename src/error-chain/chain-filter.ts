@@ -51,6 +51,15 @@ export function createChainFilter(source: string): Filter {
 }
 
 /** A client's header: kept when it decodes, else dropped before any upstream sees it. */
+/**
+ * For routes whose upstream answers are not read here (grpc: the transcoder builds its own
+ * chain): only a client's malformed header is dropped before it reaches the upstream.
+ */
+export const requestChainFilter: Filter = async (exchange, next) => {
+  checkRequestChain(exchange);
+  return next();
+};
+
 function checkRequestChain(exchange: Exchange): void {
   const headers = exchange.req.headers;
   const value = headers[CHAIN_HEADER];

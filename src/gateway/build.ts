@@ -20,7 +20,7 @@ import type { Exchange } from '../listener/exchange.js';
 import { compilePolicy, shieldApplies } from '../shield/policy.js';
 import { createShieldFilter } from '../shield/shield-filter.js';
 import { stripUserHeaders, userHeaderNames, userHeaderRouteProblem } from '../plugins/php-session/user-header.js';
-import { createChainFilter } from '../error-chain/chain-filter.js';
+import { createChainFilter, requestChainFilter } from '../error-chain/chain-filter.js';
 import { RouteContracts } from '../contract/route-contracts.js';
 import { routeShadow } from '../delivery/shadow/build-shadow.js';
 import type { RouteShadow } from '../delivery/shadow/route-shadow.js';
@@ -106,6 +106,7 @@ export function buildRuntime(loaded: LoadedConfig, log: Logger, file = 'switchya
     // Nearest the upstream: error chains from its answers, then the contract it is checked against.
     const upstreamType = config.upstreams.get(route.to)?.type;
     if (upstreamType === 'fastcgi' || upstreamType === 'http') chain.push(createChainFilter(upstreamType === 'fastcgi' ? 'php' : 'http'));
+    else if (upstreamType === 'grpc') chain.push(requestChainFilter);
     const contract = contracts.build(route);
     if (contract !== undefined && 'filter' in contract) chain.push(contract.filter);
     else if (contract !== undefined) fail('SY_ERR_CONFIG_CONTRACT', [...route.at, 'openapi', contract.key], contract.message);

@@ -134,3 +134,13 @@ test('a malformed grpc-timeout from a gRPC-Web client is a 400 problem', async (
   assert.equal(res.json()['code'], 'SY_ERR_GRPC_TIMEOUT');
   assert.equal(echo.seen.length, calls);
 });
+
+test('a malformed X-Error-Chain from the client is dropped before the gRPC server, a valid one passes', async () => {
+  const call = (chain: string) =>
+    httpRequest(gw.port, '/echo.v1.Echo/Say', { method: 'POST', headers: { 'content-type': 'application/grpc-web+proto', 'x-error-chain': chain }, body: framed(echoRequest('chained')) });
+  assert.equal((await call('%%% not base64')).status, 200);
+  assert.deepEqual(echo.seen.at(-1)?.get('x-error-chain'), []);
+  const valid = Buffer.from(JSON.stringify([{ source: 'php', detail: 'upstream of the caller failed' }])).toString('base64');
+  assert.equal((await call(valid)).status, 200);
+  assert.deepEqual(echo.seen.at(-1)?.get('x-error-chain'), [valid]);
+});
