@@ -83,7 +83,10 @@ export class EndpointPool {
     if (!fresh) {
       while (this.#idle.length > 0) {
         const conn = this.#idle.pop() as UpstreamConnection;
-        if (!conn.dead) return this.#start(conn);
+        if (conn.dead) continue;
+        // Past the upstream's Keep-Alive hint: it may be closing it as the request arrives.
+        if (conn.stale) conn.close();
+        else return this.#start(conn);
       }
     }
     if (this.#all.members.size < this.#opts.maxConnections) return this.#start(this.#connect());
@@ -114,7 +117,7 @@ export class EndpointPool {
   /** Gives a connection back after its request; `reusable` false closes it. */
   release(conn: UpstreamConnection, reusable: boolean): void {
     conn.entry.endRequest();
-    if (!reusable || conn.dead || this.#closed) {
+    if (!reusable || conn.dead || this.#closed || conn.stale) {
       conn.entry.drain();
       conn.close();
       return;

@@ -8,13 +8,15 @@
  * A malformed response, a Content-Length the upstream does not keep, bytes nobody asked for: the
  * connection is closed and its attempt fails; nothing else shares it. Deadlines (firstByte, idle,
  * keepAliveTimeout) are checked by the pool's sweep from the bytes seen since its last pass, so a
- * request arms no timer.
+ * request arms no timer. An upstream that says when it closes idle connections (`Keep-Alive:
+ * timeout=N`, keep-alive-hint.ts) has its connections retired before then.
  */
 import type { Socket } from 'node:net';
 import { SwitchyardError } from '../../errors.js';
 import { ResponseParser, type ResponseHandler } from '../../listener/http1/response-parser.js';
 import type { ResponseHead } from '../../listener/http1/response-head.js';
 import type { ConnectionEntry } from '../../cluster/connection-table.js';
+import { reuseWindowMs } from './keep-alive-hint.js';
 
 /** What uses a connection for one request: the attempt. */
 export interface ConnectionUser extends ResponseHandler {
@@ -64,6 +66,10 @@ export class UpstreamConnection implements ResponseHandler {
   // The sweep's view: activity seen at its last pass, and since when nothing moved (-1: from the next pass).
   #activity = -1;
   #quietSince = -1;
+  /** From the last response's Keep-Alive hint: how long it may idle and be reused (ms). */
+  #reuseWindow: number | undefined;
+  /** performance.now() after which the idle connection is not reused (Infinity: no hint). */
+  #reuseBefore = Infinity;
 
   constructor(socket: Socket, readyEvent: 'connect' | 'secureConnect', entry: ConnectionEntry, limits: ConnectionLimits, gone: (conn: UpstreamConnection, err: unknown, how: GoneHow) => void) {
     this.socket = socket;
@@ -117,6 +123,12 @@ export class UpstreamConnection implements ResponseHandler {
     this.#user = undefined;
     this.#served++;
     this.#quietSince = -1;
+    this.#reuseBefore = this.#reuseWindow === undefined ? Infinity : performance.now() + this.#reuseWindow;
+  }
+
+  /** An idle connection the upstream may be closing by now (its Keep-Alive hint): not to be reused. */
+  get stale(): boolean {
+    return this.#reuseBefore !== Infinity && performance.now() >= this.#reuseBefore;
   }
 
   /** Stops reading the upstream (the client is slower than it). */
@@ -163,7 +175,7 @@ export class UpstreamConnection implements ResponseHandler {
     if (this.#dead || !this.#connected) return;
     if (this.#user === undefined) {
       if (this.#quietSince < 0) this.#quietSince = now;
-      else if (now - this.#quietSince >= this.#limits.keepAliveTimeout) this.close();
+      else if (now - this.#quietSince >= this.#limits.keepAliveTimeout || now >= this.#reuseBefore) this.close();
       return;
     }
     const activity = this.socket.bytesRead + this.socket.bytesWritten;
@@ -255,7 +267,10 @@ export class UpstreamConnection implements ResponseHandler {
   // --- parser callbacks, passed on to the attempt -------------------------------------------------
 
   onResponseHead(head: ResponseHead): void {
-    if (!head.informational) this.#headSeen = true;
+    if (!head.informational) {
+      this.#headSeen = true;
+      this.#reuseWindow = reuseWindowMs(head.rawHeaders);
+    }
     if (head.bodyKind === 'tunnel') this.#tunnel = true;
     this.#user?.onResponseHead(head);
   }
