@@ -289,6 +289,11 @@ routes:
   - get: /php
     to: legacy
     middleware: [session2]
+  - get: /api/me
+    name: me
+    to: svc
+    split: { canary: legacy, weight: 10 }
+    middleware: [session2]
 `,
     );
     const out = await runCliCaptured(['validate', '-c', join(dir, 'switchyard.yaml')]);
@@ -301,7 +306,9 @@ routes:
     assert.match(text, /'100\/day' is not a rate/);
     assert.match(text, /'cookie' is not ip, route, header:<name> or claim:<name>/);
     assert.match(text, /'5s' is not a duration of at most 2s \(a logout must be seen soon\)/);
-    assert.match(text, /middleware 'session2' \(phpSession\) cannot be used on a route to the PHP upstream 'legacy'/);
+    assert.match(text, /routes\[1\]\.middleware.*middleware 'session2' \(phpSession\) cannot be used on a route whose requests reach the PHP upstream 'legacy'/);
+    // A split whose canary is PHP would hand the signed user to PHP for the canary's share.
+    assert.match(text, /routes\[2\]\.middleware.*middleware 'session2' \(phpSession\) cannot be used on a route whose requests reach the PHP upstream 'legacy'/);
   });
 });
 

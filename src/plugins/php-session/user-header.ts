@@ -36,6 +36,10 @@ export function stripUserHeaders(names: readonly string[]): Filter {
 /** Why `route` may not list its phpSession middleware, or undefined when it may. */
 export function userHeaderRouteProblem(config: GatewayConfig, route: RouteConfig): string | undefined {
   const session = route.middleware.find((m) => config.middleware.get(m)?.type === 'phpSession');
-  if (session === undefined || config.upstreams.get(route.to)?.type !== 'fastcgi') return undefined;
-  return `middleware '${session}' (phpSession) cannot be used on a route to the PHP upstream '${route.to}': the user header is for new services, never for PHP`;
+  if (session === undefined) return undefined;
+  // Every upstream the route's requests can reach: its own, a canary's, a shadow target's.
+  const reached = [route.to, route.split?.canary, route.rollout?.canary, route.shadow?.to];
+  const php = reached.find((name) => name !== undefined && config.upstreams.get(name)?.type === 'fastcgi');
+  if (php === undefined) return undefined;
+  return `middleware '${session}' (phpSession) cannot be used on a route whose requests reach the PHP upstream '${php}': the user header is for new services, never for PHP`;
 }
