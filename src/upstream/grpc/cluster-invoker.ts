@@ -25,10 +25,15 @@ export function createClusterInvoker(streams: ClusterStreams, deadlineCap: numbe
 
 function startCall(streams: ClusterStreams, path: string, requests: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: GrpcCallOptions): GrpcCall {
   const queue = new MessageQueue();
+  // Settled once: the error for a call that ends before its headers is only built for that call.
+  let headersPending = true;
   let resolveHeaders!: (m: GrpcMetadata) => void;
   let rejectHeaders!: (e: SwitchyardError) => void;
   const headers = new Promise<GrpcMetadata>((resolve, reject) => {
-    resolveHeaders = resolve;
+    resolveHeaders = (m) => {
+      headersPending = false;
+      resolve(m);
+    };
     rejectHeaders = reject;
   });
   // A caller that only awaits `status` must not see an unhandled rejection.
@@ -36,7 +41,7 @@ function startCall(streams: ClusterStreams, path: string, requests: AsyncIterabl
   let resolveStatus!: (s: GrpcStatus) => void;
   const status = new Promise<GrpcStatus>((resolve) => (resolveStatus = resolve));
   const end = (s: GrpcStatus, error?: SwitchyardError) => {
-    rejectHeaders(error ?? new SwitchyardError('SY_ERR_UPSTREAM_PROTOCOL', `the call ended (grpc-status ${s.code}) before response headers`));
+    if (headersPending) rejectHeaders(error ?? new SwitchyardError('SY_ERR_UPSTREAM_PROTOCOL', `the call ended (grpc-status ${s.code}) before response headers`));
     queue.end();
     resolveStatus(s);
   };
