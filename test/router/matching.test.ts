@@ -44,6 +44,10 @@ const cases: [method: string, path: string, route: number | undefined, params?: 
   ['GET', '/post/7/a/b', undefined],
   ['GET', '/files/a/b/c.txt', 5, { path: 'a/b/c.txt' }],
   ['GET', '/files/x', 5, { path: 'x' }],
+  // `.*` takes a decoded CR or LF, as Symfony's DOTALL route regexes do, so the route (and the
+  // shield in front of PHP) sees such a path instead of a 404 hiding it.
+  ['GET', '/files/a%0Ab.php', 5, { path: 'a\nb.php' }],
+  ['GET', '/files/x%0D%0Ay', 5, { path: 'x\r\ny' }],
   ['GET', '/files', undefined],
   ['GET', '/dl/report.final.pdf', 6, { name: 'report', ext: 'final.pdf' }],
   ['GET', '/dl/report', undefined],
