@@ -87,7 +87,7 @@ export const RULES: readonly ShieldRule[] = [
   },
   {
     id: 920450, category: 'protocol', paranoia: 1, scope: 'request',
-    description: 'restricted request header (`Proxy` of httpoxy, `X-HTTP-Method-Override`, `X-Middleware-Subrequest`, `Content-Encoding` the rules cannot read through ...)',
+    description: 'restricted request header (`X-HTTP-Method-Override`, `X-Middleware-Subrequest`, `Content-Encoding` the rules cannot read through, `Request-Range` ...)',
     check: (r) => restrictedHeader(r, m.RESTRICTED_HEADERS),
   },
   {

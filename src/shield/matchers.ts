@@ -131,9 +131,14 @@ export const RESPONSE_SPLITTING = /[\r\n][^\w]*(?:content-(?:type|length)|set-co
 /** An HTTP request line inside a value (921110): a second request hidden in the first. */
 export const SMUGGLED_REQUEST = /(?:^|[\s;'"])(?:get|post|head|put|delete|options|patch|trace|connect|propfind|mkcol|move|copy|lock|unlock)\s+\S+\s+http\/\d/;
 
-/** Restricted request headers (920450): httpoxy's Proxy, method overrides, WebDAV and framework-internal ones, the obsolete Request-Range (920660). */
+/**
+ * Restricted request headers (920450): method overrides, WebDAV and framework-internal ones, a
+ * body encoding the rules cannot read through, the obsolete Request-Range (920660). httpoxy's
+ * `Proxy` is not among them: the FastCGI params never carry it (HTTP_PROXY is not set), so a
+ * client that sends one is served without it.
+ */
 export const RESTRICTED_HEADERS: ReadonlySet<string> = new Set([
-  'proxy', 'lock-token', 'content-range', 'if', 'x-http-method-override', 'x-http-method', 'x-method-override', 'x-middleware-subrequest', 'content-encoding',
+  'lock-token', 'content-range', 'if', 'x-http-method-override', 'x-http-method', 'x-method-override', 'x-middleware-subrequest', 'content-encoding',
   'request-range',
 ]);
 

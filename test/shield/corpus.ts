@@ -30,7 +30,7 @@ export const ATTACKS: Readonly<Record<ShieldCategory, readonly CorpusRequest[]>>
     { name: 'NUL in the query', target: '/echo.php?file=report%00.txt' },
     { name: 'double-encoded NUL in the query', target: '/echo.php?file=report%2500.txt' },
     { name: 'URL over 8 KiB', target: `/echo.php?q=${'a'.repeat(9000)}` },
-    { name: 'httpoxy Proxy header', target: '/echo.php', headers: ['Proxy: http://127.0.0.1:9/'] },
+    { name: 'Next.js-style internal subrequest header', target: '/echo.php', headers: ['X-Middleware-Subrequest: middleware:middleware'] },
     { name: 'method override header', ...form('a=1'), headers: ['Content-Type: application/x-www-form-urlencoded', 'X-HTTP-Method-Override: DELETE'], target: '/echo.php' },
     { name: 'compressed request body the rules cannot read', ...form('x'), headers: ['Content-Type: application/x-www-form-urlencoded', 'Content-Encoding: gzip'], target: '/echo.php' },
     { name: 'OGNL in the Content-Type', method: 'POST', headers: ["Content-Type: %{(#_='multipart/form-data').(#cmd='id')}"], body: 'a=1', target: '/echo.php' },

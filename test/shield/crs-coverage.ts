@@ -81,7 +81,7 @@ export const CRS_LEVEL_1: readonly CrsRule[] = [
   { crs: 920430, detects: 'HTTP version not allowed', by: 'codec', raw: (id) => `GET /echo.php HTTP/0.8\r\nHost: app.test\r\nX-Request-Id: ${id}\r\nConnection: close\r\n\r\n` },
   { crs: 920440, detects: 'restricted file extension', by: 920440, attack: { name: 'extension', target: '/includes/db.inc' } },
   { crs: 920500, detects: 'backup or working file', by: 193010, attack: { name: 'backup', target: '/notes.txt~' } },
-  { crs: 920450, detects: 'restricted header', by: 920450, attack: { name: 'header', target: '/echo.php', headers: ['X-Middleware-Subrequest: middleware'] } },
+  { crs: 920450, detects: 'restricted header', by: 920450, why: 'all but `Proxy`, which the FastCGI params drop (no HTTP_PROXY for httpoxy) instead of refusing the request', attack: { name: 'header', target: '/echo.php', headers: ['X-Middleware-Subrequest: middleware'] } },
   { crs: 920520, detects: 'Accept-Encoding over 100 characters', by: 920520, attack: { name: 'accept-encoding', target: '/echo.php', headers: [`Accept-Encoding: ${'x'.repeat(120)}`] } },
   { crs: 920600, detects: 'illegal Accept charset', why: 'it protects CRS\'s response inspection, which the shield does not do' },
   { crs: 920540, detects: '\\uXXXX escapes outside JSON', why: 'PHP decodes no `\\u` escapes in query, form or cookie values, and JSON bodies are decoded before matching' },
