@@ -28,7 +28,7 @@ const ALLOC_REQUESTS = 50_000;
 const route = { name: 'api', path: '/api/{id}' };
 // Only the fields telemetry reads; the gateway's Exchange carries them too.
 const exchange = (i: number) =>
-  ({ req: { method: 'GET', headers: { host: 'edge:8080', 'user-agent': 'wrk' }, httpVersion: '1.1' }, res: { statusCode: 200 }, path: '/api/1', socket: { localPort: 8080 }, remoteAddress: '127.0.0.1', match: { route }, upstream: 'svc', id: `r${i}` }) as unknown as Exchange;
+  ({ req: { method: 'GET', headers: { host: 'edge:8080', 'user-agent': 'wrk' }, httpVersion: '1.1' }, res: { statusCode: 200 }, path: '/api/1', socket: { localPort: 8080 }, remoteAddress: '127.0.0.1', match: { route }, upstream: 'svc', id: `r${i}`, telemetryState: undefined }) as unknown as Exchange;
 
 /** Heap bytes allocated while `fn` runs, from V8's sampling heap profiler (objects already collected included). */
 async function allocated(fn: () => void): Promise<number> {

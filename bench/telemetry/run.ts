@@ -12,6 +12,7 @@
  *   npm run bench:telemetry                     # 10 s per measurement, 2 rounds
  *   BENCH_SECONDS=5 BENCH_ROUNDS=3 npm run bench:telemetry
  *   BENCH_ON='{ metrics: true }' npm run bench:telemetry   # one part of telemetry only
+ *   BENCH_OFF="{ tracing: { otlp: '\$OTLP', sampleRatio: 0 } }" npm run bench:telemetry   # another baseline
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -93,12 +94,15 @@ async function main(): Promise<void> {
     (line) => line,
   );
   const port = Number(service.value);
-  const off = await startGateway(dir, 'off', port, '{ metrics: false }');
+  // BENCH_OFF sets the baseline side's `telemetry:` (default all off), e.g. tracing at ratio 0
+  // against BENCH_ON's 0.1 to see what sampled spans cost.
+  const offConfig = (process.env['BENCH_OFF'] ?? '{ metrics: false }').replace('$OTLP', otlp);
+  const off = await startGateway(dir, 'off', port, offConfig);
   // BENCH_ON sets the measured side's `telemetry:` to find what each part costs, e.g.
   // '{ metrics: true }' or "{ tracing: { otlp: '$OTLP', sampleRatio: 0 } }".
   const onConfig = (process.env['BENCH_ON'] ?? `{ tracing: { otlp: '$OTLP', sampleRatio: 0.1 } }`).replace('$OTLP', otlp);
   const on = await startGateway(dir, 'on', port, onConfig);
-  console.log(`telemetry on: ${onConfig}`);
+  console.log(`telemetry on: ${onConfig}; off: ${offConfig}`);
   console.log(`wrk ${connections} connections, ${seconds}s per run, ${rounds} rounds alternating; upstream: a node http service in its own process`);
   try {
     await wrk(`${off.url}/api/1`, { connections, durationSeconds: warmup });

@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { RouteConfig } from '../config/types.js';
+import type { RequestState } from '../telemetry/request-state.js';
 
 /**
  * What the gateway reads of a request: the data path's ServerRequest and node's IncomingMessage
@@ -64,6 +65,8 @@ export class Exchange {
   body: Buffer | undefined = undefined;
   /** Name of the upstream that served the request, for the access log. */
   upstream: string | undefined = undefined;
+  /** Telemetry's state of this request (src/telemetry/request-state.ts), when telemetry is on. */
+  telemetryState: RequestState | undefined = undefined;
   /** Kept from the start: `req.socket` is gone once the connection closes. */
   readonly remoteAddress: string;
   readonly socket: Socket;

@@ -1,8 +1,8 @@
 /**
  * What telemetry learns about one request between its start and end channel messages: its trace
  * (ids, parent, whether it is sampled), its upstream attempts and queue wait. Spans are made from
- * this only at the request's end, and only when they will be exported. Kept in a WeakMap keyed
- * by the exchange so the request path carries nothing extra. Kept small on purpose: most
+ * this only at the request's end, and only when they will be exported. Kept on the exchange
+ * (Exchange.telemetryState). Kept small on purpose: most
  * requests are unsampled and succeed, and every byte allocated per request is paid again in the
  * gateway's young-generation GC, where each scavenge copies the live objects of every request in
  * flight.
@@ -32,27 +32,27 @@ export interface RequestState {
   sampled: boolean;
   /** The client's span context, when the request continues its trace. */
   parent: SpanContext | undefined;
-  /** Epoch ms the request started (nowMs), the server span's start. */
-  startedAt: number;
   queueWaitMs: number;
   /** Every attempt, open (`endedAt` 0) and ended, in start order; usually one (made with the first). */
   attempts: AttemptState[] | undefined;
 }
 
-const states = new WeakMap<Exchange, RequestState>();
-
+/**
+ * A field on the exchange rather than a WeakMap keyed by it: a WeakMap entry per request cost a
+ * set and a delete in a hash table, and every scavenge walks the ephemeron table of requests in
+ * flight.
+ */
 export function stateOf(exchange: Exchange): RequestState {
-  let state = states.get(exchange);
+  let state = exchange.telemetryState;
   if (state === undefined) {
-    state = { traceId: undefined, sampled: false, parent: undefined, startedAt: 0, queueWaitMs: 0, attempts: undefined };
-    states.set(exchange, state);
+    state = { traceId: undefined, sampled: false, parent: undefined, queueWaitMs: 0, attempts: undefined };
+    exchange.telemetryState = state;
   }
   return state;
 }
 
-/** The open attempt a start message began, if its request has not ended yet. */
 export function openAttempt(message: UpstreamAttemptStartMessage): AttemptState | undefined {
-  const attempts = states.get(message.exchange)?.attempts;
+  const attempts = message.exchange.telemetryState?.attempts;
   if (attempts === undefined) return undefined;
   for (const attempt of attempts) if (attempt.message === message) return attempt.endedAt === 0 ? attempt : undefined;
   return undefined;
@@ -64,9 +64,8 @@ export function addAttempt(state: RequestState, attempt: AttemptState): void {
   else state.attempts.push(attempt);
 }
 
-/** The state, removed: called once, at the request's end. */
 export function takeState(exchange: Exchange): RequestState | undefined {
-  const state = states.get(exchange);
-  if (state !== undefined) states.delete(exchange);
+  const state = exchange.telemetryState;
+  if (state !== undefined) exchange.telemetryState = undefined;
   return state;
 }

@@ -96,11 +96,11 @@ export function startTelemetry(config: TelemetryConfig, gateway: Gateway, log: L
     const status = exchange.res.statusCode;
     const end = nowMs();
     const route = exchange.match?.route;
-    const traceId = state === undefined ? undefined : tracing?.requestEnd(exchange, state, status, route?.path, end);
+    const durationMs = Number(durationNs) / 1e6;
+    const traceId = state === undefined ? undefined : tracing?.requestEnd(exchange, state, status, route?.path, end, durationMs);
     if (!recordMetrics) return;
     const key = routeKey(route);
     const upstream = exchange.upstream ?? '';
-    const durationMs = Number(durationNs) / 1e6;
     metrics.request(key, upstream, status, durationMs / 1000, traceId);
     heatmaps.record('route', key, end, durationMs * 1000);
     if (upstream !== '') heatmaps.record('upstream', upstream, end, durationMs * 1000);

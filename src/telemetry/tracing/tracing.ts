@@ -39,7 +39,6 @@ import { isSwitchyardError } from '../../errors.js';
 import type { Exchange } from '../../listener/exchange.js';
 import { VERSION } from '../../version.js';
 import type { UpstreamAttemptEndMessage } from '../channels.js';
-import { nowMs } from '../pauses/pause-timeline.js';
 import type { AttemptState, RequestState } from '../request-state.js';
 import { SpanExporter, type ExportCounters } from './span-exporter.js';
 import { OTLP_KIND_CLIENT, OTLP_KIND_SERVER, type SpanRecord } from './span-record.js';
@@ -87,7 +86,6 @@ export class Tracing {
     state.traceId = traceId;
     state.sampled = this.#sampled(parent, traceId);
     state.parent = parent;
-    state.startedAt = nowMs();
   }
 
   attemptStart(carrier: Record<string, string>, state: RequestState, attempt: AttemptState): void {
@@ -102,10 +100,11 @@ export class Tracing {
 
   /**
    * Exports the request's spans when its trace is sampled or it ended in a 5xx; returns the
-   * trace id then (for exemplars). `end` is the request's end (epoch ms); attempts with
+   * trace id then (for exemplars). `end` is the request's end (epoch ms), `durationMs` its time
+   * from the first byte (the server span starts then: no clock read at the start); attempts with
    * `endedAt` 0 are still open: their response is this one (streamed), or the client left.
    */
-  requestEnd(exchange: Exchange, state: RequestState, status: number, route: string | undefined, end: number): string | undefined {
+  requestEnd(exchange: Exchange, state: RequestState, status: number, route: string | undefined, end: number, durationMs: number): string | undefined {
     const traceId = state.traceId;
     if (traceId === undefined || (!state.sampled && status < 500)) return undefined;
     const method = exchange.req.method ?? 'GET';
@@ -120,7 +119,7 @@ export class Tracing {
       traceState,
       name: route === undefined ? method : `${method} ${route}`,
       kind: OTLP_KIND_SERVER,
-      startMs: state.startedAt,
+      startMs: end - durationMs,
       endMs: end,
       attributes: serverAttributes(exchange, state, status, route),
       // Semantic conventions: a server span is an error for 5xx only (4xx is the client's).
