@@ -8,6 +8,10 @@
  */
 const MARGIN_MS = 1_000;
 
+// An upstream sends the same value on every response: the last one read is kept, parsed.
+let lastValue = '';
+let lastWindow: number | undefined;
+
 /**
  * How long (ms) the connection may stay idle and still be reused, from a response's raw header
  * pairs; undefined without a usable hint; 0 or less means do not reuse it.
@@ -15,9 +19,15 @@ const MARGIN_MS = 1_000;
 export function reuseWindowMs(rawHeaders: readonly string[]): number | undefined {
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string;
-    if (name.length !== 10 || name.toLowerCase() !== 'keep-alive') continue;
-    const match = /(?:^|[,;\s])timeout\s*=\s*"?(\d{1,9})"?\s*(?:[,;]|$)/i.exec(rawHeaders[i + 1] as string);
-    if (match !== null) return Number(match[1]) * 1000 - MARGIN_MS;
+    // The two usual spellings first: no lowered copy per response.
+    if (name.length !== 10 || (name !== 'Keep-Alive' && name !== 'keep-alive' && name.toLowerCase() !== 'keep-alive')) continue;
+    const value = rawHeaders[i + 1] as string;
+    if (value !== lastValue) {
+      const match = /(?:^|[,;\s])timeout\s*=\s*"?(\d{1,9})"?\s*(?:[,;]|$)/i.exec(value);
+      lastValue = value;
+      lastWindow = match === null ? undefined : Number(match[1]) * 1000 - MARGIN_MS;
+    }
+    if (lastWindow !== undefined) return lastWindow;
   }
   return undefined;
 }
