@@ -120,6 +120,7 @@ routes:
   it('compiles a proto that imports the built-in google/api protos from its assets', async () => {
     await cp(join(ROOT, 'test/fixtures/grpc-transcode/library'), join(dir, 'library'), { recursive: true });
     const buf = join(ROOT, 'node_modules/@bufbuild/buf/bin/buf');
+    // starts: node (the executable is a copy of node with Switchyard injected)
     const result = await run(EXE, ['contract', 'openapi', '--proto', 'library/v1/library.proto', '-I', 'library'], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', SWITCHYARD_BUF: buf } });
     const doc = JSON.parse(result.stdout) as { paths: Record<string, unknown> };
     assert.ok(Object.keys(doc.paths).length > 0, 'the google.api.http annotations were read');
