@@ -20,10 +20,12 @@ export interface WrkOptions {
   readonly connections: number;
   readonly threads?: number;
   readonly durationSeconds: number;
+  /** A wrk Lua script (`-s`), e.g. one whose delay() paces each connection. */
+  readonly script?: string;
 }
 
 export async function wrk(url: string, options: WrkOptions): Promise<WrkResult> {
-  const args = ['-t', String(options.threads ?? 2), '-c', String(options.connections), '-d', `${options.durationSeconds}s`, '--timeout', '10s', '--latency', url];
+  const args = ['-t', String(options.threads ?? 2), '-c', String(options.connections), '-d', `${options.durationSeconds}s`, '--timeout', '10s', '--latency', ...(options.script === undefined ? [] : ['-s', options.script]), url];
   const { stdout } = await run('wrk', args, { timeout: (options.durationSeconds + 30) * 1000 });
   return parseWrk(stdout);
 }
