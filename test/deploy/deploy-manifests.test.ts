@@ -96,13 +96,16 @@ describe('deploy/', () => {
     try {
       const yaml = configMap['data']['switchyard.yaml'] as string;
       await writeFile(join(dir, 'switchyard.yaml'), yaml);
-      const validated = await runCliCaptured(['validate', '-c', 'switchyard.yaml'], { cwd: dir, env: { SWITCHYARD_ADMIN_TOKEN: 'from-the-secret' } });
+      const validated = await runCliCaptured(['validate', '-c', 'switchyard.yaml'], { cwd: dir, env: { SWITCHYARD_ADMIN_TOKEN: 'write', SWITCHYARD_ADMIN_READ_TOKEN: 'read' } });
       assert.equal(validated.code, 0, validated.stderr);
       const config = parseAllDocuments(yaml)[0]?.toJS() as Doc;
       assert.equal(config['admin'].listen.split(':').at(-1), String(admin.containerPort), 'the probes reach the admin listener');
       assert.equal(config['listen'].split(':').at(-1), String(container.ports.find((p: Doc) => p['name'] === 'http').containerPort));
-      const secretRef = container.env.find((e: Doc) => e['name'] === 'SWITCHYARD_ADMIN_TOKEN').valueFrom.secretKeyRef;
-      assert.ok(find(docs, 'Secret', secretRef.name)['stringData'][secretRef.key]);
+      // Every ${VAR} the config names comes from the Secret.
+      for (const [, name] of yaml.matchAll(/\$\{(\w+)\}/g)) {
+        const secretRef = container.env.find((e: Doc) => e['name'] === name)?.valueFrom.secretKeyRef;
+        assert.ok(secretRef !== undefined && find(docs, 'Secret', secretRef.name)['stringData'][secretRef.key], `${name} is set from the Secret`);
+      }
       const redisHost = new URL(config['state'].store as string).hostname;
       const redis = find(docs, 'Service', redisHost);
       assert.ok(find(docs, 'StatefulSet', redisHost)['spec'].template.spec.containers[0].image.startsWith('redis:'));
@@ -229,9 +232,9 @@ routes:
       assert.deepEqual(missing, [], 'every metric a panel queries is exported');
       const metrics = (await httpRequest(admin, '/metrics')).text;
       assert.match(metrics, /^switchyard_requests_total\{route="[^"]*",upstream="users",status_class="2xx"\} \d+/m, 'the split route shows its canary upstream');
-      // /ready is the readiness probe of deployment.yaml.
-      const ready = await httpRequest(admin, '/ready');
-      if (ready.status !== 404) assert.equal(ready.status, 200);
+      // The probes of deployment.yaml, on the admin listener, without a token.
+      assert.equal((await httpRequest(admin, '/ready')).status, 200);
+      assert.equal((await httpRequest(admin, '/healthz')).status, 200);
     });
   });
 });
