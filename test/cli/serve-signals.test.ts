@@ -3,14 +3,15 @@
  * file caught half-written by a SIGHUP (an editor or a copy still writing it) is refused and the
  * old config keeps serving, in one process and with workers; SIGTERM with slow requests in flight
  * lets them finish, refuses new connections meanwhile and exits 0; a request that outlasts
- * timeouts.shutdown is cut when the grace ends and the process still exits 0.
+ * timeouts.shutdown is cut when the grace ends and the process still exits 0; a Kubernetes
+ * ConfigMap update (the kubelet swaps a `..data` symlink) followed by SIGHUP under traffic.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -120,6 +121,49 @@ describe('serve under signals', () => {
       }
     });
   }
+
+  it('a ConfigMap update mid-traffic: the ..data symlink swapped as the kubelet does, SIGHUP, no request lost', async () => {
+    // The kubelet's layout: switchyard.yaml -> ..data/switchyard.yaml, ..data -> ..<timestamp>/.
+    const mounted = join(dir, 'configmap');
+    const version = async (name: string, text: string) => {
+      await mkdir(join(mounted, name), { recursive: true });
+      await writeFile(join(mounted, name, 'switchyard.yaml'), text);
+      await symlink(name, join(mounted, '..data_tmp'));
+      await rename(join(mounted, '..data_tmp'), join(mounted, '..data')); // atomic, as the kubelet swaps it
+    };
+    await version('..v1', yaml(['/a']));
+    await symlink('..data/switchyard.yaml', join(mounted, 'switchyard.yaml'));
+    const gw = await serve(mounted, 2);
+    let running = true;
+    const statuses: number[] = [];
+    const client = async () => {
+      while (running) statuses.push((await httpRequest(gw.port, '/a')).status);
+    };
+    const clients = [client(), client(), client(), client()];
+    try {
+      await until(() => statuses.length >= 20, 10_000);
+      await version('..v2', yaml(['/a', '/b']));
+      const mark = gw.logs.length;
+      gw.child.kill('SIGHUP');
+      await gw.waitFor('configuration reloaded', mark);
+      assert.equal((await httpRequest(gw.port, '/b')).text, 'svc /b');
+      // A bad update is refused and the traffic goes on.
+      await version('..v3', 'listen: 127.0.0.1:0\nroutes: [{ get: /a, to: nowhere }]\n');
+      const mark2 = gw.logs.length;
+      gw.child.kill('SIGHUP');
+      await gw.waitFor('reload rejected, keeping the running configuration', mark2);
+      const seen = statuses.length;
+      await until(() => statuses.length >= seen + 20, 10_000);
+      assert.equal((await httpRequest(gw.port, '/b')).text, 'svc /b');
+    } finally {
+      running = false;
+      await Promise.all(clients);
+      gw.child.kill('SIGTERM');
+      assert.equal(await gw.exited, 0);
+    }
+    assert.ok(statuses.length >= 40);
+    assert.deepEqual([...new Set(statuses)], [200], 'every request during the updates was answered 200');
+  });
 
   it('SIGTERM with slow requests in flight: they finish, new connections are refused, exit 0', async () => {
     await writeFile(join(dir, 'switchyard.yaml'), yaml(['/slow/{n}', '/a']));
