@@ -10,6 +10,8 @@
  *
  *   npm run bench:grpc
  *   BENCH_SECONDS=3 BENCH_ROUNDS=3 BENCH_CONCURRENCY=32 npm run bench:grpc
+ *   BENCH_PROFILE=/tmp/prof BENCH_ONLY=passthrough npm run bench:grpc   (a --cpu-prof profile of the gateway, one path)
+ *   BENCH_BASELINE=/tmp/before npm run bench:grpc   (another build's gateway in the same rounds)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -28,6 +30,9 @@ const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 const serverScript = fileURLToPath(new URL('./server.js', import.meta.url));
 const relayScript = fileURLToPath(new URL('./h2-relay.js', import.meta.url));
 const PAYLOAD = Buffer.alloc(32, 0x61);
+// `serve --workers 1` runs the gateway in the CLI's process, which does not get the workers' young
+// generation size (src/process/worker-flags.ts); docs/resilience.md says to pass it so, as here.
+const GATEWAY_FLAGS = ['--max-semi-space-size=64'];
 // The transcoded row's binding (bench/grpc/protos/bench/echo.proto), read from the source tree.
 const protos = fileURLToPath(new URL('../../../bench/grpc/protos', import.meta.url));
 
@@ -112,15 +117,34 @@ async function measure(dir: string, children: ChildProcess[]): Promise<void> {
   const port = Number(upstream.line.split(' ')[1]);
   const file = join(dir, 'switchyard.yaml');
   await writeFile(file, `listen: 127.0.0.1:0\naccessLog: off\ntelemetry: { metrics: false }\nupstreams:\n  svc: { type: grpc, endpoints: [h2c://127.0.0.1:${port}], proto: { files: [bench/echo.proto], importPaths: ['${protos}'] }, transcode: true }\nroutes:\n  - post: /bench.Echo/{method}\n    to: svc\n`);
-  const gateway = await startNode([bin, 'serve', '-c', file, '--workers', '1', '--log-level', 'info'], 'stderr', (l) => l.includes('switchyard listening'), children);
+  // BENCH_PROFILE=DIR writes a V8 CPU profile of the gateway process into DIR when it stops.
+  const profile = process.env['BENCH_PROFILE'];
+  const profileArgs = profile === undefined || profile === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
+  const gateway = await startNode([...GATEWAY_FLAGS, ...profileArgs, bin, 'serve', '-c', file, '--workers', '1', '--log-level', 'info'], 'stderr', (l) => l.includes('switchyard listening'), children);
   const gatewayAddress = new URL((JSON.parse(gateway.line) as { listen: string[] }).listen[0] as string).host;
-  const relay = await startNode([relayScript, String(port)], 'stdout', (l) => l.startsWith('listening '), children);
+  // BENCH_BASELINE=DIR runs a second gateway from another build (DIR/dist/src/cli/bin.js, beside
+  // that build's package.json, schema/ and node_modules) in the same rounds: before and after a change, side by side.
+  const baselineDir = process.env['BENCH_BASELINE'] ?? '';
+  const baseline =
+    baselineDir === ''
+      ? undefined
+      : await startNode([...GATEWAY_FLAGS, join(baselineDir, 'dist/src/cli/bin.js'), 'serve', '-c', file, '--workers', '1', '--log-level', 'info'], 'stderr', (l) => l.includes('switchyard listening'), children);
+  const baselineAddress = baseline === undefined ? '' : new URL((JSON.parse(baseline.line) as { listen: string[] }).listen[0] as string).host;
+  const relay = await startNode([...GATEWAY_FLAGS, relayScript, String(port)], 'stdout', (l) => l.startsWith('listening '), children);
+  // BENCH_ONLY=WORD keeps the direct row and the rows whose name holds WORD (one path per profile).
+  const only = process.env['BENCH_ONLY'] ?? '';
   const targets = [
     { name: 'direct (grpc-js client -> server)', address: `127.0.0.1:${port}`, pid: upstream.child.pid as number },
     { name: 'bare node:http2 relay (ceiling)', address: `127.0.0.1:${relay.line.split(' ')[1]}`, pid: relay.child.pid as number },
     { name: 'switchyard passthrough', address: gatewayAddress, pid: gateway.child.pid as number },
     { name: 'switchyard transcoded (REST/JSON)', address: gatewayAddress, pid: gateway.child.pid as number, rest: true },
-  ];
+    ...(baseline === undefined
+      ? []
+      : [
+          { name: 'baseline build passthrough', address: baselineAddress, pid: baseline.child.pid as number },
+          { name: 'baseline build transcoded (REST/JSON)', address: baselineAddress, pid: baseline.child.pid as number, rest: true },
+        ]),
+  ].filter((t, i) => i === 0 || t.name.includes(only));
   {
     const run = (t: { address: string; rest?: boolean }, ms: number) => ('rest' in t && t.rest === true ? loadRest(t.address, PAYLOAD, concurrency, ms) : load(t.address, ms));
     for (const t of targets) await run(t, 1_000); // warm-up: sessions, JIT

@@ -100,10 +100,23 @@ function startCall(streams: ClusterStreams, path: string, requests: AsyncIterabl
       done(failure === undefined ? { grpcStatus: final.code } : { failure: failure.code === 'SY_ERR_UPSTREAM_TIMEOUT' ? 'timeout' : failure.code === 'SY_ERR_UPSTREAM_PROTOCOL' ? 'protocol' : 'reset' });
       end(final, failure);
     });
-    void writeRequests(stream, requests).catch((err: unknown) => fail(13, new SwitchyardError('SY_ERR_INTERNAL', `${label}: the request messages failed`, { cause: err })));
+    if (Array.isArray(requests)) writeAll(stream, requests as readonly Uint8Array[]);
+    else void writeRequests(stream, requests).catch((err: unknown) => fail(13, new SwitchyardError('SY_ERR_INTERNAL', `${label}: the request messages failed`, { cause: err })));
   }
 
   return { headers, messages: queue, status };
+}
+
+/**
+ * Messages already at hand (a transcoded call's one): written at once, the last with the end of
+ * the request side, so a unary request is one DATA frame with END_STREAM and costs no promise.
+ */
+function writeAll(stream: ClientHttp2Stream, requests: readonly Uint8Array[]): void {
+  if (stream.destroyed) return;
+  const last = requests.length - 1;
+  for (let i = 0; i < last; i++) stream.write(frame(requests[i] as Uint8Array));
+  if (last >= 0) stream.end(frame(requests[last] as Uint8Array));
+  else stream.end();
 }
 
 async function writeRequests(stream: ClientHttp2Stream, requests: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {

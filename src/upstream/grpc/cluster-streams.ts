@@ -78,7 +78,7 @@ export class ClusterStreams {
    * Opens a call's stream. `headers` are the request's (without pseudo-headers); :authority is
    * the endpoint's. Rejects with a SwitchyardError when no endpoint can take the call.
    */
-  async open(path: string, headers: OutgoingHttpHeaders, signal: AbortSignal | undefined, caller: CallerInfo = NO_CALLER): Promise<OpenedStream> {
+  async open(path: string, headers: OutgoingHttpHeaders, signal: { readonly aborted: boolean } | undefined, caller: CallerInfo = NO_CALLER): Promise<OpenedStream> {
     const breaker = this.cluster.breaker;
     if (!breaker.tryRequest()) {
       throw new SwitchyardError('SY_ERR_UPSTREAM_CIRCUIT_OPEN', `upstream ${this.name}: ${breaker.limits.maxRequests} calls already in flight (circuitBreaker.maxRequests)`, { headers: { 'retry-after': '1' } });

@@ -25,7 +25,14 @@ export interface GrpcCallOptions {
   /** Milliseconds left for the call (sent as grpc-timeout); undefined: none. */
   readonly deadline: number | undefined;
   /** Cancels the call (RST_STREAM CANCEL) when the client goes away. */
-  readonly signal: AbortSignal;
+  readonly signal: CallSignal;
+}
+
+/** The part of an AbortSignal a call reads: an AbortSignal, or something lighter that acts as one. */
+export interface CallSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options: { readonly once: true }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
 }
 
 export interface GrpcCall {

@@ -15,7 +15,7 @@ import type { Readable } from 'node:stream';
 import type { GrpcUpstreamConfig } from '../../../config/types.js';
 import { SwitchyardError } from '../../../errors.js';
 import type { Exchange } from '../../../listener/exchange.js';
-import type { GrpcInvoker } from '../invoker.js';
+import type { CallSignal, GrpcInvoker } from '../invoker.js';
 import { effectiveDeadline, parseGrpcTimeout } from '../grpc-timeout.js';
 import { BindingTable } from './binding-table.js';
 import { readBindings, type Binding } from './bindings.js';
@@ -101,7 +101,7 @@ export function createTranscoder(config: TranscoderConfig): Transcoder {
       const body = binding.body === undefined ? Buffer.alloc(0) : (exchange.body ?? (await readBody(exchange.req, exchange.match?.route.bodySize ?? BODY_LIMIT_DEFAULT)));
       const ctx: BuildContext & WriteContext = { codec, registry, rejectUnknownQuery };
       const request = buildRequest(binding, { values: found.values, query: exchange.query, body, contentType: headers['content-type'] }, ctx);
-      const call = invoker.call(binding.grpcPath, [toBinary(binding.method.input, request)], { metadata, deadline, signal: exchange.signal });
+      const call = invoker.call(binding.grpcPath, [toBinary(binding.method.input, request)], { metadata, deadline, signal: clientGone(exchange) });
       if (binding.streaming === 'server_streaming') await writeServerStream(exchange, call, binding, ctx, wantsEventStream(headers.accept));
       else await writeUnary(exchange, call, binding, ctx);
     } catch (err) {
@@ -113,21 +113,77 @@ export function createTranscoder(config: TranscoderConfig): Transcoder {
   return { handle, bindings: () => infos };
 }
 
+/**
+ * Aborts when the client goes away before its answer is complete, as `exchange.signal` does,
+ * without an AbortController per call (which showed in the transcoder's profile): a listener on
+ * the response's 'close' while the call has one of its own.
+ */
+function clientGone(exchange: Exchange): CallSignal {
+  const res = exchange.res;
+  let onClose: (() => void) | undefined;
+  return {
+    get aborted() {
+      return exchange.aborted;
+    },
+    addEventListener(_type, listener) {
+      if (onClose !== undefined) res.off('close', onClose);
+      onClose = () => {
+        onClose = undefined;
+        if (!res.writableFinished) listener();
+      };
+      res.once('close', onClose);
+    },
+    removeEventListener() {
+      if (onClose !== undefined) res.off('close', onClose);
+      onClose = undefined;
+    },
+  };
+}
+
 function wantsEventStream(accept: string | undefined): boolean {
   return accept !== undefined && /(^|,)\s*text\/event-stream\s*(;|,|$)/i.test(accept);
 }
 
-/** The whole request body, refused beyond `limit` bytes (RESOURCE_EXHAUSTED with HTTP 413). */
-async function readBody(req: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
+/**
+ * The whole request body, refused beyond `limit` bytes (RESOURCE_EXHAUSTED with HTTP 413). Read
+ * with 'data' and 'end' listeners: an async iterator over the request cost a few per cent of the
+ * gateway's CPU per transcoded call.
+ */
+function readBody(req: Readable, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      done();
       req.resume();
-      throw new TranscodeError({ errorCode: 'SY_ERR_BODY_TOO_LARGE', grpcCode: 8, httpStatus: 413, message: `request body exceeds the limit of ${limit} bytes`, details: [] });
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
+      reject(new TranscodeError({ errorCode: 'SY_ERR_BODY_TOO_LARGE', grpcCode: 8, httpStatus: 413, message: `request body exceeds the limit of ${limit} bytes`, details: [] }));
+    };
+    const onEnd = () => {
+      done();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error) => {
+      done();
+      reject(err);
+    };
+    // A client gone before the end: the body is incomplete, as the iterator's premature close said.
+    const onClose = () => {
+      if (req.readableEnded) return;
+      done();
+      reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    };
+    const done = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    if (req.readableEnded) return resolve(Buffer.alloc(0));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
