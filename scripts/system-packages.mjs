@@ -19,6 +19,7 @@ export const systemPackages = [
   { name: 'php8.2-redis', proves: '/etc/php/8.2/mods-available/redis.ini', programs: [], for: 'PHP writing its sessions to Redis (phpredis) for the phpSession tests' },
   { name: 'wabt', proves: '/usr/bin/wat2wasm', programs: ['wat2wasm', 'wasm2wat'], for: 'building the example proxy-wasm filters from their WAT source' },
   { name: 'mount', proves: '/bin/mount', programs: ['mount', 'umount'], for: '`switchyard sense` mounts tracefs when it is missing; its test unmounts its own' },
+  { name: 'openssl', proves: '/usr/bin/openssl', programs: ['openssl'], for: 'the TLS listener tests make a renewed certificate and a key of another certificate' },
   { name: 'iproute2', proves: '/usr/sbin/ip', programs: ['ip'], for: 'the sensor\'s retransmit test: a network namespace of its own behind a veth pair' },
 ];
 

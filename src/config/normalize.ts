@@ -14,6 +14,7 @@ import { normalizeGrpcUpstream } from './normalize-grpc.js';
 import { routeShieldConfig, shieldConfig } from './normalize-shield.js';
 import { errorsConfig, routeErrorsConfig, routeOpenapiConfig } from './normalize-contract.js';
 import { routeShadowConfig } from './normalize-shadow.js';
+import { listenTlsConfig } from './normalize-tls.js';
 import { routeRolloutConfig, routeSplitConfig, stateConfig, type RouteContext } from './normalize-delivery.js';
 import { RESERVED_PARAMS } from '../upstream/fastcgi/params.js';
 import type { ErrorCode } from '../errors.js';
@@ -22,6 +23,7 @@ import type {
   GatewayConfig,
   HttpMethod,
   ListenAddress,
+  ListenerConfig,
   MiddlewareConfig,
   RouteConfig,
   SenseConfig,
@@ -54,7 +56,16 @@ export function normalize(raw: Raw, source: string | undefined): { config: Gatew
   };
 
   const listenRaw = raw['listen'] ?? defaults.listen;
-  const listen = (Array.isArray(listenRaw) ? listenRaw : [listenRaw]).map((v, i) => address(v, Array.isArray(listenRaw) ? ['listen', i] : ['listen']));
+  // A list entry may be a mapping with the address and `tls` (normalize-tls.ts).
+  const listen = (Array.isArray(listenRaw) ? listenRaw : [listenRaw]).map((v, i): ListenerConfig => {
+    const at = Array.isArray(listenRaw) ? ['listen', i] : ['listen'];
+    if (v === null || typeof v !== 'object') return address(v, at);
+    const entry = v as Raw;
+    const tcp = address(entry['address'], [...at, 'address']);
+    if (entry['tls'] === undefined) return tcp;
+    if (tcp.kind === 'unix') fail('SY_ERR_CONFIG_INVALID', [...at, 'tls'], 'TLS is for TCP addresses; a unix socket has no TLS here');
+    return { ...tcp, tls: listenTlsConfig(entry['tls'] as Raw, [...at, 'tls'], baseDir, fail) };
+  });
 
   const adminRaw = raw['admin'] as Raw | undefined;
   // Whether admin needs a token depends on what admin.listen resolves to: admin-listen.ts.

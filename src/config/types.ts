@@ -5,7 +5,7 @@
  */
 
 export interface GatewayConfig {
-  readonly listen: readonly ListenAddress[];
+  readonly listen: readonly ListenerConfig[];
   readonly admin: AdminConfig | undefined;
   readonly limits: LimitsConfig;
   readonly timeouts: TimeoutsConfig;
@@ -29,6 +29,16 @@ export interface GatewayConfig {
 export type ListenAddress =
   | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
   | { readonly kind: 'unix'; readonly path: string };
+
+/** A client-traffic listener: its address, and TLS when the entry has `tls` (docs/tls.md). */
+export type ListenerConfig = ListenAddress & { readonly tls?: ListenTlsConfig | undefined };
+
+/** `listen[].tls`: the PEM contents, read when the config is loaded (a reload reads them again). */
+export interface ListenTlsConfig {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  readonly minVersion: 'TLSv1.2' | 'TLSv1.3';
+}
 
 export interface AdminConfig {
   readonly listen: ListenAddress;

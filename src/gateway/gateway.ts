@@ -19,6 +19,8 @@ import type { ServerRequest } from '../listener/server-request.js';
 import type { ServerResponse } from '../listener/server-response.js';
 import { createAccessLog, type AccessLogWriter } from '../telemetry/access-log.js';
 import type { Runtime } from './build.js';
+import type { ListenerConfig } from '../config/types.js';
+import { formatAddress } from '../config/address.js';
 import { channels, type RequestEndMessage, type RequestStartMessage } from '../telemetry/channels.js';
 
 /** A runtime and how many requests that started on it are still running. */
@@ -53,7 +55,7 @@ export class Gateway {
   async start(): Promise<void> {
     const { config } = this.#current.runtime;
     for (const address of config.listen) {
-      const server = createListener({ address, limits: config.limits, timeouts: config.timeouts, onRequest: (req, res) => this.#handle(req, res), onUpgrade: (req, res, head) => this.#upgrade(req, res, head), onHttp2Request: (req, res) => this.#handle(req, res) });
+      const server = createListener({ address, limits: config.limits, timeouts: config.timeouts, onRequest: (req, res) => this.#handle(req, res), onUpgrade: (req, res, head) => this.#upgrade(req, res, head), onHttp2Request: (req, res) => this.#handle(req, res), onTlsError: (err) => this.#log.debug({ err: err.message }, 'TLS handshake failed') });
       await listen(server, address);
       this.#servers.push(server);
     }
@@ -71,9 +73,25 @@ export class Gateway {
    */
   async reload(runtime: Runtime): Promise<void> {
     const old = this.#current;
+    this.#renewCertificates(runtime.config.listen);
     this.#current = { runtime, inFlight: 0 };
     this.#retired.add(old);
     if (old.inFlight === 0) this.#retire(old);
+  }
+
+  /**
+   * A reload reads the certificate files again: a TLS listener whose address is still configured
+   * with TLS serves the new ones to new connections (renewal without a restart). Listeners are
+   * not moved by a reload; an address added, removed or changed waits for a restart.
+   */
+  #renewCertificates(listen: readonly ListenerConfig[]): void {
+    for (const server of this.#servers) {
+      if (!server.secure) continue;
+      const at = formatAddress(server.configured);
+      const now = listen.find((l) => l.tls !== undefined && formatAddress(l) === at);
+      if (now?.tls !== undefined) server.setCertificate(now.tls);
+      else this.#log.warn({ listen: at }, 'TLS listener no longer configured with TLS: it keeps its certificate until a restart');
+    }
   }
 
   /** Closes a drained old generation's upstreams that no live generation still uses. */

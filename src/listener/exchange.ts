@@ -5,6 +5,7 @@
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { RouteConfig } from '../config/types.js';
@@ -90,6 +91,11 @@ export class Exchange {
   }
 
   /** True once the client has gone away before the response was complete. */
+  /** Whether the client connected over TLS (HTTP/2's socket is a proxy that answers for the TLS socket). */
+  get secure(): boolean {
+    return (this.socket as Partial<TLSSocket>).encrypted === true;
+  }
+
   get aborted(): boolean {
     return this.res.closed && !this.res.writableFinished;
   }

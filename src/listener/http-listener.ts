@@ -7,12 +7,16 @@
  * The deadlines are checked by one sweep per server, not a timer per request. When the gateway
  * takes HTTP/2 too, a connection opening with the HTTP/2 preface goes to a node:http2 server
  * instead (protocol-sniff.ts, http2-session-server.ts): h2c with prior knowledge, as gRPC clients
- * speak it, on the same port.
+ * speak it, on the same port. An address with `tls` wraps each accepted socket in TLS first
+ * (tls-handshake.ts) and ALPN chooses the side: h2 to the HTTP/2 server, http/1.1 or none to the
+ * codec. Plain TCP takes the same path as without TLS: the choice is made once, per listener.
  */
 import { Server } from 'node:net';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { unlink } from 'node:fs/promises';
-import type { LimitsConfig, ListenAddress, TimeoutsConfig } from '../config/types.js';
+import type { LimitsConfig, ListenAddress, ListenerConfig, ListenTlsConfig, TimeoutsConfig } from '../config/types.js';
+import { secureContextOptions } from '../config/normalize-tls.js';
 import { SwitchyardError } from '../errors.js';
 import { formatAddress } from '../config/address.js';
 import { Sweep } from '../sweep.js';
@@ -22,9 +26,10 @@ import type { ServerResponse } from './server-response.js';
 import type { ExchangeRequest, ExchangeResponse } from './exchange.js';
 import { Http2SessionServer } from './http2-session-server.js';
 import { FirstBytes } from './protocol-sniff.js';
+import { ALPN_PROTOCOLS, TlsHandshake } from './tls-handshake.js';
 
 export interface ListenerOptions {
-  readonly address: ListenAddress;
+  readonly address: ListenerConfig;
   readonly limits: LimitsConfig;
   readonly timeouts: TimeoutsConfig;
   readonly onRequest: (req: ServerRequest, res: ServerResponse) => void;
@@ -32,17 +37,24 @@ export interface ListenerOptions {
   readonly onUpgrade: (req: ServerRequest, res: ServerResponse, head: Buffer) => void;
   /** HTTP/2 requests (h2c with prior knowledge on the same port); absent: HTTP/1.1 only. */
   readonly onHttp2Request?: ((req: ExchangeRequest, res: ExchangeResponse) => void) | undefined;
+  /** A TLS handshake that failed (the connection is closed already). */
+  readonly onTlsError?: ((err: Error) => void) | undefined;
 }
 
 /** The listener's server: net.Server plus node:http's ways of closing connections on stop. */
 export class HttpListener extends Server {
   /** Open connections (and new ones whose protocol is not known yet), their deadlines checked by one sweep. */
-  readonly #connections: Sweep<Http1Connection | FirstBytes>;
+  readonly #connections: Sweep<Http1Connection | FirstBytes | TlsHandshake>;
   readonly #http2: Http2SessionServer | undefined;
+  /** The certificate and key new TLS connections get; undefined on a plain listener. */
+  #secureContext: SecureContext | undefined;
+  /** The `listen` entry this listener was made from. */
+  readonly configured: ListenerConfig;
 
   constructor(options: ListenerOptions) {
     super({ noDelay: true });
     const { limits, timeouts } = options;
+    this.configured = options.address;
     const connectionOptions = {
       maxHeaderBytes: limits.headerSize,
       // One more than the limit: the gateway answers a request over it with its own 431.
@@ -60,7 +72,34 @@ export class HttpListener extends Server {
     const onHttp2Request = options.onHttp2Request;
     this.#http2 = onHttp2Request === undefined ? undefined : new Http2SessionServer({ limits, timeouts, onRequest: onHttp2Request });
     const http2 = this.#http2;
-    if (http2 === undefined) {
+    const tls = options.address.tls;
+    if (tls !== undefined) {
+      this.#secureContext = createSecureContext(secureContextOptions(tls));
+      const alpn = http2 === undefined ? ['http/1.1'] : ALPN_PROTOCOLS;
+      const onTlsError = options.onTlsError ?? ((): void => undefined);
+      this.on('connection', (socket) => {
+        const handshake: TlsHandshake = new TlsHandshake(
+          socket,
+          { secureContext: this.#secureContext as SecureContext, ALPNProtocols: alpn, timeout: timeouts.headers },
+          (s, isHttp2) => {
+            this.#connections.delete(handshake);
+            if (isHttp2 && http2 !== undefined) return http2.accept(s);
+            // Until its first byte the connection has the header deadline, as a new plain one.
+            const waiting: FirstBytes = new FirstBytes(s, timeouts.headers, (t, preface) => {
+              this.#connections.delete(waiting);
+              if (preface && http2 !== undefined) return http2.accept(t);
+              this.#connections.add(new Http1Connection(t, connectionOptions, forget));
+              t.resume();
+            });
+            this.#connections.add(waiting);
+            s.once('close', () => this.#connections.delete(waiting));
+          },
+          onTlsError,
+        );
+        this.#connections.add(handshake);
+        handshake.socket.once('close', () => this.#connections.delete(handshake));
+      });
+    } else if (http2 === undefined) {
       this.on('connection', (socket) => this.#connections.add(new Http1Connection(socket, connectionOptions, forget)));
     } else {
       this.on('connection', (socket) => {
@@ -74,6 +113,16 @@ export class HttpListener extends Server {
         this.#connections.add(waiting);
       });
     }
+  }
+
+  /** Whether this listener serves TLS. */
+  get secure(): boolean {
+    return this.#secureContext !== undefined;
+  }
+
+  /** New connections get this certificate and key (a reload after renewal); open ones keep theirs. */
+  setCertificate(tls: ListenTlsConfig): void {
+    this.#secureContext = createSecureContext(secureContextOptions(tls));
   }
 
   /** Closes connections waiting for a next request; the others close after their response. */
@@ -98,7 +147,7 @@ export function serverUrl(server: Server): string {
   const a = server.address();
   if (typeof a === 'string') return `unix:${a}`;
   const info = a as AddressInfo;
-  return `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`;
+  return `${server instanceof HttpListener && server.secure ? 'https' : 'http'}://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`;
 }
 
 /**

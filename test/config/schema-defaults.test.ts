@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { parseConfig } from '../../src/config/load.js';
 
@@ -43,6 +44,7 @@ const hosts: Record<string, () => { doc: { [key: string]: Json }; at: (string | 
 };
 /** What an object must hold besides the key under test, by the schema path of the property that holds it. */
 const required = (): Record<string, Json> => ({
+  'properties/listen': [{ address: '127.0.0.1:0', tls: { cert: fileURLToPath(new URL('../../../test/fixtures/tls/server.pem', import.meta.url)), key: fileURLToPath(new URL('../../../test/fixtures/tls/server.key', import.meta.url)) } }],
   'properties/telemetry/properties/tracing': { otlp: 'http://127.0.0.1:4318/v1/traces' },
   '$defs/httpUpstream/properties/endpoints': [{ url: 'https://127.0.0.1:9' }],
   '$defs/httpUpstream/properties/healthCheck': { path: '/healthz' },

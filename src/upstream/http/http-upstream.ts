@@ -225,7 +225,7 @@ class HttpUpstreamImpl implements HttpUpstream {
     // The client's `Expect: 100-continue` was answered by this hop (node sends the 100); the body
     // is already coming, so the upstream is not asked again (RFC 9110 §10.1.1).
     delete headers['expect'];
-    addForwardingHeaders(headers, { address: exchange.remoteAddress, proto: 'http', host: req.headers.host });
+    addForwardingHeaders(headers, { address: exchange.remoteAddress, proto: exchange.secure ? 'https' : 'http', host: req.headers.host });
     headers['x-request-id'] = exchange.id;
     const host = upstreamHost(hostHeader, this.#hosts[endpoint.index] as string);
     if (host !== undefined) headers['host'] = host;
