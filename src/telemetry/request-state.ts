@@ -30,6 +30,8 @@ export interface RequestState {
   traceId: string | undefined;
   /** A sampled trace's spans are exported whatever the status; others only after a 5xx. */
   sampled: boolean;
+  /** A new trace's first attempt's `traceparent`, made with its id (new-traces.ts); undefined once used. */
+  traceparent: string | undefined;
   /** The client's span context, when the request continues its trace. */
   parent: SpanContext | undefined;
   queueWaitMs: number;
@@ -45,7 +47,7 @@ export interface RequestState {
 export function stateOf(exchange: Exchange): RequestState {
   let state = exchange.telemetryState;
   if (state === undefined) {
-    state = { traceId: undefined, sampled: false, parent: undefined, queueWaitMs: 0, attempts: undefined };
+    state = { traceId: undefined, sampled: false, traceparent: undefined, parent: undefined, queueWaitMs: 0, attempts: undefined };
     exchange.telemetryState = state;
   }
   return state;

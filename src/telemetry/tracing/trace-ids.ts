@@ -1,6 +1,7 @@
 /**
- * Trace and span ids as lowercase hex, cut from a pool of random bytes refilled 4 KiB at a time:
- * every traced request needs a trace id and a span id per upstream attempt. The pool is turned
+ * Span ids as lowercase hex, cut from a pool of random bytes refilled 4 KiB at a time: a server
+ * span's id, and the ids of attempts that new-traces.ts did not make with their trace (a client's
+ * trace continued, a retry). The pool is turned
  * into hex once per refill and each id is a slice of that string (V8 makes a slice of 13
  * characters or more a view, no copy): a hex encoding per id was a native call per id, 4% of
  * telemetry's own time in bench:telemetry:micro. An id kept for long (an exemplar, a span in a
@@ -17,10 +18,6 @@ export class TraceIds {
   readonly #pool = Buffer.from(this.#words.buffer);
   #hex = '';
   #used = POOL_BYTES;
-
-  traceId(): string {
-    return this.#random(16);
-  }
 
   spanId(): string {
     return this.#random(8);

@@ -12,7 +12,7 @@
  * context is read with OpenTelemetry's W3C propagator; spans are recorded and encoded by this
  * project (span-record.ts, otlp-encoder.ts say why).
  */
-import { ROOT_CONTEXT, TraceFlags, defaultTextMapGetter, trace, type SpanContext } from '@opentelemetry/api';
+import { ROOT_CONTEXT, TraceFlags, defaultTextMapGetter, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
   ATTR_CLIENT_ADDRESS,
@@ -42,16 +42,17 @@ import type { UpstreamAttemptEndMessage } from '../channels.js';
 import type { AttemptState, RequestState } from '../request-state.js';
 import { SpanExporter, type ExportCounters } from './span-exporter.js';
 import { OTLP_KIND_CLIENT, OTLP_KIND_SERVER, type SpanRecord } from './span-record.js';
-import { TraceIds, hexDigit } from './trace-ids.js';
+import { TraceIds } from './trace-ids.js';
+import { NewTraces, SPAN_ID, TRACE_ID } from './new-traces.js';
 
 export class Tracing {
   readonly #ids = new TraceIds();
+  readonly #newTraces: NewTraces;
   readonly #propagator = new W3CTraceContextPropagator();
-  readonly #ratio: number;
   readonly #exporter: SpanExporter;
 
   constructor(config: TracingConfig, counters: ExportCounters, log: Logger) {
-    this.#ratio = config.sampleRatio;
+    this.#newTraces = new NewTraces(config.sampleRatio);
     const resource = {
       attributes: [
         ATTR_SERVICE_NAME, config.serviceName,
@@ -67,29 +68,37 @@ export class Tracing {
     this.#exporter = new SpanExporter(config.otlp, resource, counters, log);
   }
 
-  /**
-   * Parent-based: a client's sampled flag decides. A new trace is sampled by its id, as
-   * TraceIdRatioBased does: W3C Trace Context level 2 makes the right 7 bytes random, so the
-   * last 8 hex digits compared against the ratio give a uniform, consistent decision.
-   */
-  #sampled(parent: SpanContext | undefined, traceId: string): boolean {
-    if (parent !== undefined) return (parent.traceFlags & TraceFlags.SAMPLED) !== 0;
-    return hexTail32(traceId) / 0x1_0000_0000 < this.#ratio;
-  }
-
   requestStart(exchange: Exchange, state: RequestState): void {
     const { req } = exchange;
     // Without a traceparent there is nothing to extract (tracestate alone is ignored, §3.3).
     const context = req.headers.traceparent === undefined ? ROOT_CONTEXT : this.#propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
     const parent = context === ROOT_CONTEXT ? undefined : trace.getSpanContext(context);
-    const traceId = parent?.traceId ?? this.#ids.traceId();
-    state.traceId = traceId;
-    state.sampled = this.#sampled(parent, traceId);
     state.parent = parent;
+    // Parent-based sampling: a client's sampled flag decides. A new trace is sampled by its id, as
+    // TraceIdRatioBased does: W3C Trace Context level 2 makes the right 7 bytes random, so the
+    // last 8 hex digits compared against the ratio give a uniform, consistent decision
+    // (new-traces.ts decides it with the id, and the first attempt's traceparent carries it).
+    if (parent !== undefined) {
+      state.traceId = parent.traceId;
+      state.sampled = (parent.traceFlags & TraceFlags.SAMPLED) !== 0;
+      return;
+    }
+    const traceparent = this.#newTraces.next();
+    state.traceId = traceparent.slice(TRACE_ID[0], TRACE_ID[1]);
+    state.sampled = traceparent.charCodeAt(traceparent.length - 1) === 0x31;
+    state.traceparent = traceparent;
   }
 
   attemptStart(carrier: Record<string, string>, state: RequestState, attempt: AttemptState): void {
     if (state.traceId === undefined) return;
+    const ready = state.traceparent;
+    if (ready !== undefined) {
+      // A new trace's first attempt: the field was made with the trace id; no tracestate to pass.
+      state.traceparent = undefined;
+      attempt.spanId = ready.slice(SPAN_ID[0], SPAN_ID[1]);
+      carrier['traceparent'] = ready;
+      return;
+    }
     attempt.spanId = this.#ids.spanId();
     // W3C Trace Context §3.2: version 00, the attempt's span as parent, the sampling decision.
     // Two templates rather than a computed flag: one string fewer per request.
@@ -187,13 +196,6 @@ function clientSpan(traceId: string, parentSpanId: string, traceState: string | 
     attributes,
     errorMessage: error === undefined ? undefined : thrown === undefined ? '' : thrown instanceof Error ? thrown.message : String(thrown),
   };
-}
-
-/** The last 8 hex digits of an id as a number (no substring, no parseInt). */
-function hexTail32(id: string): number {
-  let n = 0;
-  for (let i = id.length - 8; i < id.length; i++) n = n * 16 + hexDigit(id.charCodeAt(i));
-  return n;
 }
 
 /** An attempt failed when it threw (the error's code), or when the upstream answered 5xx. */
