@@ -37,6 +37,25 @@ await build({
   define: { 'import.meta.url': '__seaImportMetaUrl' },
 });
 
+// Worker threads start from a file: their scripts are bundles of their own (ESM, as the VM
+// worker awaits at top level), carried as assets and written out when first needed.
+const WORKERS = { 'logs-scan.mjs': 'dist/src/tools/logs/scan/worker.js', 'wasm-vm.mjs': 'dist/src/plugins/wasm/vm-worker.js' };
+for (const [name, entry] of Object.entries(WORKERS)) {
+  await build({
+    entryPoints: [join(ROOT, entry)],
+    outfile: join(OUT, 'workers', name),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minifySyntax: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    // CommonJS dependencies inside an ESM bundle still call require.
+    banner: { js: "import { createRequire as __seaCreateRequire } from 'node:module'; const require = __seaCreateRequire(import.meta.url);" },
+  });
+}
+
 // 2. The assets: the package files read at run time, and the dependency files the dashboard serves.
 const { DASHBOARD_PACKAGE_FILES, DASHBOARD_DEPENDENCY_FILES } = await import(join(ROOT, 'dist/src/admin/dashboard/assets.js'));
 const { SEA_MANIFEST } = await import(join(ROOT, 'dist/src/runtime/resources.js'));
@@ -44,6 +63,10 @@ const filesUnder = (dir) =>
   readdirSync(join(ROOT, dir)).flatMap((name) => (statSync(join(ROOT, dir, name)).isDirectory() ? filesUnder(join(dir, name)) : [join(dir, name)]));
 const packageFiles = ['package.json', 'schema/switchyard.schema.json', ...DASHBOARD_PACKAGE_FILES, ...filesUnder('src/proto/include')];
 const assets = Object.fromEntries(packageFiles.map((path) => [path, join(ROOT, path)]));
+for (const name of Object.keys(WORKERS)) {
+  packageFiles.push(`workers/${name}`);
+  assets[`workers/${name}`] = join(OUT, 'workers', name);
+}
 for (const specifier of DASHBOARD_DEPENDENCY_FILES) assets[`dependency:${specifier}`] = require.resolve(specifier);
 const manifest = join(OUT, SEA_MANIFEST);
 writeFileSync(manifest, JSON.stringify(packageFiles));

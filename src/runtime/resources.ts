@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 interface SeaApi {
   isSea(): boolean;
@@ -85,4 +85,14 @@ export function packageDir(path: string): string {
     extracted.set(path, dir);
   }
   return dir;
+}
+
+/**
+ * The script of a worker thread: the compiled module (`new URL('./worker.js', import.meta.url)`),
+ * or from the executable its bundle `bundle`, carried as the asset `workers/<bundle>` and written
+ * to the private folder (a worker thread starts from a file).
+ */
+export function workerScript(compiled: URL, bundle: string): URL {
+  if (sea === undefined) return compiled;
+  return pathToFileURL(join(packageDir('workers'), bundle));
 }

@@ -12,6 +12,7 @@ import { performHttpCall } from './http-call.js';
 import type { Call, Effect, Failure, FromVm, HttpCallOut, LogLine, MetricOp, Outcome, ToVm, VmInit, VmWorkerData } from './messages.js';
 import { LOG_LEVELS } from './abi.js';
 import { wasmMetrics, type WasmMetricFamily } from './wasm-metrics.js';
+import { workerScript } from '../../runtime/resources.js';
 
 export type CallResult = Outcome | Failure | { readonly ok: false; readonly reason: 'timeout' | 'unavailable'; readonly message: string; readonly logs: LogLine[] };
 
@@ -36,7 +37,8 @@ export interface RunnerOptions {
   readonly log: Logger;
 }
 
-const WORKER_URL = new URL('./vm-worker.js', import.meta.url);
+/** The VM thread's script, looked up when a VM starts (from the executable, that writes it out). */
+const workerUrl = () => workerScript(new URL('./vm-worker.js', import.meta.url), 'wasm-vm.mjs');
 /** How long finished contexts wait for a callback to ride on before they are sent alone, ms. */
 const FINISH_DELAY = 20;
 /** The VM thread's own JavaScript heap; the module's memory is capped by `maxMemory` apart. */
@@ -168,7 +170,7 @@ export class PluginRunner {
     this.#answered = 0;
     this.#lastStarted = 0;
     const workerData: VmWorkerData = { init: this.#options.init, trial: false, signal: undefined, progress: this.#progress.buffer as SharedArrayBuffer };
-    const worker = new Worker(WORKER_URL, { workerData, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false });
+    const worker = new Worker(workerUrl(), { workerData, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false });
     this.#worker = worker;
     this.#ready = false;
     this.#spawnedAt = performance.now();
@@ -321,7 +323,7 @@ export function trialStart(init: VmInit, timeout: number): string | undefined {
   const signal = new SharedArrayBuffer(8 + 1024);
   const header = new Int32Array(signal, 0, 2);
   const workerData: VmWorkerData = { init, trial: true, signal, progress: undefined };
-  const worker = new Worker(WORKER_URL, { workerData, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: true, stderr: true });
+  const worker = new Worker(workerUrl(), { workerData, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: true, stderr: true });
   worker.unref();
   worker.on('error', () => {});
   try {

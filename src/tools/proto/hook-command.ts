@@ -12,6 +12,7 @@ import { Command } from 'commander';
 import type { CommandContext } from '../../cli/io.js';
 import { toPosix } from '../../proto/posix-path.js';
 import { SwitchyardError } from '../../errors.js';
+import { inSingleExecutable } from '../../runtime/resources.js';
 
 const run = promisify(execFile);
 const MARKER = '# switchyard-proto-hook';
@@ -55,12 +56,13 @@ function shellQuote(s: string): string {
 }
 
 function hookScript(module: string): string {
-  const bin = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
+  // From the single executable, the executable itself is the command.
+  const command = inSingleExecutable ? shellQuote(process.execPath) : `${shellQuote(process.execPath)} ${shellQuote(fileURLToPath(new URL('../../cli/bin.js', import.meta.url)))}`;
   return `#!/bin/sh
 ${MARKER}
 # Installed by \`switchyard proto hook install\`: lints the staged .proto files of the module
 # and checks it for breaking changes against HEAD. Delete this file to uninstall.
-switchyard() { ${shellQuote(process.execPath)} ${shellQuote(bin)} "$@"; }
+switchyard() { ${command} "$@"; }
 top=$(git rev-parse --show-toplevel) || exit 1
 cd "$top"/${shellQuote(module)} || exit 1
 IFS='

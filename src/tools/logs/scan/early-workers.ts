@@ -12,10 +12,11 @@ import { Worker } from 'node:worker_threads';
 import type { ScanSettings } from '../aggregate/stats.js';
 import { threadsForBytes } from './plan.js';
 import type { WorkerStart } from './worker-messages.js';
+import { workerScript } from '../../../runtime/resources.js';
 
 /** A scan worker, waiting for its jobs (worker-messages.ts `ToWorker`). */
 export function spawnScanWorker(settings: ScanSettings): Worker {
-  return new Worker(new URL('./worker.js', import.meta.url), { workerData: { settings } satisfies WorkerStart });
+  return new Worker(workerScript(new URL('./worker.js', import.meta.url), 'logs-scan.mjs'), { workerData: { settings } satisfies WorkerStart });
 }
 
 export class EarlyWorkers {
