@@ -130,6 +130,24 @@ test('ALPN h2: an HTTP/2 client over TLS reaches a route', async () => {
   }
 });
 
+test('PHP reached over HTTP/2 on TLS sees HTTPS=on too', async () => {
+  const session = connectHttp2(`https://127.0.0.1:${gw.port}`, { ca });
+  try {
+    const body = await new Promise<string>((resolve, reject) => {
+      const stream = session.request({ ':path': '/fixtures/server.php' });
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => resolve(Buffer.concat(chunks).toString()));
+      stream.on('error', reject);
+    });
+    const server = (JSON.parse(body) as { server: Record<string, string> }).server;
+    assert.equal(server['HTTPS'], 'on');
+    assert.equal(server['REQUEST_SCHEME'], 'https');
+  } finally {
+    session.close();
+  }
+});
+
 test('a native gRPC call over TLS through the gateway reaches a grpc-js server', async () => {
   const Client = grpc.makeGenericClientConstructor({}, 'Echo');
   const client = new Client(`127.0.0.1:${gw.port}`, grpc.credentials.createSsl(ca));

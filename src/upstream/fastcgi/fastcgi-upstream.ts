@@ -230,7 +230,7 @@ class FastcgiUpstreamImpl implements FastcgiUpstream {
       documentUri: script.documentUri,
       pathInfo: script.pathInfo,
       httpVersion: req.httpVersion,
-      https: 'encrypted' in socket && socket.encrypted === true,
+      https: exchange.secure,
       remoteAddress: exchange.remoteAddress,
       remotePort: socket.remotePort,
       serverAddress: socket.localAddress ?? '',

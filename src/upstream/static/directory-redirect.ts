@@ -31,7 +31,7 @@ export function redirectToDirectory(exchange: Exchange, path: string): void {
 
 function origin(exchange: Exchange): string {
   const socket = exchange.socket;
-  const scheme = 'encrypted' in socket && socket.encrypted === true ? 'https' : 'http';
+  const scheme = exchange.secure ? 'https' : 'http';
   const host = exchange.req.headers.host;
   if (host !== undefined && HOST.test(host)) return `${scheme}://${host}`;
   const address = socket.localAddress ?? '127.0.0.1';
