@@ -35,6 +35,7 @@ export interface CallerInfo {
 }
 
 const NO_CALLER: CallerInfo = { headers: {}, remoteAddress: '' };
+const REQUEST_OPTIONS = Object.freeze({ endStream: false });
 
 export class ClusterStreams {
   readonly name: string;
@@ -75,8 +76,8 @@ export class ClusterStreams {
   }
 
   /**
-   * Opens a call's stream. `headers` are the request's (without pseudo-headers); :authority is
-   * the endpoint's. Rejects with a SwitchyardError when no endpoint can take the call.
+   * Opens a call's stream. `headers` are the request's (without pseudo-headers; the call's are
+   * added to this object); :authority is the endpoint's. Rejects with a SwitchyardError when no endpoint can take the call.
    */
   async open(path: string, headers: OutgoingHttpHeaders, signal: { readonly aborted: boolean } | undefined, caller: CallerInfo = NO_CALLER): Promise<OpenedStream> {
     const breaker = this.cluster.breaker;
@@ -114,7 +115,12 @@ export class ClusterStreams {
           }
           let stream: ClientHttp2Stream;
           try {
-            stream = session.request({ ':method': 'POST', ':scheme': sessions.url.startsWith('https:') ? 'https' : 'http', ':path': path, ':authority': sessions.authority, ...headers }, { endStream: false });
+            // The pseudo-headers go into the caller's fields (node copies them again): no further object per call.
+            headers[':method'] = 'POST';
+            headers[':scheme'] = sessions.scheme;
+            headers[':path'] = path;
+            headers[':authority'] = sessions.authority;
+            stream = session.request(headers, REQUEST_OPTIONS);
           } catch (err) {
             // The session closed (GOAWAY) between choosing and using it: the call never left, so it may go elsewhere.
             done();

@@ -35,6 +35,8 @@ export class EndpointSessions {
   readonly url: string;
   /** `host:port`, the :authority of calls. */
   readonly authority: string;
+  /** The :scheme of calls. */
+  readonly scheme: 'http' | 'https';
   readonly #origin: string;
   readonly #options: SessionOptions;
   readonly #table: ConnectionTable;
@@ -46,6 +48,7 @@ export class EndpointSessions {
     this.url = url;
     const parsed = new URL(url);
     this.authority = parsed.host;
+    this.scheme = url.startsWith('https:') ? 'https' : 'http';
     this.#origin = `${parsed.protocol === 'https:' ? 'https:' : 'http:'}//${parsed.host}`;
     this.#options = options;
     this.#table = table;
