@@ -8,6 +8,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,22 @@ mkdirSync(OUT, { recursive: true });
 // 1. One CommonJS script. import.meta.url (used by modules to find files beside them when run as
 // a package) is the executable's own URL: resources.ts does not rely on it inside the executable.
 const bundle = join(OUT, 'switchyard.cjs');
+// Dependencies a module loads on first use with createRequire (yaml for buf.yaml, cli-progress
+// on a TTY) are invisible to the bundler; in the bundle they become plain require()s, which it
+// follows. Nothing else is rewritten.
+const LAZY = /(?:createRequire\(import\.meta\.url\)|\bload)\('(yaml|cli-progress)'\)/g;
+const lazyRequires = {
+  name: 'lazy-requires',
+  setup(b) {
+    b.onLoad({ filter: /dist\/src\/.*\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const rewritten = text.replace(LAZY, "require('$1')");
+      return rewritten === text ? undefined : { contents: rewritten, loader: 'js' };
+    });
+  },
+};
 await build({
+  plugins: [lazyRequires],
   entryPoints: [join(ROOT, 'dist/src/sea/entry.js')],
   outfile: bundle,
   bundle: true,

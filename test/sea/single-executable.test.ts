@@ -1,6 +1,6 @@
 /**
- * The single executable (`npm run build:sea`) run as a user runs it, from a folder that holds
- * nothing of the package: `--version`, `validate` (the schema is inside), and `serve` with two
+ * The single executable (`npm run build:sea`) run as a user runs it, copied into a folder that
+ * holds nothing of the package: `--version`, `validate` (the schema is inside), and `serve` with two
  * workers (node:cluster forks the executable itself) answering a request through an HTTP upstream,
  * with the dashboard's files and the built-in protos served from its assets, and a proxy-wasm
  * filter, whose VM thread starts from a worker script the executable carries. Built first when
@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, statSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,10 @@ import { httpRequest } from '../helpers/http-request.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const EXE = join(ROOT, 'dist/sea/switchyard');
+const BUILT = join(ROOT, 'dist/sea/switchyard');
 const ENTRY = join(ROOT, 'dist/src/sea/entry.js');
+/** A copy outside the checkout, so that nothing it needs can come from the checkout's node_modules. */
+let EXE = BUILT;
 
 async function runExe(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   // starts: node (the executable is a copy of node with Switchyard injected)
@@ -38,10 +40,13 @@ describe('single executable', () => {
   let gateway: ChildProcess | undefined;
 
   before(async () => {
-    if (!existsSync(EXE) || statSync(EXE).mtimeMs < statSync(ENTRY).mtimeMs) {
+    if (!existsSync(BUILT) || statSync(BUILT).mtimeMs < statSync(ENTRY).mtimeMs) {
       await run(process.execPath, [join(ROOT, 'scripts/build-sea.mjs')], { cwd: ROOT, timeout: 240_000 });
     }
     dir = await mkdtemp(join(tmpdir(), 'sy-sea-'));
+    EXE = join(dir, 'switchyard');
+    await copyFile(BUILT, EXE);
+    await chmod(EXE, 0o755);
     service = createServer((req, res) => res.end(`users saw ${req.url}`));
     await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
   });
@@ -125,6 +130,23 @@ routes:
     const result = await run(EXE, ['contract', 'openapi', '--proto', 'library/v1/library.proto', '-I', 'library'], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', SWITCHYARD_BUF: buf } });
     const doc = JSON.parse(result.stdout) as { paths: Record<string, unknown> };
     assert.ok(Object.keys(doc.paths).length > 0, 'the google.api.http annotations were read');
+  });
+
+  it('reads a buf.yaml for proto lint (the YAML parser it loads on first use is inside)', async () => {
+    const module = join(dir, 'protos');
+    await cp(join(ROOT, 'examples/orders-service/protos'), module, { recursive: true });
+    const lint = async (use: string) => {
+      await writeFile(join(module, 'buf.yaml'), `version: v1\nlint:\n  use: [${use}]\n`);
+      // starts: node (the executable is a copy of node with Switchyard injected)
+      return run(EXE, ['proto', 'lint', '.'], { cwd: module, env: { PATH: process.env['PATH'] ?? '', SWITCHYARD_BUF: join(ROOT, 'node_modules/@bufbuild/buf/bin/buf') } }).then(
+        () => ({ code: 0, stderr: '' }),
+        (err: { code: number; stderr: string }) => err,
+      );
+    };
+    assert.equal((await lint('MINIMAL')).code, 0);
+    const unknown = await lint('NO_SUCH_CATEGORY');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /NO_SUCH_CATEGORY.*SY_ERR_PROTO_LINT_CONFIG/);
   });
 
   it('runs wasm middleware: the VM thread starts from the worker bundle inside it', async () => {
