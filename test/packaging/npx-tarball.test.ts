@@ -29,6 +29,7 @@ describe('npx switchyard from the packed tarball', () => {
   let app: string;
   let service: Server;
   let files: string[];
+  let installScripts: string[];
   const env = () => ({ PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? dir, npm_config_update_notifier: 'false', npm_config_fund: 'false' });
   const npx = (args: string[]) => run('npx', ['--offline', 'switchyard', ...args], { cwd: app, env: env(), timeout: 60_000 });
 
@@ -44,7 +45,8 @@ describe('npx switchyard from the packed tarball', () => {
     await mkdir(target, { recursive: true });
     await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
     await run('tar', ['xzf', join(dir, packed.filename), '-C', target, '--strip-components=1']);
-    const manifest = JSON.parse(await readFile(join(target, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const manifest = JSON.parse(await readFile(join(target, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; scripts: Record<string, string> };
+    installScripts = ['preinstall', 'install', 'postinstall', 'prepare'].filter((name) => manifest.scripts[name] !== undefined);
     for (const dep of Object.keys(manifest.dependencies)) {
       await mkdir(dirname(join(app, 'node_modules', dep)), { recursive: true });
       await symlink(join(ROOT, 'node_modules', dep), join(app, 'node_modules', dep), 'dir');
@@ -65,6 +67,10 @@ describe('npx switchyard from the packed tarball', () => {
       assert.ok(files.includes(file), `${file} is in the tarball`);
     }
     assert.deepEqual(files.filter((f) => /^(dist\/)?(test|bench)\//.test(f)), []);
+  });
+
+  it('runs no script of its own on install (npm would ask users to approve it)', () => {
+    assert.deepEqual(installScripts, []);
   });
 
   it('--version', async () => {
