@@ -1,5 +1,5 @@
 /**
- * `listen[].tls`: the certificate and key files read when the config is loaded, paths
+ * `listen[].tls`: the certificate, key and client CA files read when the config is loaded, paths
  * relative to the config's directory, and checked there (readable, PEM that parses, a key that
  * belongs to the certificate), so a bad file is a config problem at its YAML path and never a
  * failure when the listener starts or a client connects. A reload reads them again, which is
@@ -27,6 +27,7 @@ export function listenTlsConfig(raw: Record<string, unknown>, at: (string | numb
   };
   const cert = read('cert');
   const key = read('key');
+  const ca = read('ca');
   if (cert === undefined || key === undefined) return undefined;
   let certificate: X509Certificate;
   try {
@@ -45,8 +46,16 @@ export function listenTlsConfig(raw: Record<string, unknown>, at: (string | numb
     fail('SY_ERR_CONFIG_INVALID', [...at, 'key'], `'${String(raw['key'])}' holds no PEM private key (an encrypted key is not supported)`);
     return undefined;
   }
+  if (ca !== undefined) {
+    try {
+      new X509Certificate(ca);
+    } catch {
+      fail('SY_ERR_CONFIG_INVALID', [...at, 'ca'], `'${String(raw['ca'])}' holds no PEM certificate`);
+      return undefined;
+    }
+  }
   const minVersion = (raw['minVersion'] as ListenTlsConfig['minVersion'] | undefined) ?? 'TLSv1.2';
-  const tls: ListenTlsConfig = { cert, key, minVersion };
+  const tls: ListenTlsConfig = { cert, key, ca, minVersion };
   try {
     createSecureContext(secureContextOptions(tls));
   } catch (err) {
@@ -57,6 +66,6 @@ export function listenTlsConfig(raw: Record<string, unknown>, at: (string | numb
 }
 
 /** What node's TLS is given for a listener: also what the listener builds its context from. */
-export function secureContextOptions(tls: ListenTlsConfig): { cert: Buffer; key: Buffer; minVersion: ListenTlsConfig['minVersion'] } {
-  return { cert: tls.cert, key: tls.key, minVersion: tls.minVersion };
+export function secureContextOptions(tls: ListenTlsConfig): { cert: Buffer; key: Buffer; ca?: Buffer; minVersion: ListenTlsConfig['minVersion'] } {
+  return { cert: tls.cert, key: tls.key, ...(tls.ca === undefined ? {} : { ca: tls.ca }), minVersion: tls.minVersion };
 }

@@ -37,6 +37,8 @@ export type ListenerConfig = ListenAddress & { readonly tls?: ListenTlsConfig | 
 export interface ListenTlsConfig {
   readonly cert: Buffer;
   readonly key: Buffer;
+  /** CAs that client certificates must chain to; undefined: none asked for. */
+  readonly ca: Buffer | undefined;
   readonly minVersion: 'TLSv1.2' | 'TLSv1.3';
 }
 

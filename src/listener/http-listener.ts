@@ -48,6 +48,8 @@ export class HttpListener extends Server {
   readonly #http2: Http2SessionServer | undefined;
   /** The certificate and key new TLS connections get; undefined on a plain listener. */
   #secureContext: SecureContext | undefined;
+  /** Whether new TLS connections must present a client certificate (`tls.ca`). */
+  #requestCert = false;
   /** The `listen` entry this listener was made from. */
   readonly configured: ListenerConfig;
 
@@ -74,13 +76,13 @@ export class HttpListener extends Server {
     const http2 = this.#http2;
     const tls = options.address.tls;
     if (tls !== undefined) {
-      this.#secureContext = createSecureContext(secureContextOptions(tls));
+      this.setCertificate(tls);
       const alpn = http2 === undefined ? ['http/1.1'] : ALPN_PROTOCOLS;
       const onTlsError = options.onTlsError ?? ((): void => undefined);
       this.on('connection', (socket) => {
         const handshake: TlsHandshake = new TlsHandshake(
           socket,
-          { secureContext: this.#secureContext as SecureContext, ALPNProtocols: alpn, timeout: timeouts.headers },
+          { secureContext: this.#secureContext as SecureContext, ALPNProtocols: alpn, requestCert: this.#requestCert, timeout: timeouts.headers },
           (s, isHttp2) => {
             this.#connections.delete(handshake);
             if (isHttp2 && http2 !== undefined) return http2.accept(s);
@@ -123,6 +125,7 @@ export class HttpListener extends Server {
   /** New connections get this certificate and key (a reload after renewal); open ones keep theirs. */
   setCertificate(tls: ListenTlsConfig): void {
     this.#secureContext = createSecureContext(secureContextOptions(tls));
+    this.#requestCert = tls.ca !== undefined;
   }
 
   /** Closes connections waiting for a next request; the others close after their response. */

@@ -21,7 +21,7 @@ export class TlsHandshake {
 
   constructor(
     socket: Socket,
-    options: { readonly secureContext: SecureContext; readonly ALPNProtocols: readonly string[]; readonly timeout: number },
+    options: { readonly secureContext: SecureContext; readonly ALPNProtocols: readonly string[]; readonly requestCert: boolean; readonly timeout: number },
     decide: (socket: TLSSocket, http2: boolean) => void,
     onError: (err: Error) => void,
   ) {
@@ -30,6 +30,10 @@ export class TlsHandshake {
       isServer: true,
       secureContext: options.secureContext,
       ALPNProtocols: [...options.ALPNProtocols],
+      // With a client CA: a client without a certificate fails the handshake in OpenSSL; one whose
+      // certificate does not chain to the CA is refused below.
+      requestCert: options.requestCert,
+      rejectUnauthorized: options.requestCert,
     });
     this.socket = tls;
     // The TCP socket's own errors surface on the TLS socket; an early reset must not be unhandled.
@@ -40,6 +44,10 @@ export class TlsHandshake {
     };
     tls.on('error', failed);
     tls.once('secure', () => {
+      if (options.requestCert) {
+        const refused = clientCertificateError(tls);
+        if (refused !== undefined) return failed(new Error(`client certificate refused: ${refused}`));
+      }
       tls.off('error', failed);
       // node:tls's own server clears this when it hands a socket on; node:http2 waits for a
       // 'secureConnect' (which only a client emits) while it is set.
@@ -56,4 +64,17 @@ export class TlsHandshake {
   close(): void {
     this.socket.destroy();
   }
+}
+
+/**
+ * Why the client's certificate does not verify against the listener's CA, or undefined when it
+ * does. node:tls's own server makes this check after the handshake (OpenSSL is told to accept
+ * any certificate and record the verdict); a TLSSocket made by hand must make it itself, from the
+ * same verdict. Without a way to read it, the certificate is refused.
+ */
+function clientCertificateError(tls: TLSSocket): string | undefined {
+  const handle = (tls as TLSSocket & { _handle?: { verifyError?: () => (Error & { code?: string }) | null | undefined } })._handle;
+  if (typeof handle?.verifyError !== 'function') return 'cannot be verified';
+  const error = handle.verifyError();
+  return error === null || error === undefined ? undefined : (error.code ?? error.message);
 }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect as connectTcp, type AddressInfo } from 'node:net';
 import { connect as connectTls } from 'node:tls';
@@ -222,5 +223,47 @@ test('switchyard validate: a missing key file and a key of another certificate a
     assert.match(mismatched.stderr + mismatched.stdout, /:5:\d+.*does not belong to the certificate/);
   } finally {
     await rm(bad, { recursive: true, force: true });
+  }
+});
+
+test('with tls.ca, a client must present a certificate that CA issued', async () => {
+  const mtls = await mkdtemp(join(tmpdir(), 'sy-mtls-'));
+  const at = (name: string) => join(mtls, name);
+  const openssl = (...args: string[]) => run('openssl', args);
+  let other: TestGateway | undefined;
+  try {
+    await openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('client-ca.key'), '-out', at('client-ca.pem'), '-days', '2', '-subj', '/CN=client CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
+    await openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('client.key'), '-out', at('client.csr'), '-subj', '/CN=client');
+    await openssl('x509', '-req', '-in', at('client.csr'), '-CA', at('client-ca.pem'), '-CAkey', at('client-ca.key'), '-CAcreateserial', '-out', at('client.pem'), '-days', '2');
+    await openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('rogue.key'), '-out', at('rogue.pem'), '-days', '2', '-subj', '/CN=rogue');
+    await copyFile(join(FIXTURES, 'server.pem'), at('server.pem'));
+    await copyFile(join(FIXTURES, 'server.key'), at('server.key'));
+    other = await startTestGateway(`
+listen:
+  - { address: 127.0.0.1:0, tls: { cert: server.pem, key: server.key, ca: client-ca.pem } }
+accessLog: off
+upstreams:
+  backend: { type: http, endpoints: ['http://127.0.0.1:${(backend.address() as AddressInfo).port}'] }
+routes:
+  - get: /{page}
+    to: backend
+`, { dir: mtls });
+    const port = other.port;
+    const call = async (cert?: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = httpsRequest({ host: '127.0.0.1', port, path: '/mtls', ca, agent: false, ...(cert === undefined ? {} : { cert: readFileSync(at(`${cert}.pem`)), key: readFileSync(at(`${cert}.key`)) }) }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    assert.equal(await call('client'), 200);
+    await assert.rejects(call('rogue'));
+    await assert.rejects(call());
+    assert.ok(await until(() => other!.logs().some((l) => l['msg'] === 'TLS handshake failed' && String(l['err']).includes('client certificate refused'))), 'the refusal is logged at debug');
+  } finally {
+    await other?.stop();
+    await rm(mtls, { recursive: true, force: true });
   }
 });
