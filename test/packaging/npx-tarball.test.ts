@@ -63,7 +63,7 @@ describe('npx switchyard from the packed tarball', () => {
   });
 
   it('ships what the package reads at run time and nothing from the tests or benchmarks', () => {
-    for (const file of ['package.json', 'CHANGELOG.md', 'README.md', 'schema/switchyard.schema.json', 'src/admin/dashboard/assets/index.html', 'src/admin/dashboard/assets/dashboard.js', 'src/proto/include/google/api/annotations.proto', 'examples/legacy-php/public/index.php', 'dist/src/cli/bin.js', 'dist/src/runtime/resources.js']) {
+    for (const file of ['package.json', 'CHANGELOG.md', 'README.md', 'schema/switchyard.schema.json', 'src/admin/dashboard/assets/index.html', 'src/admin/dashboard/assets/dashboard.js', 'src/proto/include/google/api/annotations.proto', 'examples/legacy-php/public/index.php', 'dist/src/cli/bin.js', 'dist/src/runtime/resources.js', 'deploy/systemd/switchyard.service', 'deploy/grafana/switchyard-dashboard.json']) {
       assert.ok(files.includes(file), `${file} is in the tarball`);
     }
     assert.deepEqual(files.filter((f) => /^(dist\/)?(test|bench)\//.test(f)), []);
