@@ -1,6 +1,7 @@
 // The README's commands work as written in the checkout: `npm install` does not put a package's
 // own bin on the PATH, so the README calls it `npx switchyard`, and npx runs that bin only if
-// something built it, so `npm install` builds (the `prepare` script).
+// something built it: in the checkout `npm run build` (which the README names, and which
+// `npm test` and `npm run demo` run first), in the tarball `prepack`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
@@ -27,8 +28,11 @@ test('the README calls the command as npx switchyard, never bare', () => {
   for (const call of calls) assert.match(call, /^npx switchyard /, `typed as written in the checkout: ${call}`);
 });
 
-test('npm install builds the bin that npx switchyard runs', () => {
-  assert.match(pkg.scripts['prepare'] ?? '', /\bnpm run build\b/);
+test('the build the README names writes the bin that npx switchyard runs, and the tarball is built', () => {
+  assert.match(readme, /`npm install && npm run build` builds the `switchyard` command/);
+  for (const script of ['build', 'prepack', 'pretest', 'demo']) assert.ok(pkg.scripts[script] !== undefined, `package.json has ${script}`);
+  assert.match(pkg.scripts['build'] ?? '', /\btsc\b/);
+  for (const script of ['prepack', 'pretest', 'demo']) assert.match(pkg.scripts[script] ?? '', /\bnpm run build\b/, `${script} builds first`);
   const bin = pkg.bin['switchyard'];
   assert.ok(bin !== undefined && existsSync(new URL(bin, root)), `the build writes ${bin}`);
 });
