@@ -32,7 +32,9 @@ const relayScript = fileURLToPath(new URL('./h2-relay.js', import.meta.url));
 const PAYLOAD = Buffer.alloc(32, 0x61);
 // `serve --workers 1` runs the gateway in the CLI's process, which does not get the workers' young
 // generation size (src/process/worker-flags.ts); docs/resilience.md says to pass it so, as here.
+// BENCH_BASELINE_FLAGS sets the baseline gateway's own (e.g. '' to see what the setting is worth).
 const GATEWAY_FLAGS = ['--max-semi-space-size=64'];
+const BASELINE_FLAGS = (process.env['BENCH_BASELINE_FLAGS'] ?? GATEWAY_FLAGS.join(' ')).split(' ').filter((f) => f !== '');
 // The transcoded row's binding (bench/grpc/protos/bench/echo.proto), read from the source tree.
 const protos = fileURLToPath(new URL('../../../bench/grpc/protos', import.meta.url));
 
@@ -128,7 +130,7 @@ async function measure(dir: string, children: ChildProcess[]): Promise<void> {
   const baseline =
     baselineDir === ''
       ? undefined
-      : await startNode([...GATEWAY_FLAGS, join(baselineDir, 'dist/src/cli/bin.js'), 'serve', '-c', file, '--workers', '1', '--log-level', 'info'], 'stderr', (l) => l.includes('switchyard listening'), children);
+      : await startNode([...BASELINE_FLAGS, join(baselineDir, 'dist/src/cli/bin.js'), 'serve', '-c', file, '--workers', '1', '--log-level', 'info'], 'stderr', (l) => l.includes('switchyard listening'), children);
   const baselineAddress = baseline === undefined ? '' : new URL((JSON.parse(baseline.line) as { listen: string[] }).listen[0] as string).host;
   const relay = await startNode([...GATEWAY_FLAGS, relayScript, String(port)], 'stdout', (l) => l.startsWith('listening '), children);
   // BENCH_ONLY=WORD keeps the direct row and the rows whose name holds WORD (one path per profile).
