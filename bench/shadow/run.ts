@@ -10,6 +10,14 @@
  *   BENCH_SECONDS=10 BENCH_CHILDREN=4 npm run bench:shadow
  *   BENCH_CONNECTIONS=1 npm run bench:shadow         # one client: nothing is shed, every request copied
  *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=prof' npm run bench:shadow
+ *   BENCH_PACE_MS=4 npm run bench:shadow             # the paced runs: each connection waits 4 ms between requests
+ *
+ * Then, at an offered load well below capacity (each wrk connection waits BENCH_PACE_MS between
+ * its requests, through a wrk script's delay()), plain and shadowed alternate again and the run
+ * compares p50, p99, failures and the gateway's CPU per client request: on this machine the
+ * target and php-fpm share the cores with the gateway, so at saturation part of the shadow's cost
+ * is the target's own CPU, which in production runs elsewhere; below capacity the client sees
+ * only what the gateway does for the copies.
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -34,6 +42,8 @@ const root = fileURLToPath(new URL('../../../bench/shadow/app', import.meta.url)
 const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 /** Extra node flags for the gateway (a profile: `--cpu-prof --cpu-prof-dir=DIR`). */
 const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter((a) => a !== '');
+/** The paced runs' wait between one connection's requests, in ms. */
+const paceMs = Number(process.env['BENCH_PACE_MS'] ?? 4);
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-shadow-'));
@@ -106,9 +116,32 @@ routes:
     const ratio = (a: typeof plain, b: typeof plain) => `req/s ${(a.rps / b.rps).toFixed(3)}x (cost ${(100 * (1 - a.rps / b.rps)).toFixed(1)}%), p99 ${(a.p99 / b.p99).toFixed(3)}x, gateway cpu/req ${(a.cpu / b.cpu).toFixed(3)}x`;
     console.log(`shadowed / plain:     ${ratio(shadowed, plain)}`);
     console.log(`shadowed / unsampled: ${ratio(shadowed, unsampled)}   (the copies alone: both routes go through the delivery terminal)`);
-    const view = (await (await fetch(`http://127.0.0.1:${adminPort}/admin/shadow`)).json()) as ShadowView;
-    const s = view.routes.find((r) => r.route === 'shadowed');
-    if (s !== undefined) console.log(`shadow: compared ${s.compared}, mismatched ${s.mismatched}, no data ${JSON.stringify(s.noData)}, noise fields ${s.fields.filter((f) => f.noise > 0).map((f) => f.pointer).join(', ')}`);
+    const shadowReport = async () => {
+      const view = (await (await fetch(`http://127.0.0.1:${adminPort}/admin/shadow`)).json()) as ShadowView;
+      const s = view.routes.find((r) => r.route === 'shadowed');
+      return { compared: s?.compared ?? 0, busy: s?.noData.busy ?? 0, line: s === undefined ? 'no report' : `compared ${s.compared}, mismatched ${s.mismatched}, no data ${JSON.stringify(s.noData)}, noise fields ${s.fields.filter((f) => f.noise > 0).map((f) => f.pointer).join(', ')}` };
+    };
+    const saturated = await shadowReport();
+    console.log(`shadow: ${saturated.line}`);
+
+    const script = join(dir, 'pace.lua');
+    await writeFile(script, `function delay()\n  return ${paceMs}\nend\n`);
+    console.log(`\npaced: each of ${connections} connections waits ${paceMs} ms between requests (below capacity), runs alternating`);
+    const paced: Record<'plain' | 'shadowed', Run[]> = { plain: [], shadowed: [] };
+    for (let round = 0; round < 2; round++) {
+      for (const name of ['plain', 'shadowed'] as const) {
+        const cpuBefore = treeCpuSeconds(gateway.pid ?? 0);
+        const measured = await wrk(`${url}/${name}/42`, { connections, threads, durationSeconds: seconds, script });
+        const r = { ...measured, gatewayCpuUs: ((treeCpuSeconds(gateway.pid ?? 0) - cpuBefore) / Math.max(1, measured.requests)) * 1e6 };
+        paced[name].push(r);
+        console.log(`${name.padEnd(9)} round ${round + 1}: ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(6)} ms   failures ${r.failures}   gateway cpu/req ${r.gatewayCpuUs.toFixed(0)} µs`);
+      }
+    }
+    const pacedOf = (name: 'plain' | 'shadowed') => ({ rps: mean(paced[name], (r) => r.requestsPerSecond), p50: mean(paced[name], (r) => r.p50Ms), p99: mean(paced[name], (r) => r.p99Ms), cpu: mean(paced[name], (r) => r.gatewayCpuUs), failures: paced[name].reduce((n, r) => n + r.failures, 0), requests: paced[name].reduce((n, r) => n + r.requests, 0) });
+    const [pp, ps] = [pacedOf('plain'), pacedOf('shadowed')];
+    console.log(`paced shadowed / plain: req/s ${(ps.rps / pp.rps).toFixed(3)}x, p50 ${(ps.p50 / pp.p50).toFixed(3)}x, p99 ${(ps.p99 / pp.p99).toFixed(3)}x (${pp.p99.toFixed(2)} -> ${ps.p99.toFixed(2)} ms), gateway cpu/req ${(ps.cpu / pp.cpu).toFixed(3)}x (${pp.cpu.toFixed(0)} -> ${ps.cpu.toFixed(0)} µs), failures ${pp.failures} / ${ps.failures}`);
+    const after = await shadowReport();
+    console.log(`shadow while paced: compared ${after.compared - saturated.compared} of ${ps.requests} shadowed requests (busy ${after.busy - saturated.busy}); ${after.line}`);
   } finally {
     await stopGateway();
     await new Promise((resolve) => target.close(resolve));

@@ -54,7 +54,7 @@ export class CaptureResponse extends Writable implements ExchangeResponse {
   /** What was answered, once the response finished whole within the limit. */
   captured(): CapturedResponse | undefined {
     if (!this.writableFinished || this.#overLimit) return undefined;
-    return { status: this.statusCode, headers: pickHeaders(this.#headers, this.#headerNames), body: Buffer.concat(this.#chunks) };
+    return { status: this.statusCode, headers: pickHeaders(this.#headers, this.#headerNames), body: this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks) };
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {

@@ -9,6 +9,7 @@
 import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { Exchange, type ExchangeRequest } from '../../listener/exchange.js';
+import { Sweep } from '../../sweep.js';
 import { CaptureResponse } from './capture-response.js';
 import type { CapturedResponse } from './captured-response.js';
 
@@ -22,6 +23,29 @@ export interface CopyOptions {
   readonly log: Logger;
 }
 
+/** A copy waiting for its answer, and when it gives up. */
+interface Pending {
+  readonly deadline: number;
+  readonly expire: () => void;
+}
+
+/** How often copies' deadlines are checked: a timeout fires up to this late. */
+const DEADLINE_TICK_MS = 25;
+
+/**
+ * Every copy's timeout, checked together (src/sweep.ts): a timer set and cleared per copy is
+ * work on the clients' loop for each copy. The sweep's interval is unref'd, so a copy in flight
+ * never holds a stopping process up.
+ */
+const deadlines = new Sweep<Pending>(DEADLINE_TICK_MS, (all) => {
+  const now = Date.now();
+  for (const pending of all) {
+    if (pending.deadline > now) continue;
+    deadlines.delete(pending);
+    pending.expire();
+  }
+});
+
 export async function sendCopy(original: Exchange, handle: (exchange: Exchange) => Promise<void>, options: CopyOptions): Promise<CopyOutcome> {
   const res = new CaptureResponse(options.headerNames, options.maxBodySize);
   const exchange = new Exchange(copyRequest(original, options.purpose), res, `${original.id}-${options.purpose === 'target' ? 'shadow' : 'noise'}`, options.log);
@@ -30,10 +54,10 @@ export async function sendCopy(original: Exchange, handle: (exchange: Exchange) 
   // Settled by the first of: the timeout, a throw (a failure before any answer), or the answer
   // delivered whole or cut short (destroyed), whichever way `handle` behaves afterwards.
   const outcome = await new Promise<CopyOutcome>((resolve) => {
-    // Unref'd: a copy in flight never holds a stopping process up.
-    const timer = setTimeout(() => resolve({ kind: 'timeout' }), options.timeout).unref();
+    const pending: Pending = { deadline: Date.now() + options.timeout, expire: () => resolve({ kind: 'timeout' }) };
+    deadlines.add(pending);
     const done = (result: CopyOutcome) => {
-      clearTimeout(timer);
+      deadlines.delete(pending);
       resolve(result);
     };
     const ended = () => {

@@ -10,6 +10,7 @@
  * it alone are judged from what is known, with a fresh sample now and then (shadow-record.ts). A timeout, a failed or cut-off answer on
  * either side is no data, never a match.
  */
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { ShadowConfig } from '../../config/types.js';
 import type { Exchange } from '../../listener/exchange.js';
@@ -28,13 +29,17 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * How the shadow gives way to clients. A copy costs the gateway about what proxying a request
  * does (bench:shadow), on the loop that serves clients. So while other requests of the route are
- * being served and the event loop has been more than CALM busy, only one request in UNDER_LOAD
- * is copied (the others count as `busy`): under saturation the shadow then costs clients a few
- * percent, and still compares a steady sample. A lone client, or a calm loop, waits on no one:
- * every sampled request is copied.
+ * being served, or were within the last OVERLAP_MS, and the event loop has lately been more than
+ * CALM busy (event-loop-load.ts), exactly one request in UNDER_LOAD is copied (the others count
+ * as `busy`): under saturation the shadow then costs clients a few percent, and still compares a
+ * steady sample. "Within the last OVERLAP_MS" because at saturation a fifth of the requests still
+ * arrive when no other is in the gateway (the others are on their way back to their clients)
+ * and were all copied. A lone client, requests that do not overlap, or a calm loop wait on no
+ * one: every sampled request is copied.
  */
 const CALM = 0.3;
 const UNDER_LOAD = 16;
+const OVERLAP_MS = 100;
 
 type Serve = (exchange: Exchange) => Promise<void>;
 
@@ -56,6 +61,10 @@ export class RouteShadow implements ShadowTap {
   readonly #log: Logger;
   readonly #methods: ReadonlySet<string>;
   #inFlight = 0;
+  /** Counts requests left out under load, so exactly one in UNDER_LOAD is copied. */
+  #shed = 0;
+  /** When a request of the route last arrived while another was being served (performance.now()). */
+  #overlappedAt = -Infinity;
   /** The route's requests being served by the baseline now, this one included. */
   #serving = 0;
   #closed = false;
@@ -72,7 +81,7 @@ export class RouteShadow implements ShadowTap {
   wrap(serveBaseline: Serve): Serve {
     const served = () => this.#serving--;
     return (exchange) => {
-      this.#serving++;
+      if (++this.#serving > 1) this.#overlappedAt = performance.now();
       if (!this.#wanted(exchange)) return serveBaseline(exchange).finally(served);
       const capture = new BaselineCapture(exchange, this.config.compare.headers, this.config.maxBodySize);
       const serving = serveBaseline(exchange).finally(served);
@@ -113,9 +122,12 @@ export class RouteShadow implements ShadowTap {
       this.record.noData.overCapacity++;
       return false;
     }
-    if (this.#serving > 1 && eventLoopLoad.utilization() > CALM && Math.random() * UNDER_LOAD >= 1) {
-      this.record.noData.busy++;
-      return false;
+    if (performance.now() - this.#overlappedAt < OVERLAP_MS && eventLoopLoad.utilization() > CALM) {
+      this.#shed = (this.#shed + 1) % UNDER_LOAD;
+      if (this.#shed !== 0) {
+        this.record.noData.busy++;
+        return false;
+      }
     }
     return true;
   }
