@@ -45,6 +45,8 @@ const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter((a) 
 /** The paced runs' wait between one connection's requests, in ms. */
 const paceMs = Number(process.env['BENCH_PACE_MS'] ?? 4);
 
+const cpuMicros = (usage: NodeJS.CpuUsage) => usage.user + usage.system;
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-shadow-'));
   const pool = await startPhpFpm({ root, children });
@@ -53,6 +55,9 @@ async function main(): Promise<void> {
     const body = { requestId: randomBytes(8).toString('hex'), generatedAt: (Date.now() / 1000).toFixed(6), tags: ['red', 'green', 'blue'], price: 10 * id, name: `item ${id}`, id };
     res.setHeader('content-type', 'application/json').end(JSON.stringify(body));
   });
+  /** Connections the gateway opened to the target: few means the copies reuse them. */
+  let targetConnections = 0;
+  target.on('connection', () => targetConnections++);
   await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
   const adminPort = await freePort();
   const file = join(dir, 'switchyard.yaml');
@@ -95,17 +100,19 @@ routes:
   try {
     if (url === '') throw new Error('switchyard exited before listening');
     console.log(`php-fpm pm=static children=${children}; one gateway process; wrk ${connections} connections, ${seconds}s per run, runs alternating`);
-    type Run = WrkResult & { readonly gatewayCpuUs: number };
+    /** targetCpuUs: this process's CPU (the target service, which in production runs elsewhere) per client request. */
+    type Run = WrkResult & { readonly gatewayCpuUs: number; readonly targetCpuUs: number };
     const names = ['plain', 'unsampled', 'shadowed'] as const;
     const runs: Record<(typeof names)[number], Run[]> = { plain: [], unsampled: [], shadowed: [] };
     for (const name of names) await wrk(`${url}/${name}/42`, { connections, threads, durationSeconds: 2 }); // warm up
     for (let round = 0; round < 2; round++) {
       for (const name of names) {
         const cpuBefore = treeCpuSeconds(gateway.pid ?? 0);
+        const targetBefore = process.cpuUsage();
         const measured = await wrk(`${url}/${name}/42`, { connections, threads, durationSeconds: seconds });
-        const r = { ...measured, gatewayCpuUs: ((treeCpuSeconds(gateway.pid ?? 0) - cpuBefore) / Math.max(1, measured.requests)) * 1e6 };
+        const r = { ...measured, gatewayCpuUs: ((treeCpuSeconds(gateway.pid ?? 0) - cpuBefore) / Math.max(1, measured.requests)) * 1e6, targetCpuUs: cpuMicros(process.cpuUsage(targetBefore)) / Math.max(1, measured.requests) };
         runs[name].push(r);
-        console.log(`${name.padEnd(9)} round ${round + 1}: ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(6)} ms   failures ${r.failures}   gateway cpu/req ${r.gatewayCpuUs.toFixed(0)} µs`);
+        console.log(`${name.padEnd(9)} round ${round + 1}: ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(6)} ms   failures ${r.failures}   gateway cpu/req ${r.gatewayCpuUs.toFixed(0)} µs   target cpu/req ${r.targetCpuUs.toFixed(0)} µs`);
       }
     }
     const mean = (rs: Run[], of: (r: Run) => number) => rs.reduce((n, r) => n + of(r), 0) / rs.length;
@@ -131,17 +138,18 @@ routes:
     for (let round = 0; round < 2; round++) {
       for (const name of ['plain', 'shadowed'] as const) {
         const cpuBefore = treeCpuSeconds(gateway.pid ?? 0);
+        const targetBefore = process.cpuUsage();
         const measured = await wrk(`${url}/${name}/42`, { connections, threads, durationSeconds: seconds, script });
-        const r = { ...measured, gatewayCpuUs: ((treeCpuSeconds(gateway.pid ?? 0) - cpuBefore) / Math.max(1, measured.requests)) * 1e6 };
+        const r = { ...measured, gatewayCpuUs: ((treeCpuSeconds(gateway.pid ?? 0) - cpuBefore) / Math.max(1, measured.requests)) * 1e6, targetCpuUs: cpuMicros(process.cpuUsage(targetBefore)) / Math.max(1, measured.requests) };
         paced[name].push(r);
-        console.log(`${name.padEnd(9)} round ${round + 1}: ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(6)} ms   failures ${r.failures}   gateway cpu/req ${r.gatewayCpuUs.toFixed(0)} µs`);
+        console.log(`${name.padEnd(9)} round ${round + 1}: ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(6)} ms   failures ${r.failures}   gateway cpu/req ${r.gatewayCpuUs.toFixed(0)} µs   target cpu/req ${r.targetCpuUs.toFixed(0)} µs`);
       }
     }
     const pacedOf = (name: 'plain' | 'shadowed') => ({ rps: mean(paced[name], (r) => r.requestsPerSecond), p50: mean(paced[name], (r) => r.p50Ms), p99: mean(paced[name], (r) => r.p99Ms), cpu: mean(paced[name], (r) => r.gatewayCpuUs), failures: paced[name].reduce((n, r) => n + r.failures, 0), requests: paced[name].reduce((n, r) => n + r.requests, 0) });
     const [pp, ps] = [pacedOf('plain'), pacedOf('shadowed')];
     console.log(`paced shadowed / plain: req/s ${(ps.rps / pp.rps).toFixed(3)}x, p50 ${(ps.p50 / pp.p50).toFixed(3)}x, p99 ${(ps.p99 / pp.p99).toFixed(3)}x (${pp.p99.toFixed(2)} -> ${ps.p99.toFixed(2)} ms), gateway cpu/req ${(ps.cpu / pp.cpu).toFixed(3)}x (${pp.cpu.toFixed(0)} -> ${ps.cpu.toFixed(0)} µs), failures ${pp.failures} / ${ps.failures}`);
     const after = await shadowReport();
-    console.log(`shadow while paced: compared ${after.compared - saturated.compared} of ${ps.requests} shadowed requests (busy ${after.busy - saturated.busy}); ${after.line}`);
+    console.log(`shadow while paced: compared ${after.compared - saturated.compared} of ${ps.requests} shadowed requests (busy ${after.busy - saturated.busy}); ${after.line}; connections to the target in all: ${targetConnections}`);
   } finally {
     await stopGateway();
     await new Promise((resolve) => target.close(resolve));
