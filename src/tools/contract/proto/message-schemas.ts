@@ -10,6 +10,7 @@
  * which OpenAPI's component-name rule allows and which two packages cannot share.
  */
 import { ScalarType, type DescEnum, type DescField, type DescMessage } from '@bufbuild/protobuf';
+import { wrapperScalars } from '../../../proto/wrapper-types.js';
 import type { JsonSchema } from '../openapi/schema.js';
 import type { ProtoComments } from './comments.js';
 
@@ -126,21 +127,9 @@ export function scalar(type: ScalarType): JsonSchema {
   }
 }
 
-const WRAPPERS: Readonly<Record<string, ScalarType>> = {
-  'google.protobuf.DoubleValue': ScalarType.DOUBLE,
-  'google.protobuf.FloatValue': ScalarType.FLOAT,
-  'google.protobuf.Int64Value': ScalarType.INT64,
-  'google.protobuf.UInt64Value': ScalarType.UINT64,
-  'google.protobuf.Int32Value': ScalarType.INT32,
-  'google.protobuf.UInt32Value': ScalarType.UINT32,
-  'google.protobuf.BoolValue': ScalarType.BOOL,
-  'google.protobuf.StringValue': ScalarType.STRING,
-  'google.protobuf.BytesValue': ScalarType.BYTES,
-};
-
 /** The JSON form of a well-known type, or undefined for any other message. */
 export function wellKnown(typeName: string): JsonSchema | undefined {
-  const wrapped = WRAPPERS[typeName];
+  const wrapped = wrapperScalars[typeName];
   if (wrapped !== undefined) {
     const s = scalar(wrapped);
     return { ...s, type: [s.type, 'null'] };

@@ -10,6 +10,7 @@
  * proto3 JSON's), so @bufbuild/protobuf's fromJson alone cannot parse them.
  */
 import { create, fromJson, ScalarType, type DescEnum, type DescMessage, type JsonValue, type Message, type Registry } from '@bufbuild/protobuf';
+import { wrapperScalars } from '../../../proto/wrapper-types.js';
 
 export class FieldValueError extends Error {
   override readonly name = 'FieldValueError';
@@ -90,21 +91,9 @@ export function parseEnum(desc: DescEnum, value: string): number {
   throw new FieldValueError(`'${value}' is not a value of ${desc.typeName}`);
 }
 
-const WRAPPERS: Readonly<Record<string, ScalarType>> = {
-  'google.protobuf.DoubleValue': ScalarType.DOUBLE,
-  'google.protobuf.FloatValue': ScalarType.FLOAT,
-  'google.protobuf.Int64Value': ScalarType.INT64,
-  'google.protobuf.UInt64Value': ScalarType.UINT64,
-  'google.protobuf.Int32Value': ScalarType.INT32,
-  'google.protobuf.UInt32Value': ScalarType.UINT32,
-  'google.protobuf.BoolValue': ScalarType.BOOL,
-  'google.protobuf.StringValue': ScalarType.STRING,
-  'google.protobuf.BytesValue': ScalarType.BYTES,
-};
-
 /** A message-typed field from text: only the well-known types grpc-gateway's parseMessage takes. */
 export function parseMessageValue(desc: DescMessage, value: string, registry: Registry): Message {
-  const wrapped = WRAPPERS[desc.typeName];
+  const wrapped = wrapperScalars[desc.typeName];
   if (wrapped !== undefined) return create(desc, { value: parseScalar(wrapped, value) } as never);
   switch (desc.typeName) {
     case 'google.protobuf.Timestamp':
