@@ -133,40 +133,37 @@ export interface FastcgiUpstreamConfig {
   readonly params: Readonly<Record<string, string>>;
 }
 
-export interface HttpUpstreamConfig {
-  readonly type: 'http';
+/** What http and grpc upstreams share: endpoints and the cluster around them (docs/resilience.md). */
+interface ClusterUpstreamKeys<HealthCheck> {
   readonly name: string;
   readonly endpoints: readonly HttpEndpointConfig[];
   /** Zone this gateway runs in; traffic stays there while it is healthy enough. */
   readonly localZone: string | undefined;
   readonly loadBalancer: { readonly policy: LoadBalancerPolicy; readonly hashOn: HashOn };
-  readonly healthCheck: HealthCheckConfig | undefined;
+  readonly healthCheck: HealthCheck | undefined;
   readonly outlierDetection: OutlierDetectionConfig;
   readonly circuitBreaker: CircuitBreakerConfig;
   readonly retry: RetryConfig;
+  readonly tls: HttpTlsConfig;
+}
+
+export interface HttpUpstreamConfig extends ClusterUpstreamKeys<HealthCheckConfig> {
+  readonly type: 'http';
   /** Milliseconds; `total` 0 means no limit. */
   readonly timeouts: { readonly connect: number; readonly firstByte: number; readonly idle: number; readonly total: number };
   readonly keepAliveTimeout: number;
   readonly maxResponseHeaderSize: number;
-  readonly tls: HttpTlsConfig;
 }
 
-/** `type: grpc`: a gRPC service over HTTP/2 (docs/grpc.md); the cluster keys are an http upstream's. */
-export interface GrpcUpstreamConfig {
+/**
+ * `type: grpc`: a gRPC service over HTTP/2 (docs/grpc.md). Endpoints are `h2c://host:port` (HTTP/2
+ * with prior knowledge) or `https://host:port` (TLS, ALPN h2); only calls that never reached an
+ * endpoint (connect failure, refused stream) are retried.
+ */
+export interface GrpcUpstreamConfig extends ClusterUpstreamKeys<GrpcHealthCheckConfig> {
   readonly type: 'grpc';
-  readonly name: string;
-  /** `h2c://host:port` (HTTP/2 with prior knowledge) or `https://host:port` (TLS, ALPN h2). */
-  readonly endpoints: readonly HttpEndpointConfig[];
-  readonly localZone: string | undefined;
-  readonly loadBalancer: { readonly policy: LoadBalancerPolicy; readonly hashOn: HashOn };
-  readonly healthCheck: GrpcHealthCheckConfig | undefined;
-  readonly outlierDetection: OutlierDetectionConfig;
-  readonly circuitBreaker: CircuitBreakerConfig;
-  /** Only calls that never reached an endpoint (connect failure, refused stream) are retried. */
-  readonly retry: RetryConfig;
   /** Milliseconds; `total` caps a call's deadline, 0 means no cap. */
   readonly timeouts: { readonly connect: number; readonly idle: number; readonly total: number };
-  readonly tls: HttpTlsConfig;
   /** Where `descriptors` came from; undefined when `proto` is absent (passthrough only). */
   readonly proto: GrpcProtoSource | undefined;
   /**
