@@ -46,7 +46,7 @@ export const heatmapEndpoint: AdminEndpoint = {
  */
 export function heatmapBody(kind: 'route' | 'upstream', key: string, sliceMs: number, from: number, to: number, slices: readonly HeatmapSlice[]): Record<string, unknown> {
   const used = new Set<number>();
-  for (const s of slices) for (const b of s.histogram.counts.keys()) used.add(b);
+  for (const s of slices) for (const [b] of s.histogram.entries()) used.add(b);
   const buckets = [...used].sort((a, b) => a - b);
   const position = new Map(buckets.map((b, i) => [b, i]));
   const ms = (micros: number) => Math.round(micros) / 1000;
@@ -63,7 +63,7 @@ export function heatmapBody(kind: 'route' | 'upstream', key: string, sliceMs: nu
       p50: ms(s.histogram.quantile(0.5)),
       p99: ms(s.histogram.quantile(0.99)),
       max: ms(s.histogram.max),
-      cells: [...s.histogram.counts].map(([b, n]) => [position.get(b), n]).sort((x, y) => (x[0] as number) - (y[0] as number)),
+      cells: s.histogram.entries().map(([b, n]) => [position.get(b), n]),
     })),
   };
 }

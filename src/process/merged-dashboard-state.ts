@@ -60,7 +60,7 @@ export function mergedDashboardStateEndpoint(workerAdmins: () => readonly string
 function mergeLatency(parts: readonly LastMinute[]): LastMinute {
   const h = new LatencyHistogram();
   for (const part of parts) for (const [bucket, n] of part.buckets) h.add(bucket, n, part.maxUs);
-  return { p50: h.quantile(0.5) / 1000, p99: h.quantile(0.99) / 1000, count: h.total, maxUs: h.max, buckets: [...h.counts] };
+  return { p50: h.quantile(0.5) / 1000, p99: h.quantile(0.99) / 1000, count: h.total, maxUs: h.max, buckets: h.entries() };
 }
 
 function sumStats(all: readonly UpstreamRow['stats'][]): UpstreamRow['stats'] {

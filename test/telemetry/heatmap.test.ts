@@ -1,6 +1,8 @@
 /** The log-linear histogram's error bound and the heatmap ring's bounded memory. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { bucketOf, bucketRange, LatencyHistogram, MAX_MICROS } from '../../src/telemetry/heatmap/log-linear-histogram.js';
 import { HeatmapRing } from '../../src/telemetry/heatmap/heatmap-ring.js';
 
@@ -34,6 +36,18 @@ describe('log-linear latency histogram', () => {
     assert.ok(Math.abs(h.quantile(0.5) - 50_000) / 50_000 < 0.03);
     assert.ok(Math.abs(h.quantile(0.99) - 99_000) / 99_000 < 0.03);
   });
+
+  it('reads the same once compacted, and still takes values after', () => {
+    const h = new LatencyHistogram();
+    for (const v of [900, 5, 70_000, 5, 900, 12]) h.record(v);
+    const before = { entries: h.entries(), p50: h.quantile(0.5), p99: h.quantile(0.99), total: h.total, max: h.max };
+    h.compact();
+    assert.deepEqual({ entries: h.entries(), p50: h.quantile(0.5), p99: h.quantile(0.99), total: h.total, max: h.max }, before);
+    assert.deepEqual(before.entries.map(([b]) => b), [bucketOf(5), bucketOf(12), bucketOf(900), bucketOf(70_000)]);
+    h.record(5);
+    assert.deepEqual(h.entries()[0], [bucketOf(5), 3]);
+    assert.equal(h.total, 7);
+  });
 });
 
 describe('heatmap ring', () => {
@@ -50,7 +64,26 @@ describe('heatmap ring', () => {
     const ring = new HeatmapRing(1000, 1000);
     for (let i = 0; i < 200_000; i++) ring.record(500, (i % 5000) * 7);
     const [slice] = ring.slices(0, 1000, 999);
-    assert.ok((slice?.histogram.counts.size ?? 0) <= bucketOf(5000 * 7) + 1);
+    assert.ok((slice?.histogram.entries().length ?? 0) <= bucketOf(5000 * 7) + 1);
     assert.equal(slice?.histogram.total, 200_000);
+  });
+
+  it('keeps a full 15-minute ring of busy 1 s slices in a couple of megabytes', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    // Typed arrays keep their bytes outside the heap: both count.
+    const held = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+    gc();
+    const before = held();
+    const ring = new HeatmapRing(1000, 900_000);
+    // 250 distinct buckets in each of 900 slices: a busy route whose latencies spread over
+    // 0.5 to 20 ms. As maps that is over 6 MB; packed, about 2 KB a slice.
+    for (let slice = 0; slice < 900; slice++) for (let b = 100; b < 350; b++) ring.record(slice * 1000 + 1, bucketRange(b)[0]);
+    gc();
+    const used = held() - before;
+    const slices = ring.slices(0, 900_000, 899_999);
+    assert.equal(slices.length, 900);
+    assert.ok(slices.every((s) => s.histogram.total === 250 && s.histogram.entries().length === 250));
+    assert.ok(used < 3 * 1024 * 1024, `ring holds ${(used / 1024 / 1024).toFixed(1)} MB`);
   });
 });

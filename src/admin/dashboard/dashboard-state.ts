@@ -29,7 +29,7 @@ export async function dashboardState(gateway: Gateway, telemetry: Telemetry): Pr
   const latency = (kind: 'route' | 'upstream', key: string) => {
     const merged = new LatencyHistogram();
     for (const s of telemetry.heatmaps.get(kind, key)?.slices(now - RECENT_MS, now + 1, now) ?? []) merged.merge(s.histogram);
-    return { p50: merged.quantile(0.5) / 1000, p99: merged.quantile(0.99) / 1000, count: merged.total, maxUs: merged.max, buckets: [...merged.counts] };
+    return { p50: merged.quantile(0.5) / 1000, p99: merged.quantile(0.99) / 1000, count: merged.total, maxUs: merged.max, buckets: merged.entries() };
   };
   return {
     now,

@@ -1,7 +1,8 @@
 /**
  * One heatmap: a ring of time slices, each a LatencyHistogram. A slot is reused when time comes
  * round to it again, so memory is bounded by `keep / slice` slots times the bucket count (about
- * 900 buckets cover 1 µs to 36 minutes) whatever the traffic.
+ * 900 buckets cover 1 µs to 36 minutes) whatever the traffic. A slice is compacted when
+ * recording moves on to the next one, so only the newest holds a map.
  */
 import { SliceRing } from '../slice-ring.js';
 import { LatencyHistogram } from './log-linear-histogram.js';
@@ -15,6 +16,8 @@ export interface HeatmapSlice {
 export class HeatmapRing {
   readonly sliceMs: number;
   readonly #ring: SliceRing<LatencyHistogram>;
+  /** The slice last recorded into. */
+  #current: LatencyHistogram | undefined;
 
   constructor(sliceMs: number, keepMs: number) {
     this.sliceMs = sliceMs;
@@ -30,7 +33,12 @@ export class HeatmapRing {
   }
 
   record(atMs: number, micros: number): void {
-    this.#ring.at(atMs).record(micros);
+    const histogram = this.#ring.at(atMs);
+    if (histogram !== this.#current) {
+      this.#current?.compact();
+      this.#current = histogram;
+    }
+    histogram.record(micros);
   }
 
   /** Non-empty slices overlapping [from, to), oldest first. */

@@ -4,7 +4,9 @@
  * its size wide (about 1.6% error from the bucket's midpoint). Bucket numbers depend only on the
  * value, so slices recorded at different times line up and merge by adding counts. Written here
  * rather than taken from hdr-histogram-js because only the index arithmetic is needed and a
- * sparse map per slice keeps idle routes near zero bytes.
+ * heatmap holds hundreds of slices per route: counts are a sparse map while a slice is recorded
+ * into, and two small typed arrays once it is closed (`compact`), about 6 bytes per bucket used
+ * instead of a map's ~50, so a busy route's 15-minute ring is a megabyte, not tens.
  */
 
 const SUB_BITS = 5;
@@ -31,33 +33,55 @@ export function bucketRange(index: number): readonly [low: number, high: number]
   return [mantissa * 2 ** shift, (mantissa + 1) * 2 ** shift];
 }
 
-/** Sparse counts by bucket. */
+const NO_BUCKETS = new Uint16Array(0);
+const NO_COUNTS = new Uint32Array(0);
+
+/** Counts by bucket, with the total and the largest value recorded. */
 export class LatencyHistogram {
-  readonly counts = new Map<number, number>();
   total = 0;
   max = 0;
+  /** Counts by bucket while recorded into; undefined once compacted (or before the first value). */
+  #live: Map<number, number> | undefined;
+  /** Once compacted: the buckets that have a count, ascending (every bucket number fits 16 bits), and their counts. */
+  #buckets: Uint16Array = NO_BUCKETS;
+  #counts: Uint32Array = NO_COUNTS;
 
   record(micros: number): void {
-    const b = bucketOf(micros);
-    this.counts.set(b, (this.counts.get(b) ?? 0) + 1);
-    this.total++;
-    if (micros > this.max) this.max = micros;
+    this.add(bucketOf(micros), 1, micros);
   }
 
   /** Adds `n` values in `bucket` whose largest was `max` µs (a bucket read back from another histogram). */
   add(bucket: number, n: number, max = 0): void {
-    this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + n);
+    const live = this.#live ?? this.#thaw();
+    live.set(bucket, (live.get(bucket) ?? 0) + n);
     this.total += n;
     if (max > this.max) this.max = max;
   }
 
   merge(other: LatencyHistogram): void {
-    for (const [b, n] of other.counts) this.add(b, n);
+    for (const [b, n] of other.entries()) this.add(b, n);
     if (other.max > this.max) this.max = other.max;
   }
 
+  /** The buckets that have a count and their counts, ascending by bucket. */
+  entries(): [bucket: number, count: number][] {
+    if (this.#live === undefined) return Array.from(this.#buckets, (b, i) => [b, this.#counts[i] as number]);
+    return [...this.#live].sort((x, y) => x[0] - y[0]);
+  }
+
+  /** Packs the counts into typed arrays: for a slice that is done being recorded into (a later `add` still works). */
+  compact(): void {
+    if (this.#live === undefined) return;
+    const entries = this.entries();
+    this.#buckets = Uint16Array.from(entries, (e) => e[0]);
+    this.#counts = Uint32Array.from(entries, (e) => e[1]);
+    this.#live = undefined;
+  }
+
   clear(): void {
-    this.counts.clear();
+    this.#live = undefined;
+    this.#buckets = NO_BUCKETS;
+    this.#counts = NO_COUNTS;
     this.total = 0;
     this.max = 0;
   }
@@ -67,13 +91,22 @@ export class LatencyHistogram {
     if (this.total === 0) return 0;
     const rank = Math.max(1, Math.ceil(q * this.total));
     let seen = 0;
-    for (const b of [...this.counts.keys()].sort((x, y) => x - y)) {
-      seen += this.counts.get(b) as number;
+    for (const [b, n] of this.entries()) {
+      seen += n;
       if (seen >= rank) {
         const [low, high] = bucketRange(b);
         return Math.min(this.max, (low + high) / 2);
       }
     }
     return this.max;
+  }
+
+  #thaw(): Map<number, number> {
+    const live = new Map<number, number>();
+    this.#buckets.forEach((b, i) => live.set(b, this.#counts[i] as number));
+    this.#buckets = NO_BUCKETS;
+    this.#counts = NO_COUNTS;
+    this.#live = live;
+    return live;
   }
 }
