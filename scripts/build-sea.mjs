@@ -77,7 +77,7 @@ const { DASHBOARD_PACKAGE_FILES, DASHBOARD_DEPENDENCY_FILES } = await import(joi
 const { SEA_MANIFEST } = await import(join(ROOT, 'dist/src/runtime/resources.js'));
 const filesUnder = (dir) =>
   readdirSync(join(ROOT, dir)).flatMap((name) => (statSync(join(ROOT, dir, name)).isDirectory() ? filesUnder(join(dir, name)) : [join(dir, name)]));
-const packageFiles = ['package.json', 'schema/switchyard.schema.json', ...DASHBOARD_PACKAGE_FILES, ...filesUnder('src/proto/include')];
+const packageFiles = ['package.json', ...DASHBOARD_PACKAGE_FILES, ...filesUnder('src/proto/include')];
 const assets = Object.fromEntries(packageFiles.map((path) => [path, join(ROOT, path)]));
 for (const name of Object.keys(WORKERS)) {
   packageFiles.push(`workers/${name}`);

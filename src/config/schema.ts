@@ -1,17 +1,13 @@
 /**
- * The JSON Schema of switchyard.yaml (schema/switchyard.schema.json, shipped for editors), compiled
- * once with ajv, and the translation of ajv's errors into problems a person can act on.
+ * The JSON Schema of switchyard.yaml (schema/switchyard.schema.json, shipped for editors), its
+ * validator compiled ahead of time (src/tools/schema-validator), and the translation of ajv's
+ * errors into problems a person can act on.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { closest } from './did-you-mean.js';
-import { readPackageFile } from '../runtime/resources.js';
+import { validate as generatedValidate } from './schema-validator.generated.js';
 
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  compiled ??= new Ajv2020({ allErrors: true, strict: false, verbose: true }).compile(JSON.parse(readPackageFile('schema/switchyard.schema.json').toString('utf8')) as object);
-  return compiled;
-}
+const validate = generatedValidate as unknown as ValidateFunction;
 
 export interface SchemaProblem {
   segments: (string | number)[];
@@ -30,7 +26,6 @@ const FRIENDLY: Record<string, string> = {
 };
 
 export function validateAgainstSchema(data: unknown): SchemaProblem[] {
-  const validate = validator();
   if (validate(data)) return [];
   const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
   // A failed oneOf reports each branch's complaint too; keep only the oneOf summary.

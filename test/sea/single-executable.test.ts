@@ -1,6 +1,6 @@
 /**
  * The single executable (`npm run build:sea`) run as a user runs it, copied into a folder that
- * holds nothing of the package: `--version`, `validate` (the schema is inside), and `serve` with two
+ * holds nothing of the package: `--version`, `validate` (the schema's compiled validator is inside), and `serve` with two
  * workers (node:cluster forks the executable itself) answering a request through an HTTP upstream,
  * with the dashboard's files and the built-in protos served from its assets, and a proxy-wasm
  * filter, whose VM thread starts from a worker script the executable carries. Built first when
