@@ -11,6 +11,7 @@
  *   BENCH_CONNECTIONS=1 npm run bench:shadow         # one client: nothing is shed, every request copied
  *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=prof' npm run bench:shadow
  *   BENCH_PACE_MS=4 npm run bench:shadow             # the paced runs: each connection waits 4 ms between requests
+ *   BENCH_ROUNDS=4 npm run bench:shadow              # more alternating rounds of each run (default 2)
  *
  * Then, at an offered load well below capacity (each wrk connection waits BENCH_PACE_MS between
  * its requests, through a wrk script's delay()), plain and shadowed alternate again and the run
@@ -44,6 +45,8 @@ const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter((a) => a !== '');
 /** The paced runs' wait between one connection's requests, in ms. */
 const paceMs = Number(process.env['BENCH_PACE_MS'] ?? 4);
+/** Rounds of each run, alternating; the ratios compare the means. */
+const rounds = Number(process.env['BENCH_ROUNDS'] ?? 2);
 
 const cpuMicros = (usage: NodeJS.CpuUsage) => usage.user + usage.system;
 
@@ -99,13 +102,13 @@ routes:
   const stopGateway = () => new Promise<void>((resolve) => (gateway.exitCode !== null ? resolve() : (gateway.once('exit', () => resolve()), gateway.kill('SIGTERM'))));
   try {
     if (url === '') throw new Error('switchyard exited before listening');
-    console.log(`php-fpm pm=static children=${children}; one gateway process; wrk ${connections} connections, ${seconds}s per run, runs alternating`);
+    console.log(`php-fpm pm=static children=${children}; one gateway process; wrk ${connections} connections, ${seconds}s per run, runs alternating, ${rounds} rounds`);
     /** targetCpuUs: this process's CPU (the target service, which in production runs elsewhere) per client request. */
     type Run = WrkResult & { readonly gatewayCpuUs: number; readonly targetCpuUs: number };
     const names = ['plain', 'unsampled', 'shadowed'] as const;
     const runs: Record<(typeof names)[number], Run[]> = { plain: [], unsampled: [], shadowed: [] };
     for (const name of names) await wrk(`${url}/${name}/42`, { connections, threads, durationSeconds: 2 }); // warm up
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < rounds; round++) {
       for (const name of names) {
         const cpuBefore = treeCpuSeconds(gateway.pid ?? 0);
         const targetBefore = process.cpuUsage();
@@ -135,7 +138,7 @@ routes:
     await writeFile(script, `function delay()\n  return ${paceMs}\nend\n`);
     console.log(`\npaced: each of ${connections} connections waits ${paceMs} ms between requests (below capacity), runs alternating`);
     const paced: Record<'plain' | 'shadowed', Run[]> = { plain: [], shadowed: [] };
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < rounds; round++) {
       for (const name of ['plain', 'shadowed'] as const) {
         const cpuBefore = treeCpuSeconds(gateway.pid ?? 0);
         const targetBefore = process.cpuUsage();
