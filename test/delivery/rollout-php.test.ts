@@ -6,7 +6,10 @@
 // the gateway, in a bounded number, until each rollout ends: (a) and (e) are promoted with no
 // failing check; (b) and (c) are rolled back by a decision naming latencyP99 and errorRate, after
 // which every request goes to the baseline; a fifth route that gets no traffic never advances.
-// The four are driven side by side; a short interval and hold keep it to seconds.
+// The four are driven side by side; a short interval and hold keep it to seconds. The PHP
+// script takes 20 ms, so its p99 is the script's and not the test machine's: with a 2-3 ms
+// script, a canary answering from this (busy) process showed a p99 2.5 times PHP's on a loaded
+// machine, and the latency check failed an equal canary for a few milliseconds of scheduling.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -32,7 +35,7 @@ const ended = new Map<Name, RolloutView>();
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sy-rollout-'));
-  await writeFile(join(dir, 'index.php'), `<?php header('Content-Type: application/json'); echo json_encode(['time' => microtime(true), 'id' => uniqid(), 'side' => 'baseline']);`);
+  await writeFile(join(dir, 'index.php'), `<?php usleep(20000); header('Content-Type: application/json'); echo json_encode(['time' => microtime(true), 'id' => uniqid(), 'side' => 'baseline']);`);
   fpm = await startPhpFpm({ root: dir, children: 8 });
   let seed = 10;
   for (const [name, behaviour] of Object.entries(ROUTES)) canaries.set(name as Name, await startService(name, behaviour, seed++));
