@@ -1,5 +1,5 @@
 // The shadow gives way to clients: while the route's requests overlap and the event loop is
-// busy, exactly one request in 16 is copied and the others count as noData.busy; a request that
+// busy, exactly one request in UNDER_LOAD (64) is copied and the others count as noData.busy; a request that
 // overlaps no other is copied even on a busy loop. The gateway runs in this process, so keeping
 // this process's loop busy is keeping the gateway's loop busy.
 import { after, before, test } from 'node:test';
@@ -10,10 +10,11 @@ import { startTestGateway, type TestGateway } from '../../helpers/start-gateway.
 import { httpRequest } from '../../helpers/http-request.js';
 import { until } from '../../helpers/until.js';
 import { eventLoopLoad } from '../../../src/delivery/shadow/event-loop-load.js';
+import { UNDER_LOAD } from '../../../src/delivery/shadow/route-shadow.js';
 import type { ShadowRouteView, ShadowView } from '../../../src/delivery/shadow/shadow-view.js';
 
 /** Requests sent at once; the baseline answers none of them before all have arrived. */
-const CROWD = 32;
+const CROWD = 2 * UNDER_LOAD;
 
 let baseline: Server;
 let target: Server;
@@ -70,7 +71,7 @@ async function report(): Promise<ShadowRouteView> {
 
 const settled = (r: ShadowRouteView) => r.compared + r.noData.busy + r.noData.timeout + r.noData.failed + r.noData.overCapacity + r.noData.tooLarge;
 
-test('on a busy loop, overlapping requests are copied one in 16 and the rest count as busy; a lone request is copied', async () => {
+test(`on a busy loop, overlapping requests are copied one in ${UNDER_LOAD} and the rest count as busy; a lone request is copied`, async () => {
   spin();
   // The loop's load is smoothed over its last windows: let it see the busy loop for a while.
   assert.ok(await until(() => eventLoopLoad.utilization() > 0.5, 10_000), 'the loop counts as busy');
@@ -78,8 +79,9 @@ test('on a busy loop, overlapping requests are copied one in 16 and the rest cou
   for (const a of answers) assert.equal(a.text, '{"price":10}');
   let r = await report();
   assert.ok(await until(async () => settled((r = await report())) === CROWD), JSON.stringify(r));
-  // Of the requests that overlapped (31 or all 32, depending on whether the first was still
-  // alone when it arrived), exactly the 16th and the 32nd are copied, and the first if alone.
+  // Of the requests that overlapped (all but the first, or all, depending on whether the first
+  // was still alone when it arrived), exactly two are copied (one in UNDER_LOAD), and the first
+  // if alone.
   assert.ok(await until(async () => (r = await report()).compared + r.noData.busy === CROWD && r.noData.busy > 0), JSON.stringify(r));
   const crowdCopied = r.compared;
   assert.ok(crowdCopied === 2 || crowdCopied === 3, JSON.stringify(r));
