@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     const ourWall = wallOf('switchyard logs');
     const ratio = (n: string): string => `${(wallOf(n) / ourWall).toFixed(2)}x`;
     console.log(
-      `switchyard logs is ${ratio('goaccess')} as fast as GoAccess (target 20x), ${ratio('article Go program')} as fast as the article's Go program (target 1.5x) and ${ratio('awk | sort | uniq')} as fast as awk | sort | uniq (wall time; > 1 means faster)`,
+      `switchyard logs is ${ratio('goaccess')} as fast as GoAccess (target 30x), ${ratio('article Go program')} as fast as the article's Go program (target 1.5x) and ${ratio('awk | sort | uniq')} as fast as awk | sort | uniq (wall time; > 1 means faster)`,
     );
     const rss = rssOf('switchyard logs');
     console.log(`switchyard logs peak RSS ${rss.toFixed(0)} MB (target under ${MAX_RSS_MB} MB): ${rss < MAX_RSS_MB ? 'met' : 'NOT met'}`);
