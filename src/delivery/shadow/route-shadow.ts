@@ -33,9 +33,9 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  * CALM busy (event-loop-load.ts), exactly one request in UNDER_LOAD is copied (the others count
  * as `busy`): under saturation the shadow then costs clients a few percent, and still compares a
  * steady sample (at 8,000 req/s, 125 a second). One in 16 cost 15% of req/s at saturation and
- * raised p99 by a third in bench:shadow; one in 64 cost 9% with no p99 increase. "Within the last OVERLAP_MS" because at saturation a fifth of the requests still
- * arrive when no other is in the gateway (the others are on their way back to their clients)
- * and were all copied. A lone client, requests that do not overlap, or a calm loop wait on no
+ * raised p99 by a third in bench:shadow; one in 64 cost 7-9% with no p99 increase. "Within the
+ * last OVERLAP_MS" because at saturation a fifth of the requests still arrive when no other is
+ * in the gateway (the others are on their way back to their clients) and were all copied. A lone client, requests that do not overlap, or a calm loop wait on no
  * one: every sampled request is copied.
  */
 const CALM = 0.3;

@@ -1,6 +1,6 @@
 /**
  * The config schema's validator as source code, compiled ahead of time with ajv's standalone
- * mode. Compiling the schema at start cost each process ~0.3 s of CPU and ~12 MB of resident
+ * mode. Compiling the schema at start cost each process ~0.3 s of CPU and ~11 MB of resident
  * memory (the compiler's garbage grew the young generation before the first request), and every
  * gateway worker paid it; the compiled function is the same each time, so it is compiled once,
  * here, and committed as src/config/schema-validator.generated.ts (a test checks it is the
